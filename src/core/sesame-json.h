@@ -1,0 +1,36 @@
+/* sesame-json.h: the one way untrusted JSON enters Sesame
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define SESAME_JSON_ERROR (sesame_json_error_quark ())
+
+typedef enum
+{
+  SESAME_JSON_ERROR_TOO_LARGE,
+  SESAME_JSON_ERROR_NOT_TEXT,
+  SESAME_JSON_ERROR_TOO_DEEP,
+  SESAME_JSON_ERROR_SYNTAX,
+} SesameJsonError;
+
+#define SESAME_JSON_MAX_DEPTH         32
+#define SESAME_JSON_MAX_SIZE_PLAN     (1024 * 1024)
+#define SESAME_JSON_MAX_SIZE_CATALOG  (4 * 1024 * 1024)
+
+GQuark     sesame_json_error_quark  (void);
+
+JsonNode  *sesame_json_parse_bytes  (GBytes      *bytes,
+                                     gsize        max_size,
+                                     GError     **error);
+gboolean   sesame_json_get_string   (JsonObject  *object,
+                                     const char  *member,
+                                     const char **value);
+char      *sesame_json_to_string    (JsonNode    *node);
+
+G_END_DECLS

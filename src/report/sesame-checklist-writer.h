@@ -1,0 +1,31 @@
+/* sesame-checklist-writer.h: a checklist as text, Markdown, HTML or JSON
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "sesame-checklist.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SESAME_CHECKLIST_FORMAT_TEXT,
+  SESAME_CHECKLIST_FORMAT_MARKDOWN,
+  SESAME_CHECKLIST_FORMAT_HTML,
+  SESAME_CHECKLIST_FORMAT_JSON,
+} SesameChecklistFormat;
+
+gboolean  sesame_checklist_format_from_string (const char            *text,
+                                               SesameChecklistFormat *format);
+char     *sesame_checklist_write              (SesameChecklist       *checklist,
+                                               SesameChecklistFormat  format);
+
+/* One per format; the dispatch above is the way in */
+char     *sesame_text_writer_write            (SesameChecklist       *checklist,
+                                               gboolean               markdown);
+char     *sesame_html_writer_write            (SesameChecklist       *checklist);
+char     *sesame_json_writer_write            (SesameChecklist       *checklist);
+
+G_END_DECLS

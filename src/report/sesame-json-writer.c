@@ -1,0 +1,242 @@
+/* sesame-json-writer.c: the checklist for other programs
+ *
+ * The keys are a contract: language, router {id, name, admin_url, page,
+ * menu_path}, forwards, lan_only, outbound_only, host_firewall {os, steps},
+ * warnings and conflicts. More keys may be added, none removed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sesame-json-writer"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "sesame-checklist-writer.h"
+#include "sesame-json.h"
+
+static JsonNode *
+string_array (GPtrArray *strings)
+{
+  JsonArray *array = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; i < strings->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (strings, i));
+
+  json_node_take_array (node, array);
+  return node;
+}
+
+static void
+add_ports (JsonBuilder           *builder,
+           const char            *member,
+           const SesamePortRange *range)
+{
+  g_autofree char *ports = sesame_port_range_to_string (range);
+
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, ports);
+}
+
+static void
+add_support (JsonBuilder   *builder,
+             const char    *member,
+             SesameSupport  support)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, sesame_support_to_string (support));
+}
+
+static void
+add_groups (JsonBuilder *builder,
+            const char  *member,
+            GPtrArray   *groups)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const SesamePortGroup *group = g_ptr_array_index (groups, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "protocol");
+      json_builder_add_string_value (builder, sesame_protocol_to_string (group->protocol));
+      add_ports (builder, "ports", &group->ports);
+      json_builder_set_member_name (builder, "services");
+      json_builder_add_value (builder, string_array (group->services));
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_array (builder);
+}
+
+static void
+add_steps (JsonBuilder *builder,
+           const char  *member,
+           GPtrArray   *steps)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const SesameStep *step = g_ptr_array_index (steps, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, step->text);
+      json_builder_set_member_name (builder, "command");
+      if (step->command != NULL)
+        json_builder_add_string_value (builder, step->command);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_array (builder);
+}
+
+static void
+add_router (JsonBuilder     *builder,
+            SesameChecklist *checklist)
+{
+  const SesameRouter *router = sesame_checklist_get_router (checklist);
+
+  json_builder_set_member_name (builder, "router");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, router->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, sesame_checklist_get_router_name (checklist));
+  json_builder_set_member_name (builder, "admin_url");
+  if (sesame_checklist_get_admin_url (checklist) != NULL)
+    json_builder_add_string_value (builder, sesame_checklist_get_admin_url (checklist));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "page");
+  json_builder_add_string_value (builder, sesame_checklist_get_router_page (checklist));
+  json_builder_set_member_name (builder, "menu_path");
+  json_builder_add_string_value (builder, sesame_checklist_get_router_menu_path (checklist));
+  add_support (builder, "upnp_igd", router->upnp_igd);
+  add_support (builder, "nat_pmp", router->nat_pmp);
+  add_support (builder, "pcp", router->pcp);
+  add_support (builder, "port_ranges", router->port_ranges);
+  json_builder_set_member_name (builder, "uncertain");
+  json_builder_begin_array (builder);
+  for (guint i = 0; router->uncertain[i] != NULL; i++)
+    json_builder_add_string_value (builder, router->uncertain[i]);
+  json_builder_end_array (builder);
+  add_steps (builder, "steps", sesame_checklist_get_router_steps (checklist));
+  json_builder_end_object (builder);
+}
+
+char *
+sesame_json_writer_write (SesameChecklist *checklist)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  SesamePlan *plan;
+  GPtrArray *forwards;
+  GPtrArray *warnings;
+  GPtrArray *conflicts;
+
+  g_return_val_if_fail (SESAME_IS_CHECKLIST (checklist), NULL);
+
+  plan = sesame_checklist_get_plan (checklist);
+  forwards = sesame_checklist_get_forwards (checklist);
+  warnings = sesame_checklist_get_warnings (checklist);
+  conflicts = sesame_checklist_get_conflicts (checklist);
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "language");
+  json_builder_add_string_value (builder, sesame_checklist_get_language (checklist));
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, sesame_checklist_get_title (checklist));
+  json_builder_set_member_name (builder, "connection");
+  json_builder_add_string_value (builder, sesame_connection_to_string (sesame_plan_get_connection (plan)));
+
+  add_router (builder, checklist);
+
+  json_builder_set_member_name (builder, "forwards");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "protocol");
+      json_builder_add_string_value (builder, sesame_protocol_to_string (forward->protocol));
+      add_ports (builder, "external_ports", &forward->external);
+      json_builder_set_member_name (builder, "internal_address");
+      json_builder_add_string_value (builder, forward->internal_address);
+      add_ports (builder, "internal_ports", &forward->internal);
+      json_builder_set_member_name (builder, "services");
+      json_builder_add_value (builder, string_array (forward->services));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  add_groups (builder, "lan_only", sesame_checklist_get_lan_only (checklist));
+  add_groups (builder, "outbound_only", sesame_checklist_get_outbound_only (checklist));
+  add_groups (builder, "not_forwarded", sesame_checklist_get_not_forwarded (checklist));
+
+  json_builder_set_member_name (builder, "host_firewall");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "os");
+  json_builder_add_string_value (builder, sesame_host_os_to_string (sesame_plan_get_host_os (plan)));
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, sesame_checklist_get_firewall_title (checklist));
+  add_steps (builder, "steps", sesame_checklist_get_firewall_steps (checklist));
+  json_builder_end_object (builder);
+
+  add_steps (builder, "verification", sesame_checklist_get_verify_steps (checklist));
+
+  json_builder_set_member_name (builder, "warnings");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const SesameWarning *warning = g_ptr_array_index (warnings, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "services");
+      json_builder_add_value (builder, string_array (warning->services));
+      json_builder_set_member_name (builder, "severity");
+      json_builder_add_string_value (builder, sesame_severity_to_string (warning->severity));
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, warning->text);
+      json_builder_set_member_name (builder, "advice");
+      if (warning->advice != NULL)
+        json_builder_add_string_value (builder, warning->advice);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "conflicts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      const SesameConflict *conflict = g_ptr_array_index (conflicts, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "protocol");
+      json_builder_add_string_value (builder, sesame_protocol_to_string (conflict->protocol));
+      add_ports (builder, "ports", &conflict->ports);
+      json_builder_set_member_name (builder, "services");
+      json_builder_add_value (builder, string_array (conflict->services));
+      json_builder_set_member_name (builder, "text");
+      json_builder_add_string_value (builder, conflict->text);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return sesame_json_to_string (root);
+}
