@@ -498,8 +498,12 @@ build_router_section (SesameChecklist *self)
   const char *router_address = sesame_plan_get_router_address (self->plan);
   const char * const *path;
 
-  self->router_name = g_strdup_printf ("%s %s", sesame_text_get (&router->vendor, language),
-                                       sesame_text_get (&router->model, language));
+  /* "OpenWrt" and "OpenWrt (LuCI)" make "OpenWrt (LuCI)", not "OpenWrt OpenWrt (LuCI)" */
+  if (g_str_has_prefix (sesame_text_get (&router->model, language), sesame_text_get (&router->vendor, language)))
+    self->router_name = g_strdup (sesame_text_get (&router->model, language));
+  else
+    self->router_name = g_strdup_printf ("%s %s", sesame_text_get (&router->vendor, language),
+                                         sesame_text_get (&router->model, language));
   self->router_page = g_strdup (sesame_text_get (&router->forwarding_page, language));
   self->router_menu_path = g_strjoinv (" > ", (char **)sesame_router_get_menu_path (router, language));
 

@@ -78,8 +78,8 @@ sesame_json_parse_bytes (GBytes  *bytes,
   if (length > max_size)
     {
       g_set_error (error, SESAME_JSON_ERROR, SESAME_JSON_ERROR_TOO_LARGE,
-                   _("the file is too large (%" G_GSIZE_FORMAT " KiB; at most %" G_GSIZE_FORMAT " KiB)"),
-                   (length + 1023) / 1024, max_size / 1024);
+                   _("the file is too large (%lu KiB; at most %lu KiB)"),
+                   (gulong) ((length + 1023) / 1024), (gulong) (max_size / 1024));
       return NULL;
     }
 

@@ -793,8 +793,8 @@ sesame_plan_load_from_bytes (GBytes         *bytes,
   if (json_node_get_int (version) > SESAME_PLAN_VERSION)
     {
       g_set_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_NEWER,
-                   _("version: this plan was made by a newer Sesame (plan version %" G_GINT64_FORMAT "); this version reads plan version %d, please update Sesame"),
-                   json_node_get_int (version), SESAME_PLAN_VERSION);
+                   _("version: this plan was made by a newer Sesame (plan version %lld); this version reads plan version %d, please update Sesame"),
+                   (long long) json_node_get_int (version), SESAME_PLAN_VERSION);
       return NULL;
     }
 

@@ -400,8 +400,8 @@ sesame_text_writer_write (SesameChecklist *checklist,
   write_header (&w);
   write_warnings (&w);
 
-  /* Translators: "Router settings: アドレス変換" — the page name follows */
   {
+    /* Translators: "Router settings: アドレス変換" — the page name follows */
     g_autofree char *title = g_strdup_printf (T_ (w.tr, "Router settings: %s"),
                                               sesame_checklist_get_router_page (checklist));
     heading (&w, title, TRUE);

@@ -1,0 +1,264 @@
+/* test-cli.c: sesame-cli as a person or a script runs it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static char *
+data_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+}
+
+/* Runs sesame-cli with a plain C locale unless @locale says otherwise */
+static void
+run (Result             *result,
+     const char         *locale,
+     const char * const *args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("SESAME_CLI");
+
+  g_assert_nonnull (cli);
+
+  g_ptr_array_add (argv, (char *) cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  g_subprocess_launcher_unsetenv (launcher, "LC_MESSAGES");
+  g_subprocess_launcher_setenv (launcher, "LANG", locale ? locale : "C", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", locale ? locale : "C", TRUE);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &result->out, &result->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  result->status = g_subprocess_get_exit_status (process);
+}
+
+static guint
+count_lines (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p; p++)
+    if (*p == '\n')
+      n++;
+
+  return n;
+}
+
+static void
+test_version (void)
+{
+  g_auto(Result) r = { 0 };
+
+  run (&r, NULL, (const char *[]) { "--version", NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "sesame-cli " PACKAGE_VERSION "\n");
+}
+
+/* Bad usage is 2, with a reason and a hint on stderr and nothing on stdout */
+static void
+test_usage_errors (void)
+{
+  g_autofree char *plan = data_path ("seed-plan.json");
+  const char * const *cases[] = {
+    (const char *[]) { NULL },
+    (const char *[]) { "frobnicate", NULL },
+    (const char *[]) { "checklist", NULL },
+    (const char *[]) { "checklist", "--plan", plan, "--format", "pdfx", NULL },
+    (const char *[]) { "checklist", "--plan", plan, "--lang", "fr", NULL },
+    (const char *[]) { "checklist", "--plan", plan, "--bogus", NULL },
+    (const char *[]) { "checklist", "--plan", plan, "extra", NULL },
+    (const char *[]) { "catalog", NULL },
+    (const char *[]) { "catalog", "toasters", NULL },
+    (const char *[]) { "plan", NULL },
+    (const char *[]) { "plan", "check", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Result) r = { 0 };
+
+      run (&r, NULL, cases[i]);
+      g_test_message ("case %u: %s", i, r.err);
+      g_assert_cmpint (r.status, ==, 2);
+      g_assert_cmpstr (r.out, ==, "");
+      g_assert_true (g_str_has_prefix (r.err, "sesame-cli: "));
+    }
+}
+
+/* Bad input is 1, with one clear line on stderr */
+static void
+test_bad_input (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("sesame-cli-XXXXXX", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.json", NULL);
+  g_autofree char *binary = g_build_filename (dir, "binary.json", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.json", NULL);
+  const char *cases[] = { bad, binary, missing };
+
+  g_assert_true (g_file_set_contents (bad,
+                                      "{\"version\":1,\"router\":{\"id\":\"generic\"},"
+                                      "\"host\":{\"address\":\"192.168.11.300\",\"os\":\"beos\"}}",
+                                      -1, NULL));
+  g_assert_true (g_file_set_contents (binary, "\x89PNG\r\n\x1a\n\0\0\0", 11, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Result) r = { 0 };
+
+      run (&r, NULL, (const char *[]) { "checklist", "--plan", cases[i], NULL });
+      g_test_message ("%s", r.err);
+      g_assert_cmpint (r.status, ==, 1);
+      g_assert_cmpstr (r.out, ==, "");
+      g_assert_cmpuint (count_lines (r.err), ==, 1);
+      g_assert_nonnull (strstr (r.err, cases[i]));
+    }
+
+  {
+    g_auto(Result) r = { 0 };
+
+    run (&r, "C.UTF-8", (const char *[]) { "checklist", "--plan", bad, NULL });
+    g_assert_nonnull (strstr (r.err, "host.address: “192.168.11.300” is not an IPv4 address"));
+    g_assert_nonnull (strstr (r.err, "1 more problem"));
+  }
+
+  /* plan check lists every problem */
+  {
+    g_auto(Result) r = { 0 };
+
+    run (&r, "C.UTF-8", (const char *[]) { "plan", "check", bad, NULL });
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_cmpuint (count_lines (r.err), ==, 2);
+    g_assert_nonnull (strstr (r.err, "host.os: “beos”"));
+  }
+
+  g_remove (bad);
+  g_remove (binary);
+  g_rmdir (dir);
+}
+
+static void
+test_plan_check (void)
+{
+  g_autofree char *plan = data_path ("seed-plan.json");
+  g_auto(Result) r = { 0 };
+
+  run (&r, NULL, (const char *[]) { "plan", "check", plan, NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "valid"));
+  g_assert_cmpstr (r.err, ==, "");
+}
+
+/* --lang ja gives Japanese under LANG=C, and -o writes the file */
+static void
+test_checklist_japanese_under_c_locale (void)
+{
+  g_autofree char *plan = data_path ("seed-plan.json");
+  g_autofree char *dir = g_dir_make_tmp ("sesame-cli-XXXXXX", NULL);
+  g_autofree char *output = g_build_filename (dir, "checklist.html", NULL);
+  g_autofree char *written = NULL;
+  g_auto(Result) text = { 0 };
+  g_auto(Result) html = { 0 };
+  g_auto(Result) en = { 0 };
+
+  run (&text, "C", (const char *[]) { "checklist", "--plan", plan, "--lang", "ja", NULL });
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "アドレス変換"));
+  g_assert_nonnull (strstr (text.out, "16384-16403"));
+  g_assert_false (g_str_is_ascii (text.out));
+  g_assert_nonnull (strstr (text.out, "ルーター"));
+
+  run (&en, "C", (const char *[]) { "checklist", "--plan", plan, "--lang", "en", "--format", "markdown", NULL });
+  g_assert_cmpint (en.status, ==, 0);
+  g_assert_true (g_str_has_prefix (en.out, "# Port forwarding checklist for Mac mini"));
+  g_assert_nonnull (strstr (en.out, "Address Translation"));
+
+  run (&html, "C", (const char *[]) { "checklist", "--plan", plan, "--lang", "ja", "--format", "html",
+                                      "-o", output, NULL });
+  g_assert_cmpint (html.status, ==, 0);
+  g_assert_cmpstr (html.out, ==, "");
+  g_assert_true (g_file_get_contents (output, &written, NULL, NULL));
+  g_assert_true (g_str_has_prefix (written, "<!DOCTYPE html>\n<html lang=\"ja\">"));
+
+  g_remove (output);
+  g_rmdir (dir);
+}
+
+/* The plan's own language is used when --lang is not given */
+static void
+test_checklist_plan_language (void)
+{
+  g_autofree char *plan = data_path ("seed-plan.json");
+  g_auto(Result) r = { 0 };
+
+  run (&r, "C", (const char *[]) { "checklist", "--plan", plan, "--format", "json", NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "\"language\" : \"ja\""));
+}
+
+static void
+test_catalog (void)
+{
+  g_auto(Result) services = { 0 };
+  g_auto(Result) routers = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  run (&services, NULL, (const char *[]) { "catalog", "services", "--json", NULL });
+  g_assert_cmpint (services.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, services.out, -1, NULL));
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (json_parser_get_root (parser))), >=, 40);
+
+  run (&routers, NULL, (const char *[]) { "catalog", "routers", "--lang", "ja", NULL });
+  g_assert_cmpint (routers.status, ==, 0);
+  g_assert_nonnull (strstr (routers.out, "buffalo-bbr-4mg"));
+  g_assert_nonnull (strstr (routers.out, "アドレス変換"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/cli/version", test_version);
+  g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/bad-input", test_bad_input);
+  g_test_add_func ("/cli/plan-check", test_plan_check);
+  g_test_add_func ("/cli/checklist-japanese-under-c-locale", test_checklist_japanese_under_c_locale);
+  g_test_add_func ("/cli/checklist-plan-language", test_checklist_plan_language);
+  g_test_add_func ("/cli/catalog", test_catalog);
+
+  return g_test_run ();
+}

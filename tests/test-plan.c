@@ -1,0 +1,386 @@
+/* test-plan.c: reading, checking and saving a person's answers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "sesame-plan.h"
+
+static SesameCatalog *catalog;
+
+static SesamePlan *
+load_string (const char  *json,
+             GError     **error)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
+
+  return sesame_plan_load_from_bytes (bytes, catalog, error);
+}
+
+static void
+test_seed (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesamePlan) plan = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "seed-plan.json", NULL);
+  const SesameCustomRule *rule;
+
+  plan = sesame_plan_load_from_file (path, catalog, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (sesame_plan_get_router_id (plan), ==, "buffalo-bbr-4mg");
+  g_assert_cmpstr (sesame_plan_get_router_address (plan), ==, "192.168.11.1");
+  g_assert_cmpint (sesame_plan_get_connection (plan), ==, SESAME_CONNECTION_PPPOE);
+  g_assert_cmpstr (sesame_plan_get_host_name (plan), ==, "Mac mini");
+  g_assert_cmpstr (sesame_plan_get_host_address (plan), ==, "192.168.11.5");
+  g_assert_cmpint (sesame_plan_get_host_os (plan), ==, SESAME_HOST_OS_MACOS);
+  g_assert_cmpstr (sesame_plan_get_language (plan), ==, "ja");
+  g_assert_cmpuint (g_strv_length ((char **) sesame_plan_get_services (plan)), ==, 6);
+  g_assert_cmpstr (sesame_plan_get_services (plan)[4], ==, "ichat");
+  g_assert_cmpuint (sesame_plan_get_custom_rules (plan)->len, ==, 1);
+
+  rule = g_ptr_array_index (sesame_plan_get_custom_rules (plan), 0);
+  g_assert_cmpstr (rule->name, ==, "Game server");
+  g_assert_cmpint (rule->protocol, ==, SESAME_RULE_PROTOCOL_UDP);
+  g_assert_cmpuint (rule->external.first, ==, 27015);
+  g_assert_cmpuint (rule->external.last, ==, 27016);
+  g_assert_cmpuint (rule->internal.first, ==, 27015);
+}
+
+/* Saved, loaded and saved again gives the same file; fields from a newer
+ * Sesame survive at every level. */
+static void
+test_round_trip (void)
+{
+  static const char json[] =
+    "{ \"version\": 1, \"made_by\": \"a newer Sesame\","
+    "  \"router\": { \"id\": \"apple-airport-extreme\", \"lan_address\": \"10.0.1.1\","
+    "              \"connection\": \"dhcp\", \"mac\": \"00:11:22:33:44:55\" },"
+    "  \"host\": { \"name\": \"サーバー\", \"address\": \"10.0.1.5\", \"os\": \"linux-ufw\", \"static\": true },"
+    "  \"services\": [\"ssh\", \"https\"],"
+    "  \"custom_rules\": [ { \"name\": \"Alt SSH\", \"protocol\": \"tcp\", \"ports\": \"2222\","
+    "                      \"internal_ports\": \"22\", \"note\": { \"kept\": [1, 2] } } ],"
+    "  \"language\": \"en\" }";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesamePlan) plan = NULL;
+  g_autoptr(SesamePlan) again = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sesame-plan-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  const SesameCustomRule *rule;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "plan.json", NULL);
+
+  plan = load_string (json, &error);
+  g_assert_no_error (error);
+
+  rule = g_ptr_array_index (sesame_plan_get_custom_rules (plan), 0);
+  g_assert_cmpuint (rule->external.first, ==, 2222);
+  g_assert_cmpuint (rule->internal.first, ==, 22);
+
+  first = sesame_plan_to_json (plan);
+  g_assert_nonnull (strstr (first, "\"made_by\" : \"a newer Sesame\""));
+  g_assert_nonnull (strstr (first, "\"mac\" : \"00:11:22:33:44:55\""));
+  g_assert_nonnull (strstr (first, "\"static\" : true"));
+  g_assert_nonnull (strstr (first, "\"kept\""));
+  g_assert_nonnull (strstr (first, "\"internal_ports\" : \"22\""));
+
+  g_assert_true (sesame_plan_save_to_file (plan, path, &error));
+  g_assert_no_error (error);
+
+  again = sesame_plan_load_from_file (path, catalog, &error);
+  g_assert_no_error (error);
+  second = sesame_plan_to_json (again);
+  g_assert_cmpstr (first, ==, second);
+
+  /* Changes are saved; unknown fields stay */
+  sesame_plan_set_host_address (again, "10.0.1.20");
+  sesame_plan_remove_service (again, "ssh");
+  g_assert_true (sesame_plan_save_to_file (again, path, &error));
+  g_clear_object (&again);
+  again = sesame_plan_load_from_file (path, catalog, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sesame_plan_get_host_address (again), ==, "10.0.1.20");
+  g_assert_false (sesame_plan_has_service (again, "ssh"));
+  g_assert_true (sesame_plan_has_service (again, "https"));
+  g_clear_pointer (&second, g_free);
+  second = sesame_plan_to_json (again);
+  g_assert_nonnull (strstr (second, "\"mac\" : \"00:11:22:33:44:55\""));
+
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* Each mistake is reported with its JSON path and a reason a person understands */
+static void
+test_invalid (void)
+{
+  static const struct {
+    const char *json;
+    const char *expected;
+  } cases[] = {
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.11.300\",\"os\":\"macos\"}}",
+      "host.address: “192.168.11.300” is not an IPv4 address" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.11.5\",\"os\":\"amiga\"}}",
+      "host.os: “amiga” is not a known system" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"os\":\"macos\"}}",
+      "host.address: is missing" },
+    { "{\"version\":1,\"router\":{\"id\":\"no-such-router\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"}}",
+      "router.id: “no-such-router” is not a router Sesame knows" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\",\"connection\":\"carrier-pigeon\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"}}",
+      "router.connection: “carrier-pigeon” is not a connection type" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\",\"lan_address\":\"192.168.1.5\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"}}",
+      "host.address: is the router’s own address" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"127.0.0.1\",\"os\":\"macos\"}}",
+      "host.address: “127.0.0.1” is a loopback address" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},\"services\":[\"ssh\",\"gopher\"]}",
+      "services[1]: “gopher” is not a service Sesame knows" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},\"services\":[\"ssh\",\"ssh\"]}",
+      "services[1]: “ssh” is listed twice" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},\"services\":[22]}",
+      "services[0]: must be a service id" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},"
+      "\"custom_rules\":[{\"name\":\"Game\",\"protocol\":\"udp\",\"ports\":\"27016-27015\"}]}",
+      "custom_rules[0].ports: “27016-27015”: the range is reversed" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},"
+      "\"custom_rules\":[{\"name\":\"Game\",\"protocol\":\"udp\",\"ports\":\"70000\"}]}",
+      "custom_rules[0].ports: “70000”: ports go from 1 to 65535" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},"
+      "\"custom_rules\":[{\"name\":\" \",\"protocol\":\"sctp\",\"ports\":\"80\"}]}",
+      "custom_rules[0].protocol: “sctp” is not a protocol" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},"
+      "\"custom_rules\":[{\"name\":\"\",\"protocol\":\"tcp\",\"ports\":\"80\"}]}",
+      "custom_rules[0].name: give the rule a name" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},"
+      "\"custom_rules\":[{\"name\":\"Map\",\"protocol\":\"tcp\",\"ports\":\"8000-8001\",\"internal_ports\":\"80\"}]}",
+      "custom_rules[0].internal_ports: must span as many ports" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},\"language\":\"fr\"}",
+      "language: “fr” is not a report language" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":7}}",
+      "host.os: must be text" },
+    { "{\"version\":1,\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"}}",
+      "router: is missing" },
+    { "{\"version\":1,\"router\":[],\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"}}",
+      "router: must be an object" },
+    { "{\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"}}",
+      "version: is missing" },
+    { "{\"version\":0,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"}}",
+      "version: must be 1" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SesamePlan) plan = load_string (cases[i].json, &error);
+
+      g_test_message ("case %u: %s", i, error ? error->message : "(loaded)");
+      g_assert_null (plan);
+      g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, cases[i].expected));
+    }
+}
+
+/* All problems at once, one per line */
+static void
+test_several_problems (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesamePlan) plan = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  plan = load_string ("{\"version\":1,\"router\":{\"id\":\"nope\"},"
+                      "\"host\":{\"address\":\"1.2.3\",\"os\":\"beos\"},\"services\":[\"gopher\"]}",
+                      &error);
+  g_assert_null (plan);
+  g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_INVALID);
+
+  lines = g_strsplit (error->message, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_true (g_str_has_prefix (lines[0], "host.address: "));
+  g_assert_true (g_str_has_prefix (lines[1], "host.os: "));
+  g_assert_true (g_str_has_prefix (lines[2], "router.id: "));
+  g_assert_true (g_str_has_prefix (lines[3], "services[0]: "));
+}
+
+static void
+test_newer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesamePlan) plan = NULL;
+
+  plan = load_string ("{\"version\":2,\"router\":{\"id\":\"generic\"},\"something\":\"new\"}", &error);
+  g_assert_null (plan);
+  g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_NEWER);
+  g_assert_nonnull (strstr (error->message, "newer Sesame"));
+  g_assert_nonnull (strstr (error->message, "plan version 2"));
+}
+
+/* Files that are no plan at all give an error, never a crash or a hang */
+static void
+test_unreadable (void)
+{
+  g_autoptr(GString) deep = g_string_new ("{\"version\":1,\"x\":");
+  g_autoptr(GString) huge = g_string_new ("{\"version\":1,\"x\":\"");
+  static const guint8 binary[] = { 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0xff };
+  static const char * const texts[] = {
+    "",
+    "   ",
+    "{",
+    "{\"version\": 1, \"router\": {\"id\": \"gen",
+    "[1, 2, 3]",
+    "\"a string\"",
+    "null",
+    "{\"version\":1,}",
+    "\xff\xfe{\"version\":1}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SesamePlan) plan = load_string (texts[i], &error);
+
+      g_test_message ("case %u: %s", i, error ? error->message : "(loaded)");
+      g_assert_null (plan);
+      g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
+    }
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SesamePlan) plan = load_string (deep->str, &error);
+
+    g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
+    g_assert_nonnull (strstr (error->message, "nested"));
+  }
+
+  for (guint i = 0; i < 2 * 1024 * 1024; i++)
+    g_string_append_c (huge, 'a');
+  g_string_append (huge, "\"}");
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SesamePlan) plan = load_string (huge->str, &error);
+
+    g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
+    g_assert_nonnull (strstr (error->message, "too large"));
+  }
+
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new_static (binary, sizeof binary);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SesamePlan) plan = sesame_plan_load_from_bytes (bytes, catalog, &error);
+
+    g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
+    g_assert_nonnull (strstr (error->message, "not text"));
+  }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SesamePlan) plan = sesame_plan_load_from_file ("/nonexistent/plan.json", catalog, &error);
+
+    g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
+  }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SesamePlan) plan = sesame_plan_load_from_file ("/", catalog, &error);
+
+    g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
+  }
+}
+
+/* Saving replaces the file whole; a failed save leaves the old one */
+static void
+test_save_atomic (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesamePlan) plan = sesame_plan_new ();
+  g_autofree char *dir = g_dir_make_tmp ("sesame-plan-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "plan.json", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no-such-dir", "plan.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GDir) listing = NULL;
+  guint entries = 0;
+
+  g_assert_true (g_file_set_contents (path, "previous", -1, NULL));
+
+  sesame_plan_set_host_address (plan, "192.168.1.5");
+  sesame_plan_add_service (plan, "ssh");
+  g_assert_true (sesame_plan_save_to_file (plan, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "{"));
+  g_assert_nonnull (strstr (contents, "\"ssh\""));
+
+  g_assert_false (sesame_plan_save_to_file (plan, missing, &error));
+  g_assert_nonnull (error);
+
+  /* No temporary file is left behind */
+  listing = g_dir_open (dir, 0, NULL);
+  while (g_dir_read_name (listing) != NULL)
+    entries++;
+  g_assert_cmpuint (entries, ==, 1);
+
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+static void
+count_change (SesamePlan *plan,
+              guint      *changes)
+{
+  (*changes)++;
+}
+
+/* The wizard redraws when the plan changes, and only then */
+static void
+test_changed_signal (void)
+{
+  g_autoptr(SesamePlan) plan = sesame_plan_new ();
+  SesameCustomRule rule = { (char *) "Game", SESAME_RULE_PROTOCOL_UDP, { 27015, 27016 }, { 27015, 27016 } };
+  guint changes = 0;
+
+  g_signal_connect (plan, "changed", G_CALLBACK (count_change), &changes);
+
+  sesame_plan_add_service (plan, "ssh");
+  sesame_plan_add_service (plan, "ssh");
+  g_assert_cmpuint (changes, ==, 1);
+  sesame_plan_set_host_address (plan, "192.168.1.5");
+  sesame_plan_set_host_address (plan, "192.168.1.5");
+  g_assert_cmpuint (changes, ==, 2);
+  sesame_plan_add_custom_rule (plan, &rule);
+  g_assert_cmpuint (changes, ==, 3);
+  sesame_plan_remove_custom_rule (plan, 0);
+  g_assert_cmpuint (changes, ==, 4);
+  g_object_set (plan, "connection", SESAME_CONNECTION_MAP_E, NULL);
+  g_assert_cmpint (sesame_plan_get_connection (plan), ==, SESAME_CONNECTION_MAP_E);
+  g_assert_cmpuint (changes, ==, 5);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  catalog = sesame_catalog_load_default (&error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/plan/seed", test_seed);
+  g_test_add_func ("/plan/round-trip", test_round_trip);
+  g_test_add_func ("/plan/invalid", test_invalid);
+  g_test_add_func ("/plan/several-problems", test_several_problems);
+  g_test_add_func ("/plan/newer", test_newer);
+  g_test_add_func ("/plan/unreadable", test_unreadable);
+  g_test_add_func ("/plan/save-atomic", test_save_atomic);
+  g_test_add_func ("/plan/changed-signal", test_changed_signal);
+
+  return g_test_run ();
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""The Japanese translation is complete, and the catalog strings it covers are current.
+
+Usage: test-po.py SOURCE_ROOT
+Prints TAP.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+root = sys.argv[1]
+results = []
+
+
+def check(name, ok, detail=''):
+    results.append((name, ok, detail))
+
+
+# 1. po/ja.po: every message translated, nothing fuzzy, formats valid
+proc = subprocess.run(['msgfmt', '--check', '--statistics', '-o', os.devnull,
+                       os.path.join(root, 'po', 'ja.po')],
+                      capture_output=True, text=True)
+stats = proc.stderr.strip()
+check('ja.po compiles with --check', proc.returncode == 0, stats)
+check('ja.po has no untranslated or fuzzy messages',
+      proc.returncode == 0 and 'untranslated' not in stats and 'fuzzy' not in stats, stats)
+
+# 2. ja.po covers every message of the sources (nothing new left out)
+with tempfile.TemporaryDirectory() as tmp:
+    pot = os.path.join(tmp, 'sesame.pot')
+    with open(os.path.join(root, 'po', 'POTFILES.in')) as f:
+        files = [l.strip() for l in f if l.strip() and not l.startswith('#')]
+    proc = subprocess.run(['xgettext', '--from-code=UTF-8', '--keyword=_', '--keyword=N_',
+                           '--keyword=C_:1c,2', '--keyword=NC_:1c,2', '--keyword=g_dngettext:2,3',
+                           '--keyword=T:2', '--keyword=T_:2', '--keyword=TC_:2c,3',
+                           '--keyword=TN_:2,3', '-o', pot, '-D', root] + files,
+                          capture_output=True, text=True)
+    check('xgettext reads every file in POTFILES.in', proc.returncode == 0, proc.stderr)
+    if proc.returncode == 0:
+        merged = os.path.join(tmp, 'merged.po')
+        subprocess.run(['msgmerge', '-q', '--no-fuzzy-matching', '-o', merged,
+                        os.path.join(root, 'po', 'ja.po'), pot], check=True)
+        proc = subprocess.run(['msgfmt', '--statistics', '-o', os.devnull, merged],
+                              capture_output=True, text=True)
+        stats = proc.stderr.strip()
+        check('ja.po translates every message in the sources',
+              'untranslated' not in stats and 'fuzzy' not in stats, stats)
+
+# 3. the generated catalog strings match services.json
+proc = subprocess.run([sys.executable, os.path.join(root, 'data', 'catalogs', 'extract-strings.py'),
+                       os.path.join(root, 'data', 'catalogs', 'services.json')],
+                      capture_output=True, text=True)
+with open(os.path.join(root, 'data', 'catalogs', 'catalog-strings.h'), encoding='utf-8') as f:
+    current = f.read()
+check('data/catalogs/catalog-strings.h is up to date with services.json',
+      proc.returncode == 0 and proc.stdout == current,
+      'run: data/catalogs/extract-strings.py data/catalogs/services.json data/catalogs/catalog-strings.h')
+
+print('1..%d' % len(results))
+for i, (name, ok, detail) in enumerate(results, 1):
+    print('%s %d - %s' % ('ok' if ok else 'not ok', i, name))
+    if detail:
+        for line in detail.splitlines():
+            print('# ' + line)
+sys.exit(0 if all(ok for _, ok, _ in results) else 1)

@@ -1,0 +1,241 @@
+/* test-writers.c: the seed scenario's checklist in every format and both languages
+ *
+ * The expected files are in tests/data/golden. After a deliberate change,
+ * run the test with SESAME_UPDATE_GOLDEN=1 and review the difference.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "sesame-checklist-writer.h"
+
+static SesameCatalog *catalog;
+
+static const struct {
+  SesameChecklistFormat format;
+  const char *extension;
+} formats[] = {
+  { SESAME_CHECKLIST_FORMAT_TEXT, "txt" },
+  { SESAME_CHECKLIST_FORMAT_MARKDOWN, "md" },
+  { SESAME_CHECKLIST_FORMAT_HTML, "html" },
+  { SESAME_CHECKLIST_FORMAT_JSON, "json" },
+};
+
+static SesameChecklist *
+seed_checklist (const char *language)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "seed-plan.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesamePlan) plan = sesame_plan_load_from_file (path, catalog, &error);
+  SesameChecklist *checklist;
+
+  g_assert_no_error (error);
+  checklist = sesame_checklist_new (plan, catalog, language, &error);
+  g_assert_no_error (error);
+  return checklist;
+}
+
+static void
+compare_golden (const char *name,
+                const char *actual)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "golden", name, NULL);
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_getenv ("SESAME_UPDATE_GOLDEN") != NULL)
+    {
+      g_assert_true (g_file_set_contents (path, actual, -1, &error));
+      g_test_message ("updated %s", path);
+      return;
+    }
+
+  g_assert_true (g_file_get_contents (path, &expected, NULL, &error));
+  g_assert_no_error (error);
+
+  if (g_strcmp0 (expected, actual) != 0)
+    {
+      g_auto(GStrv) want = g_strsplit (expected, "\n", -1);
+      g_auto(GStrv) got = g_strsplit (actual, "\n", -1);
+
+      for (guint i = 0; want[i] != NULL || got[i] != NULL; i++)
+        {
+          if (want[i] == NULL || got[i] == NULL || !g_str_equal (want[i], got[i]))
+            g_error ("%s differs at line %u:\n  expected: %s\n  actual:   %s", name, i + 1,
+                     want[i] ? want[i] : "(end)", got[i] ? got[i] : "(end)");
+        }
+    }
+}
+
+static void
+test_golden (gconstpointer data)
+{
+  const char *language = data;
+  g_autoptr(SesameChecklist) checklist = seed_checklist (language);
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *text = sesame_checklist_write (checklist, formats[i].format);
+      g_autofree char *name = g_strdup_printf ("seed.%s.%s", language, formats[i].extension);
+
+      g_assert_true (g_utf8_validate (text, -1, NULL));
+      g_assert_true (g_str_has_suffix (text, "\n"));
+      compare_golden (name, text);
+    }
+}
+
+/* Same plan, same output: nothing depends on time, order of hashing or locale */
+static void
+test_pure (void)
+{
+  g_autoptr(SesameChecklist) a = seed_checklist ("ja");
+  g_autoptr(SesameChecklist) b = seed_checklist ("ja");
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *ta = sesame_checklist_write (a, formats[i].format);
+      g_autofree char *tb = sesame_checklist_write (b, formats[i].format);
+
+      g_assert_cmpstr (ta, ==, tb);
+    }
+}
+
+static guint
+count (const char *haystack,
+       const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+
+  return n;
+}
+
+/* One printable page: a tick box for every row, every text escaped */
+static void
+test_html (void)
+{
+  g_autoptr(SesameChecklist) checklist = seed_checklist ("ja");
+  g_autofree char *html = sesame_checklist_write (checklist, SESAME_CHECKLIST_FORMAT_HTML);
+  guint forwards = sesame_checklist_get_forwards (checklist)->len;
+
+  g_assert_true (g_str_has_prefix (html, "<!DOCTYPE html>\n<html lang=\"ja\">"));
+  g_assert_cmpuint (count (html, "<input type=\"checkbox\""), ==, forwards);
+  g_assert_cmpuint (count (html, "<tr>") + count (html, "<tr><td class=\"tick\">"), >=, forwards);
+  g_assert_nonnull (strstr (html, "@media print"));
+  g_assert_nonnull (strstr (html, "アドレス変換"));
+  /* Self-contained: no scripts, no links to elsewhere */
+  g_assert_null (strstr (html, "<script"));
+  g_assert_null (strstr (html, "<link"));
+  g_assert_null (strstr (html, "src="));
+}
+
+static void
+test_html_escapes (void)
+{
+  g_autoptr(SesamePlan) plan = sesame_plan_new ();
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *markdown = NULL;
+  SesameCustomRule rule = { (char *) "<script>alert(1)</script> | *x*", SESAME_RULE_PROTOCOL_TCP,
+                            { 8080, 8080 }, { 8080, 8080 } };
+
+  sesame_plan_set_host_name (plan, "Tom & Jerry's <server>");
+  sesame_plan_set_host_address (plan, "192.168.1.5");
+  sesame_plan_add_custom_rule (plan, &rule);
+  checklist = sesame_checklist_new (plan, catalog, "en", &error);
+  g_assert_no_error (error);
+
+  html = sesame_checklist_write (checklist, SESAME_CHECKLIST_FORMAT_HTML);
+  g_assert_null (strstr (html, "<script>"));
+  g_assert_nonnull (strstr (html, "&lt;script&gt;"));
+  g_assert_nonnull (strstr (html, "Tom &amp; Jerry"));
+
+  markdown = sesame_checklist_write (checklist, SESAME_CHECKLIST_FORMAT_MARKDOWN);
+  g_assert_nonnull (strstr (markdown, "\\<script\\>"));
+  g_assert_nonnull (strstr (markdown, "\\| \\*x\\*"));
+}
+
+/* The JSON keys other programs rely on */
+static void
+test_json_contract (void)
+{
+  g_autoptr(SesameChecklist) checklist = seed_checklist ("en");
+  g_autofree char *json = sesame_checklist_write (checklist, SESAME_CHECKLIST_FORMAT_JSON);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+  JsonObject *router;
+  JsonObject *forward;
+  JsonObject *firewall;
+  JsonArray *forwards;
+  JsonArray *steps;
+  gboolean seen_range = FALSE;
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  g_assert_cmpstr (json_object_get_string_member (root, "language"), ==, "en");
+
+  router = json_object_get_object_member (root, "router");
+  g_assert_cmpstr (json_object_get_string_member (router, "id"), ==, "buffalo-bbr-4mg");
+  g_assert_cmpstr (json_object_get_string_member (router, "admin_url"), ==, "http://192.168.11.1/");
+  g_assert_cmpstr (json_object_get_string_member (router, "page"), ==, "Address Translation");
+  g_assert_true (json_object_has_member (router, "name"));
+  g_assert_true (json_object_has_member (router, "menu_path"));
+
+  forwards = json_object_get_array_member (root, "forwards");
+  g_assert_cmpuint (json_array_get_length (forwards), ==, sesame_checklist_get_forwards (checklist)->len);
+  for (guint i = 0; i < json_array_get_length (forwards); i++)
+    {
+      forward = json_array_get_object_element (forwards, i);
+      g_assert_cmpstr (json_object_get_string_member (forward, "internal_address"), ==, "192.168.11.5");
+      g_assert_true (json_object_has_member (forward, "protocol"));
+      g_assert_true (json_object_has_member (forward, "internal_ports"));
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (forward, "services")), >, 0);
+      if (g_str_equal (json_object_get_string_member (forward, "external_ports"), "16384-16403"))
+        seen_range = TRUE;
+    }
+  g_assert_true (seen_range);
+
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "lan_only")), >, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "outbound_only")), >, 0);
+  g_assert_true (json_object_has_member (root, "conflicts"));
+
+  firewall = json_object_get_object_member (root, "host_firewall");
+  g_assert_cmpstr (json_object_get_string_member (firewall, "os"), ==, "macos");
+  steps = json_object_get_array_member (firewall, "steps");
+  g_assert_cmpuint (json_array_get_length (steps), >, 0);
+  g_assert_true (json_object_has_member (json_array_get_object_element (steps, 0), "command"));
+
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "warnings")), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (root, "warnings"), 0), "severity"),
+                   ==, "warning");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  catalog = sesame_catalog_load_default (&error);
+  g_assert_no_error (error);
+
+  g_test_add_data_func ("/writers/golden/en", "en", test_golden);
+  g_test_add_data_func ("/writers/golden/ja", "ja", test_golden);
+  g_test_add_func ("/writers/pure", test_pure);
+  g_test_add_func ("/writers/html", test_html);
+  g_test_add_func ("/writers/html-escapes", test_html_escapes);
+  g_test_add_func ("/writers/json-contract", test_json_contract);
+
+  return g_test_run ();
+}
