@@ -142,6 +142,8 @@ test_invalid (void)
       "services[1]: “gopher” is not a service Sesame knows" },
     { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},\"services\":[\"ssh\",\"ssh\"]}",
       "services[1]: “ssh” is listed twice" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},\"services\":[\"ssh\",\"ssh\",\"gopher\"]}",
+      "services[2]: “gopher” is not a service Sesame knows" },
     { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},\"services\":[22]}",
       "services[0]: must be a service id" },
     { "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},"
@@ -203,8 +205,8 @@ test_several_problems (void)
   g_assert_cmpuint (g_strv_length (lines), ==, 4);
   g_assert_true (g_str_has_prefix (lines[0], "host.address: "));
   g_assert_true (g_str_has_prefix (lines[1], "host.os: "));
-  g_assert_true (g_str_has_prefix (lines[2], "router.id: "));
-  g_assert_true (g_str_has_prefix (lines[3], "services[0]: "));
+  g_assert_true (g_str_has_prefix (lines[2], "services[0]: "));
+  g_assert_true (g_str_has_prefix (lines[3], "router.id: "));
 }
 
 static void

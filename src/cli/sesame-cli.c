@@ -131,6 +131,7 @@ load_catalog (int *status)
   SesameCatalog *catalog = sesame_catalog_load_default (&error);
 
   if (catalog == NULL)
+    /* Translators: what failed, before the error message: "catalog: …" */
     *status = failure (_("catalog"), error);
 
   return catalog;
@@ -349,6 +350,7 @@ command_catalog (int    argc,
     language = g_strdup (sesame_translation_get_default_language ());
 
   if (!(tr = sesame_translation_get_for_language (language, &error)))
+    /* Translators: what failed, before the error message: "language: …" */
     return failure (_("language"), error);
 
   if (json)

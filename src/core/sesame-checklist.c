@@ -466,9 +466,9 @@ drop_lan_ports_from_items (SesameChecklist *self,
           services = str_array_new ();
           g_ptr_array_add (services, g_strdup (lan->id));
           add_conflict (self, item->protocol, &item->external, services, item->id,
-                        /* Translators: "UDP 5353 is used only on the local network by iChat, so it is not forwarded for My rule." */
-                        g_strdup_printf (T (self, "%s is used only on the local network by %s, so it is not forwarded for %s. Give %s another port."),
-                                         port, lan->name, item->name, item->name));
+                        /* Translators: "UDP 5353 is used only on the local network by iChat, so it is not forwarded for My rule: choose another port for it." */
+                        g_strdup_printf (T (self, "%s is used only on the local network by %s, so it is not forwarded for %s: choose another port for it."),
+                                         port, lan->name, item->name));
           g_array_remove_index (forward_items, i--);
           break;
         }
@@ -594,7 +594,7 @@ build_connection_warnings (SesameChecklist *self)
     {
     case SESAME_CONNECTION_MAP_E:
       add_warning (self, SESAME_SEVERITY_WARNING,
-                   g_strdup (T (self, "With IPv4 over IPv6 by MAP-E (such as v6プラス, OCN バーチャルコネクト or IPv6オプション), your IPv4 address is shared with other customers and only the ports assigned to you can be forwarded: 240 ports with v6プラス, never the ports below 1024. Well-known ports such as 80, 443 or 25565 are usually not among them.")),
+                   g_strdup (T (self, "With IPv4 over IPv6 by MAP-E (such as v6プラス, OCN バーチャルコネクト or IPv6オプション), your IPv4 address is shared with other customers and only the ports assigned to you can be forwarded: 240 ports with v6プラス, never the ports below 1024. Commonly used ports such as 80, 443 or 25565 are usually not among them.")),
                    g_strdup (T (self, "Look up your assigned ports in the router’s status page and forward one of them to each service (external port from your set, internal port as listed), reach the server over IPv6, or ask your provider for a fixed IPv4 address option.")));
       break;
 
@@ -1202,6 +1202,30 @@ sesame_checklist_get_connection_label (SesameChecklist *self)
     case SESAME_CONNECTION_UNKNOWN:
     default: return T (self, "Not known");
     }
+}
+
+/**
+ * sesame_checklist_get_server_label:
+ *
+ * Returns: (transfer full): the server as the checklist names it: "Mac mini, 192.168.11.5 (macOS)"
+ */
+char *
+sesame_checklist_get_server_label (SesameChecklist *self)
+{
+  const char *name;
+
+  g_return_val_if_fail (SESAME_IS_CHECKLIST (self), NULL);
+
+  name = sesame_plan_get_host_name (self->plan);
+
+  if (name != NULL)
+    /* Translators: the server's name, address and system: "Mac mini, 192.168.11.5 (macOS)" */
+    return g_strdup_printf (T (self, "%s, %s (%s)"), name, sesame_plan_get_host_address (self->plan),
+                            sesame_checklist_get_host_os_label (self));
+
+  /* Translators: the server's address and system: "192.168.11.5 (macOS)" */
+  return g_strdup_printf (T (self, "%s (%s)"), sesame_plan_get_host_address (self->plan),
+                          sesame_checklist_get_host_os_label (self));
 }
 
 const char *

@@ -82,6 +82,7 @@ const char        *sesame_checklist_get_router_menu_path (SesameChecklist *self)
 const char        *sesame_checklist_get_title           (SesameChecklist *self);
 const char        *sesame_checklist_get_connection_label (SesameChecklist *self);
 const char        *sesame_checklist_get_host_os_label   (SesameChecklist *self);
+char              *sesame_checklist_get_server_label    (SesameChecklist *self);
 
 GPtrArray         *sesame_checklist_get_router_steps    (SesameChecklist *self);
 GPtrArray         *sesame_checklist_get_forwards        (SesameChecklist *self);

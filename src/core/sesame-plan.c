@@ -325,7 +325,8 @@ sesame_plan_new (void)
 
 typedef struct
 {
-  GPtrArray *problems;
+  GPtrArray     *problems;
+  SesameCatalog *catalog;    /* nullable: only when loading */
 } Loader;
 
 G_GNUC_PRINTF (3, 4)
@@ -612,6 +613,14 @@ load_services (SesamePlan *self,
           continue;
         }
 
+      if (sesame_catalog_lookup_service (loader->catalog, id) == NULL)
+        {
+          g_autofree char *quoted = quote_value (id);
+          problem (loader, path, _("“%s” is not a service Sesame knows; add its ports as a custom rule instead"),
+                   quoted);
+          continue;
+        }
+
       g_ptr_array_add (self->services, g_strdup (id));
     }
 }
@@ -756,7 +765,7 @@ sesame_plan_load_from_bytes (GBytes         *bytes,
   g_autoptr(GPtrArray) problems = g_ptr_array_new_null_terminated (4, g_free, TRUE);
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) root_node = NULL;
-  Loader loader = { problems };
+  Loader loader = { problems, catalog };
   JsonObject *root;
   JsonNode *version;
   const char *language;
@@ -886,7 +895,7 @@ sesame_plan_validate (SesamePlan    *self,
                       SesameCatalog *catalog)
 {
   g_autoptr(GPtrArray) problems = g_ptr_array_new_null_terminated (4, g_free, TRUE);
-  Loader loader = { problems };
+  Loader loader = { problems, NULL };
   guint32 host = 0;
   guint32 router = 0;
 

@@ -193,7 +193,6 @@ char *
 sesame_html_writer_write (SesameChecklist *checklist)
 {
   SesameTranslation *tr;
-  SesamePlan *plan;
   GString *out;
   g_autofree char *router_title = NULL;
   g_autofree char *server = NULL;
@@ -204,7 +203,6 @@ sesame_html_writer_write (SesameChecklist *checklist)
   g_return_val_if_fail (SESAME_IS_CHECKLIST (checklist), NULL);
 
   tr = sesame_checklist_get_translation (checklist);
-  plan = sesame_checklist_get_plan (checklist);
   out = g_string_new (NULL);
   lan = sesame_checklist_get_lan_only (checklist);
   blocked = sesame_checklist_get_not_forwarded (checklist);
@@ -218,12 +216,7 @@ sesame_html_writer_write (SesameChecklist *checklist)
 
   element (out, "<h1>", sesame_checklist_get_title (checklist), "</h1>\n");
 
-  if (sesame_plan_get_host_name (plan) != NULL)
-    server = g_strdup_printf ("%s, %s (%s)", sesame_plan_get_host_name (plan), sesame_plan_get_host_address (plan),
-                              sesame_checklist_get_host_os_label (checklist));
-  else
-    server = g_strdup_printf ("%s (%s)", sesame_plan_get_host_address (plan),
-                              sesame_checklist_get_host_os_label (checklist));
+  server = sesame_checklist_get_server_label (checklist);
 
   g_string_append (out, "<dl class=\"meta\">\n");
   element (out, "<dt>", TC_ (tr, "checklist header", "Router"), "</dt>");

@@ -198,19 +198,10 @@ table (Writer     *w,
 static void
 write_header (Writer *w)
 {
-  SesamePlan *plan = sesame_checklist_get_plan (w->checklist);
   const char *title = sesame_checklist_get_title (w->checklist);
-  const char *host = sesame_plan_get_host_name (plan);
-  g_autofree char *server = NULL;
+  g_autofree char *server = sesame_checklist_get_server_label (w->checklist);
   const char *labels[3];
   const char *values[3];
-
-  if (host != NULL)
-    server = g_strdup_printf ("%s, %s (%s)", host, sesame_plan_get_host_address (plan),
-                              sesame_checklist_get_host_os_label (w->checklist));
-  else
-    server = g_strdup_printf ("%s (%s)", sesame_plan_get_host_address (plan),
-                              sesame_checklist_get_host_os_label (w->checklist));
 
   labels[0] = TC_ (w->tr, "checklist header", "Router");
   values[0] = sesame_checklist_get_router_name (w->checklist);
