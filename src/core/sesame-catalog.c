@@ -185,6 +185,30 @@ read_string (JsonObject  *object,
   return TRUE;
 }
 
+/* A member that holds one value per language: {"en": …, "ja": …}.
+ * Returns FALSE on error; *inner is NULL when an optional member is absent. */
+static gboolean
+get_bilingual (JsonObject  *object,
+               const char  *member,
+               const char  *member_path,
+               gboolean     required,
+               JsonObject **inner,
+               GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  *inner = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return required ? invalid (error, member_path, "is required") : TRUE;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, member_path, "must be an object with \"en\" and \"ja\"");
+
+  *inner = json_node_get_object (node);
+  return TRUE;
+}
+
 static gboolean
 read_text (JsonObject  *object,
            const char  *member,
@@ -194,18 +218,14 @@ read_text (JsonObject  *object,
            GError     **error)
 {
   g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
-  JsonNode *node = json_object_get_member (object, member);
   JsonObject *inner;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return required ? invalid (error, member_path, "is required") : TRUE;
+  if (!get_bilingual (object, member, member_path, required, &inner, error))
+    return FALSE;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return invalid (error, member_path, "must be an object with \"en\" and \"ja\"");
-
-  inner = json_node_get_object (node);
-  return read_string (inner, "en", member_path, TRUE, &text->en, error) &&
-         read_string (inner, "ja", member_path, TRUE, &text->ja, error);
+  return inner == NULL ||
+         (read_string (inner, "en", member_path, TRUE, &text->en, error) &&
+          read_string (inner, "ja", member_path, TRUE, &text->ja, error));
 }
 
 static gboolean
@@ -254,18 +274,14 @@ read_path (JsonObject  *object,
            GError     **error)
 {
   g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
-  JsonNode *node = json_object_get_member (object, member);
   JsonObject *inner;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return required ? invalid (error, member_path, "is required") : TRUE;
+  if (!get_bilingual (object, member, member_path, required, &inner, error))
+    return FALSE;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return invalid (error, member_path, "must be an object with \"en\" and \"ja\"");
-
-  inner = json_node_get_object (node);
-  return read_strv (inner, "en", member_path, FALSE, en, error) &&
-         read_strv (inner, "ja", member_path, FALSE, ja, error);
+  return inner == NULL ||
+         (read_strv (inner, "en", member_path, FALSE, en, error) &&
+          read_strv (inner, "ja", member_path, FALSE, ja, error));
 }
 
 static gboolean
