@@ -19,9 +19,10 @@ static const char stylesheet[] =
   ".warning{border-left:4px solid #e5a50a;background:#fdf6e3;padding:.5em 1em;margin:.6em 0}"
   ".critical{border-left:4px solid #c01c28;background:#fbe9eb}"
   ".conflict{border-left:4px solid #c01c28;background:#fbe9eb;padding:.5em 1em;margin:.6em 0}"
-  "table{border-collapse:collapse;width:100%;margin:.8em 0}"
-  "th,td{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:top}"
-  "th{background:#eee}td.tick{text-align:center;width:3em}"
+  "table{border-collapse:collapse;width:100%;margin:.8em 0;font-size:.92em}"
+  "th,td{border:1px solid #999;padding:.25em .4em;text-align:left;vertical-align:top}"
+  "th{background:#eee;white-space:nowrap}td.tick{text-align:center;width:1%}"
+  "td.n{white-space:nowrap;font-variant-numeric:tabular-nums}"
   "td.tick input{width:1.2em;height:1.2em}"
   "pre{background:#f4f4f4;padding:.4em .6em;overflow-x:auto;white-space:pre-wrap;"
   "font-family:'DejaVu Sans Mono','Noto Sans Mono CJK JP',monospace;font-size:.9em}"
@@ -91,8 +92,8 @@ write_groups (GString           *out,
       g_autofree char *names = sesame_checklist_join_names (checklist, group->names);
 
       g_string_append (out, "<tr>");
-      element (out, "<td>", sesame_checklist_format_protocol (checklist, group->protocol), "</td>");
-      element (out, "<td>", ports, "</td>");
+      element (out, "<td class=\"n\">", sesame_checklist_format_protocol (checklist, group->protocol), "</td>");
+      element (out, "<td class=\"n\">", ports, "</td>");
       element (out, "<td>", names, "</td>");
       g_string_append (out, "</tr>\n");
     }
@@ -132,10 +133,10 @@ write_forwards (GString         *out,
 
       g_string_append_printf (out, "<tr><td class=\"tick\"><input type=\"checkbox\" aria-label=\"%s\"></td>",
                               escaped_label);
-      element (out, "<td>", protocol, "</td>");
-      element (out, "<td>", external, "</td>");
-      element (out, "<td>", forward->internal_address, "</td>");
-      element (out, "<td>", internal, "</td>");
+      element (out, "<td class=\"n\">", protocol, "</td>");
+      element (out, "<td class=\"n\">", external, "</td>");
+      element (out, "<td class=\"n\">", forward->internal_address, "</td>");
+      element (out, "<td class=\"n\">", internal, "</td>");
       element (out, "<td>", names, "</td>");
       g_string_append (out, "</tr>\n");
     }
