@@ -48,7 +48,22 @@ with tempfile.TemporaryDirectory() as tmp:
         check('ja.po translates every message in the sources',
               'untranslated' not in stats and 'fuzzy' not in stats, stats)
 
-# 3. the generated catalog strings match services.json
+# 3. every source file with translatable strings is listed in POTFILES.in
+import glob
+import re
+marker = re.compile(r'(?<![A-Za-z0-9_])(?:_|N_|C_|NC_|T|T_|TC_|TN_) ?\((?:[^()"]*, *)?"')
+with open(os.path.join(root, 'po', 'POTFILES.in')) as f:
+    listed = {l.strip() for l in f if l.strip() and not l.startswith('#')}
+unlisted = []
+for path in sorted(glob.glob(os.path.join(root, 'src', '**', '*.c'), recursive=True)):
+    rel = os.path.relpath(path, root)
+    with open(path, encoding='utf-8') as f:
+        if marker.search(f.read()) and rel not in listed:
+            unlisted.append(rel)
+check('every source file with translatable strings is in po/POTFILES.in', not unlisted,
+      'missing: ' + ', '.join(unlisted) if unlisted else '')
+
+# 4. the generated catalog strings match services.json
 proc = subprocess.run([sys.executable, os.path.join(root, 'data', 'catalogs', 'extract-strings.py'),
                        os.path.join(root, 'data', 'catalogs', 'services.json')],
                       capture_output=True, text=True)

@@ -1,0 +1,49 @@
+/* sesame-http-probe.h: "what is my IP" services and port-check services over HTTP(S)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "sesame-probe-report.h"
+
+G_BEGIN_DECLS
+
+#define SESAME_HTTP_PROBE_ERROR (sesame_http_probe_error_quark ())
+
+typedef enum
+{
+  SESAME_HTTP_PROBE_ERROR_STATUS,
+  SESAME_HTTP_PROBE_ERROR_TOO_LARGE,
+  SESAME_HTTP_PROBE_ERROR_BAD_RESPONSE,
+} SesameHttpProbeError;
+
+#define SESAME_HTTP_MAX_BODY 4096
+
+GQuark    sesame_http_probe_error_quark      (void);
+
+/* Pure parsers for untrusted bodies */
+char     *sesame_http_parse_ip_response      (const char           *body,
+                                              gsize                 length,
+                                              GError              **error);
+gboolean  sesame_http_parse_check_response   (const char           *body,
+                                              gsize                 length,
+                                              SesameReachability   *reachability,
+                                              GError              **error);
+char     *sesame_http_expand_check_url       (const char           *template,
+                                              const char           *protocol,
+                                              guint16               port);
+
+void      sesame_http_fetch_async            (SoupSession          *session,
+                                              const char           *url,
+                                              guint                 timeout_ms,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+GBytes   *sesame_http_fetch_finish           (SoupSession          *session,
+                                              GAsyncResult         *result,
+                                              GError              **error);
+
+G_END_DECLS

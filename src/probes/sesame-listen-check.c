@@ -1,0 +1,111 @@
+/* sesame-listen-check.c
+ *
+ * Reads the kernel's socket tables (/proc/net/tcp, tcp6, udp, udp6), which
+ * show every socket on the machine, so no privileges are needed and nothing
+ * is sent.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sesame-listen-check"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sesame-listen-check.h"
+
+#define TCP_LISTEN 0x0A
+#define UDP_UNCONNECTED 0x07
+
+/**
+ * sesame_proc_net_has_listener:
+ * @proc_net_text: the text of /proc/net/tcp (or tcp6, udp, udp6)
+ * @port: the port
+ * @tcp: whether the table is a TCP one
+ *
+ * Returns: %TRUE if a socket listens (TCP) or is bound and unconnected (UDP) on @port
+ */
+gboolean
+sesame_proc_net_has_listener (const char *proc_net_text,
+                              guint16     port,
+                              gboolean    tcp)
+{
+  g_auto(GStrv) lines = NULL;
+
+  if (proc_net_text == NULL)
+    return FALSE;
+
+  lines = g_strsplit (proc_net_text, "\n", 65536);
+
+  /* "  sl  local_address rem_address   st …"; the first line names the columns */
+  for (guint i = 1; lines[0] != NULL && lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t", 8);
+      g_autoptr(GPtrArray) columns = g_ptr_array_new ();
+      const char *local;
+      const char *colon;
+      guint64 local_port;
+      guint64 state;
+      char *end = NULL;
+
+      for (guint f = 0; fields[f] != NULL; f++)
+        if (*fields[f] != '\0')
+          g_ptr_array_add (columns, fields[f]);
+
+      if (columns->len < 4)
+        continue;
+
+      local = g_ptr_array_index (columns, 1);
+      colon = strrchr (local, ':');
+      if (colon == NULL || strlen (colon + 1) != 4)
+        continue;
+
+      local_port = g_ascii_strtoull (colon + 1, &end, 16);
+      if (end == NULL || *end != '\0' || local_port != port)
+        continue;
+
+      state = g_ascii_strtoull (g_ptr_array_index (columns, 3), &end, 16);
+      if (end == NULL || *end != '\0')
+        continue;
+
+      if (state == (tcp ? TCP_LISTEN : UDP_UNCONNECTED))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/**
+ * sesame_listen_check:
+ * @protocol: "tcp" or "udp"
+ * @port: the port
+ *
+ * Returns: whether something on this computer listens on @port, or unknown
+ *   when the socket tables cannot be read
+ */
+SesameTristate
+sesame_listen_check (const char *protocol,
+                     guint16     port)
+{
+  gboolean tcp = g_strcmp0 (protocol, "tcp") == 0;
+  const char *tables[2] = {
+    tcp ? "/proc/net/tcp" : "/proc/net/udp",
+    tcp ? "/proc/net/tcp6" : "/proc/net/udp6",
+  };
+  gboolean readable = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *text = NULL;
+
+      if (!g_file_get_contents (tables[i], &text, NULL, NULL))
+        continue;
+
+      readable = TRUE;
+      if (sesame_proc_net_has_listener (text, port, tcp))
+        return SESAME_TRISTATE_YES;
+    }
+
+  return readable ? SESAME_TRISTATE_NO : SESAME_TRISTATE_UNKNOWN;
+}

@@ -1,0 +1,323 @@
+/* sesame-local-probe.c
+ *
+ * Everything here is local and answers at once: no packet leaves the machine.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sesame-local-probe"
+
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "sesame-local-probe.h"
+
+#define RTF_UP_FLAG      0x0001
+#define RTF_GATEWAY_FLAG 0x0002
+
+static gboolean
+parse_hex32 (const char *text,
+             guint32    *value)
+{
+  char *end = NULL;
+  guint64 v;
+
+  if (text == NULL || strlen (text) != 8)
+    return FALSE;
+
+  v = g_ascii_strtoull (text, &end, 16);
+  if (end == NULL || *end != '\0')
+    return FALSE;
+
+  *value = (guint32) v;
+  return TRUE;
+}
+
+/**
+ * sesame_route_table_find_gateway:
+ * @proc_net_route: the text of /proc/net/route
+ * @interface: (out): the interface of the default route
+ * @gateway: (out): the gateway's address
+ *
+ * The kernel prints each address as the hexadecimal value of its bytes in
+ * memory, so the bytes are taken back in the same order on every machine.
+ *
+ * Returns: %TRUE if a default route through a gateway was found
+ */
+gboolean
+sesame_route_table_find_gateway (const char  *proc_net_route,
+                                 char       **interface,
+                                 char       **gateway)
+{
+  g_auto(GStrv) lines = NULL;
+  guint best_metric = G_MAXUINT;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (interface != NULL && gateway != NULL, FALSE);
+
+  if (proc_net_route == NULL)
+    return FALSE;
+
+  lines = g_strsplit (proc_net_route, "\n", 4096);
+
+  /* The first line names the columns */
+  for (guint i = 1; lines[0] != NULL && lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+      g_autoptr(GPtrArray) columns = g_ptr_array_new ();
+      guint32 destination, gw, mask;
+      guint64 flags, metric;
+      guint8 bytes[4];
+
+      for (guint f = 0; fields[f] != NULL; f++)
+        if (*fields[f] != '\0')
+          g_ptr_array_add (columns, fields[f]);
+
+      /* Iface Destination Gateway Flags RefCnt Use Metric Mask ... */
+      if (columns->len < 8)
+        continue;
+
+      if (!parse_hex32 (g_ptr_array_index (columns, 1), &destination) ||
+          !parse_hex32 (g_ptr_array_index (columns, 2), &gw) ||
+          !parse_hex32 (g_ptr_array_index (columns, 7), &mask))
+        continue;
+
+      flags = g_ascii_strtoull (g_ptr_array_index (columns, 3), NULL, 16);
+      metric = g_ascii_strtoull (g_ptr_array_index (columns, 6), NULL, 10);
+
+      if (destination != 0 || mask != 0 || gw == 0 ||
+          (flags & (RTF_UP_FLAG | RTF_GATEWAY_FLAG)) != (RTF_UP_FLAG | RTF_GATEWAY_FLAG) ||
+          metric >= best_metric)
+        continue;
+
+      memcpy (bytes, &gw, 4);
+      g_free (*interface);
+      g_free (*gateway);
+      *interface = g_strdup (g_ptr_array_index (columns, 0));
+      *gateway = g_strdup_printf ("%u.%u.%u.%u", bytes[0], bytes[1], bytes[2], bytes[3]);
+      best_metric = (guint) metric;
+      found = TRUE;
+    }
+
+  return found;
+}
+
+static guint
+prefix_length (const struct sockaddr *netmask)
+{
+  guint bits = 0;
+  const guint8 *bytes;
+  gsize size;
+
+  if (netmask == NULL)
+    return 0;
+
+  if (netmask->sa_family == AF_INET)
+    {
+      bytes = (const guint8 *) &((const struct sockaddr_in *) netmask)->sin_addr;
+      size = 4;
+    }
+  else if (netmask->sa_family == AF_INET6)
+    {
+      bytes = (const guint8 *) &((const struct sockaddr_in6 *) netmask)->sin6_addr;
+      size = 16;
+    }
+  else
+    return 0;
+
+  for (gsize i = 0; i < size; i++)
+    for (guint b = 0; b < 8; b++)
+      if (bytes[i] & (0x80 >> b))
+        bits++;
+
+  return bits;
+}
+
+static SesameInterface *
+find_interface (SesameProbeReport *report,
+                const char        *name)
+{
+  for (guint i = 0; i < report->interfaces->len; i++)
+    {
+      SesameInterface *interface = g_ptr_array_index (report->interfaces, i);
+
+      if (g_str_equal (interface->name, name))
+        return interface;
+    }
+
+  return NULL;
+}
+
+static void
+append (GStrv       *strv,
+        const char  *value)
+{
+  guint n = *strv ? g_strv_length (*strv) : 0;
+
+  *strv = g_renew (char *, *strv, n + 2);
+  (*strv)[n] = g_strdup (value);
+  (*strv)[n + 1] = NULL;
+}
+
+static void
+read_interfaces (SesameProbeReport *report)
+{
+  struct ifaddrs *addrs = NULL;
+
+  if (getifaddrs (&addrs) != 0)
+    {
+      g_free (report->local_reason);
+      report->local_reason = g_strdup (_("Sesame could not list this computer’s network interfaces."));
+      return;
+    }
+
+  for (struct ifaddrs *a = addrs; a != NULL; a = a->ifa_next)
+    {
+      SesameInterface *interface;
+      char text[INET6_ADDRSTRLEN];
+      g_autofree char *entry = NULL;
+
+      if (a->ifa_name == NULL)
+        continue;
+
+      if (!(interface = find_interface (report, a->ifa_name)))
+        {
+          interface = g_new0 (SesameInterface, 1);
+          interface->name = g_strdup (a->ifa_name);
+          interface->ipv4 = g_new0 (char *, 1);
+          interface->ipv6 = g_new0 (char *, 1);
+          sesame_probe_report_add_interface (report, interface);
+        }
+
+      interface->up = (a->ifa_flags & IFF_UP) != 0;
+      interface->loopback = (a->ifa_flags & IFF_LOOPBACK) != 0;
+
+      if (a->ifa_addr == NULL)
+        continue;
+
+      if (a->ifa_addr->sa_family == AF_INET &&
+          inet_ntop (AF_INET, &((struct sockaddr_in *) a->ifa_addr)->sin_addr, text, sizeof text))
+        {
+          entry = g_strdup_printf ("%s/%u", text, prefix_length (a->ifa_netmask));
+          append (&interface->ipv4, entry);
+        }
+      else if (a->ifa_addr->sa_family == AF_INET6 &&
+               inet_ntop (AF_INET6, &((struct sockaddr_in6 *) a->ifa_addr)->sin6_addr, text, sizeof text))
+        {
+          entry = g_strdup_printf ("%s/%u", text, prefix_length (a->ifa_netmask));
+          append (&interface->ipv6, entry);
+        }
+    }
+
+  freeifaddrs (addrs);
+}
+
+/* The address of this computer that faces @gateway: a UDP socket "connected"
+ * to it picks the route without sending anything. */
+static char *
+address_towards (const char *gateway)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (gateway);
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+
+  if (address == NULL)
+    return NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+  if (socket == NULL)
+    return NULL;
+
+  remote = g_inet_socket_address_new (address, 9);
+  if (!g_socket_connect (socket, remote, NULL, NULL) ||
+      !(local = g_socket_get_local_address (socket, NULL)))
+    return NULL;
+
+  return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+}
+
+static char *
+subnet_of (SesameProbeReport *report,
+           const char        *local_address)
+{
+  g_autofree char *prefix = g_strconcat (local_address, "/", NULL);
+
+  for (guint i = 0; i < report->interfaces->len; i++)
+    {
+      const SesameInterface *interface = g_ptr_array_index (report->interfaces, i);
+
+      for (guint a = 0; interface->ipv4[a] != NULL; a++)
+        {
+          g_autoptr(GInetAddressMask) mask = NULL;
+
+          if (!g_str_has_prefix (interface->ipv4[a], prefix))
+            continue;
+
+          mask = g_inet_address_mask_new_from_string (interface->ipv4[a], NULL);
+          if (mask == NULL)
+            continue;
+
+          {
+            g_autoptr(GInetAddress) address = g_inet_address_new_from_string (local_address);
+            const guint8 *bytes = g_inet_address_to_bytes (address);
+            guint length = g_inet_address_mask_get_length (mask);
+            guint32 value = ((guint32) bytes[0] << 24) | ((guint32) bytes[1] << 16) |
+                            ((guint32) bytes[2] << 8) | bytes[3];
+            guint32 network = length == 0 ? 0 : value & (G_MAXUINT32 << (32 - length));
+
+            return g_strdup_printf ("%u.%u.%u.%u/%u", network >> 24, (network >> 16) & 0xff,
+                                    (network >> 8) & 0xff, network & 0xff, length);
+          }
+        }
+    }
+
+  return NULL;
+}
+
+/**
+ * sesame_local_probe_run:
+ * @report: the report to fill in
+ *
+ * Lists the interfaces, finds the default gateway and the address of this
+ * computer that faces it, and its subnet. When something cannot be learned
+ * the report says why.
+ */
+void
+sesame_local_probe_run (SesameProbeReport *report)
+{
+  g_autofree char *routes = NULL;
+  g_autofree char *interface = NULL;
+  g_autofree char *gateway = NULL;
+
+  g_return_if_fail (report != NULL);
+
+  read_interfaces (report);
+
+  if (!g_file_get_contents ("/proc/net/route", &routes, NULL, NULL) ||
+      !sesame_route_table_find_gateway (routes, &interface, &gateway))
+    {
+      g_free (report->local_reason);
+      report->local_reason = g_strdup (_("This computer has no default gateway: it is not connected to a network that leads to the internet."));
+      return;
+    }
+
+  report->gateway = g_steal_pointer (&gateway);
+  report->local_address = address_towards (report->gateway);
+
+  if (report->local_address == NULL)
+    {
+      g_free (report->local_reason);
+      report->local_reason = g_strdup (_("Sesame could not tell which address of this computer faces the router."));
+      return;
+    }
+
+  report->subnet = subnet_of (report, report->local_address);
+}

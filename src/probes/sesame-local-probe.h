@@ -1,0 +1,19 @@
+/* sesame-local-probe.h: this computer's interfaces, addresses and default gateway
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sesame-probe-report.h"
+
+G_BEGIN_DECLS
+
+gboolean sesame_route_table_find_gateway (const char  *proc_net_route,
+                                          char       **interface,
+                                          char       **gateway);
+void     sesame_local_probe_run          (SesameProbeReport *report);
+
+G_END_DECLS

@@ -1,0 +1,448 @@
+/* sesame-probe-report.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sesame-probe-report"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "sesame-json.h"
+#include "sesame-probe-report.h"
+
+static void
+address_source_free (gpointer data)
+{
+  SesameAddressSource *source = data;
+
+  g_free (source->method);
+  g_free (source->server);
+  g_free (source->address);
+  g_free (source->error);
+  g_free (source);
+}
+
+static void
+port_finding_free (gpointer data)
+{
+  SesamePortFinding *finding = data;
+
+  g_free (finding->protocol);
+  g_free (finding->reason);
+  g_free (finding);
+}
+
+void
+sesame_interface_free (SesameInterface *interface)
+{
+  if (interface == NULL)
+    return;
+
+  g_free (interface->name);
+  g_strfreev (interface->ipv4);
+  g_strfreev (interface->ipv6);
+  g_free (interface);
+}
+
+void
+sesame_router_mapping_free (SesameRouterMapping *mapping)
+{
+  if (mapping == NULL)
+    return;
+
+  g_free (mapping->protocol);
+  g_free (mapping->internal_address);
+  g_free (mapping->description);
+  g_free (mapping);
+}
+
+SesameProbeReport *
+sesame_probe_report_new (void)
+{
+  SesameProbeReport *report = g_new0 (SesameProbeReport, 1);
+
+  report->interfaces = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_interface_free);
+  report->external_sources = g_ptr_array_new_with_free_func (address_source_free);
+  report->hairpinning = SESAME_TRISTATE_UNKNOWN;
+  report->double_nat = SESAME_TRISTATE_UNKNOWN;
+  report->cgnat = SESAME_TRISTATE_UNKNOWN;
+  report->hops = g_ptr_array_new_null_terminated (2, g_free, TRUE);
+  report->upnp_mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_router_mapping_free);
+  report->ports = g_ptr_array_new_with_free_func (port_finding_free);
+  report->servers_contacted = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+
+  return report;
+}
+
+void
+sesame_probe_report_free (SesameProbeReport *report)
+{
+  if (report == NULL)
+    return;
+
+  g_free (report->local_address);
+  g_free (report->gateway);
+  g_free (report->subnet);
+  g_ptr_array_unref (report->interfaces);
+  g_free (report->local_reason);
+  g_free (report->external_ipv4);
+  g_ptr_array_unref (report->external_sources);
+  g_free (report->nat_reason);
+  g_free (report->wan_address);
+  g_free (report->access_reason);
+  g_ptr_array_unref (report->hops);
+  g_free (report->upnp_manufacturer);
+  g_free (report->upnp_model);
+  g_free (report->upnp_model_number);
+  g_free (report->upnp_friendly_name);
+  g_free (report->upnp_catalog_id);
+  g_free (report->upnp_external_address);
+  g_free (report->upnp_error);
+  g_ptr_array_unref (report->upnp_mappings);
+  g_free (report->natpmp_external_address);
+  g_free (report->natpmp_error);
+  g_free (report->pcp_external_address);
+  g_free (report->pcp_error);
+  g_ptr_array_unref (report->ports);
+  g_ptr_array_unref (report->servers_contacted);
+  g_free (report);
+}
+
+SesameAddressSource *
+sesame_probe_report_add_source (SesameProbeReport *report,
+                                const char        *method,
+                                const char        *server)
+{
+  SesameAddressSource *source = g_new0 (SesameAddressSource, 1);
+
+  source->method = g_strdup (method);
+  source->server = g_strdup (server);
+  g_ptr_array_add (report->external_sources, source);
+
+  return source;
+}
+
+/* Every server Sesame talks to is listed for the person, once */
+void
+sesame_probe_report_add_server (SesameProbeReport *report,
+                                const char        *server)
+{
+  if (!g_ptr_array_find_with_equal_func (report->servers_contacted, server, g_str_equal, NULL))
+    g_ptr_array_add (report->servers_contacted, g_strdup (server));
+}
+
+SesamePortFinding *
+sesame_probe_report_add_port (SesameProbeReport *report,
+                              const char        *protocol,
+                              guint16            port)
+{
+  SesamePortFinding *finding = g_new0 (SesamePortFinding, 1);
+
+  finding->protocol = g_strdup (protocol);
+  finding->port = port;
+  finding->listening = SESAME_TRISTATE_UNKNOWN;
+  g_ptr_array_add (report->ports, finding);
+
+  return finding;
+}
+
+void
+sesame_probe_report_add_interface (SesameProbeReport *report,
+                                   SesameInterface   *interface)
+{
+  g_ptr_array_add (report->interfaces, interface);
+}
+
+void
+sesame_probe_report_add_mapping (SesameProbeReport   *report,
+                                 SesameRouterMapping *mapping)
+{
+  g_ptr_array_add (report->upnp_mappings, mapping);
+}
+
+const char *
+sesame_nat_mapping_to_string (SesameNatMapping mapping)
+{
+  static const char * const names[] = {
+    "unknown", "no-nat", "endpoint-independent", "address-dependent", "address-and-port-dependent",
+  };
+
+  g_return_val_if_fail (mapping < G_N_ELEMENTS (names), "unknown");
+  return names[mapping];
+}
+
+const char *
+sesame_nat_filtering_to_string (SesameNatFiltering filtering)
+{
+  static const char * const names[] = {
+    "unknown", "endpoint-independent", "address-dependent", "address-and-port-dependent",
+  };
+
+  g_return_val_if_fail (filtering < G_N_ELEMENTS (names), "unknown");
+  return names[filtering];
+}
+
+const char *
+sesame_nat_classic_to_string (SesameNatClassic classic)
+{
+  static const char * const names[] = {
+    "unknown", "open-internet", "full-cone", "restricted-cone", "port-restricted-cone",
+    "symmetric", "symmetric-udp-firewall", "udp-blocked",
+  };
+
+  g_return_val_if_fail (classic < G_N_ELEMENTS (names), "unknown");
+  return names[classic];
+}
+
+const char *
+sesame_mapping_state_to_string (SesameMappingState state)
+{
+  static const char * const names[] = { "unknown", "present", "absent", "wrong-host" };
+
+  g_return_val_if_fail (state < G_N_ELEMENTS (names), "unknown");
+  return names[state];
+}
+
+const char *
+sesame_reachability_to_string (SesameReachability reachability)
+{
+  static const char * const names[] = { "unknown", "open", "refused", "filtered" };
+
+  g_return_val_if_fail (reachability < G_N_ELEMENTS (names), "unknown");
+  return names[reachability];
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *member,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *member,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_bool (JsonBuilder *builder,
+          const char  *member,
+          gboolean     value)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_add_boolean_value (builder, value);
+}
+
+static void
+add_tristate (JsonBuilder    *builder,
+              const char     *member,
+              SesameTristate  value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value == SESAME_TRISTATE_UNKNOWN)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_boolean_value (builder, value == SESAME_TRISTATE_YES);
+}
+
+static void
+add_strv (JsonBuilder        *builder,
+          const char         *member,
+          const char * const *values)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    json_builder_add_string_value (builder, values[i]);
+  json_builder_end_array (builder);
+}
+
+static void
+add_local (JsonBuilder             *builder,
+           const SesameProbeReport *report)
+{
+  json_builder_set_member_name (builder, "local");
+  json_builder_begin_object (builder);
+  add_string (builder, "address", report->local_address);
+  add_string (builder, "gateway", report->gateway);
+  add_string (builder, "subnet", report->subnet);
+  add_string (builder, "reason", report->local_reason);
+  json_builder_set_member_name (builder, "interfaces");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < report->interfaces->len; i++)
+    {
+      const SesameInterface *interface = g_ptr_array_index (report->interfaces, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "name", interface->name);
+      add_bool (builder, "up", interface->up);
+      add_bool (builder, "loopback", interface->loopback);
+      add_strv (builder, "ipv4", (const char * const *) interface->ipv4);
+      add_strv (builder, "ipv6", (const char * const *) interface->ipv6);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+add_external (JsonBuilder             *builder,
+              const SesameProbeReport *report)
+{
+  json_builder_set_member_name (builder, "external");
+  json_builder_begin_object (builder);
+  add_string (builder, "ipv4", report->external_ipv4);
+  json_builder_set_member_name (builder, "sources");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < report->external_sources->len; i++)
+    {
+      const SesameAddressSource *source = g_ptr_array_index (report->external_sources, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "method", source->method);
+      add_string (builder, "server", source->server);
+      add_string (builder, "address", source->address);
+      add_string (builder, "error", source->error);
+      add_int (builder, "elapsed_ms", source->elapsed_ms);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+add_nat (JsonBuilder             *builder,
+         const SesameProbeReport *report)
+{
+  json_builder_set_member_name (builder, "nat");
+  json_builder_begin_object (builder);
+  add_string (builder, "mapping", sesame_nat_mapping_to_string (report->mapping));
+  add_string (builder, "filtering", sesame_nat_filtering_to_string (report->filtering));
+  add_string (builder, "classic", sesame_nat_classic_to_string (report->classic));
+  add_tristate (builder, "hairpinning", report->hairpinning);
+  add_string (builder, "reason", report->nat_reason);
+  add_int (builder, "elapsed_ms", report->nat_elapsed_ms);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "access");
+  json_builder_begin_object (builder);
+  add_tristate (builder, "double_nat", report->double_nat);
+  add_tristate (builder, "cgnat", report->cgnat);
+  add_string (builder, "wan_address", report->wan_address);
+  add_string (builder, "reason", report->access_reason);
+  add_strv (builder, "hops", (const char * const *) report->hops->pdata);
+  json_builder_end_object (builder);
+}
+
+static void
+add_router (JsonBuilder             *builder,
+            const SesameProbeReport *report)
+{
+  json_builder_set_member_name (builder, "router");
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "upnp");
+  json_builder_begin_object (builder);
+  add_bool (builder, "found", report->upnp_found);
+  add_string (builder, "manufacturer", report->upnp_manufacturer);
+  add_string (builder, "model", report->upnp_model);
+  add_string (builder, "model_number", report->upnp_model_number);
+  add_string (builder, "friendly_name", report->upnp_friendly_name);
+  add_string (builder, "catalog_id", report->upnp_catalog_id);
+  add_string (builder, "external_address", report->upnp_external_address);
+  add_string (builder, "error", report->upnp_error);
+  json_builder_set_member_name (builder, "mappings");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < report->upnp_mappings->len; i++)
+    {
+      const SesameRouterMapping *mapping = g_ptr_array_index (report->upnp_mappings, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "protocol", mapping->protocol);
+      add_int (builder, "external_port", mapping->external_port);
+      add_string (builder, "internal_address", mapping->internal_address);
+      add_int (builder, "internal_port", mapping->internal_port);
+      add_string (builder, "description", mapping->description);
+      add_int (builder, "lease", mapping->lease);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "natpmp");
+  json_builder_begin_object (builder);
+  add_bool (builder, "found", report->natpmp_found);
+  add_string (builder, "external_address", report->natpmp_external_address);
+  add_string (builder, "error", report->natpmp_error);
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "pcp");
+  json_builder_begin_object (builder);
+  add_bool (builder, "found", report->pcp_found);
+  add_string (builder, "external_address", report->pcp_external_address);
+  add_string (builder, "error", report->pcp_error);
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+}
+
+static void
+add_ports (JsonBuilder             *builder,
+           const SesameProbeReport *report)
+{
+  json_builder_set_member_name (builder, "ports");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < report->ports->len; i++)
+    {
+      const SesamePortFinding *finding = g_ptr_array_index (report->ports, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "protocol", finding->protocol);
+      add_int (builder, "port", finding->port);
+      add_tristate (builder, "listening", finding->listening);
+      add_string (builder, "router_mapping", sesame_mapping_state_to_string (finding->router_mapping));
+      add_string (builder, "reachable", sesame_reachability_to_string (finding->reachable));
+      add_string (builder, "reason", finding->reason);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+/**
+ * sesame_probe_report_to_json:
+ *
+ * Returns: (transfer full): the report in the format of `sesame-cli probe --json`
+ */
+char *
+sesame_probe_report_to_json (const SesameProbeReport *report)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  add_int (builder, "version", SESAME_PROBE_REPORT_VERSION);
+  add_int (builder, "elapsed_ms", report->elapsed_ms);
+  add_local (builder, report);
+  add_external (builder, report);
+  add_nat (builder, report);
+  add_router (builder, report);
+  add_ports (builder, report);
+  add_strv (builder, "servers_contacted", (const char * const *) report->servers_contacted->pdata);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return sesame_json_to_string (root);
+}

@@ -1,0 +1,184 @@
+/* sesame-probe-report.h: what the probes found, each finding with its source or its reason
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SESAME_PROBE_REPORT_VERSION 1
+
+typedef enum
+{
+  SESAME_TRISTATE_UNKNOWN = -1,
+  SESAME_TRISTATE_NO = 0,
+  SESAME_TRISTATE_YES = 1,
+} SesameTristate;
+
+typedef enum
+{
+  SESAME_NAT_MAPPING_UNKNOWN,
+  SESAME_NAT_MAPPING_NO_NAT,
+  SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT,
+  SESAME_NAT_MAPPING_ADDRESS_DEPENDENT,
+  SESAME_NAT_MAPPING_ADDRESS_AND_PORT_DEPENDENT,
+} SesameNatMapping;
+
+typedef enum
+{
+  SESAME_NAT_FILTERING_UNKNOWN,
+  SESAME_NAT_FILTERING_ENDPOINT_INDEPENDENT,
+  SESAME_NAT_FILTERING_ADDRESS_DEPENDENT,
+  SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT,
+} SesameNatFiltering;
+
+typedef enum
+{
+  SESAME_NAT_CLASSIC_UNKNOWN,
+  SESAME_NAT_CLASSIC_OPEN_INTERNET,
+  SESAME_NAT_CLASSIC_FULL_CONE,
+  SESAME_NAT_CLASSIC_RESTRICTED_CONE,
+  SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE,
+  SESAME_NAT_CLASSIC_SYMMETRIC,
+  SESAME_NAT_CLASSIC_SYMMETRIC_UDP_FIREWALL,
+  SESAME_NAT_CLASSIC_UDP_BLOCKED,
+} SesameNatClassic;
+
+typedef enum
+{
+  SESAME_MAPPING_STATE_UNKNOWN,
+  SESAME_MAPPING_STATE_PRESENT,
+  SESAME_MAPPING_STATE_ABSENT,
+  SESAME_MAPPING_STATE_WRONG_HOST,
+} SesameMappingState;
+
+typedef enum
+{
+  SESAME_REACHABILITY_UNKNOWN,
+  SESAME_REACHABILITY_OPEN,
+  SESAME_REACHABILITY_REFUSED,
+  SESAME_REACHABILITY_FILTERED,
+} SesameReachability;
+
+typedef struct
+{
+  char  *name;
+  GStrv  ipv4;                 /* "192.168.11.5/24" */
+  GStrv  ipv6;
+  gboolean up;
+  gboolean loopback;
+} SesameInterface;
+
+/* One way of learning the external address, and what it gave */
+typedef struct
+{
+  char  *method;               /* stun, http, upnp, natpmp, pcp */
+  char  *server;
+  char  *address;              /* nullable */
+  char  *error;                /* nullable: why there is no address */
+  gint64 elapsed_ms;
+} SesameAddressSource;
+
+typedef struct
+{
+  char    *protocol;           /* tcp, udp */
+  guint16  external_port;
+  char    *internal_address;
+  guint16  internal_port;
+  char    *description;
+  guint32  lease;              /* seconds; 0 = permanent */
+} SesameRouterMapping;
+
+typedef struct
+{
+  char               *protocol;
+  guint16             port;
+  SesameTristate      listening;
+  SesameMappingState  router_mapping;
+  SesameReachability  reachable;
+  char               *reason;  /* nullable */
+} SesamePortFinding;
+
+typedef struct
+{
+  gint64              elapsed_ms;
+
+  /* Local network */
+  char               *local_address;     /* nullable */
+  char               *gateway;           /* nullable */
+  char               *subnet;            /* nullable: "192.168.11.0/24" */
+  GPtrArray          *interfaces;        /* element-type SesameInterface */
+  char               *local_reason;      /* nullable */
+
+  /* External address */
+  char               *external_ipv4;     /* nullable */
+  GPtrArray          *external_sources;  /* element-type SesameAddressSource */
+
+  /* NAT behaviour */
+  SesameNatMapping    mapping;
+  SesameNatFiltering  filtering;
+  SesameNatClassic    classic;
+  SesameTristate      hairpinning;
+  char               *nat_reason;        /* nullable */
+  gint64              nat_elapsed_ms;
+
+  /* Can this router's forwarding reach the internet? */
+  SesameTristate      double_nat;
+  SesameTristate      cgnat;
+  char               *wan_address;       /* nullable */
+  char               *access_reason;     /* nullable */
+  GPtrArray          *hops;              /* element-type utf8: first routers beyond the gateway */
+
+  /* Router */
+  gboolean            upnp_found;
+  char               *upnp_manufacturer;
+  char               *upnp_model;
+  char               *upnp_model_number;
+  char               *upnp_friendly_name;
+  char               *upnp_catalog_id;
+  char               *upnp_external_address;
+  char               *upnp_error;
+  GPtrArray          *upnp_mappings;     /* element-type SesameRouterMapping */
+  gboolean            natpmp_found;
+  char               *natpmp_external_address;
+  char               *natpmp_error;
+  gboolean            pcp_found;
+  char               *pcp_external_address;
+  char               *pcp_error;
+
+  GPtrArray          *ports;             /* element-type SesamePortFinding */
+  GPtrArray          *servers_contacted; /* element-type utf8 */
+} SesameProbeReport;
+
+SesameProbeReport   *sesame_probe_report_new            (void);
+void                 sesame_probe_report_free           (SesameProbeReport       *report);
+char                *sesame_probe_report_to_json        (const SesameProbeReport *report);
+
+SesameAddressSource *sesame_probe_report_add_source     (SesameProbeReport       *report,
+                                                         const char              *method,
+                                                         const char              *server);
+void                 sesame_probe_report_add_server     (SesameProbeReport       *report,
+                                                         const char              *server);
+SesamePortFinding   *sesame_probe_report_add_port       (SesameProbeReport       *report,
+                                                         const char              *protocol,
+                                                         guint16                  port);
+void                 sesame_probe_report_add_interface  (SesameProbeReport       *report,
+                                                         SesameInterface         *interface);
+void                 sesame_probe_report_add_mapping    (SesameProbeReport       *report,
+                                                         SesameRouterMapping     *mapping);
+
+const char          *sesame_nat_mapping_to_string       (SesameNatMapping         mapping);
+const char          *sesame_nat_filtering_to_string     (SesameNatFiltering       filtering);
+const char          *sesame_nat_classic_to_string       (SesameNatClassic         classic);
+const char          *sesame_mapping_state_to_string     (SesameMappingState       state);
+const char          *sesame_reachability_to_string      (SesameReachability       reachability);
+
+void                 sesame_interface_free              (SesameInterface         *interface);
+void                 sesame_router_mapping_free         (SesameRouterMapping     *mapping);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SesameProbeReport, sesame_probe_report_free)
+
+G_END_DECLS

@@ -1,0 +1,69 @@
+/* test-nat-classify.c: the decision table from STUN evidence to a NAT type
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "sesame-nat-classify.h"
+
+#define Y SESAME_TRISTATE_YES
+#define N SESAME_TRISTATE_NO
+#define U SESAME_TRISTATE_UNKNOWN
+
+static void
+test_table (void)
+{
+  static const struct {
+    const char *name;
+    SesameNatEvidence evidence;
+    SesameNatMapping mapping;
+    SesameNatFiltering filtering;
+    SesameNatClassic classic;
+    gboolean reason;
+  } cases[] = {
+    /*                        reply local other  ip    port  srv   ctrl  chg   chgp */
+    { "open internet",      { Y, Y, Y, U, U, U, Y, Y, Y }, SESAME_NAT_MAPPING_NO_NAT, SESAME_NAT_FILTERING_ENDPOINT_INDEPENDENT, SESAME_NAT_CLASSIC_OPEN_INTERNET, FALSE },
+    { "udp firewall",       { Y, Y, Y, U, U, U, Y, N, N }, SESAME_NAT_MAPPING_NO_NAT, SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT, SESAME_NAT_CLASSIC_SYMMETRIC_UDP_FIREWALL, FALSE },
+    { "full cone",          { Y, N, Y, Y, U, Y, Y, Y, Y }, SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT, SESAME_NAT_FILTERING_ENDPOINT_INDEPENDENT, SESAME_NAT_CLASSIC_FULL_CONE, FALSE },
+    { "restricted cone",    { Y, N, Y, Y, U, U, Y, N, Y }, SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT, SESAME_NAT_FILTERING_ADDRESS_DEPENDENT, SESAME_NAT_CLASSIC_RESTRICTED_CONE, FALSE },
+    { "port restricted",    { Y, N, Y, Y, U, U, Y, N, N }, SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT, SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT, SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE, FALSE },
+    { "symmetric",          { Y, N, Y, N, N, U, Y, N, N }, SESAME_NAT_MAPPING_ADDRESS_AND_PORT_DEPENDENT, SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT, SESAME_NAT_CLASSIC_SYMMETRIC, FALSE },
+    { "address dependent",  { Y, N, Y, N, Y, U, Y, N, Y }, SESAME_NAT_MAPPING_ADDRESS_DEPENDENT, SESAME_NAT_FILTERING_ADDRESS_DEPENDENT, SESAME_NAT_CLASSIC_SYMMETRIC, FALSE },
+    { "udp blocked",        { N, U, U, U, U, U, N, U, U }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UDP_BLOCKED, TRUE },
+    /* Missing answers never make a stricter verdict */
+    { "no control reply",   { Y, N, Y, Y, U, U, N, U, U }, SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
+    { "no second address",  { Y, N, N, U, U, U, Y, U, U }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
+    { "test II lost",       { Y, N, Y, U, U, U, Y, N, N }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
+    { "test III lost",      { Y, N, Y, N, U, U, Y, N, N }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT, SESAME_NAT_CLASSIC_SYMMETRIC, TRUE },
+    { "change-port unknown", { Y, N, Y, Y, U, U, Y, N, U }, SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
+    { "servers disagree",   { Y, N, Y, Y, U, N, Y, Y, Y }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_ENDPOINT_INDEPENDENT, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
+    { "only filtering ran", { U, U, U, U, U, U, U, U, U }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      SesameNatVerdict verdict;
+
+      g_test_message ("%s", cases[i].name);
+      sesame_nat_classify (&cases[i].evidence, &verdict);
+      g_assert_cmpstr (sesame_nat_mapping_to_string (verdict.mapping), ==,
+                       sesame_nat_mapping_to_string (cases[i].mapping));
+      g_assert_cmpstr (sesame_nat_filtering_to_string (verdict.filtering), ==,
+                       sesame_nat_filtering_to_string (cases[i].filtering));
+      g_assert_cmpstr (sesame_nat_classic_to_string (verdict.classic), ==,
+                       sesame_nat_classic_to_string (cases[i].classic));
+      g_assert_true ((verdict.reason != NULL) == cases[i].reason);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/nat-classify/table", test_table);
+
+  return g_test_run ();
+}

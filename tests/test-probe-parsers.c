@@ -1,0 +1,284 @@
+/* test-probe-parsers.c: untrusted answers of HTTP services and local tables
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "sesame-hop-probe.h"
+#include "sesame-http-probe.h"
+#include "sesame-listen-check.h"
+#include "sesame-local-probe.h"
+#include "sesame-probe-report.h"
+
+static void
+test_ip_response (void)
+{
+  static const struct {
+    const char *body;
+    const char *address;
+  } cases[] = {
+    { "{\"ip\": \"203.0.113.2\", \"port\": 40123}", "203.0.113.2" },
+    { "203.0.113.2\n", "203.0.113.2" },
+    { "  198.51.100.7  ", "198.51.100.7" },
+    { "{\"address\":\"2001:db8::1\"}", "2001:db8::1" },
+    { "{\"origin\":\"203.0.113.9\"}", "203.0.113.9" },
+    /* Refused */
+    { "", NULL },
+    { "<html>hello</html>", NULL },
+    { "{\"ip\": 12}", NULL },
+    { "{\"ip\": \"example.com\"}", NULL },
+    { "{\"ip\": \"203.0.113.2\"", NULL },
+    { "203.0.113.2:80", NULL },
+    { "999.1.1.1", NULL },
+    { "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", NULL },
+    { "{\"ip\": \"\xff\xfe\"}", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *address = sesame_http_parse_ip_response (cases[i].body, strlen (cases[i].body), &error);
+      g_autofree char *escaped = g_strescape (cases[i].body, NULL);
+
+      g_test_message ("%s", escaped);
+      g_assert_cmpstr (address, ==, cases[i].address);
+      if (cases[i].address == NULL)
+        g_assert_nonnull (error);
+    }
+
+  {
+    g_autofree char *huge = g_strnfill (SESAME_HTTP_MAX_BODY + 1, ' ');
+    g_autoptr(GError) error = NULL;
+    g_autofree char *address = sesame_http_parse_ip_response (huge, strlen (huge), &error);
+
+    g_assert_null (address);
+    g_assert_error (error, SESAME_HTTP_PROBE_ERROR, SESAME_HTTP_PROBE_ERROR_TOO_LARGE);
+  }
+}
+
+static void
+test_check_response (void)
+{
+  static const struct {
+    const char *body;
+    gboolean ok;
+    SesameReachability reachability;
+  } cases[] = {
+    { "{\"open\": true, \"state\": \"open\"}", TRUE, SESAME_REACHABILITY_OPEN },
+    { "{\"open\": false, \"state\": \"refused\"}", TRUE, SESAME_REACHABILITY_REFUSED },
+    { "{\"open\": false, \"state\": \"filtered\"}", TRUE, SESAME_REACHABILITY_FILTERED },
+    { "{\"reachable\": true}", TRUE, SESAME_REACHABILITY_OPEN },
+    { "{\"open\": false}", TRUE, SESAME_REACHABILITY_FILTERED },
+    { "1", TRUE, SESAME_REACHABILITY_OPEN },
+    { "0\n", TRUE, SESAME_REACHABILITY_FILTERED },
+    { "yes", FALSE, SESAME_REACHABILITY_UNKNOWN },
+    { "{\"open\": \"true\"}", FALSE, SESAME_REACHABILITY_UNKNOWN },
+    { "{}", FALSE, SESAME_REACHABILITY_UNKNOWN },
+    { "", FALSE, SESAME_REACHABILITY_UNKNOWN },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      SesameReachability reachability = SESAME_REACHABILITY_UNKNOWN;
+      gboolean ok = sesame_http_parse_check_response (cases[i].body, strlen (cases[i].body), &reachability, &error);
+
+      g_test_message ("%s", cases[i].body);
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (ok)
+        g_assert_cmpint (reachability, ==, cases[i].reachability);
+      else
+        g_assert_nonnull (error);
+    }
+}
+
+static void
+test_check_url (void)
+{
+  g_autofree char *url = sesame_http_expand_check_url ("http://198.51.100.1/check?port={port}&proto={proto}&again={port}",
+                                                       "udp", 5060);
+
+  g_assert_cmpstr (url, ==, "http://198.51.100.1/check?port=5060&proto=udp&again=5060");
+}
+
+static void
+test_route_table (void)
+{
+  static const char table[] =
+    "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+    "wlan0\t0000A8C0\t00000000\t0001\t0\t0\t600\t00FFFFFF\t0\t0\t0\n"
+    "eth0\t00000000\t010BA8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+    "wlan0\t00000000\t0100A8C0\t0003\t0\t0\t600\t00000000\t0\t0\t0\n"
+    "garbage line\n"
+    "tun0\t00000000\tZZZZZZZZ\t0003\t0\t0\t1\t00000000\t0\t0\t0\n";
+  g_autofree char *interface = NULL;
+  g_autofree char *gateway = NULL;
+  guint32 probe = 0x01020304;
+  guint8 bytes[4];
+
+  g_assert_true (sesame_route_table_find_gateway (table, &interface, &gateway));
+  g_assert_cmpstr (interface, ==, "eth0");
+
+  /* The kernel prints the address's bytes as a number in this machine's order */
+  memcpy (bytes, &probe, 4);
+  if (bytes[0] == 0x04)
+    g_assert_cmpstr (gateway, ==, "192.168.11.1");
+
+  g_clear_pointer (&interface, g_free);
+  g_clear_pointer (&gateway, g_free);
+  g_assert_false (sesame_route_table_find_gateway ("Iface\tDestination\n", &interface, &gateway));
+  g_assert_false (sesame_route_table_find_gateway ("", &interface, &gateway));
+  g_assert_false (sesame_route_table_find_gateway (NULL, &interface, &gateway));
+}
+
+static void
+test_proc_net (void)
+{
+  static const char tcp[] =
+    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+    "   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1\n"
+    "   1: 0100007F:0016 0100007F:D2C4 01 00000000:00000000 00:00000000 00000000     0        0 2 1\n"
+    "   2: 050BA8C0:0050\n";
+  static const char udp[] =
+    "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
+    "  7: 00000000:14E9 00000000:0000 07 00000000:00000000 00:00000000 00000000   105        0 3 2 0 0\n";
+
+  g_assert_true (sesame_proc_net_has_listener (tcp, 8080, TRUE));
+  /* An established connection on 22 is no listener */
+  g_assert_false (sesame_proc_net_has_listener (tcp, 22, TRUE));
+  g_assert_false (sesame_proc_net_has_listener (tcp, 80, TRUE));
+  g_assert_true (sesame_proc_net_has_listener (udp, 5353, FALSE));
+  g_assert_false (sesame_proc_net_has_listener (udp, 5354, FALSE));
+  g_assert_false (sesame_proc_net_has_listener ("", 80, TRUE));
+  g_assert_false (sesame_proc_net_has_listener (NULL, 80, TRUE));
+}
+
+/* This process listens on a port: the check sees it, and stops seeing it */
+static void
+test_listen_check_live (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sesame_listen_check ("tcp", port), ==, SESAME_TRISTATE_YES);
+  g_socket_listener_close (listener);
+  g_assert_cmpint (sesame_listen_check ("tcp", port), ==, SESAME_TRISTATE_NO);
+}
+
+static void
+test_report_json (void)
+{
+  g_autoptr(SesameProbeReport) report = sesame_probe_report_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *json = NULL;
+  SesameAddressSource *source;
+  SesamePortFinding *port;
+  JsonObject *root;
+
+  report->local_address = g_strdup ("192.168.11.5");
+  report->external_ipv4 = g_strdup ("203.0.113.2");
+  source = sesame_probe_report_add_source (report, "http", "http://198.51.100.1/ip");
+  source->address = g_strdup ("203.0.113.2");
+  port = sesame_probe_report_add_port (report, "tcp", 8080);
+  port->listening = SESAME_TRISTATE_YES;
+  port->reachable = SESAME_REACHABILITY_REFUSED;
+  sesame_probe_report_add_server (report, "198.51.100.1:3478");
+  sesame_probe_report_add_server (report, "198.51.100.1:3478");
+
+  json = sesame_probe_report_to_json (report);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  g_assert_cmpint (json_object_get_int_member (root, "version"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "external"), "ipv4"),
+                   ==, "203.0.113.2");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (root, "nat"), "classic"),
+                   ==, "unknown");
+  g_assert_true (json_node_is_null (json_object_get_member (json_object_get_object_member (root, "nat"),
+                                                            "hairpinning")));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "servers_contacted")), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (root, "ports"), 0),
+                                                  "reachable"), ==, "refused");
+}
+
+static void
+hops_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GPtrArray **hops = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *hops = sesame_hop_probe_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* Towards this machine itself the path ends at once: one hop, the destination */
+static void
+test_hop_probe_loopback (void)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GPtrArray) hops = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  sesame_hop_probe_async (loopback, 2000, NULL, hops_cb, &hops);
+  while (hops == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (hops->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (hops, 0), ==, "127.0.0.1");
+  /* It did not wait for its deadline */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 1000 * G_TIME_SPAN_MILLISECOND);
+}
+
+static void
+hops_cancelled_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) hops = sesame_hop_probe_finish (result, &error);
+
+  g_assert_null (hops);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  *done = TRUE;
+}
+
+static void
+test_hop_probe_cancel (void)
+{
+  /* A documentation address: nothing here routes it, and it is cancelled at once */
+  g_autoptr(GInetAddress) nowhere = g_inet_address_new_from_string ("192.0.2.1");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  gboolean done = FALSE;
+
+  g_cancellable_cancel (cancellable);
+  sesame_hop_probe_async (nowhere, 5000, cancellable, hops_cancelled_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/probe-parsers/ip-response", test_ip_response);
+  g_test_add_func ("/probe-parsers/check-response", test_check_response);
+  g_test_add_func ("/probe-parsers/check-url", test_check_url);
+  g_test_add_func ("/probe-parsers/route-table", test_route_table);
+  g_test_add_func ("/probe-parsers/proc-net", test_proc_net);
+  g_test_add_func ("/probe-parsers/listen-check-live", test_listen_check_live);
+  g_test_add_func ("/probe-parsers/report-json", test_report_json);
+  g_test_add_func ("/probe-parsers/hop-probe-loopback", test_hop_probe_loopback);
+  g_test_add_func ("/probe-parsers/hop-probe-cancel", test_hop_probe_cancel);
+
+  return g_test_run ();
+}
