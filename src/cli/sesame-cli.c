@@ -21,6 +21,10 @@
 #include "sesame-checklist-writer.h"
 #include "sesame-json.h"
 #include "sesame-plan.h"
+#include "sesame-local-probe.h"
+#include "sesame-pmp-client.h"
+#include "sesame-prober.h"
+#include "sesame-upnp-client.h"
 #include "sesame-translation.h"
 
 enum {
@@ -34,7 +38,14 @@ static const char usage[] =
      "  sesame-cli --version\n"
      "  sesame-cli catalog services|routers [--json] [--lang en|ja]\n"
      "  sesame-cli plan check PLAN\n"
-     "  sesame-cli checklist --plan PLAN [--lang en|ja] [--format text|markdown|html|json] [-o FILE]\n");
+     "  sesame-cli checklist --plan PLAN [--lang en|ja] [--format text|markdown|html|json] [-o FILE]\n"
+     "  sesame-cli probe [--plan PLAN] [--port PROTO/N]... [--stun HOST:PORT]... [--ip-url URL]...\n"
+     "                   [--check-url TEMPLATE] [--no-internet] [--no-defaults] [--deadline-ms N]\n"
+     "                   [--json] [-o FILE]\n"
+     "  sesame-cli map list [--json]\n"
+     "  sesame-cli map add --protocol tcp|udp --port N [--internal-port N] [--lease S]\n"
+     "                     [--via upnp|natpmp|pcp]\n"
+     "  sesame-cli map remove --protocol tcp|udp --port N [--via upnp|natpmp|pcp]\n");
 
 G_GNUC_PRINTF (1, 2)
 static int
@@ -468,6 +479,592 @@ command_checklist (int    argc,
   return EXIT_OK;
 }
 
+static gboolean
+parse_port_spec (const char  *text,
+                 char       **protocol,
+                 guint16     *port)
+{
+  g_autofree char *copy = g_strdup (text);
+  char *slash = strchr (copy, '/');
+  SesamePortRange range;
+
+  if (slash == NULL)
+    return FALSE;
+
+  *slash = '\0';
+  if (!g_str_equal (copy, "tcp") && !g_str_equal (copy, "udp"))
+    return FALSE;
+
+  if (!sesame_port_range_parse (slash + 1, &range, NULL) || range.first != range.last)
+    return FALSE;
+
+  *protocol = g_strdup (copy);
+  *port = range.first;
+  return TRUE;
+}
+
+/* The ports of every forward of the plan, each once, on this computer */
+static gboolean
+add_plan_ports (SesameProber *prober,
+                const char   *plan_path,
+                int          *status)
+{
+  g_autoptr(SesameCatalog) catalog = NULL;
+  g_autoptr(SesamePlan) plan = NULL;
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *forwards;
+  guint added = 0;
+
+  if (!(catalog = load_catalog (status)))
+    return FALSE;
+
+  if (!(plan = sesame_plan_load_from_file (plan_path, catalog, &error)) ||
+      !(checklist = sesame_checklist_new (plan, catalog, "en", &error)))
+    {
+      *status = failure (plan_path, error);
+      return FALSE;
+    }
+
+  forwards = sesame_checklist_get_forwards (checklist);
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+
+      for (guint port = forward->internal.first; port <= forward->internal.last && added < 64; port++, added++)
+        sesame_prober_add_port (prober, sesame_protocol_to_string (forward->protocol), (guint16) port);
+    }
+
+  return TRUE;
+}
+
+static const char *
+tristate_label (SesameTristate value)
+{
+  if (value == SESAME_TRISTATE_YES)
+    return _("yes");
+  if (value == SESAME_TRISTATE_NO)
+    return _("no");
+  return _("unknown");
+}
+
+static char *
+report_to_text (const SesameProbeReport *report)
+{
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, _("Local address: %s (gateway %s, network %s)\n"),
+                          report->local_address ? report->local_address : _("unknown"),
+                          report->gateway ? report->gateway : _("none"),
+                          report->subnet ? report->subnet : _("unknown"));
+  if (report->local_reason)
+    g_string_append_printf (out, "  %s\n", report->local_reason);
+
+  g_string_append_printf (out, _("External address: %s\n"),
+                          report->external_ipv4 ? report->external_ipv4 : _("unknown"));
+  for (guint i = 0; i < report->external_sources->len; i++)
+    {
+      const SesameAddressSource *source = g_ptr_array_index (report->external_sources, i);
+
+      g_string_append_printf (out, "  %s %s: %s\n", source->method, source->server,
+                              source->address ? source->address : source->error ? source->error : "-");
+    }
+
+  g_string_append_printf (out, _("NAT: %s (mapping %s, filtering %s, hairpinning %s)\n"),
+                          sesame_nat_classic_to_string (report->classic),
+                          sesame_nat_mapping_to_string (report->mapping),
+                          sesame_nat_filtering_to_string (report->filtering),
+                          tristate_label (report->hairpinning));
+  if (report->nat_reason)
+    g_string_append_printf (out, "  %s\n", report->nat_reason);
+
+  g_string_append_printf (out, _("Double NAT: %s; carrier-grade NAT: %s\n"),
+                          tristate_label (report->double_nat), tristate_label (report->cgnat));
+  if (report->access_reason)
+    g_string_append_printf (out, "  %s\n", report->access_reason);
+
+  if (report->upnp_found)
+    g_string_append_printf (out, _("UPnP IGD: %s %s, external address %s, %u mappings\n"),
+                            report->upnp_manufacturer ? report->upnp_manufacturer : "",
+                            report->upnp_model ? report->upnp_model : "",
+                            report->upnp_external_address ? report->upnp_external_address : _("unknown"),
+                            report->upnp_mappings->len);
+  else
+    g_string_append_printf (out, _("UPnP IGD: not found (%s)\n"), report->upnp_error ? report->upnp_error : "-");
+
+  g_string_append_printf (out, _("NAT-PMP: %s; PCP: %s\n"),
+                          report->natpmp_found ? report->natpmp_external_address : _("not found"),
+                          report->pcp_found ? report->pcp_external_address : _("not found"));
+
+  for (guint i = 0; i < report->ports->len; i++)
+    {
+      const SesamePortFinding *finding = g_ptr_array_index (report->ports, i);
+
+      g_string_append_printf (out, _("Port %s/%u: listening %s, router mapping %s, reachable %s\n"),
+                              finding->protocol, finding->port, tristate_label (finding->listening),
+                              sesame_mapping_state_to_string (finding->router_mapping),
+                              sesame_reachability_to_string (finding->reachable));
+      if (finding->reason)
+        g_string_append_printf (out, "  %s\n", finding->reason);
+    }
+
+  if (report->servers_contacted->len > 0)
+    {
+      g_autofree char *servers = g_strjoinv (", ", (char **) report->servers_contacted->pdata);
+      g_string_append_printf (out, _("Servers contacted: %s\n"), servers);
+    }
+  else
+    g_string_append (out, _("Servers contacted: none\n"));
+
+  g_string_append_printf (out, _("Elapsed: %lld ms\n"), (long long) report->elapsed_ms);
+
+  return g_string_free (out, FALSE);
+}
+
+typedef struct
+{
+  gboolean           done;
+  SesameProbeReport *report;
+  GError            *error;
+} ProbeResult;
+
+static void
+probe_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  ProbeResult *probe = user_data;
+
+  probe->report = sesame_prober_run_finish (SESAME_PROBER (object), result, &probe->error);
+  probe->done = TRUE;
+}
+
+static int
+command_probe (int    argc,
+               char **argv)
+{
+  g_autoptr(SesameProber) prober = sesame_prober_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan_path = NULL;
+  g_autofree char *check_url = NULL;
+  g_autofree char *output = NULL;
+  g_auto(GStrv) ports = NULL;
+  g_auto(GStrv) stun = NULL;
+  g_auto(GStrv) ip_urls = NULL;
+  g_autofree char *text = NULL;
+  ProbeResult result = { 0 };
+  gboolean no_internet = FALSE;
+  gboolean no_defaults = FALSE;
+  gboolean json = FALSE;
+  gint deadline = SESAME_PROBER_DEFAULT_DEADLINE_MS;
+  int status = EXIT_OK;
+  static const char * const none[] = { NULL };
+  GOptionEntry entries[] = {
+    { "plan", 0, 0, G_OPTION_ARG_FILENAME, &plan_path, N_("Check the ports of this plan"), "PLAN" },
+    { "port", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ports, N_("Check this port, such as tcp/22"), "PROTO/N" },
+    { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, &stun, N_("STUN server to use"), "HOST:PORT" },
+    { "ip-url", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ip_urls, N_("“What is my IP” service to use"), "URL" },
+    { "check-url", 0, 0, G_OPTION_ARG_STRING, &check_url, N_("Port check service, with {port} and {proto}"), "TEMPLATE" },
+    { "no-internet", 0, 0, G_OPTION_ARG_NONE, &no_internet, N_("Contact nothing beyond the router"), NULL },
+    { "no-defaults", 0, 0, G_OPTION_ARG_NONE, &no_defaults, N_("Use only the servers given here"), NULL },
+    { "deadline-ms", 0, 0, G_OPTION_ARG_INT, &deadline, N_("Give up after this many milliseconds"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE instead of standard output"), "FILE" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, NULL, &argc, &argv, &status))
+    return status;
+
+  if (argc > 1)
+    return usage_error (_("unexpected argument “%s”"), argv[1]);
+  if (deadline < 50 || deadline > 60000)
+    return usage_error (_("--deadline-ms takes a number from 50 to 60000"));
+  if (check_url != NULL && strstr (check_url, "{port}") == NULL)
+    return usage_error (_("the check URL must contain {port}"));
+
+  for (guint i = 0; ports != NULL && ports[i] != NULL; i++)
+    {
+      g_autofree char *protocol = NULL;
+      guint16 port;
+
+      if (!parse_port_spec (ports[i], &protocol, &port))
+        return usage_error (_("“%s” is not a port; write it as tcp/22 or udp/5060"), ports[i]);
+
+      sesame_prober_add_port (prober, protocol, port);
+    }
+
+  if (plan_path != NULL && !add_plan_ports (prober, plan_path, &status))
+    return status;
+
+  sesame_prober_set_deadline (prober, (guint) deadline);
+  sesame_prober_set_internet (prober, !no_internet);
+
+  if (stun != NULL)
+    sesame_prober_set_stun_servers (prober, (const char * const *) stun);
+  else if (no_defaults)
+    sesame_prober_set_stun_servers (prober, none);
+
+  if (ip_urls != NULL)
+    sesame_prober_set_ip_urls (prober, (const char * const *) ip_urls);
+  else if (no_defaults)
+    sesame_prober_set_ip_urls (prober, none);
+
+  if (check_url != NULL || no_defaults)
+    sesame_prober_set_check_url (prober, check_url);
+
+  sesame_prober_run_async (prober, NULL, probe_cb, &result);
+  while (!result.done)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (result.report == NULL)
+    return failure ("probe", result.error);
+
+  text = json ? sesame_probe_report_to_json (result.report) : report_to_text (result.report);
+  sesame_probe_report_free (result.report);
+
+  if (!write_output (output, text, &error))
+    return failure (output ? output : "stdout", error);
+
+  return EXIT_OK;
+}
+
+/* Runs the main loop until an asynchronous call of the command has answered */
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *result;
+}
+
+#define MAP_TIMEOUT_MS 2000
+
+typedef enum
+{
+  VIA_ANY,
+  VIA_UPNP,
+  VIA_NATPMP,
+  VIA_PCP,
+} Via;
+
+typedef struct
+{
+  SesameProbeReport *local;
+  SesameUpnpClient  *upnp;       /* nullable: when found */
+  SesamePmpClient   *pmp;
+} Router;
+
+static void
+router_clear (Router *router)
+{
+  g_clear_pointer (&router->local, sesame_probe_report_free);
+  g_clear_object (&router->upnp);
+  g_clear_object (&router->pmp);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Router, router_clear)
+
+static gboolean
+parse_via (const char *text,
+           Via        *via)
+{
+  static const char * const names[] = { "upnp", "natpmp", "pcp", NULL };
+
+  if (text == NULL)
+    {
+      *via = VIA_ANY;
+      return TRUE;
+    }
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      if (g_str_equal (text, names[i]))
+        {
+          *via = (Via) (i + 1);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* The router, found the way asked: UPnP IGD first, unless told otherwise */
+static gboolean
+find_router (Router  *router,
+             Via      via,
+             GError **error)
+{
+  g_autoptr(GInetAddress) gateway = NULL;
+  g_autoptr(GInetAddress) local = NULL;
+
+  router->local = sesame_probe_report_new ();
+  sesame_local_probe_run (router->local);
+
+  if (router->local->gateway == NULL || router->local->local_address == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE,
+                           router->local->local_reason ? router->local->local_reason
+                                                       : _("there is no router to ask"));
+      return FALSE;
+    }
+
+  gateway = g_inet_address_new_from_string (router->local->gateway);
+  local = g_inet_address_new_from_string (router->local->local_address);
+
+  if (via == VIA_ANY || via == VIA_UPNP)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(SesameUpnpClient) upnp = sesame_upnp_client_new (NULL, local);
+      g_autoptr(SesameUpnpDevice) device = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      sesame_upnp_client_discover_async (upnp, MAP_TIMEOUT_MS, NULL, store_result, &result);
+      device = sesame_upnp_client_discover_finish (upnp, wait_for (&result), &local_error);
+
+      if (device != NULL)
+        router->upnp = g_steal_pointer (&upnp);
+      else if (via == VIA_UPNP)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  if (router->upnp == NULL)
+    {
+      router->pmp = sesame_pmp_client_new (gateway, local);
+      if (via == VIA_PCP)
+        sesame_pmp_client_set_protocols (router->pmp, SESAME_PMP_PROTOCOLS_PCP);
+      else if (via == VIA_NATPMP)
+        sesame_pmp_client_set_protocols (router->pmp, SESAME_PMP_PROTOCOLS_NATPMP);
+    }
+
+  return TRUE;
+}
+
+static int
+map_list (Router   *router,
+          gboolean  json)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) mappings = NULL;
+  g_autofree char *text = NULL;
+  gboolean complete = FALSE;
+
+  if (router->upnp == NULL)
+    {
+      g_printerr ("sesame-cli: map: %s\n",
+                  _("the router does not list its mappings: only UPnP IGD can, and it did not answer"));
+      return EXIT_FAILURE_;
+    }
+
+  sesame_upnp_client_list_mappings_async (router->upnp, MAP_TIMEOUT_MS, NULL, store_result, &result);
+  mappings = sesame_upnp_client_list_mappings_finish (router->upnp, wait_for (&result), &complete, &error);
+  if (mappings == NULL)
+    return failure ("map", error);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < mappings->len; i++)
+        {
+          const SesameUpnpMapping *m = g_ptr_array_index (mappings, i);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "protocol");
+          json_builder_add_string_value (builder, sesame_upnp_protocol_to_string (m->protocol));
+          json_builder_set_member_name (builder, "external_port");
+          json_builder_add_int_value (builder, m->external_port);
+          json_builder_set_member_name (builder, "internal_address");
+          json_builder_add_string_value (builder, m->internal_client);
+          json_builder_set_member_name (builder, "internal_port");
+          json_builder_add_int_value (builder, m->internal_port);
+          json_builder_set_member_name (builder, "description");
+          json_builder_add_string_value (builder, m->description);
+          json_builder_set_member_name (builder, "lease");
+          json_builder_add_int_value (builder, m->lease_seconds);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      text = sesame_json_to_string (root);
+    }
+  else
+    {
+      GString *out = g_string_new (NULL);
+
+      for (guint i = 0; i < mappings->len; i++)
+        {
+          const SesameUpnpMapping *m = g_ptr_array_index (mappings, i);
+
+          g_string_append_printf (out, "%s %u → %s:%u  %s  (%u s)\n", sesame_upnp_protocol_to_string (m->protocol),
+                                  m->external_port, m->internal_client, m->internal_port, m->description,
+                                  m->lease_seconds);
+        }
+      if (mappings->len == 0)
+        g_string_append (out, _("The router has no port mappings.\n"));
+      if (!complete)
+        g_string_append (out, _("(The router stopped answering before the end of the list.)\n"));
+      text = g_string_free (out, FALSE);
+    }
+
+  if (!write_output (NULL, text, &error))
+    return failure ("stdout", error);
+
+  return EXIT_OK;
+}
+
+static int
+map_add (Router     *router,
+         const char *protocol,
+         guint16     port,
+         guint16     internal_port,
+         guint32     lease)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *address = router->local->local_address;
+  gboolean tcp = g_str_equal (protocol, "tcp");
+
+  if (router->upnp != NULL)
+    {
+      sesame_upnp_client_add_mapping_async (router->upnp, tcp ? SESAME_UPNP_PROTOCOL_TCP : SESAME_UPNP_PROTOCOL_UDP,
+                                            port, address, internal_port, "Sesame", lease,
+                                            MAP_TIMEOUT_MS, NULL, store_result, &result);
+      if (!sesame_upnp_client_add_mapping_finish (router->upnp, wait_for (&result), &error))
+        return failure ("map", error);
+
+      /* Translators: "Added TCP 40000 → 192.168.11.5:40000 for 3600 s with UPnP IGD." */
+      g_print (_("Added %s %u → %s:%u for %u s with %s.\n"), tcp ? "TCP" : "UDP", port, address,
+               internal_port, lease, "UPnP IGD");
+    }
+  else
+    {
+      g_autoptr(SesamePmpMapping) mapping = NULL;
+
+      sesame_pmp_client_add_mapping_async (router->pmp, tcp ? SESAME_PMP_TRANSPORT_TCP : SESAME_PMP_TRANSPORT_UDP,
+                                           internal_port, port, lease, MAP_TIMEOUT_MS, NULL,
+                                           store_result, &result);
+      mapping = sesame_pmp_client_add_mapping_finish (router->pmp, wait_for (&result), &error);
+      if (mapping == NULL)
+        return failure ("map", error);
+
+      g_print (_("Added %s %u → %s:%u for %u s with %s.\n"), tcp ? "TCP" : "UDP", mapping->external_port,
+               address, internal_port, mapping->lifetime,
+               mapping->protocol == SESAME_PMP_PROTOCOL_PCP ? "PCP" : "NAT-PMP");
+    }
+
+  return EXIT_OK;
+}
+
+static int
+map_remove (Router     *router,
+            const char *protocol,
+            guint16     port,
+            guint16     internal_port)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean tcp = g_str_equal (protocol, "tcp");
+
+  if (router->upnp != NULL)
+    {
+      sesame_upnp_client_delete_mapping_async (router->upnp, tcp ? SESAME_UPNP_PROTOCOL_TCP : SESAME_UPNP_PROTOCOL_UDP,
+                                               port, MAP_TIMEOUT_MS, NULL, store_result, &result);
+      if (!sesame_upnp_client_delete_mapping_finish (router->upnp, wait_for (&result), &error))
+        return failure ("map", error);
+    }
+  else
+    {
+      SesamePmpProtocol used;
+
+      /* NAT-PMP and PCP remove by internal port */
+      sesame_pmp_client_remove_mapping_async (router->pmp, tcp ? SESAME_PMP_TRANSPORT_TCP : SESAME_PMP_TRANSPORT_UDP,
+                                              internal_port, MAP_TIMEOUT_MS, NULL, store_result, &result);
+      if (!sesame_pmp_client_remove_mapping_finish (router->pmp, wait_for (&result), &used, &error))
+        return failure ("map", error);
+    }
+
+  /* Translators: "Removed the mapping of TCP 40000." */
+  g_print (_("Removed the mapping of %s %u.\n"), tcp ? "TCP" : "UDP", port);
+  return EXIT_OK;
+}
+
+static int
+command_map (int    argc,
+             char **argv)
+{
+  g_auto(Router) router = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *protocol = NULL;
+  g_autofree char *via_name = NULL;
+  gint port = 0;
+  gint internal_port = 0;
+  gint lease = 3600;
+  gboolean json = FALSE;
+  int status = EXIT_OK;
+  Via via;
+  GOptionEntry entries[] = {
+    { "protocol", 0, 0, G_OPTION_ARG_STRING, &protocol, N_("tcp or udp"), "PROTO" },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("The external port"), "N" },
+    { "internal-port", 0, 0, G_OPTION_ARG_INT, &internal_port, N_("The port on this computer (default: the same)"), "N" },
+    { "lease", 0, 0, G_OPTION_ARG_INT, &lease, N_("How long the mapping lasts, in seconds (default 3600)"), "S" },
+    { "via", 0, 0, G_OPTION_ARG_STRING, &via_name, N_("upnp, natpmp or pcp"), "WAY" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+
+  if (!parse_options (entries, "list|add|remove", &argc, &argv, &status))
+    return status;
+
+  if (argc != 2 || (!g_str_equal (argv[1], "list") && !g_str_equal (argv[1], "add") && !g_str_equal (argv[1], "remove")))
+    return usage_error (_("the map command takes: list, add or remove"));
+
+  if (!parse_via (via_name, &via))
+    return usage_error (_("“%s” is not a way to map; use upnp, natpmp or pcp"), via_name);
+
+  if (!g_str_equal (argv[1], "list"))
+    {
+      /* Nothing is mapped without explicit flags */
+      if (protocol == NULL || (!g_str_equal (protocol, "tcp") && !g_str_equal (protocol, "udp")))
+        return usage_error (_("--protocol tcp or --protocol udp is required"));
+      if (port < 1 || port > 65535)
+        return usage_error (_("--port N is required, from 1 to 65535"));
+      if (internal_port == 0)
+        internal_port = port;
+      if (internal_port < 1 || internal_port > 65535)
+        return usage_error (_("--internal-port takes a port from 1 to 65535"));
+      if (lease < 1 || lease > 604800)
+        return usage_error (_("--lease takes a number of seconds from 1 to 604800: a mapping always ends"));
+    }
+
+  if (!find_router (&router, via, &error))
+    return failure ("map", error);
+
+  if (g_str_equal (argv[1], "list"))
+    return map_list (&router, json);
+  if (g_str_equal (argv[1], "add"))
+    return map_add (&router, protocol, (guint16) port, (guint16) internal_port, (guint32) lease);
+
+  return map_remove (&router, protocol, (guint16) port, (guint16) internal_port);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -503,6 +1100,10 @@ main (int    argc,
     return command_plan (argc - 1, argv + 1);
   if (g_str_equal (command, "checklist"))
     return command_checklist (argc - 1, argv + 1);
+  if (g_str_equal (command, "probe"))
+    return command_probe (argc - 1, argv + 1);
+  if (g_str_equal (command, "map"))
+    return command_map (argc - 1, argv + 1);
 
   return usage_error (_("“%s” is not a command"), command);
 }

@@ -17,6 +17,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sesame-address.h"
 #include "sesame-local-probe.h"
 
 #define RTF_UP_FLAG      0x0001
@@ -249,6 +250,10 @@ subnet_of (SesameProbeReport *report,
            const char        *local_address)
 {
   g_autofree char *prefix = g_strconcat (local_address, "/", NULL);
+  guint32 value;
+
+  if (!sesame_ipv4_parse (local_address, &value))
+    return NULL;
 
   for (guint i = 0; i < report->interfaces->len; i++)
     {
@@ -256,26 +261,19 @@ subnet_of (SesameProbeReport *report,
 
       for (guint a = 0; interface->ipv4[a] != NULL; a++)
         {
-          g_autoptr(GInetAddressMask) mask = NULL;
+          guint64 length;
+          guint32 network;
 
           if (!g_str_has_prefix (interface->ipv4[a], prefix))
             continue;
 
-          mask = g_inet_address_mask_new_from_string (interface->ipv4[a], NULL);
-          if (mask == NULL)
+          length = g_ascii_strtoull (interface->ipv4[a] + strlen (prefix), NULL, 10);
+          if (length > 32)
             continue;
 
-          {
-            g_autoptr(GInetAddress) address = g_inet_address_new_from_string (local_address);
-            const guint8 *bytes = g_inet_address_to_bytes (address);
-            guint length = g_inet_address_mask_get_length (mask);
-            guint32 value = ((guint32) bytes[0] << 24) | ((guint32) bytes[1] << 16) |
-                            ((guint32) bytes[2] << 8) | bytes[3];
-            guint32 network = length == 0 ? 0 : value & (G_MAXUINT32 << (32 - length));
-
-            return g_strdup_printf ("%u.%u.%u.%u/%u", network >> 24, (network >> 16) & 0xff,
-                                    (network >> 8) & 0xff, network & 0xff, length);
-          }
+          network = length == 0 ? 0 : value & (G_MAXUINT32 << (32 - length));
+          return g_strdup_printf ("%u.%u.%u.%u/%u", network >> 24, (network >> 16) & 0xff,
+                                  (network >> 8) & 0xff, network & 0xff, (guint) length);
         }
     }
 

@@ -1,0 +1,1133 @@
+/* sesame-prober.c
+ *
+ * Starts every probe at once on the thread-default main context and ends by
+ * one deadline. A probe that has not answered by then is cancelled and its
+ * findings are unknown, with the reason. The verdicts that need several
+ * findings (the external address, double NAT, carrier-grade NAT, the state
+ * of each port) are made at the end, from everything that came in.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sesame-prober"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "sesame-address.h"
+#include "sesame-catalog.h"
+#include "sesame-hop-probe.h"
+#include "sesame-http-probe.h"
+#include "sesame-listen-check.h"
+#include "sesame-local-probe.h"
+#include "sesame-nat-probe.h"
+#include "sesame-pmp-client.h"
+#include "sesame-prober.h"
+#include "sesame-upnp-client.h"
+
+#define STUN_DEFAULT_PORT 3478
+#define ROUTER_TIMEOUT_MS 800
+#define HOP_TIMEOUT_MS    600
+
+typedef struct
+{
+  char    *protocol;
+  guint16  port;
+} PortSpec;
+
+struct _SesameProber
+{
+  GObject    parent_instance;
+
+  GStrv      stun_servers;
+  GStrv      ip_urls;
+  char      *check_url;       /* nullable */
+  gboolean   internet;
+  gboolean   router;
+  guint      deadline_ms;
+  GArray    *ports;           /* element-type PortSpec */
+};
+
+enum {
+  UPDATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (SesameProber, sesame_prober, G_TYPE_OBJECT)
+
+/* Public services used when the person has not chosen others; listed in the README */
+static const char * const default_stun_servers[] = {
+  "stun.stunprotocol.org:3478",
+  "stun.l.google.com:19302",
+  NULL
+};
+static const char * const default_ip_urls[] = {
+  "https://api.ipify.org?format=json",
+  "https://ifconfig.co/json",
+  NULL
+};
+static const char default_check_url[] = "https://portcheck.transmissionbt.com/{port}";
+
+static void
+port_spec_clear (gpointer data)
+{
+  PortSpec *spec = data;
+
+  g_free (spec->protocol);
+}
+
+static void
+sesame_prober_finalize (GObject *object)
+{
+  SesameProber *self = (SesameProber *)object;
+
+  g_strfreev (self->stun_servers);
+  g_strfreev (self->ip_urls);
+  g_free (self->check_url);
+  g_array_unref (self->ports);
+
+  G_OBJECT_CLASS (sesame_prober_parent_class)->finalize (object);
+}
+
+static void
+sesame_prober_class_init (SesameProberClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sesame_prober_finalize;
+
+  /**
+   * SesameProber::updated:
+   * @section: "local", "external", "nat", "router", "access" or "ports"
+   *
+   * A part of the report being built has new findings.
+   */
+  signals[UPDATED] = g_signal_new ("updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+sesame_prober_init (SesameProber *self)
+{
+  self->stun_servers = g_strdupv ((char **) default_stun_servers);
+  self->ip_urls = g_strdupv ((char **) default_ip_urls);
+  self->check_url = g_strdup (default_check_url);
+  self->internet = TRUE;
+  self->router = TRUE;
+  self->deadline_ms = SESAME_PROBER_DEFAULT_DEADLINE_MS;
+  self->ports = g_array_new (FALSE, TRUE, sizeof (PortSpec));
+  g_array_set_clear_func (self->ports, port_spec_clear);
+}
+
+SesameProber *
+sesame_prober_new (void)
+{
+  return g_object_new (SESAME_TYPE_PROBER, NULL);
+}
+
+const char * const *
+sesame_prober_get_default_stun_servers (void)
+{
+  return default_stun_servers;
+}
+
+const char * const *
+sesame_prober_get_default_ip_urls (void)
+{
+  return default_ip_urls;
+}
+
+const char *
+sesame_prober_get_default_check_url (void)
+{
+  return default_check_url;
+}
+
+void
+sesame_prober_set_stun_servers (SesameProber       *self,
+                                const char * const *servers)
+{
+  g_return_if_fail (SESAME_IS_PROBER (self));
+
+  g_strfreev (self->stun_servers);
+  self->stun_servers = g_strdupv ((char **) servers);
+}
+
+void
+sesame_prober_set_ip_urls (SesameProber       *self,
+                           const char * const *urls)
+{
+  g_return_if_fail (SESAME_IS_PROBER (self));
+
+  g_strfreev (self->ip_urls);
+  self->ip_urls = g_strdupv ((char **) urls);
+}
+
+void
+sesame_prober_set_check_url (SesameProber *self,
+                             const char   *template)
+{
+  g_return_if_fail (SESAME_IS_PROBER (self));
+
+  g_free (self->check_url);
+  self->check_url = g_strdup (template);
+}
+
+/* Without the internet, only this computer and the router are asked */
+void
+sesame_prober_set_internet (SesameProber *self,
+                            gboolean      allowed)
+{
+  g_return_if_fail (SESAME_IS_PROBER (self));
+
+  self->internet = !!allowed;
+}
+
+void
+sesame_prober_set_router (SesameProber *self,
+                          gboolean      allowed)
+{
+  g_return_if_fail (SESAME_IS_PROBER (self));
+
+  self->router = !!allowed;
+}
+
+void
+sesame_prober_set_deadline (SesameProber *self,
+                            guint         deadline_ms)
+{
+  g_return_if_fail (SESAME_IS_PROBER (self));
+  g_return_if_fail (deadline_ms > 0);
+
+  self->deadline_ms = deadline_ms;
+}
+
+void
+sesame_prober_add_port (SesameProber *self,
+                        const char   *protocol,
+                        guint16       port)
+{
+  PortSpec spec;
+
+  g_return_if_fail (SESAME_IS_PROBER (self));
+  g_return_if_fail (g_strcmp0 (protocol, "tcp") == 0 || g_strcmp0 (protocol, "udp") == 0);
+  g_return_if_fail (port > 0);
+
+  for (guint i = 0; i < self->ports->len; i++)
+    {
+      PortSpec *other = &g_array_index (self->ports, PortSpec, i);
+
+      if (other->port == port && g_str_equal (other->protocol, protocol))
+        return;
+    }
+
+  spec.protocol = g_strdup (protocol);
+  spec.port = port;
+  g_array_append_val (self->ports, spec);
+}
+
+/* One run */
+
+typedef struct
+{
+  SesameProber      *self;
+  GTask             *task;             /* owned until the result is returned */
+  SesameProbeReport *report;
+  GCancellable      *cancellable;      /* cancelled by the deadline or the caller */
+  GCancellable      *parent;
+  gulong             parent_handler;
+  guint              deadline_id;
+  guint              pending;
+  gint64             start;
+  gboolean           timed_out;
+  SoupSession       *session;
+  SesameUpnpClient  *upnp;
+  SesamePmpClient   *pcp;
+  SesamePmpClient   *natpmp;
+  GPtrArray         *stun_slots;       /* element-type GInetSocketAddress or NULL, as given */
+  guint              stun_unresolved;
+  gboolean           upnp_listed;
+} Run;
+
+typedef struct
+{
+  Run  *run;
+  guint index;
+} Slot;
+
+static void
+run_free (Run *run)
+{
+  g_clear_handle_id (&run->deadline_id, g_source_remove);
+  if (run->parent != NULL)
+    g_cancellable_disconnect (run->parent, run->parent_handler);
+  g_clear_object (&run->parent);
+  g_clear_object (&run->cancellable);
+  g_clear_pointer (&run->report, sesame_probe_report_free);
+  g_clear_object (&run->session);
+  g_clear_object (&run->upnp);
+  g_clear_object (&run->pcp);
+  g_clear_object (&run->natpmp);
+  g_clear_pointer (&run->stun_slots, g_ptr_array_unref);
+  g_clear_object (&run->self);
+  g_free (run);
+}
+
+static guint
+remaining_ms (Run  *run,
+              guint cap)
+{
+  gint64 left = (run->start + (gint64) run->self->deadline_ms * 1000 - g_get_monotonic_time ()) / 1000;
+
+  left = CLAMP (left - 50, 50, (gint64) cap);
+  return (guint) left;
+}
+
+static char *
+error_reason (Run          *run,
+              const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && run->timed_out)
+    return g_strdup (_("no answer before the deadline"));
+
+  return g_strdup (error->message);
+}
+
+static void
+updated (Run        *run,
+         const char *section)
+{
+  g_signal_emit (run->self, signals[UPDATED], 0, section);
+}
+
+static void finish (Run *run);
+
+static void
+begin (Run *run)
+{
+  run->pending++;
+}
+
+static void
+end (Run *run)
+{
+  g_assert (run->pending > 0);
+
+  if (--run->pending == 0)
+    finish (run);
+}
+
+/* Verdicts from everything that came in */
+
+static const char *
+consensus (GPtrArray *sources)
+{
+  const char *best = NULL;
+  guint best_count = 0;
+
+  for (guint i = 0; i < sources->len; i++)
+    {
+      const SesameAddressSource *source = g_ptr_array_index (sources, i);
+      guint count = 0;
+
+      if (source->address == NULL ||
+          (!g_str_equal (source->method, "stun") && !g_str_equal (source->method, "http")))
+        continue;
+
+      for (guint j = 0; j < sources->len; j++)
+        {
+          const SesameAddressSource *other = g_ptr_array_index (sources, j);
+
+          if (other->address != NULL && g_str_equal (other->address, source->address) &&
+              (g_str_equal (other->method, "stun") || g_str_equal (other->method, "http")))
+            count++;
+        }
+
+      if (count > best_count)
+        {
+          best = source->address;
+          best_count = count;
+        }
+    }
+
+  return best;
+}
+
+static void
+judge_access (SesameProbeReport *report)
+{
+  const char *wan = report->upnp_external_address;
+  guint32 address;
+
+  if (wan == NULL)
+    wan = report->pcp_external_address;
+  if (wan == NULL)
+    wan = report->natpmp_external_address;
+
+  g_free (report->wan_address);
+  report->wan_address = g_strdup (wan);
+
+  if (report->mapping == SESAME_NAT_MAPPING_NO_NAT)
+    {
+      report->double_nat = SESAME_TRISTATE_NO;
+      report->cgnat = SESAME_TRISTATE_NO;
+      return;
+    }
+
+  if (wan != NULL && sesame_ipv4_parse (wan, &address))
+    {
+      switch (sesame_ipv4_classify (address))
+        {
+        case SESAME_IPV4_SHARED:
+          report->double_nat = SESAME_TRISTATE_YES;
+          report->cgnat = SESAME_TRISTATE_YES;
+          report->access_reason = g_strdup_printf (_("Your router’s internet side has the address %s, from the range providers use for carrier-grade NAT (100.64.0.0/10): your provider shares one public address among many customers, so ports forwarded on your router cannot be reached from the internet. Ask your provider for a public (global) IPv4 address, reach the server over IPv6, or use a VPN or tunnel service that gives you a public address."),
+                                                   wan);
+          return;
+
+        case SESAME_IPV4_PRIVATE:
+          report->double_nat = SESAME_TRISTATE_YES;
+          report->cgnat = SESAME_TRISTATE_NO;
+          report->access_reason = g_strdup_printf (_("Your router’s internet side has the private address %s: another router or a modem with a router in it stands between yours and the internet (double NAT). Forwarding on your router alone cannot be reached from the internet. Set the other device to bridge mode, or forward the same ports on it to your router, or set your router to access point mode."),
+                                                   wan);
+          return;
+
+        default:
+          if (report->external_ipv4 != NULL && !g_str_equal (report->external_ipv4, wan))
+            {
+              report->double_nat = SESAME_TRISTATE_YES;
+              report->cgnat = SESAME_TRISTATE_UNKNOWN;
+              report->access_reason = g_strdup_printf (_("Your router says its internet address is %s, but the internet sees %s: another NAT stands between your router and the internet, so ports forwarded on your router cannot be reached. Ask your provider for a public IPv4 address of your own, or use IPv6."),
+                                                       wan, report->external_ipv4);
+              return;
+            }
+
+          report->double_nat = SESAME_TRISTATE_NO;
+          report->cgnat = SESAME_TRISTATE_NO;
+          return;
+        }
+    }
+
+  /* Without the router's word: the first hop beyond it */
+  if (report->hops->len >= 2 && sesame_ipv4_parse (g_ptr_array_index (report->hops, 1), &address))
+    {
+      SesameIpv4Kind kind = sesame_ipv4_classify (address);
+
+      if (kind == SESAME_IPV4_SHARED || kind == SESAME_IPV4_PRIVATE)
+        {
+          report->double_nat = SESAME_TRISTATE_YES;
+          report->cgnat = kind == SESAME_IPV4_SHARED ? SESAME_TRISTATE_YES : SESAME_TRISTATE_UNKNOWN;
+          report->access_reason = g_strdup_printf (_("The first router beyond yours has the address %s, which is not a public address: your connection goes through a second NAT, so ports forwarded on your router cannot be reached from the internet. Ask your provider for a public IPv4 address, or use IPv6 or a tunnel service."),
+                                                   (const char *) g_ptr_array_index (report->hops, 1));
+          return;
+        }
+    }
+
+  report->access_reason = g_strdup (_("The router did not tell its internet-side address, so Sesame cannot tell whether another NAT stands between it and the internet."));
+}
+
+static void
+judge_ports (Run *run)
+{
+  SesameProbeReport *report = run->report;
+
+  for (guint i = 0; i < report->ports->len; i++)
+    {
+      SesamePortFinding *finding = g_ptr_array_index (report->ports, i);
+
+      if (!run->upnp_listed)
+        continue;
+
+      finding->router_mapping = SESAME_MAPPING_STATE_ABSENT;
+
+      for (guint m = 0; m < report->upnp_mappings->len; m++)
+        {
+          const SesameRouterMapping *mapping = g_ptr_array_index (report->upnp_mappings, m);
+
+          if (mapping->external_port != finding->port || g_strcmp0 (mapping->protocol, finding->protocol) != 0)
+            continue;
+
+          finding->router_mapping = g_strcmp0 (mapping->internal_address, report->local_address) == 0 &&
+                                    mapping->internal_port == finding->port
+                                      ? SESAME_MAPPING_STATE_PRESENT
+                                      : SESAME_MAPPING_STATE_WRONG_HOST;
+          break;
+        }
+    }
+}
+
+static void
+finish (Run *run)
+{
+  GTask *task = g_steal_pointer (&run->task);
+  SesameProbeReport *report = run->report;
+  const char *external;
+
+  g_clear_handle_id (&run->deadline_id, g_source_remove);
+
+  external = consensus (report->external_sources);
+  if (external == NULL)
+    external = report->upnp_external_address ? report->upnp_external_address
+             : report->pcp_external_address ? report->pcp_external_address
+             : report->natpmp_external_address;
+  if (external != NULL)
+    {
+      guint32 value;
+
+      /* A router's own word counts only when it is a public address */
+      if (sesame_ipv4_parse (external, &value) && sesame_ipv4_classify (value) == SESAME_IPV4_PUBLIC)
+        report->external_ipv4 = g_strdup (external);
+    }
+
+  judge_access (report);
+  judge_ports (run);
+  report->elapsed_ms = (g_get_monotonic_time () - run->start) / 1000;
+
+  updated (run, "access");
+  g_task_return_pointer (task, g_steal_pointer (&run->report), (GDestroyNotify) sesame_probe_report_free);
+  g_object_unref (task);
+}
+
+/* STUN */
+
+static void
+nat_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  Run *run = user_data;
+  SesameProbeReport *report = run->report;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesameNatResult) nat = sesame_nat_probe_finish (result, &error);
+
+  if (nat == NULL)
+    {
+      report->nat_reason = error_reason (run, error);
+      end (run);
+      return;
+    }
+
+  report->mapping = nat->verdict.mapping;
+  report->filtering = nat->verdict.filtering;
+  report->classic = nat->verdict.classic;
+  report->hairpinning = nat->hairpinning;
+  report->nat_reason = g_strdup (nat->verdict.reason);
+  report->nat_elapsed_ms = nat->elapsed_ms;
+
+  for (guint i = 0; i < nat->sightings->len; i++)
+    {
+      const SesameStunSighting *sighting = g_ptr_array_index (nat->sightings, i);
+      SesameAddressSource *source = sesame_probe_report_add_source (report, "stun", sighting->server);
+      const char *colon = sighting->mapped_address ? strrchr (sighting->mapped_address, ':') : NULL;
+
+      if (colon != NULL)
+        source->address = g_strndup (sighting->mapped_address, colon - sighting->mapped_address);
+      source->error = g_strdup (sighting->error);
+      source->elapsed_ms = nat->elapsed_ms;
+    }
+
+  updated (run, "nat");
+  updated (run, "external");
+  end (run);
+}
+
+static void
+hops_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GPtrArray) hops = sesame_hop_probe_finish (result, NULL);
+
+  if (hops != NULL)
+    for (guint i = 0; i < hops->len; i++)
+      g_ptr_array_add (run->report->hops, g_strdup (g_ptr_array_index (hops, i)));
+
+  end (run);
+}
+
+static void
+start_stun (Run *run)
+{
+  g_autoptr(GPtrArray) servers = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < run->stun_slots->len; i++)
+    if (g_ptr_array_index (run->stun_slots, i) != NULL)
+      g_ptr_array_add (servers, g_object_ref (g_ptr_array_index (run->stun_slots, i)));
+
+  if (servers->len == 0)
+    {
+      run->report->nat_reason = g_strdup (_("No STUN server could be found by name."));
+      return;
+    }
+
+  begin (run);
+  sesame_nat_probe_async (servers, remaining_ms (run, G_MAXUINT), run->cancellable, nat_cb, run);
+
+  begin (run);
+  sesame_hop_probe_async (g_inet_socket_address_get_address (g_ptr_array_index (servers, 0)),
+                          remaining_ms (run, HOP_TIMEOUT_MS), run->cancellable, hops_cb, run);
+}
+
+static void
+resolve_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Slot *slot = user_data;
+  Run *run = slot->run;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+
+  address = g_socket_address_enumerator_next_finish (G_SOCKET_ADDRESS_ENUMERATOR (object), result, &error);
+
+  while (address != NULL && (!G_IS_INET_SOCKET_ADDRESS (address) ||
+         g_socket_address_get_family (address) != G_SOCKET_FAMILY_IPV4))
+    {
+      /* Only IPv4 is probed: take the next address synchronously from the cache */
+      g_clear_object (&address);
+      address = g_socket_address_enumerator_next (G_SOCKET_ADDRESS_ENUMERATOR (object), NULL, NULL);
+    }
+
+  if (address != NULL)
+    g_ptr_array_index (run->stun_slots, slot->index) = g_steal_pointer (&address);
+  else
+    {
+      SesameAddressSource *source = sesame_probe_report_add_source (run->report, "stun",
+                                                                    run->self->stun_servers[slot->index]);
+      source->error = error ? error_reason (run, error) : g_strdup (_("the name has no IPv4 address"));
+    }
+
+  g_free (slot);
+
+  if (--run->stun_unresolved == 0 && !g_cancellable_is_cancelled (run->cancellable))
+    start_stun (run);
+
+  end (run);
+}
+
+static void
+unref_nullable (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+static void
+resolve_stun_servers (Run *run)
+{
+  guint n = g_strv_length (run->self->stun_servers);
+
+  run->stun_slots = g_ptr_array_new_full (n, unref_nullable);
+  g_ptr_array_set_size (run->stun_slots, n);
+  run->stun_unresolved = n;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *server = run->self->stun_servers[i];
+      g_autoptr(GSocketConnectable) connectable = NULL;
+      g_autoptr(GSocketAddressEnumerator) enumerator = NULL;
+      g_autoptr(GError) error = NULL;
+      Slot *slot;
+
+      g_autofree char *listed = g_strdup_printf ("%s (STUN)", server);
+      sesame_probe_report_add_server (run->report, listed);
+
+      connectable = g_network_address_parse (server, STUN_DEFAULT_PORT, &error);
+      if (connectable == NULL)
+        {
+          SesameAddressSource *source = sesame_probe_report_add_source (run->report, "stun", server);
+
+          source->error = g_strdup (error->message);
+          run->stun_unresolved--;
+          continue;
+        }
+
+      slot = g_new0 (Slot, 1);
+      slot->run = run;
+      slot->index = i;
+      enumerator = g_socket_connectable_enumerate (connectable);
+      begin (run);
+      g_socket_address_enumerator_next_async (enumerator, run->cancellable, resolve_cb, slot);
+    }
+
+  if (n > 0 && run->stun_unresolved == 0)
+    start_stun (run);
+}
+
+/* HTTP */
+
+typedef struct
+{
+  Run                 *run;
+  char                *url;
+  SesamePortFinding   *finding;   /* nullable: for port checks */
+  gint64               start;
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_free (fetch->url);
+  g_free (fetch);
+}
+
+static void
+ip_fetch_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  Run *run = fetch->run;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = sesame_http_fetch_finish (SOUP_SESSION (object), result, &error);
+  SesameAddressSource *source = sesame_probe_report_add_source (run->report, "http", fetch->url);
+
+  source->elapsed_ms = (g_get_monotonic_time () - fetch->start) / 1000;
+
+  if (body != NULL)
+    source->address = sesame_http_parse_ip_response (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+
+  if (source->address == NULL)
+    source->error = error_reason (run, error);
+
+  updated (run, "external");
+  fetch_free (fetch);
+  end (run);
+}
+
+static void
+check_fetch_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  Run *run = fetch->run;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = sesame_http_fetch_finish (SOUP_SESSION (object), result, &error);
+
+  if (body == NULL ||
+      !sesame_http_parse_check_response (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                         &fetch->finding->reachable, &error))
+    {
+      fetch->finding->reachable = SESAME_REACHABILITY_UNKNOWN;
+      fetch->finding->reason = error_reason (run, error);
+    }
+
+  updated (run, "ports");
+  fetch_free (fetch);
+  end (run);
+}
+
+static void
+start_fetch (Run                 *run,
+             const char          *url,
+             SesamePortFinding   *finding,
+             GAsyncReadyCallback  callback)
+{
+  Fetch *fetch = g_new0 (Fetch, 1);
+
+  fetch->run = run;
+  fetch->url = g_strdup (url);
+  fetch->finding = finding;
+  fetch->start = g_get_monotonic_time ();
+
+  begin (run);
+  sesame_http_fetch_async (run->session, url, remaining_ms (run, G_MAXUINT), run->cancellable, callback, fetch);
+}
+
+/* Server part of an URL, for the list of servers contacted */
+static char *
+server_of (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strdup (url);
+
+  if (g_uri_get_port (uri) > 0)
+    return g_strdup_printf ("%s:%d (%s)", g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_scheme (uri));
+
+  return g_strdup_printf ("%s (%s)", g_uri_get_host (uri), g_uri_get_scheme (uri));
+}
+
+/* Ports */
+
+static void
+start_port_checks (Run *run)
+{
+  SesameProber *self = run->self;
+
+  for (guint i = 0; i < self->ports->len; i++)
+    {
+      const PortSpec *spec = &g_array_index (self->ports, PortSpec, i);
+      SesamePortFinding *finding = sesame_probe_report_add_port (run->report, spec->protocol, spec->port);
+      g_autofree char *url = NULL;
+      g_autofree char *server = NULL;
+
+      finding->listening = sesame_listen_check (spec->protocol, spec->port);
+
+      if (!self->internet || self->check_url == NULL)
+        {
+          finding->reason = g_strdup (_("No check service is used, so reachability from the internet was not tested."));
+          continue;
+        }
+
+      if (g_str_equal (spec->protocol, "udp") && strstr (self->check_url, "{proto}") == NULL)
+        {
+          finding->reason = g_strdup (_("The check service tests TCP ports only."));
+          continue;
+        }
+
+      url = sesame_http_expand_check_url (self->check_url, spec->protocol, spec->port);
+      server = server_of (url);
+      sesame_probe_report_add_server (run->report, server);
+      start_fetch (run, url, finding, check_fetch_cb);
+    }
+
+  if (self->ports->len > 0)
+    updated (run, "ports");
+}
+
+/* Router: UPnP IGD, then PCP with NAT-PMP fallback */
+
+static SesameCatalog *
+catalog_get (void)
+{
+  static SesameCatalog *catalog;
+
+  if (g_once_init_enter (&catalog))
+    g_once_init_leave (&catalog, sesame_catalog_load_default (NULL));
+
+  return catalog;
+}
+
+static gboolean
+contains_casefold (const char *haystack,
+                   const char *needle)
+{
+  g_autofree char *h = NULL;
+  g_autofree char *n = NULL;
+
+  if (haystack == NULL || needle == NULL || *needle == '\0')
+    return FALSE;
+
+  h = g_utf8_casefold (haystack, -1);
+  n = g_utf8_casefold (needle, -1);
+  return strstr (h, n) != NULL;
+}
+
+/* The catalog's router for what the device says it is: same vendor, and the
+ * model named in the catalog's model text (or the vendor's only entry) */
+static const char *
+match_catalog (const SesameUpnpDevice *device)
+{
+  SesameCatalog *catalog = catalog_get ();
+  const SesameRouter *vendor_only = NULL;
+  guint vendor_matches = 0;
+  GPtrArray *routers;
+
+  if (catalog == NULL || device->manufacturer == NULL)
+    return NULL;
+
+  routers = sesame_catalog_get_routers (catalog);
+  for (guint i = 0; i < routers->len; i++)
+    {
+      const SesameRouter *router = g_ptr_array_index (routers, i);
+      g_auto(GStrv) words = g_strsplit (router->vendor.en, " ", 2);
+
+      if (g_str_equal (router->id, "generic") || !contains_casefold (device->manufacturer, words[0]))
+        continue;
+
+      if (contains_casefold (router->model.en, device->model_name) ||
+          contains_casefold (router->model.en, device->model_number))
+        return router->id;
+
+      vendor_only = router;
+      vendor_matches++;
+    }
+
+  return vendor_matches == 1 ? vendor_only->id : NULL;
+}
+
+static void
+upnp_mappings_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) mappings = NULL;
+  gboolean complete = FALSE;
+
+  mappings = sesame_upnp_client_list_mappings_finish (SESAME_UPNP_CLIENT (object), result, &complete, &error);
+
+  if (mappings != NULL)
+    {
+      for (guint i = 0; i < mappings->len; i++)
+        {
+          const SesameUpnpMapping *m = g_ptr_array_index (mappings, i);
+          SesameRouterMapping *mapping = g_new0 (SesameRouterMapping, 1);
+
+          mapping->protocol = g_strdup (sesame_upnp_protocol_to_string (m->protocol));
+          mapping->external_port = m->external_port;
+          mapping->internal_address = g_strdup (m->internal_client);
+          mapping->internal_port = m->internal_port;
+          mapping->description = g_strdup (m->description);
+          mapping->lease = m->lease_seconds;
+          sesame_probe_report_add_mapping (run->report, mapping);
+        }
+
+      /* An incomplete list cannot tell that a mapping is absent */
+      run->upnp_listed = complete;
+    }
+  else if (run->report->upnp_error == NULL)
+    run->report->upnp_error = error_reason (run, error);
+
+  updated (run, "router");
+  end (run);
+}
+
+static void
+upnp_address_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+  char *address = sesame_upnp_client_get_external_address_finish (SESAME_UPNP_CLIENT (object), result, &error);
+
+  if (address != NULL)
+    run->report->upnp_external_address = address;
+  else
+    {
+      g_free (run->report->upnp_error);
+      run->report->upnp_error = error_reason (run, error);
+    }
+
+  updated (run, "router");
+  end (run);
+}
+
+static void
+upnp_discover_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Run *run = user_data;
+  SesameProbeReport *report = run->report;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesameUpnpDevice) device = NULL;
+
+  device = sesame_upnp_client_discover_finish (SESAME_UPNP_CLIENT (object), result, &error);
+
+  if (device == NULL)
+    {
+      report->upnp_error = error_reason (run, error);
+      updated (run, "router");
+      end (run);
+      return;
+    }
+
+  report->upnp_found = TRUE;
+  report->upnp_manufacturer = g_strdup (device->manufacturer);
+  report->upnp_model = g_strdup (device->model_name);
+  report->upnp_model_number = g_strdup (device->model_number);
+  report->upnp_friendly_name = g_strdup (device->friendly_name);
+  report->upnp_catalog_id = g_strdup (match_catalog (device));
+
+  begin (run);
+  sesame_upnp_client_get_external_address_async (run->upnp, remaining_ms (run, ROUTER_TIMEOUT_MS),
+                                                  run->cancellable, upnp_address_cb, run);
+  begin (run);
+  sesame_upnp_client_list_mappings_async (run->upnp, remaining_ms (run, ROUTER_TIMEOUT_MS),
+                                          run->cancellable, upnp_mappings_cb, run);
+
+  updated (run, "router");
+  end (run);
+}
+
+static void
+pmp_address_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Run *run = user_data;
+  SesameProbeReport *report = run->report;
+  g_autoptr(GError) error = NULL;
+  SesamePmpProtocol protocol = SESAME_PMP_PROTOCOL_PCP;
+  gboolean pcp = object == G_OBJECT (run->pcp);
+  guint32 epoch = 0;
+  char *address;
+
+  address = sesame_pmp_client_get_external_address_finish (SESAME_PMP_CLIENT (object), result,
+                                                           &protocol, &epoch, &error);
+
+  if (pcp)
+    {
+      report->pcp_found = address != NULL;
+      report->pcp_external_address = address;
+      if (address == NULL)
+        report->pcp_error = error_reason (run, error);
+    }
+  else
+    {
+      report->natpmp_found = address != NULL;
+      report->natpmp_external_address = address;
+      if (address == NULL)
+        report->natpmp_error = error_reason (run, error);
+    }
+
+  updated (run, "router");
+  end (run);
+}
+
+static void
+start_router (Run *run)
+{
+  SesameProbeReport *report = run->report;
+  g_autoptr(GInetAddress) gateway = NULL;
+  g_autoptr(GInetAddress) local = NULL;
+
+  if (report->gateway == NULL || report->local_address == NULL)
+    {
+      report->upnp_error = g_strdup (_("there is no router to ask"));
+      report->pcp_error = g_strdup (report->upnp_error);
+      report->natpmp_error = g_strdup (report->upnp_error);
+      return;
+    }
+
+  gateway = g_inet_address_new_from_string (report->gateway);
+  local = g_inet_address_new_from_string (report->local_address);
+
+  run->upnp = sesame_upnp_client_new (NULL, local);
+  begin (run);
+  sesame_upnp_client_discover_async (run->upnp, remaining_ms (run, ROUTER_TIMEOUT_MS),
+                                     run->cancellable, upnp_discover_cb, run);
+
+  /* Each protocol on its own, so that the report tells which the router speaks */
+  run->pcp = sesame_pmp_client_new (gateway, local);
+  sesame_pmp_client_set_protocols (run->pcp, SESAME_PMP_PROTOCOLS_PCP);
+  begin (run);
+  sesame_pmp_client_get_external_address_async (run->pcp, remaining_ms (run, ROUTER_TIMEOUT_MS),
+                                                run->cancellable, pmp_address_cb, run);
+
+  run->natpmp = sesame_pmp_client_new (gateway, local);
+  sesame_pmp_client_set_protocols (run->natpmp, SESAME_PMP_PROTOCOLS_NATPMP);
+  begin (run);
+  sesame_pmp_client_get_external_address_async (run->natpmp, remaining_ms (run, ROUTER_TIMEOUT_MS),
+                                                run->cancellable, pmp_address_cb, run);
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  Run *run = user_data;
+
+  run->deadline_id = 0;
+  run->timed_out = TRUE;
+  g_cancellable_cancel (run->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_parent_cancelled (GCancellable *parent,
+                     GCancellable *child)
+{
+  g_cancellable_cancel (child);
+}
+
+static void
+run_task_data_free (gpointer data)
+{
+  run_free (data);
+}
+
+/**
+ * sesame_prober_run_async:
+ * @self: a prober
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the report
+ * @user_data: data for @callback
+ *
+ * Runs every probe at once; the result comes by the deadline at the latest.
+ */
+void
+sesame_prober_run_async (SesameProber        *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Run *run;
+
+  g_return_if_fail (SESAME_IS_PROBER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sesame_prober_run_async);
+
+  run = g_new0 (Run, 1);
+  run->self = g_object_ref (self);
+  run->report = sesame_probe_report_new ();
+  run->cancellable = g_cancellable_new ();
+  run->start = g_get_monotonic_time ();
+  run->session = soup_session_new_with_options ("user-agent", "Sesame/" PACKAGE_VERSION, NULL);
+  g_task_set_task_data (task, run, run_task_data_free);
+  run->task = g_object_ref (task);
+
+  if (cancellable != NULL)
+    {
+      run->parent = g_object_ref (cancellable);
+      run->parent_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_parent_cancelled),
+                                                   run->cancellable, NULL);
+    }
+
+  run->deadline_id = g_timeout_add (self->deadline_ms, on_deadline, run);
+
+  /* Held while the probes start, so that one finishing at once does not end the run */
+  begin (run);
+
+  sesame_local_probe_run (run->report);
+  updated (run, "local");
+
+  if (self->router)
+    start_router (run);
+
+  if (self->internet)
+    {
+      resolve_stun_servers (run);
+
+      for (guint i = 0; self->ip_urls[i] != NULL; i++)
+        {
+          g_autofree char *server = server_of (self->ip_urls[i]);
+
+          sesame_probe_report_add_server (run->report, server);
+          start_fetch (run, self->ip_urls[i], NULL, ip_fetch_cb);
+        }
+    }
+  else
+    run->report->nat_reason = g_strdup (_("The internet was not contacted, as asked."));
+
+  start_port_checks (run);
+
+  end (run);
+}
+
+/**
+ * sesame_prober_run_finish:
+ *
+ * Returns: (transfer full): the report
+ */
+SesameProbeReport *
+sesame_prober_run_finish (SesameProber  *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,920 @@
+/* sesame-stun.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/**
+ * SECTION:sesame-stun
+ * @title: STUN codec
+ * @short_description: build Binding requests and parse STUN replies, without I/O
+ *
+ * A pure codec for the parts of STUN (RFC 8489, formerly RFC 5389) that NAT behaviour
+ * discovery (RFC 5780) needs: Binding requests with CHANGE-REQUEST, SOFTWARE and
+ * FINGERPRINT, and Binding responses with XOR-MAPPED-ADDRESS, MAPPED-ADDRESS,
+ * OTHER-ADDRESS, RESPONSE-ORIGIN, the RFC 3489 CHANGED-ADDRESS and ERROR-CODE.
+ *
+ * Nothing here reads from or writes to the network. sesame_stun_parse() treats its input
+ * as hostile: every length is checked against the datagram, it allocates nothing unless
+ * it reports an error, and it fills a plain #SesameStunMessage only when the whole
+ * message is well formed.
+ *
+ * A reply belongs to a request only when sesame_stun_message_is_response_to() says so
+ * for the request's transaction id and the datagram came from the address the request
+ * went to (or, after a CHANGE-REQUEST, the one the request asked for): convert the
+ * sender with sesame_stun_address_from_socket_address() and compare it with
+ * sesame_stun_address_equal().
+ *
+ * Error messages are short English diagnostics for logs and bug reports; a probe shows
+ * the user its own translated sentence and keeps these for the details.
+ */
+
+#define G_LOG_DOMAIN "sesame-stun"
+
+#include <string.h>
+
+#include "sesame-stun.h"
+
+#define FINGERPRINT_XOR       0x5354554Eu
+#define INTEGRITY_SIZE        20
+#define ATTRIBUTE_HEADER_SIZE 4
+
+G_DEFINE_QUARK (sesame-stun-error-quark, sesame_stun_error)
+
+static inline guint16
+read_u16 (const guint8 *p)
+{
+  return (guint16) ((guint16) p[0] << 8 | p[1]);
+}
+
+static inline guint32
+read_u32 (const guint8 *p)
+{
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+}
+
+static inline void
+write_u16 (guint8  *p,
+           guint16  value)
+{
+  p[0] = (guint8) (value >> 8);
+  p[1] = (guint8) value;
+}
+
+static inline void
+write_u32 (guint8  *p,
+           guint32  value)
+{
+  p[0] = (guint8) (value >> 24);
+  p[1] = (guint8) (value >> 16);
+  p[2] = (guint8) (value >> 8);
+  p[3] = (guint8) value;
+}
+
+static inline gsize
+padded (gsize length)
+{
+  return (length + 3) & ~(gsize) 3;
+}
+
+/* CRC-32 as in ISO 3309 / ITU-T V.42, which FINGERPRINT uses; messages are small. */
+static guint32
+crc32 (const guint8 *data,
+       gsize         size)
+{
+  guint32 crc = 0xFFFFFFFFu;
+
+  for (gsize i = 0; i < size; i++)
+    {
+      crc ^= data[i];
+      for (guint bit = 0; bit < 8; bit++)
+        crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+
+  return ~crc;
+}
+
+static guint32
+fingerprint (const guint8 *data,
+             gsize         size)
+{
+  return crc32 (data, size) ^ FINGERPRINT_XOR;
+}
+
+static const char *
+attribute_name (guint16 type)
+{
+  switch (type)
+    {
+    case SESAME_STUN_ATTR_MAPPED_ADDRESS:     return "MAPPED-ADDRESS";
+    case SESAME_STUN_ATTR_CHANGE_REQUEST:     return "CHANGE-REQUEST";
+    case SESAME_STUN_ATTR_CHANGED_ADDRESS:    return "CHANGED-ADDRESS";
+    case SESAME_STUN_ATTR_MESSAGE_INTEGRITY:  return "MESSAGE-INTEGRITY";
+    case SESAME_STUN_ATTR_ERROR_CODE:         return "ERROR-CODE";
+    case SESAME_STUN_ATTR_XOR_MAPPED_ADDRESS: return "XOR-MAPPED-ADDRESS";
+    case SESAME_STUN_ATTR_SOFTWARE:           return "SOFTWARE";
+    case SESAME_STUN_ATTR_FINGERPRINT:        return "FINGERPRINT";
+    case SESAME_STUN_ATTR_RESPONSE_ORIGIN:    return "RESPONSE-ORIGIN";
+    case SESAME_STUN_ATTR_OTHER_ADDRESS:      return "OTHER-ADDRESS";
+    default:                                  return "attribute";
+    }
+}
+
+/* The attributes this codec knows but has no field for; anything else below 0x8000 is
+ * an unknown comprehension-required attribute, which the caller must know about. */
+static gboolean
+is_known_ignored (guint16 type)
+{
+  switch (type)
+    {
+    case SESAME_STUN_ATTR_SOURCE_ADDRESS:
+    case SESAME_STUN_ATTR_USERNAME:
+    case SESAME_STUN_ATTR_UNKNOWN_ATTRIBUTES:
+    case SESAME_STUN_ATTR_REFLECTED_FROM:
+    case SESAME_STUN_ATTR_PADDING:
+    case SESAME_STUN_ATTR_RESPONSE_PORT:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* Keeps the longest valid UTF-8 prefix (up to the first NUL), control characters blanked. */
+static void
+copy_text (char         *dest,
+           const guint8 *value,
+           gsize         length)
+{
+  gsize n = MIN (length, (gsize) SESAME_STUN_MAX_TEXT_SIZE - 1);
+  const char *end;
+
+  memcpy (dest, value, n);
+  g_utf8_validate_len (dest, n, &end);
+  n = (gsize) (end - dest);
+  dest[n] = '\0';
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if ((guchar) dest[i] < 0x20 || dest[i] == 0x7F)
+        dest[i] = ' ';
+    }
+}
+
+static gboolean
+parse_address (guint16                        type,
+               const guint8                  *value,
+               gsize                          length,
+               const SesameStunTransactionId *xor_id,
+               SesameStunAddress             *address,
+               GError                       **error)
+{
+  SesameStunAddress parsed = { 0 };
+  gsize expected;
+
+  g_assert (value != NULL);
+  g_assert (address != NULL);
+
+  if (length < 4)
+    {
+      g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_ATTRIBUTE,
+                   "%s is too short (%" G_GSIZE_FORMAT " bytes) to hold an address",
+                   attribute_name (type), length);
+      return FALSE;
+    }
+
+  switch (value[1])
+    {
+    case SESAME_STUN_FAMILY_IPV4:
+      expected = 4 + 4;
+      break;
+    case SESAME_STUN_FAMILY_IPV6:
+      expected = 4 + 16;
+      break;
+    default:
+      g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_ATTRIBUTE,
+                   "%s has an unknown address family (0x%02x)", attribute_name (type), value[1]);
+      return FALSE;
+    }
+
+  if (length != expected)
+    {
+      g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_ATTRIBUTE,
+                   "%s is %" G_GSIZE_FORMAT " bytes long; an IPv%c address takes %" G_GSIZE_FORMAT,
+                   attribute_name (type), length,
+                   value[1] == SESAME_STUN_FAMILY_IPV4 ? '4' : '6', expected);
+      return FALSE;
+    }
+
+  parsed.family = value[1];
+  parsed.port = read_u16 (value + 2);
+  memcpy (parsed.address, value + 4, expected - 4);
+
+  if (xor_id != NULL)
+    {
+      guint8 mask[16];
+
+      write_u32 (mask, SESAME_STUN_MAGIC_COOKIE);
+      memcpy (mask + 4, xor_id->bytes, SESAME_STUN_TRANSACTION_ID_SIZE);
+
+      parsed.port ^= (guint16) (SESAME_STUN_MAGIC_COOKIE >> 16);
+      for (gsize i = 0; i < expected - 4; i++)
+        parsed.address[i] ^= mask[i];
+    }
+
+  /* Only the first occurrence counts (RFC 8489, section 14) */
+  if (address->family == SESAME_STUN_FAMILY_NONE)
+    *address = parsed;
+
+  return TRUE;
+}
+
+static gboolean
+parse_attribute (SesameStunMessage  *message,
+                 guint16             type,
+                 const guint8       *value,
+                 gsize               length,
+                 gsize               offset,
+                 GError            **error)
+{
+  g_assert (message != NULL);
+  g_assert (value != NULL);
+
+  switch (type)
+    {
+    case SESAME_STUN_ATTR_MAPPED_ADDRESS:
+      return parse_address (type, value, length, NULL, &message->mapped_address, error);
+
+    case SESAME_STUN_ATTR_XOR_MAPPED_ADDRESS:
+      return parse_address (type, value, length, &message->transaction_id,
+                            &message->xor_mapped_address, error);
+
+    case SESAME_STUN_ATTR_OTHER_ADDRESS:
+      return parse_address (type, value, length, NULL, &message->other_address, error);
+
+    case SESAME_STUN_ATTR_RESPONSE_ORIGIN:
+      return parse_address (type, value, length, NULL, &message->response_origin, error);
+
+    case SESAME_STUN_ATTR_CHANGED_ADDRESS:
+      return parse_address (type, value, length, NULL, &message->changed_address, error);
+
+    case SESAME_STUN_ATTR_CHANGE_REQUEST:
+      if (length != 4)
+        {
+          g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_ATTRIBUTE,
+                       "CHANGE-REQUEST is %" G_GSIZE_FORMAT " bytes long instead of 4", length);
+          return FALSE;
+        }
+      if (!message->has_change_request)
+        {
+          message->has_change_request = TRUE;
+          message->change_flags = read_u32 (value) &
+                                  (SESAME_STUN_REQUEST_CHANGE_IP | SESAME_STUN_REQUEST_CHANGE_PORT);
+        }
+      return TRUE;
+
+    case SESAME_STUN_ATTR_MESSAGE_INTEGRITY:
+      if (length != INTEGRITY_SIZE)
+        {
+          g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_ATTRIBUTE,
+                       "MESSAGE-INTEGRITY is %" G_GSIZE_FORMAT " bytes long instead of 20",
+                       length);
+          return FALSE;
+        }
+      message->has_message_integrity = TRUE;
+      message->integrity_offset = offset;
+      return TRUE;
+
+    case SESAME_STUN_ATTR_ERROR_CODE:
+      {
+        guint error_class;
+        guint number;
+
+        if (length < 4)
+          {
+            g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_ATTRIBUTE,
+                         "ERROR-CODE is too short (%" G_GSIZE_FORMAT " bytes)", length);
+            return FALSE;
+          }
+
+        error_class = value[2] & 0x07;
+        number = value[3];
+        if (error_class < 3 || error_class > 6 || number > 99)
+          {
+            g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_ATTRIBUTE,
+                         "ERROR-CODE class %u number %u is not a code from 300 to 699",
+                         error_class, number);
+            return FALSE;
+          }
+
+        if (message->error_code == 0)
+          {
+            message->error_code = error_class * 100 + number;
+            copy_text (message->error_reason, value + 4, length - 4);
+          }
+        return TRUE;
+      }
+
+    case SESAME_STUN_ATTR_SOFTWARE:
+      if (message->software[0] == '\0')
+        copy_text (message->software, value, length);
+      return TRUE;
+
+    default:
+      if (type < 0x8000 && !is_known_ignored (type))
+        {
+          if (message->n_unknown_attributes < SESAME_STUN_MAX_UNKNOWN)
+            message->unknown_attributes[message->n_unknown_attributes] = type;
+          if (message->n_unknown_attributes < G_MAXUINT)
+            message->n_unknown_attributes++;
+        }
+      return TRUE;
+    }
+}
+
+/**
+ * sesame_stun_parse:
+ * @data: (array length=size): one datagram, untrusted
+ * @size: its size in bytes
+ * @message: (out caller-allocates): the parsed message
+ * @error: a #SesameStunError
+ *
+ * Checks and decodes a STUN message: a 20-byte header whose first two bits are zero, a
+ * length that is a multiple of 4 and accounts for exactly the rest of the datagram, the
+ * magic cookie, then attributes each padded to 4 bytes and lying within the message.
+ * Address attributes must be 8 (IPv4) or 20 (IPv6) bytes long with a known family.
+ * A FINGERPRINT must be the last attribute and match; attributes between
+ * MESSAGE-INTEGRITY and FINGERPRINT are ignored, as RFC 8489 requires. Unknown
+ * comprehension-optional attributes are skipped; unknown comprehension-required ones are
+ * listed in @message, for the caller to refuse a success response that has any.
+ *
+ * A datagram without the magic cookie but otherwise well formed gives
+ * %SESAME_STUN_ERROR_NO_MAGIC_COOKIE: it is an RFC 3489 message. (An RFC 3489 server
+ * answering a request from this codec echoes the cookie, so its reply parses.)
+ *
+ * Nothing is allocated unless an error is reported. On failure @message is left as it
+ * was.
+ *
+ * Returns: %TRUE if @data is a well-formed STUN message
+ */
+gboolean
+sesame_stun_parse (const guint8       *data,
+                   gsize               size,
+                   SesameStunMessage  *message,
+                   GError            **error)
+{
+  SesameStunMessage parsed = { 0 };
+  guint16 type;
+  guint16 length;
+  gsize offset;
+
+  g_return_val_if_fail (data != NULL || size == 0, FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (size > SESAME_STUN_MAX_MESSAGE_SIZE)
+    {
+      g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_TOO_LARGE,
+                   "the datagram is too large for a STUN reply (%" G_GSIZE_FORMAT " bytes; "
+                   "at most %u)", size, SESAME_STUN_MAX_MESSAGE_SIZE);
+      return FALSE;
+    }
+
+  if (size < SESAME_STUN_HEADER_SIZE)
+    {
+      g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_TRUNCATED,
+                   "the datagram is shorter than a STUN header (%" G_GSIZE_FORMAT " of %u bytes)",
+                   size, SESAME_STUN_HEADER_SIZE);
+      return FALSE;
+    }
+
+  type = read_u16 (data);
+  if ((type & 0xC000) != 0)
+    {
+      g_set_error_literal (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_NOT_STUN,
+                           "the datagram is not STUN: its first two bits are not zero");
+      return FALSE;
+    }
+
+  length = read_u16 (data + 2);
+  if (length % 4 != 0)
+    {
+      g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_LENGTH,
+                   "the message length (%u) is not a multiple of 4", length);
+      return FALSE;
+    }
+
+  if ((gsize) length > size - SESAME_STUN_HEADER_SIZE)
+    {
+      g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_TRUNCATED,
+                   "the message is truncated (%" G_GSIZE_FORMAT " of %u bytes arrived)",
+                   size, SESAME_STUN_HEADER_SIZE + length);
+      return FALSE;
+    }
+
+  if ((gsize) length < size - SESAME_STUN_HEADER_SIZE)
+    {
+      g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_LENGTH,
+                   "the datagram has %" G_GSIZE_FORMAT " bytes after the message",
+                   size - SESAME_STUN_HEADER_SIZE - length);
+      return FALSE;
+    }
+
+  if (read_u32 (data + 4) != SESAME_STUN_MAGIC_COOKIE)
+    {
+      g_set_error_literal (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_NO_MAGIC_COOKIE,
+                           "the message has no magic cookie (an RFC 3489 server or not STUN)");
+      return FALSE;
+    }
+
+  parsed.type = type;
+  parsed.message_class = (SesameStunClass) (((type >> 4) & 0x1) | ((type >> 7) & 0x2));
+  parsed.method = (guint16) ((type & 0x000F) | ((type >> 1) & 0x0070) | ((type >> 2) & 0x0F80));
+  parsed.length = length;
+  memcpy (parsed.transaction_id.bytes, data + 8, SESAME_STUN_TRANSACTION_ID_SIZE);
+
+  offset = SESAME_STUN_HEADER_SIZE;
+  while (offset < size)
+    {
+      /* offset and size are multiples of 4, so the attribute header is there */
+      guint16 attr_type = read_u16 (data + offset);
+      guint16 attr_length = read_u16 (data + offset + 2);
+      const guint8 *value = data + offset + ATTRIBUTE_HEADER_SIZE;
+
+      if (padded (attr_length) > size - offset - ATTRIBUTE_HEADER_SIZE)
+        {
+          g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_ATTRIBUTE,
+                       "%s 0x%04x (%u bytes) runs past the end of the message",
+                       attribute_name (attr_type), attr_type, attr_length);
+          return FALSE;
+        }
+
+      if (attr_type == SESAME_STUN_ATTR_FINGERPRINT)
+        {
+          if (attr_length != 4)
+            {
+              g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_FINGERPRINT,
+                           "FINGERPRINT is %u bytes long instead of 4", attr_length);
+              return FALSE;
+            }
+
+          if (offset + ATTRIBUTE_HEADER_SIZE + 4 != size)
+            {
+              g_set_error_literal (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_FINGERPRINT,
+                                   "FINGERPRINT is not the last attribute");
+              return FALSE;
+            }
+
+          if (read_u32 (value) != fingerprint (data, offset))
+            {
+              g_set_error_literal (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_FINGERPRINT,
+                                   "FINGERPRINT does not match: the message was damaged");
+              return FALSE;
+            }
+
+          parsed.has_fingerprint = TRUE;
+        }
+      else if (parsed.has_message_integrity)
+        {
+          /* Not covered by MESSAGE-INTEGRITY: ignored (RFC 8489, section 14.5) */
+        }
+      else if (!parse_attribute (&parsed, attr_type, value, attr_length, offset, error))
+        {
+          return FALSE;
+        }
+
+      offset += ATTRIBUTE_HEADER_SIZE + padded (attr_length);
+    }
+
+  *message = parsed;
+  return TRUE;
+}
+
+/**
+ * sesame_stun_verify_integrity:
+ * @data: (array length=size): one datagram
+ * @size: its size in bytes
+ * @key: (array length=key_size): the HMAC key: for short-term credentials the password
+ *   (after OpaqueString processing), for long-term ones MD5 (username:realm:password)
+ * @key_size: its size in bytes
+ * @error: a #SesameStunError
+ *
+ * Parses @data like sesame_stun_parse() and checks its MESSAGE-INTEGRITY: the
+ * HMAC-SHA1, keyed with @key, of the message up to that attribute, with the header's
+ * length field counting up to the end of MESSAGE-INTEGRITY.
+ *
+ * Returns: %TRUE if the message is well formed and its MESSAGE-INTEGRITY matches;
+ *   %SESAME_STUN_ERROR_NO_INTEGRITY if it has none
+ */
+gboolean
+sesame_stun_verify_integrity (const guint8  *data,
+                              gsize          size,
+                              const guint8  *key,
+                              gsize          key_size,
+                              GError       **error)
+{
+  static const guint8 empty_key[1] = { 0 };
+  g_autoptr(GHmac) hmac = NULL;
+  SesameStunMessage message;
+  guint8 header[SESAME_STUN_HEADER_SIZE];
+  guint8 digest[INTEGRITY_SIZE];
+  gsize digest_size = sizeof digest;
+  guint8 difference = 0;
+
+  g_return_val_if_fail (data != NULL || size == 0, FALSE);
+  g_return_val_if_fail (key != NULL || key_size == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!sesame_stun_parse (data, size, &message, error))
+    return FALSE;
+
+  if (!message.has_message_integrity)
+    {
+      g_set_error_literal (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_NO_INTEGRITY,
+                           "the message has no MESSAGE-INTEGRITY");
+      return FALSE;
+    }
+
+  g_assert (message.integrity_offset >= SESAME_STUN_HEADER_SIZE);
+  g_assert (message.integrity_offset + ATTRIBUTE_HEADER_SIZE + INTEGRITY_SIZE <= size);
+
+  memcpy (header, data, SESAME_STUN_HEADER_SIZE);
+  write_u16 (header + 2, (guint16) (message.integrity_offset + ATTRIBUTE_HEADER_SIZE +
+                                    INTEGRITY_SIZE - SESAME_STUN_HEADER_SIZE));
+
+  hmac = g_hmac_new (G_CHECKSUM_SHA1, key != NULL ? key : empty_key, key_size);
+  g_hmac_update (hmac, header, sizeof header);
+  g_hmac_update (hmac, data + SESAME_STUN_HEADER_SIZE,
+                 message.integrity_offset - SESAME_STUN_HEADER_SIZE);
+  g_hmac_get_digest (hmac, digest, &digest_size);
+  g_assert (digest_size == INTEGRITY_SIZE);
+
+  for (gsize i = 0; i < INTEGRITY_SIZE; i++)
+    difference |= digest[i] ^ data[message.integrity_offset + ATTRIBUTE_HEADER_SIZE + i];
+
+  if (difference != 0)
+    {
+      g_set_error_literal (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_INTEGRITY,
+                           "MESSAGE-INTEGRITY does not match: wrong key or altered message");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * sesame_stun_build_binding_request:
+ * @buffer: (out caller-allocates) (array length=buffer_size): where the request is written;
+ *   %SESAME_STUN_MAX_REQUEST_SIZE bytes are always enough
+ * @buffer_size: the size of @buffer
+ * @transaction_id: the request's transaction id, from
+ *   sesame_stun_transaction_id_generate() unless a test fixes it
+ * @flags: %SESAME_STUN_REQUEST_CHANGE_IP and %SESAME_STUN_REQUEST_CHANGE_PORT add a
+ *   CHANGE-REQUEST with those flags (%SESAME_STUN_REQUEST_CHANGE_REQUEST adds one even
+ *   with neither); %SESAME_STUN_REQUEST_FINGERPRINT ends the request with a FINGERPRINT
+ * @software: (nullable): UTF-8 text for a SOFTWARE attribute, shorter than
+ *   %SESAME_STUN_MAX_TEXT_SIZE bytes, or %NULL
+ * @error: %SESAME_STUN_ERROR_NO_SPACE if @buffer is too small
+ *
+ * Writes a Binding request: the header with the magic cookie and @transaction_id, then
+ * CHANGE-REQUEST, SOFTWARE and FINGERPRINT as asked, in that order.
+ *
+ * Returns: the size of the request in bytes, or 0 on error
+ */
+gsize
+sesame_stun_build_binding_request (guint8                         *buffer,
+                                   gsize                           buffer_size,
+                                   const SesameStunTransactionId  *transaction_id,
+                                   SesameStunRequestFlags          flags,
+                                   const char                     *software,
+                                   GError                        **error)
+{
+  const SesameStunRequestFlags all_flags = SESAME_STUN_REQUEST_CHANGE_IP |
+                                           SESAME_STUN_REQUEST_CHANGE_PORT |
+                                           SESAME_STUN_REQUEST_CHANGE_REQUEST |
+                                           SESAME_STUN_REQUEST_FINGERPRINT;
+  const SesameStunRequestFlags change_flags = SESAME_STUN_REQUEST_CHANGE_IP |
+                                              SESAME_STUN_REQUEST_CHANGE_PORT;
+  gboolean change_request = (flags & (change_flags | SESAME_STUN_REQUEST_CHANGE_REQUEST)) != 0;
+  gsize software_length = software != NULL ? strlen (software) : 0;
+  gsize needed = SESAME_STUN_HEADER_SIZE;
+  gsize offset = SESAME_STUN_HEADER_SIZE;
+
+  g_return_val_if_fail (buffer != NULL || buffer_size == 0, 0);
+  g_return_val_if_fail (transaction_id != NULL, 0);
+  g_return_val_if_fail ((flags & ~all_flags) == 0, 0);
+  g_return_val_if_fail (software_length < SESAME_STUN_MAX_TEXT_SIZE, 0);
+  g_return_val_if_fail (software == NULL || g_utf8_validate (software, -1, NULL), 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  if (change_request)
+    needed += ATTRIBUTE_HEADER_SIZE + 4;
+  if (software_length > 0)
+    needed += ATTRIBUTE_HEADER_SIZE + padded (software_length);
+  if (flags & SESAME_STUN_REQUEST_FINGERPRINT)
+    needed += ATTRIBUTE_HEADER_SIZE + 4;
+
+  g_assert (needed <= SESAME_STUN_MAX_REQUEST_SIZE);
+
+  if (needed > buffer_size)
+    {
+      g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_NO_SPACE,
+                   "the request takes %" G_GSIZE_FORMAT " bytes but the buffer holds %"
+                   G_GSIZE_FORMAT, needed, buffer_size);
+      return 0;
+    }
+
+  memset (buffer, 0, needed);
+  write_u16 (buffer, SESAME_STUN_METHOD_BINDING);
+  write_u16 (buffer + 2, (guint16) (needed - SESAME_STUN_HEADER_SIZE));
+  write_u32 (buffer + 4, SESAME_STUN_MAGIC_COOKIE);
+  memcpy (buffer + 8, transaction_id->bytes, SESAME_STUN_TRANSACTION_ID_SIZE);
+
+  if (change_request)
+    {
+      write_u16 (buffer + offset, SESAME_STUN_ATTR_CHANGE_REQUEST);
+      write_u16 (buffer + offset + 2, 4);
+      write_u32 (buffer + offset + 4, (guint32) (flags & change_flags));
+      offset += ATTRIBUTE_HEADER_SIZE + 4;
+    }
+
+  if (software_length > 0)
+    {
+      write_u16 (buffer + offset, SESAME_STUN_ATTR_SOFTWARE);
+      write_u16 (buffer + offset + 2, (guint16) software_length);
+      memcpy (buffer + offset + ATTRIBUTE_HEADER_SIZE, software, software_length);
+      offset += ATTRIBUTE_HEADER_SIZE + padded (software_length);
+    }
+
+  if (flags & SESAME_STUN_REQUEST_FINGERPRINT)
+    {
+      /* The header's length already counts the FINGERPRINT */
+      write_u16 (buffer + offset, SESAME_STUN_ATTR_FINGERPRINT);
+      write_u16 (buffer + offset + 2, 4);
+      write_u32 (buffer + offset + 4, fingerprint (buffer, offset));
+      offset += ATTRIBUTE_HEADER_SIZE + 4;
+    }
+
+  g_assert (offset == needed);
+  return needed;
+}
+
+/**
+ * sesame_stun_transaction_id_generate:
+ * @transaction_id: (out caller-allocates): filled with 96 random bits
+ *
+ * Uses g_random_int(): unpredictable to anyone who cannot see earlier ids, which is
+ * what matching replies to requests needs; not a cryptographic generator.
+ */
+void
+sesame_stun_transaction_id_generate (SesameStunTransactionId *transaction_id)
+{
+  g_return_if_fail (transaction_id != NULL);
+
+  for (guint i = 0; i < SESAME_STUN_TRANSACTION_ID_SIZE; i += 4)
+    write_u32 (transaction_id->bytes + i, g_random_int ());
+}
+
+/**
+ * sesame_stun_transaction_id_equal:
+ * @a: a transaction id
+ * @b: another one
+ *
+ * Returns: %TRUE if @a and @b are the same 96 bits
+ */
+gboolean
+sesame_stun_transaction_id_equal (const SesameStunTransactionId *a,
+                                  const SesameStunTransactionId *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  return memcmp (a->bytes, b->bytes, SESAME_STUN_TRANSACTION_ID_SIZE) == 0;
+}
+
+/**
+ * sesame_stun_message_is_response_to:
+ * @message: a parsed message
+ * @transaction_id: the id of a Binding request that was sent
+ *
+ * The caller must also check that the datagram came from the expected address.
+ *
+ * Returns: %TRUE if @message is a Binding success or error response carrying
+ *   @transaction_id
+ */
+gboolean
+sesame_stun_message_is_response_to (const SesameStunMessage       *message,
+                                    const SesameStunTransactionId *transaction_id)
+{
+  g_return_val_if_fail (message != NULL, FALSE);
+  g_return_val_if_fail (transaction_id != NULL, FALSE);
+
+  return message->method == SESAME_STUN_METHOD_BINDING &&
+         (message->message_class == SESAME_STUN_CLASS_SUCCESS_RESPONSE ||
+          message->message_class == SESAME_STUN_CLASS_ERROR_RESPONSE) &&
+         sesame_stun_transaction_id_equal (&message->transaction_id, transaction_id);
+}
+
+/**
+ * sesame_stun_message_get_mapped_address:
+ * @message: a parsed message
+ *
+ * Returns: (nullable) (transfer none): XOR-MAPPED-ADDRESS, or else the MAPPED-ADDRESS
+ *   of an RFC 3489 server, or %NULL if the message has neither
+ */
+const SesameStunAddress *
+sesame_stun_message_get_mapped_address (const SesameStunMessage *message)
+{
+  g_return_val_if_fail (message != NULL, NULL);
+
+  if (sesame_stun_address_is_set (&message->xor_mapped_address))
+    return &message->xor_mapped_address;
+  if (sesame_stun_address_is_set (&message->mapped_address))
+    return &message->mapped_address;
+  return NULL;
+}
+
+static gsize
+address_size (SesameStunFamily family)
+{
+  switch (family)
+    {
+    case SESAME_STUN_FAMILY_IPV4: return 4;
+    case SESAME_STUN_FAMILY_IPV6: return 16;
+    case SESAME_STUN_FAMILY_NONE:
+    default:                      return 0;
+    }
+}
+
+/**
+ * sesame_stun_address_is_set:
+ * @address: an address
+ *
+ * Returns: %TRUE if @address holds an IPv4 or IPv6 address, %FALSE if the attribute
+ *   it comes from was missing
+ */
+gboolean
+sesame_stun_address_is_set (const SesameStunAddress *address)
+{
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  return address->family == SESAME_STUN_FAMILY_IPV4 || address->family == SESAME_STUN_FAMILY_IPV6;
+}
+
+/**
+ * sesame_stun_address_equal_ip:
+ * @a: an address
+ * @b: another one
+ *
+ * An address that is not set equals nothing, not even another one that is not set.
+ *
+ * Returns: %TRUE if @a and @b are set and have the same family and IP address; the
+ *   ports may differ
+ */
+gboolean
+sesame_stun_address_equal_ip (const SesameStunAddress *a,
+                              const SesameStunAddress *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  return sesame_stun_address_is_set (a) &&
+         a->family == b->family &&
+         memcmp (a->address, b->address, address_size (a->family)) == 0;
+}
+
+/**
+ * sesame_stun_address_equal:
+ * @a: an address
+ * @b: another one
+ *
+ * Use it to accept a reply only from the address the request went to. An address that
+ * is not set equals nothing, so a missing OTHER-ADDRESS never matches a sender.
+ *
+ * Returns: %TRUE if @a and @b are set and have the same family, IP address and port
+ */
+gboolean
+sesame_stun_address_equal (const SesameStunAddress *a,
+                           const SesameStunAddress *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  return sesame_stun_address_equal_ip (a, b) && a->port == b->port;
+}
+
+static GInetAddress *
+address_to_inet_address (const SesameStunAddress *address)
+{
+  g_assert (sesame_stun_address_is_set (address));
+
+  return g_inet_address_new_from_bytes (address->address,
+                                        address->family == SESAME_STUN_FAMILY_IPV4 ?
+                                        G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
+}
+
+/**
+ * sesame_stun_address_to_string:
+ * @address: an address
+ *
+ * Returns: (transfer full) (nullable): "192.0.2.1:32853" or "[2001:db8::1]:32853",
+ *   or %NULL if @address is not set
+ */
+char *
+sesame_stun_address_to_string (const SesameStunAddress *address)
+{
+  g_autoptr(GInetAddress) inet_address = NULL;
+  g_autofree char *ip = NULL;
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  if (!sesame_stun_address_is_set (address))
+    return NULL;
+
+  inet_address = address_to_inet_address (address);
+  ip = g_inet_address_to_string (inet_address);
+
+  if (address->family == SESAME_STUN_FAMILY_IPV6)
+    return g_strdup_printf ("[%s]:%u", ip, address->port);
+
+  return g_strdup_printf ("%s:%u", ip, address->port);
+}
+
+/**
+ * sesame_stun_address_to_socket_address:
+ * @address: an address
+ *
+ * Returns: (transfer full) (nullable): a #GInetSocketAddress, or %NULL if @address is
+ *   not set
+ */
+GSocketAddress *
+sesame_stun_address_to_socket_address (const SesameStunAddress *address)
+{
+  g_autoptr(GInetAddress) inet_address = NULL;
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  if (!sesame_stun_address_is_set (address))
+    return NULL;
+
+  inet_address = address_to_inet_address (address);
+  return g_inet_socket_address_new (inet_address, address->port);
+}
+
+/**
+ * sesame_stun_address_from_socket_address:
+ * @socket_address: the sender of a datagram, or the address a request went to
+ * @address: (out caller-allocates): the same as a #SesameStunAddress
+ *
+ * An IPv4-mapped IPv6 address (::ffff:192.0.2.1, as a dual-stack socket reports IPv4
+ * senders) becomes the IPv4 address, so that it compares equal to what STUN reports.
+ *
+ * Returns: %TRUE if @socket_address is an IPv4 or IPv6 socket address; otherwise
+ *   @address is cleared
+ */
+gboolean
+sesame_stun_address_from_socket_address (GSocketAddress    *socket_address,
+                                         SesameStunAddress *address)
+{
+  static const guint8 v4_mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF };
+  GInetSocketAddress *inet_socket_address;
+  GInetAddress *inet_address;
+  const guint8 *bytes;
+
+  g_return_val_if_fail (address != NULL, FALSE);
+
+  memset (address, 0, sizeof *address);
+
+  g_return_val_if_fail (G_IS_SOCKET_ADDRESS (socket_address), FALSE);
+
+  if (!G_IS_INET_SOCKET_ADDRESS (socket_address))
+    return FALSE;
+
+  inet_socket_address = G_INET_SOCKET_ADDRESS (socket_address);
+  inet_address = g_inet_socket_address_get_address (inet_socket_address);
+  bytes = g_inet_address_to_bytes (inet_address);
+
+  switch (g_inet_address_get_family (inet_address))
+    {
+    case G_SOCKET_FAMILY_IPV4:
+      address->family = SESAME_STUN_FAMILY_IPV4;
+      memcpy (address->address, bytes, 4);
+      break;
+
+    case G_SOCKET_FAMILY_IPV6:
+      if (memcmp (bytes, v4_mapped_prefix, sizeof v4_mapped_prefix) == 0)
+        {
+          address->family = SESAME_STUN_FAMILY_IPV4;
+          memcpy (address->address, bytes + 12, 4);
+        }
+      else
+        {
+          address->family = SESAME_STUN_FAMILY_IPV6;
+          memcpy (address->address, bytes, 16);
+        }
+      break;
+
+    case G_SOCKET_FAMILY_INVALID:
+    case G_SOCKET_FAMILY_UNIX:
+    default:
+      return FALSE;
+    }
+
+  address->port = g_inet_socket_address_get_port (inet_socket_address);
+  return TRUE;
+}
