@@ -886,9 +886,11 @@ map_list (Router   *router,
         {
           const SesameUpnpMapping *m = g_ptr_array_index (mappings, i);
 
+          g_autofree char *protocol = g_ascii_strdown (sesame_upnp_protocol_to_string (m->protocol), -1);
+
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "protocol");
-          json_builder_add_string_value (builder, sesame_upnp_protocol_to_string (m->protocol));
+          json_builder_add_string_value (builder, protocol);
           json_builder_set_member_name (builder, "external_port");
           json_builder_add_int_value (builder, m->external_port);
           json_builder_set_member_name (builder, "internal_address");

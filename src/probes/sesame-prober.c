@@ -872,7 +872,7 @@ upnp_mappings_cb (GObject      *object,
           const SesameUpnpMapping *m = g_ptr_array_index (mappings, i);
           SesameRouterMapping *mapping = g_new0 (SesameRouterMapping, 1);
 
-          mapping->protocol = g_strdup (sesame_upnp_protocol_to_string (m->protocol));
+          mapping->protocol = g_ascii_strdown (sesame_upnp_protocol_to_string (m->protocol), -1);
           mapping->external_port = m->external_port;
           mapping->internal_address = g_strdup (m->internal_client);
           mapping->internal_port = m->internal_port;
