@@ -1,0 +1,335 @@
+/* test-nat-probe.c: the NAT probe against a STUN server on loopback that
+ * answers honestly, lies, babbles or says nothing
+ *
+ * Loopback has no NAT, so an honest server must give "no NAT" and
+ * endpoint-independent filtering (open internet). 127.0.0.2 stands in for
+ * the server's alternate address.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sesame-nat-probe.h"
+#include "sesame-stun.h"
+
+typedef enum
+{
+  SERVER_HONEST,
+  SERVER_NOISY,          /* wrong IDs, garbage and truncated replies before each right one */
+  SERVER_WRONG_SOURCE,   /* answers change requests from the primary address */
+  SERVER_NO_OTHER,       /* an RFC 5389 server: no OTHER-ADDRESS, ignores CHANGE-REQUEST */
+  SERVER_SILENT,
+} ServerMode;
+
+typedef struct
+{
+  ServerMode  mode;
+  GSocket    *sockets[4];   /* [ip][port]: 127.0.0.1/127.0.0.2 × P1/P2 */
+  GSource    *sources[4];
+  guint16     ports[2];
+  guint       requests;
+} FakeServer;
+
+static void
+put16 (guint8 *p, guint16 v)
+{
+  p[0] = v >> 8;
+  p[1] = v & 0xff;
+}
+
+static void
+put32 (guint8 *p, guint32 v)
+{
+  p[0] = v >> 24;
+  p[1] = (v >> 16) & 0xff;
+  p[2] = (v >> 8) & 0xff;
+  p[3] = v & 0xff;
+}
+
+/* An IPv4 address attribute; XORed with the cookie for XOR-MAPPED-ADDRESS */
+static gsize
+put_address (guint8       *p,
+             guint16       type,
+             const guint8 *ip,
+             guint16       port,
+             gboolean      xor)
+{
+  put16 (p, type);
+  put16 (p + 2, 8);
+  p[4] = 0;
+  p[5] = 0x01;
+  put16 (p + 6, xor ? port ^ (SESAME_STUN_MAGIC_COOKIE >> 16) : port);
+  for (guint i = 0; i < 4; i++)
+    p[8 + i] = xor ? ip[i] ^ ((SESAME_STUN_MAGIC_COOKIE >> (24 - 8 * i)) & 0xff) : ip[i];
+  return 12;
+}
+
+static gsize
+build_response (FakeServer                    *server,
+                const SesameStunTransactionId *id,
+                GInetSocketAddress            *client,
+                guint8                        *buffer)
+{
+  const guint8 *client_ip = g_inet_address_to_bytes (g_inet_socket_address_get_address (client));
+  static const guint8 other_ip[4] = { 127, 0, 0, 2 };
+  gsize length = 20;
+
+  put16 (buffer, 0x0101);
+  put32 (buffer + 4, SESAME_STUN_MAGIC_COOKIE);
+  memcpy (buffer + 8, id->bytes, 12);
+
+  length += put_address (buffer + length, SESAME_STUN_ATTR_XOR_MAPPED_ADDRESS, client_ip,
+                         g_inet_socket_address_get_port (client), TRUE);
+  if (server->mode != SERVER_NO_OTHER)
+    length += put_address (buffer + length, SESAME_STUN_ATTR_OTHER_ADDRESS, other_ip, server->ports[1], FALSE);
+
+  put16 (buffer + 2, (guint16) (length - 20));
+  return length;
+}
+
+static gboolean
+on_request (GSocket      *socket,
+            GIOCondition  condition,
+            gpointer      user_data)
+{
+  FakeServer *server = user_data;
+  guint8 data[2048];
+  guint8 reply[256];
+  g_autoptr(GSocketAddress) from = NULL;
+  SesameStunMessage request;
+  guint index = 0;
+  gssize size;
+  gsize length;
+
+  size = g_socket_receive_from (socket, &from, (char *) data, sizeof data, NULL, NULL);
+  if (size <= 0 || !sesame_stun_parse (data, (gsize) size, &request, NULL))
+    return G_SOURCE_CONTINUE;
+
+  server->requests++;
+  if (server->mode == SERVER_SILENT)
+    return G_SOURCE_CONTINUE;
+
+  while (server->sockets[index] != socket)
+    index++;
+
+  /* Answer from the address the request asks for */
+  if (request.has_change_request && server->mode != SERVER_NO_OTHER && server->mode != SERVER_WRONG_SOURCE)
+    {
+      if (request.change_flags & SESAME_STUN_REQUEST_CHANGE_IP)
+        index ^= 2;
+      if (request.change_flags & SESAME_STUN_REQUEST_CHANGE_PORT)
+        index ^= 1;
+    }
+
+  length = build_response (server, &request.transaction_id, G_INET_SOCKET_ADDRESS (from), reply);
+
+  if (server->mode == SERVER_NOISY)
+    {
+      guint8 wrong[256];
+
+      memcpy (wrong, reply, length);
+      wrong[8] ^= 0xff;                                             /* another transaction */
+      g_socket_send_to (server->sockets[index], from, (char *) wrong, length, NULL, NULL);
+      g_socket_send_to (server->sockets[index], from, "garbage!", 8, NULL, NULL);
+      g_socket_send_to (server->sockets[index], from, (char *) reply, length - 3, NULL, NULL);
+      /* The right reply from a wrong place: another port of the server */
+      g_socket_send_to (server->sockets[index ^ 1], from, (char *) reply, length, NULL, NULL);
+    }
+
+  g_socket_send_to (server->sockets[index], from, (char *) reply, length, NULL, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+fake_server_start (FakeServer *server,
+                   ServerMode  mode)
+{
+  const char *ips[2] = { "127.0.0.1", "127.0.0.2" };
+
+  memset (server, 0, sizeof *server);
+  server->mode = mode;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(GInetAddress) ip = g_inet_address_new_from_string (ips[i / 2]);
+      g_autoptr(GSocketAddress) address = g_inet_socket_address_new (ip, server->ports[i % 2]);
+      g_autoptr(GSocketAddress) bound = NULL;
+      g_autoptr(GError) error = NULL;
+
+      server->sockets[i] = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_socket_bind (server->sockets[i], address, FALSE, &error));
+      g_assert_no_error (error);
+      g_socket_set_blocking (server->sockets[i], FALSE);
+
+      /* The first socket of each port picks the port; the others take the same */
+      bound = g_socket_get_local_address (server->sockets[i], NULL);
+      server->ports[i % 2] = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+      server->sources[i] = g_socket_create_source (server->sockets[i], G_IO_IN, NULL);
+      g_source_set_callback (server->sources[i], G_SOURCE_FUNC (on_request), server, NULL);
+      g_source_attach (server->sources[i], NULL);
+    }
+}
+
+static void
+fake_server_stop (FakeServer *server)
+{
+  for (guint i = 0; i < 4; i++)
+    {
+      g_source_destroy (server->sources[i]);
+      g_source_unref (server->sources[i]);
+      g_object_unref (server->sockets[i]);
+    }
+}
+
+static void
+result_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SesameNatResult **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = sesame_nat_probe_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static SesameNatResult *
+run_probe (FakeServer *server,
+           guint       timeout_ms)
+{
+  g_autoptr(GPtrArray) servers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GInetAddress) ip = g_inet_address_new_from_string ("127.0.0.1");
+  SesameNatResult *result = NULL;
+
+  g_ptr_array_add (servers, g_inet_socket_address_new (ip, server->ports[0]));
+  sesame_nat_probe_async (servers, timeout_ms, NULL, result_cb, &result);
+
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return result;
+}
+
+static void
+test_honest (void)
+{
+  FakeServer server;
+  g_autoptr(SesameNatResult) result = NULL;
+
+  fake_server_start (&server, SERVER_HONEST);
+  result = run_probe (&server, 3000);
+  fake_server_stop (&server);
+
+  g_assert_cmpstr (sesame_nat_mapping_to_string (result->verdict.mapping), ==, "no-nat");
+  g_assert_cmpstr (sesame_nat_filtering_to_string (result->verdict.filtering), ==, "endpoint-independent");
+  g_assert_cmpstr (sesame_nat_classic_to_string (result->verdict.classic), ==, "open-internet");
+  g_assert_cmpstr (result->external_address, ==, "127.0.0.1");
+  g_assert_null (result->verdict.reason);
+  /* Every answer came at once: no waiting for timeouts */
+  g_assert_cmpint (result->elapsed_ms, <, 200);
+}
+
+/* Wrong transaction IDs, garbage, truncated datagrams and the right reply
+ * from the wrong port change nothing */
+static void
+test_noisy (void)
+{
+  FakeServer server;
+  g_autoptr(SesameNatResult) result = NULL;
+
+  fake_server_start (&server, SERVER_NOISY);
+  result = run_probe (&server, 3000);
+  fake_server_stop (&server);
+
+  g_assert_cmpstr (sesame_nat_classic_to_string (result->verdict.classic), ==, "open-internet");
+  g_assert_cmpint (result->elapsed_ms, <, 200);
+}
+
+/* Replies to change requests from the primary address are not believed:
+ * they would have made the filtering look open */
+static void
+test_wrong_source (void)
+{
+  FakeServer server;
+  g_autoptr(SesameNatResult) result = NULL;
+
+  fake_server_start (&server, SERVER_WRONG_SOURCE);
+  result = run_probe (&server, 3000);
+  fake_server_stop (&server);
+
+  g_assert_cmpstr (sesame_nat_mapping_to_string (result->verdict.mapping), ==, "no-nat");
+  g_assert_cmpint (result->verdict.filtering, !=, SESAME_NAT_FILTERING_ENDPOINT_INDEPENDENT);
+  g_assert_cmpint (result->verdict.classic, !=, SESAME_NAT_CLASSIC_OPEN_INTERNET);
+}
+
+static void
+test_no_other_address (void)
+{
+  FakeServer server;
+  g_autoptr(SesameNatResult) result = NULL;
+
+  fake_server_start (&server, SERVER_NO_OTHER);
+  result = run_probe (&server, 3000);
+  fake_server_stop (&server);
+
+  g_assert_cmpstr (sesame_nat_mapping_to_string (result->verdict.mapping), ==, "no-nat");
+  g_assert_cmpstr (sesame_nat_filtering_to_string (result->verdict.filtering), ==, "unknown");
+  g_assert_cmpstr (sesame_nat_classic_to_string (result->verdict.classic), ==, "unknown");
+  g_assert_nonnull (result->verdict.reason);
+}
+
+/* No answer at all: UDP blocked, said well before the deadline, after retransmissions */
+static void
+test_silent (void)
+{
+  FakeServer server;
+  g_autoptr(SesameNatResult) result = NULL;
+
+  fake_server_start (&server, SERVER_SILENT);
+  result = run_probe (&server, 5000);
+  fake_server_stop (&server);
+
+  g_assert_cmpstr (sesame_nat_classic_to_string (result->verdict.classic), ==, "udp-blocked");
+  g_assert_cmpstr (sesame_nat_mapping_to_string (result->verdict.mapping), ==, "unknown");
+  g_assert_nonnull (result->verdict.reason);
+  g_assert_null (result->external_address);
+  g_assert_cmpint (result->elapsed_ms, <, 2000);
+  g_assert_cmpuint (server.requests, >=, 8);
+}
+
+/* At the deadline, what is not known is unknown, not blocked */
+static void
+test_deadline (void)
+{
+  FakeServer server;
+  g_autoptr(SesameNatResult) result = NULL;
+
+  fake_server_start (&server, SERVER_SILENT);
+  result = run_probe (&server, 200);
+  fake_server_stop (&server);
+
+  g_assert_cmpstr (sesame_nat_classic_to_string (result->verdict.classic), ==, "unknown");
+  g_assert_nonnull (result->verdict.reason);
+  g_assert_cmpint (result->elapsed_ms, <, 400);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/nat-probe/honest", test_honest);
+  g_test_add_func ("/nat-probe/noisy", test_noisy);
+  g_test_add_func ("/nat-probe/wrong-source", test_wrong_source);
+  g_test_add_func ("/nat-probe/no-other-address", test_no_other_address);
+  g_test_add_func ("/nat-probe/silent", test_silent);
+  g_test_add_func ("/nat-probe/deadline", test_deadline);
+
+  return g_test_run ();
+}
