@@ -1,0 +1,848 @@
+#!/usr/bin/env python3
+"""Integration test of `sesame-cli probe` and `sesame-cli map` in netlab labs (TAP).
+
+For every profile of ./netlab (open, full-cone, restricted-cone, port-restricted,
+symmetric, udp-blocked, cgnat) a lab comes up under a unique prefix; first a lab
+self-check (GET /ip, turnutils_natdiscovery -m -f, and with --upnp: upnpc,
+NAT-PMP and PCP answers) tells a broken lab apart from a broken Sesame, then
+Sesame's CLI runs in the LAN namespace and its JSON is checked against what the
+profile is. The port-restricted lab also runs the port check (TCP 8080) and the
+mapping commands (map add / list / remove, by default and --via upnp|natpmp|pcp,
+each followed by a connection from the internet namespace).
+
+Environment:
+  SESAME_CLI         path of sesame-cli (required for the Sesame parts; without it
+                     they fail with "sesame-cli probe not available")
+  NETLAB_PROFILES    comma-separated subset of profiles (default: all)
+  NETLAB_JOBS        labs run at once (default 2; output stays in profile order)
+  SESAME_SKIP_EXIT   exit status when the test cannot run (not root, a tool
+                     missing): default 77; it prints "1..0 # SKIP <why>" either way.
+                     meson's TAP protocol counts only a 0 exit as SKIP, so its
+                     registration sets 0.
+
+Needs root, iproute2, nftables, coturn, miniupnpd-nftables, miniupnpc, python3.
+Every lab is taken down at the end, also on failure or SIGTERM/SIGINT; each has
+--ttl 900 should this process be killed outright.
+"""
+import concurrent.futures
+import ipaddress
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NETLAB = os.path.join(HERE, "netlab")
+PY = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else (sys.executable or "python3")
+SELF = os.path.abspath(__file__)
+
+STUN1, STUN2, HTTP = "198.51.100.1", "198.51.100.2", "http://198.51.100.1"
+PUBLIC = "203.0.113.2"
+CGN_WAN = "100.64.0.2"
+DEADLINE_MS = 4000
+SHORT_DEADLINE_MS = 300
+SHORT_WALL_LIMIT = float(os.environ.get("SESAME_SHORT_WALL_LIMIT", "0.6"))  # "ends within ~0.5 s"
+WALL_SLACK = 1.0          # s beyond --deadline-ms allowed for process start and JSON output
+IGD_URL = "http://192.168.11.1:5000/rootDesc.xml"
+MAP_PORT = 40000
+CHECK_PORT = 8080
+LAB_NETS = [ipaddress.ip_network(n) for n in
+            ("198.51.100.0/24", "203.0.113.0/24", "192.168.11.0/24", "100.64.0.0/10", "224.0.0.0/4")]
+
+# what each profile is; "nd" = what turnutils_natdiscovery says in the lab self-check
+PROFILES = {
+    "open":            dict(upnp=False, mapping="no-nat", filtering="endpoint-independent", classic="open-internet",
+                            nd=("no-nat", "endpoint-independent")),
+    "full-cone":       dict(upnp=True, mapping="endpoint-independent", filtering="endpoint-independent",
+                            classic="full-cone", nd=("endpoint-independent", "endpoint-independent")),
+    "restricted-cone": dict(upnp=True, mapping="endpoint-independent", filtering="address-dependent",
+                            classic="restricted-cone", nd=("endpoint-independent", "address-dependent")),
+    "port-restricted": dict(upnp=True, mapping="endpoint-independent", filtering="address-and-port-dependent",
+                            classic="port-restricted-cone",
+                            nd=("endpoint-independent", "address-and-port-dependent"), extras=True),
+    # masquerade fully-random: a new external port for every destination, so
+    # address-and-port-dependent; address-dependent mapping is not accepted here
+    "symmetric":       dict(upnp=True, mapping="address-and-port-dependent", filtering="address-and-port-dependent",
+                            classic="symmetric", nd=("address-and-port-dependent", "address-and-port-dependent")),
+    "udp-blocked":     dict(upnp=True, mapping="unknown", filtering="unknown", classic="udp-blocked",
+                            nd=("no-udp", "no-udp")),
+    "cgnat":           dict(upnp=True, mapping="endpoint-independent", filtering="address-and-port-dependent",
+                            classic="port-restricted-cone",
+                            nd=("endpoint-independent", "address-and-port-dependent")),
+    # the same carrier NAT behind a router that speaks no UPnP, NAT-PMP or PCP:
+    # the first hop beyond the gateway (100.64.0.1) is the evidence
+    "cgnat-hops":      dict(lab="cgnat", upnp=False, mapping="endpoint-independent",
+                            filtering="address-and-port-dependent", classic="port-restricted-cone",
+                            nd=("endpoint-independent", "address-and-port-dependent")),
+}
+
+
+# ----------------------------------------------------------------------------- helpers run inside a namespace
+def helper(argv):
+    kind = argv[0]
+    if kind == "tcp-listen":                       # PORT SECONDS: accept and close, report each peer
+        port, seconds = int(argv[1]), float(argv[2])
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("0.0.0.0", port))
+        s.listen(16)
+        print("ready", flush=True)
+        end = time.monotonic() + seconds
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                break
+            s.settimeout(left)
+            try:
+                c, a = s.accept()
+            except socket.timeout:
+                break
+            print("accepted %s:%d" % a, flush=True)
+            c.close()
+        return 0
+    if kind == "connect":                          # IP PORT TIMEOUT -> {"state": open|refused|filtered}
+        ip, port, timeout = argv[1], int(argv[2]), float(argv[3])
+        try:
+            socket.create_connection((ip, port), timeout=timeout).close()
+            st = "open"
+        except ConnectionRefusedError:
+            st = "refused"
+        except (socket.timeout, OSError):
+            st = "filtered"
+        print(json.dumps({"state": st}))
+        return 0
+    if kind == "http":                             # URL -> body
+        import urllib.request
+        with urllib.request.urlopen(argv[1], timeout=float(argv[2]) if len(argv) > 2 else 5) as r:
+            sys.stdout.write(r.read(65536).decode())
+        return 0
+    if kind == "natpmp-address":                   # GW -> {"result": N, "address": ...}
+        r = udp_exchange(argv[1], 5351, struct.pack("!BB", 0, 0))
+        out = {"result": None}
+        if r and len(r) >= 12:
+            out = {"result": struct.unpack("!H", r[2:4])[0], "address": socket.inet_ntoa(r[8:12])}
+        print(json.dumps(out))
+        return 0
+    if kind == "natpmp-map":                       # GW PROTO PORT LIFETIME (0 deletes)
+        op = 1 if argv[2] == "udp" else 2
+        port, life = int(argv[3]), int(argv[4])
+        r = udp_exchange(argv[1], 5351, struct.pack("!BBHHHI", 0, op, 0, port, port if life else 0, life))
+        out = {"result": None}
+        if r and len(r) >= 16:
+            _, _, res, _, iport, eport, lt = struct.unpack("!BBHIHHI", r[:16])
+            out = {"result": res, "internal_port": iport, "external_port": eport, "lifetime": lt}
+        print(json.dumps(out))
+        return 0
+    if kind in ("pcp-announce", "pcp-map"):        # GW CLIENT [PROTO PORT LIFETIME NONCE]
+        gw, client = argv[1], argv[2]
+        v4 = lambda ip: b"\0" * 10 + b"\xff\xff" + socket.inet_aton(ip)
+        if kind == "pcp-announce":
+            req = struct.pack("!BBHI", 2, 0, 0, 0) + v4(client)
+        else:
+            proto, port, life, nonce = argv[3], int(argv[4]), int(argv[5]), bytes.fromhex(argv[6])
+            req = (struct.pack("!BBHI", 2, 1, 0, life) + v4(client) + nonce +
+                   struct.pack("!B3xHH", 17 if proto == "udp" else 6, port, port) + v4("0.0.0.0"))
+        r = udp_exchange(gw, 5351, req, src=client)
+        out = {"result": None}
+        if r and len(r) >= 24:
+            out = {"result": r[3], "opcode": r[1] & 0x7f, "lifetime": struct.unpack("!I", r[4:8])[0]}
+            if kind == "pcp-map" and len(r) >= 60:
+                out["external_port"] = struct.unpack("!H", r[42:44])[0]
+                out["external_address"] = socket.inet_ntoa(r[56:60])
+        print(json.dumps(out))
+        return 0
+    sys.exit("unknown helper %s" % kind)
+
+
+def udp_exchange(gw, port, req, src=None, tries=4, first=0.25):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        if src:
+            s.bind((src, 0))
+        s.connect((gw, port))
+        t = first
+        for _ in range(tries):
+            s.send(req)
+            s.settimeout(t)
+            try:
+                return s.recv(1100)
+            except socket.timeout:
+                t *= 2
+            except ConnectionRefusedError:
+                return None
+        return None
+    finally:
+        s.close()
+
+
+# ----------------------------------------------------------------------------- TAP
+class Results:
+    """TAP lines of one profile, printed together (profiles may run in parallel)."""
+
+    def __init__(self, profile):
+        self.profile = profile
+        self.items = []     # (ok, name, [diagnostic lines])
+
+    def check(self, ok, name, expected=None, got=None, note=None):
+        diag = []
+        if not ok:
+            if expected is not None:
+                diag.append("expected: %s" % expected)
+            if got is not None:
+                diag.append("got:      %s" % got)
+        if note:
+            diag.extend(str(note).splitlines())
+        self.items.append((bool(ok), "%s: %s" % (self.profile, name), diag))
+        return bool(ok)
+
+    def info(self, text):
+        self.items.append((None, text, []))
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+        self.lock = threading.Lock()
+
+    def emit(self, results):
+        with self.lock:
+            for ok, name, diag in results.items:
+                if ok is None:
+                    print("# " + name)
+                    continue
+                self.n += 1
+                if not ok:
+                    self.failed += 1
+                print("%s %d - %s" % ("ok" if ok else "not ok", self.n, name))
+                for d in diag:
+                    print("#   " + d[:2000])
+            sys.stdout.flush()
+
+
+# ----------------------------------------------------------------------------- process plumbing
+class Cmd:
+    def __init__(self, rc, out, err, wall):
+        self.rc, self.out, self.err, self.wall = rc, out, err, wall
+
+    def brief(self):
+        tail = (self.err or self.out or "").strip().splitlines()[-3:]
+        return "exit %s after %.2f s%s" % (self.rc, self.wall, (": " + " | ".join(tail)) if tail else "")
+
+
+def run(argv, timeout, env=None):
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env,
+                           stdin=subprocess.DEVNULL)
+        return Cmd(p.returncode, p.stdout, p.stderr, time.monotonic() - t0)
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
+        return Cmd("timeout(%gs)" % timeout, out, err, time.monotonic() - t0)
+    except OSError as e:
+        return Cmd("oserror", "", str(e), time.monotonic() - t0)
+
+
+LABS = set()
+LABS_LOCK = threading.Lock()
+STOPPING = threading.Event()     # set on SIGINT/SIGTERM: no new lab comes up
+
+
+class Lab:
+    def __init__(self, profile, prefix, upnp):
+        self.profile, self.prefix, self.upnp = profile, prefix, upnp
+        self.env = {}
+        self.bg = []
+
+    def up(self):
+        with LABS_LOCK:
+            if STOPPING.is_set():
+                return Cmd("stopped", "", "interrupted before the lab came up", 0.0)
+            LABS.add(self.prefix)
+        args = [NETLAB, "up", self.profile, "--prefix", self.prefix, "--ttl", "900", "-q"]
+        if self.upnp:
+            args.append("--upnp")
+        c = run(args, 90)
+        if c.rc != 0:
+            return c
+        e = run([NETLAB, "env", "--prefix", self.prefix], 20)
+        for line in e.out.splitlines():
+            k, _, v = line.partition("=")
+            self.env[k] = v
+        return c
+
+    def down(self):
+        for p in self.bg:
+            stop_proc(p)
+        self.bg = []
+        with LABS_LOCK:
+            if self.prefix not in LABS:
+                return None
+            LABS.discard(self.prefix)
+        return run([NETLAB, "down", "--prefix", self.prefix, "-q"], 60)
+
+    def ns(self, role):
+        return {"lan": self.env.get("NETLAB_NS_LAN"), "inet": self.env.get("NETLAB_NS_INET"),
+                "rtr": self.env.get("NETLAB_NS_ROUTER")}[role]
+
+    def x(self, role, argv, timeout):
+        return run(["ip", "netns", "exec", self.ns(role)] + argv, timeout)
+
+    def helper(self, role, argv, timeout=15):
+        c = self.x(role, [PY, SELF, "--helper"] + argv, timeout)
+        try:
+            return json.loads(c.out.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            return {"error": c.brief()}
+
+    def listen(self, port, seconds):
+        p = subprocess.Popen(["ip", "netns", "exec", self.ns("lan"), PY, SELF, "--helper", "tcp-listen",
+                              str(port), str(seconds)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, text=True)
+        self.bg.append(p)
+        p.stdout.readline()     # "ready"
+        return p
+
+    def upnpc(self, args, timeout=20):
+        return self.x("lan", ["upnpc", "-i", "-u", IGD_URL] + args, timeout)
+
+
+def stop_proc(p):
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(3)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(3)
+    return p.stdout.read() if p.stdout else ""
+
+
+# ----------------------------------------------------------------------------- Sesame
+class Sesame:
+    def __init__(self):
+        self.cli = os.environ.get("SESAME_CLI", "")
+        self.problem = None
+        if not self.cli:
+            self.problem = "sesame-cli probe not available: SESAME_CLI is not set"
+        elif not os.access(self.cli, os.X_OK):
+            self.problem = "sesame-cli probe not available: SESAME_CLI=%s is not executable" % self.cli
+
+    def probe_argv(self, ports=(), deadline_ms=DEADLINE_MS):
+        a = [self.cli, "probe", "--json", "--no-defaults", "--stun", STUN1 + ":3478", "--stun", STUN2 + ":3478",
+             "--ip-url", HTTP + "/ip", "--check-url", HTTP + "/check?port={port}&proto={proto}"]
+        for p in ports:
+            a += ["--port", p]
+        return a + ["--deadline-ms", str(deadline_ms)]
+
+    def probe(self, lab, ports=(), deadline_ms=DEADLINE_MS):
+        """-> (json or None, Cmd, why-not)"""
+        if self.problem:
+            return None, None, self.problem
+        c = lab.x("lan", self.probe_argv(ports, deadline_ms), deadline_ms / 1000.0 + 15)
+        if c.rc != 0:
+            why = "sesame-cli probe failed: " + c.brief()
+            if c.rc == 2 or re.search(r"unknown (command|option)|usage", c.err or "", re.I):
+                why = "sesame-cli probe not available (%s)" % c.brief()
+            return None, c, why
+        try:
+            j = json.loads(c.out)
+        except ValueError as e:
+            return None, c, "sesame-cli probe printed no JSON (%s): %r" % (e, c.out[:300])
+        if not isinstance(j, dict):
+            return None, c, "sesame-cli probe JSON is not an object"
+        return j, c, None
+
+    def map(self, lab, args, timeout=30):
+        if self.problem:
+            return Cmd("n/a", "", self.problem.replace("probe", "map"), 0.0)
+        return lab.x("lan", [self.cli, "map"] + args, timeout)
+
+
+def get(j, path, default=None):
+    cur = j
+    for k in path.split("."):
+        if not isinstance(cur, dict) or k not in cur:
+            return default
+        cur = cur[k]
+    return cur
+
+
+def find_mapping(obj, port, proto="tcp"):
+    """any object in obj (recursively) that names this external port and protocol"""
+    if isinstance(obj, dict):
+        p = obj.get("external_port", obj.get("port"))
+        pr = str(obj.get("protocol", obj.get("proto", ""))).lower()
+        if p == port and pr == proto:
+            return obj
+        for v in obj.values():
+            r = find_mapping(v, port, proto)
+            if r is not None:
+                return r
+    elif isinstance(obj, list):
+        for v in obj:
+            r = find_mapping(v, port, proto)
+            if r is not None:
+                return r
+    return None
+
+
+def natdiscovery_verdict(out):
+    """-> (mapping, filtering) in the vocabulary of Sesame's JSON, or no-udp"""
+    txt = " ".join(re.findall(r"(No NAT[^\n]*|NAT with [^\n]*)", out))
+    mapping = filtering = "no-udp"
+    if "No NAT" in txt:
+        mapping = "no-nat"
+    else:
+        for k, v in (("Address and Port Dependent Mapping", "address-and-port-dependent"),
+                     ("Address Dependent Mapping", "address-dependent"),
+                     ("Endpoint Independent Mapping", "endpoint-independent")):
+            if k in txt:
+                mapping = v
+                break
+    for k, v in (("Address and Port Dependent Filtering", "address-and-port-dependent"),
+                 ("Address Dependent Filtering", "address-dependent"),
+                 ("Endpoint Independent Filtering", "endpoint-independent")):
+        if k in txt:
+            filtering = v
+            break
+    return mapping, filtering
+
+
+def outside_lab(entries):
+    """servers_contacted entries that name anything outside the lab: an IPv4 address
+    outside the lab's ranges, or a host name (--no-defaults: there should be none)"""
+    bad = []
+    for e in entries if isinstance(entries, list) else [entries]:
+        s = str(e)
+        for tok in re.split(r"[\s,;()\[\]<>\"']+", s):
+            host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", tok, flags=re.I).split("/")[0].split("?")[0]
+            host = re.sub(r":\d+$", "", host)
+            if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", host):
+                try:
+                    ok = any(ipaddress.ip_address(host) in n for n in LAB_NETS)
+                except ValueError:
+                    ok = False
+            else:
+                ok = not re.fullmatch(r"([a-z0-9-]+\.)+[a-z][a-z0-9-]*\.?", host, re.I)
+            if not ok:
+                bad.append(s)
+                break
+    return bad
+
+
+# ----------------------------------------------------------------------------- one profile
+def run_profile(idx, profile, sesame):
+    spec = PROFILES[profile]
+    R = Results(profile)
+    prefix = "sp%d-%d" % (os.getpid() % 100000, idx)
+    lab = Lab(spec.get("lab", profile), prefix, spec["upnp"])
+    t_start = time.monotonic()
+    try:
+        c = lab.up()
+        if not R.check(c.rc == 0, "lab up (%s%s, prefix %s)" % (profile, " --upnp" if spec["upnp"] else "", prefix),
+                       "netlab up exits 0", c.brief()):
+            return R
+        client, gw, public = lab.env["NETLAB_CLIENT_IP"], lab.env["NETLAB_GATEWAY"], lab.env["NETLAB_PUBLIC_IP"]
+        router_ext = lab.env.get("NETLAB_UPNP_EXTERNAL") or None
+        exp_router_ext = CGN_WAN if profile == "cgnat" else PUBLIC
+        lab_ok = selfcheck(R, lab, spec, client, gw, public, exp_router_ext)
+        if not lab_ok:
+            R.info("%s: the lab self-check failed: Sesame's results below may be the lab's fault" % profile)
+
+        j, c, why = sesame.probe(lab)
+        if R.check(j is not None, "sesame-cli probe runs and prints JSON", "exit 0 and a JSON object", why):
+            R.info("%s: probe took %.2f s wall, elapsed_ms %s, nat.elapsed_ms %s" % (
+                profile, c.wall, j.get("elapsed_ms"), get(j, "nat.elapsed_ms")))
+        before = sum(1 for ok, _, _ in R.items if ok is False)
+        check_probe(R, j, why, c, spec, profile, client, gw, public, exp_router_ext)
+        if j is not None and sum(1 for ok, _, _ in R.items if ok is False) > before:
+            R.info("%s: probe JSON: %s" % (profile, json.dumps(j, separators=(",", ":"))[:6000]))
+
+        if profile == "udp-blocked":
+            short_deadline(R, lab, sesame)
+        if spec.get("extras"):
+            ports_check(R, lab, sesame, client)
+            map_checks(R, lab, sesame, client)
+    except Exception as e:        # a bug here must not leave the lab up nor hide the rest
+        R.check(False, "test driver", "no exception", "%s: %s" % (type(e).__name__, e))
+    finally:
+        d = lab.down()
+        if d is not None:
+            R.check(d.rc == 0, "lab down", "netlab down exits 0", d.brief())
+        R.info("%s: %.1f s in all" % (profile, time.monotonic() - t_start))
+    return R
+
+
+def selfcheck(R, lab, spec, client, gw, public, exp_router_ext):
+    ok = True
+    c = lab.x("lan", [PY, SELF, "--helper", "http", HTTP + "/ip"], 10)
+    try:
+        got = json.loads(c.out).get("ip")
+    except ValueError:
+        got = c.brief()
+    ok &= R.check(got == public, "lab self-check: GET /ip from the LAN", public, got)
+
+    c = lab.x("lan", ["turnutils_natdiscovery", "-m", "-f", "-L", client, STUN1], 40)
+    verdict = natdiscovery_verdict(c.out)
+    nd_ok = verdict == spec["nd"]
+    if spec["nd"] == ("no-udp", "no-udp"):
+        nd_ok = nd_ok and "STUN receive timeout" in c.out
+    ok &= R.check(nd_ok, "lab self-check: turnutils_natdiscovery -m -f (%.1f s)" % c.wall,
+                  "mapping %s, filtering %s" % spec["nd"], "mapping %s, filtering %s (%s)" % (verdict + (c.brief(),)))
+
+    if spec["upnp"]:
+        c = lab.upnpc(["-s"])
+        m = re.search(r"ExternalIPAddress = ([0-9.]*)", c.out)
+        got = m.group(1) if m else c.brief()
+        ok &= R.check(got == exp_router_ext, "lab self-check: UPnP IGD external address (upnpc -s)", exp_router_ext, got)
+        r = lab.helper("lan", ["natpmp-address", gw])
+        ok &= R.check(r.get("result") == 0 and r.get("address") == exp_router_ext,
+                      "lab self-check: NAT-PMP external address", "result 0, %s" % exp_router_ext, r)
+        r = lab.helper("lan", ["pcp-announce", gw, client])
+        ok &= R.check(r.get("result") == 0 and r.get("opcode") == 0, "lab self-check: PCP ANNOUNCE answered",
+                      "result 0", r)
+    return ok
+
+
+def check_probe(R, j, why, c, spec, profile, client, gw, public, exp_router_ext):
+    """the assertion groups on one probe's JSON; without JSON each fails with the reason"""
+    def group(name, fn):
+        if j is None:
+            R.check(False, name, note="no probe result: %s" % why)
+            return
+        try:
+            ok, expected, got = fn()
+        except Exception as e:
+            ok, expected, got = False, "well-formed JSON", "%s: %s" % (type(e).__name__, e)
+        R.check(ok, name, expected, got)
+
+    group("JSON version 1", lambda: (j.get("version") == 1, 1, j.get("version")))
+
+    def local():
+        got = (get(j, "local.address"), get(j, "local.gateway"))
+        return got == (client, gw), (client, gw), got
+    group("local address and gateway", local)
+
+    def external():
+        got = get(j, "external.ipv4")
+        srcs = get(j, "external.sources") or []
+        methods = {s.get("method") for s in srcs if isinstance(s, dict)}
+        wrong = []
+        for s in srcs:
+            if not isinstance(s, dict) or s.get("error") is not None or s.get("address") is None:
+                continue
+            want = public if s.get("method") in ("stun", "http") else exp_router_ext
+            if s.get("address") != want:
+                wrong.append(s)
+        good_stun = [s for s in srcs if isinstance(s, dict) and s.get("method") == "stun" and s.get("address") == public]
+        good_http = [s for s in srcs if isinstance(s, dict) and s.get("method") == "http" and s.get("address") == public]
+        exp_stun = profile != "udp-blocked"
+        ok = got == public and not wrong and bool(good_http) and (bool(good_stun) == exp_stun)
+        return (ok, "ipv4 %s; http source %s%s; no source with another address (router sources: %s)" % (
+            public, public, ("; stun source " + public) if exp_stun else "; no stun answer", exp_router_ext),
+            "ipv4 %s; methods %s; disagreeing %s" % (got, sorted(m for m in methods if m), wrong))
+    group("external address", external)
+
+    def nat():
+        got = {k: get(j, "nat." + k) for k in ("mapping", "filtering", "classic")}
+        want = {k: spec[k] for k in ("mapping", "filtering", "classic")}
+        ok = got == want
+        if profile == "udp-blocked":
+            ok = ok and bool(get(j, "nat.reason"))
+            want["reason"] = "(a reason)"
+            got["reason"] = get(j, "nat.reason")
+        return ok, want, got
+    group("NAT classification", nat)
+
+    group("hairpinning not claimed (the lab does not hairpin)",
+          lambda: (get(j, "nat.hairpinning") is not True, "false or null", get(j, "nat.hairpinning")))
+
+    def timing():
+        el, nel = j.get("elapsed_ms"), get(j, "nat.elapsed_ms")
+        ok = (isinstance(el, int) and 0 <= el < DEADLINE_MS and isinstance(nel, int) and 0 <= nel <= el
+              and c.wall < DEADLINE_MS / 1000.0 + WALL_SLACK)
+        return ok, "elapsed_ms < %d, nat.elapsed_ms <= elapsed_ms, wall < %.1f s" % (
+            DEADLINE_MS, DEADLINE_MS / 1000.0 + WALL_SLACK), "elapsed_ms %s, nat.elapsed_ms %s, wall %.2f s" % (
+            el, nel, c.wall)
+    group("within the deadline (--deadline-ms %d)" % DEADLINE_MS, timing)
+
+    def access():
+        got = {k: get(j, "access." + k) for k in ("double_nat", "cgnat", "wan_address")}
+        if profile == "cgnat":
+            want = {"double_nat": True, "cgnat": True, "wan_address": CGN_WAN}
+            return got == want, want, got
+        if profile == "cgnat-hops":
+            want = {"double_nat": True, "cgnat": True, "wan_address": None, "second hop": "100.64.0.1"}
+            hops = get(j, "access.hops") or []
+            got["second hop"] = hops[1] if len(hops) > 1 else None
+            return got == want, want, got
+        ok = got["double_nat"] is False and got["cgnat"] is False and got["wan_address"] in (None, public)
+        return ok, "double_nat false, cgnat false, wan_address null or %s" % public, got
+    group("access (double NAT, CGNAT, WAN address)", access)
+
+    def router():
+        want_found = spec["upnp"]
+        got = {"upnp.found": get(j, "router.upnp.found"), "natpmp.found": get(j, "router.natpmp.found"),
+               "pcp.found": get(j, "router.pcp.found")}
+        want = {"upnp.found": want_found, "natpmp.found": want_found, "pcp.found": want_found}
+        if want_found:
+            for k in ("upnp.external_address", "natpmp.external_address"):
+                got[k] = get(j, "router." + k)
+                want[k] = exp_router_ext
+            for k, v in (("upnp.manufacturer", "Sesame Lab"), ("upnp.model", "netlab IGD")):
+                got[k] = get(j, "router." + k)
+                want[k] = v
+            got["upnp.mappings is a list"] = isinstance(get(j, "router.upnp.mappings"), list)
+            want["upnp.mappings is a list"] = True
+        return got == want, want, got
+    group("router (UPnP IGD, NAT-PMP, PCP)", router)
+
+    def contacted():
+        sc = j.get("servers_contacted")
+        bad = outside_lab(sc) if isinstance(sc, list) else ["servers_contacted is not a list: %r" % (sc,)]
+        return not bad and bool(sc), "a non-empty list naming only lab addresses", bad or sc
+    group("servers_contacted only inside the lab", contacted)
+
+
+def short_deadline(R, lab, sesame):
+    j, c, why = sesame.probe(lab, deadline_ms=SHORT_DEADLINE_MS)
+    name = "--deadline-ms %d ends in time with unknowns and reasons" % SHORT_DEADLINE_MS
+    if j is None:
+        R.check(False, name, note="no probe result: %s" % why)
+        return
+    got = {"wall_s": round(c.wall, 3), "elapsed_ms": j.get("elapsed_ms"), "mapping": get(j, "nat.mapping"),
+           "filtering": get(j, "nat.filtering"), "classic": get(j, "nat.classic"), "reason": get(j, "nat.reason")}
+    el = got["elapsed_ms"]
+    R.info("%s: --deadline-ms %d probe: wall %.3f s, elapsed_ms %s" % (lab.profile, SHORT_DEADLINE_MS, c.wall, el))
+    ok = (c.wall <= SHORT_WALL_LIMIT and isinstance(el, int) and el <= SHORT_DEADLINE_MS + 100
+          and got["mapping"] == "unknown" and got["filtering"] == "unknown"
+          and got["classic"] in ("udp-blocked", "unknown") and bool(got["reason"]))
+    R.check(ok, name, "wall <= %.2f s, elapsed_ms <= %d, mapping and filtering unknown, classic udp-blocked or "
+            "unknown, a reason" % (SHORT_WALL_LIMIT, SHORT_DEADLINE_MS + 100), got)
+
+
+def port_entry(j, port):
+    for p in (j or {}).get("ports") or []:
+        if isinstance(p, dict) and p.get("port") == port and str(p.get("protocol", "")).lower() == "tcp":
+            return p
+    return None
+
+
+def ports_check(R, lab, sesame, client):
+    lst = lab.listen(CHECK_PORT, 60)
+    try:
+        # no mapping
+        j, c, why = sesame.probe(lab, ports=["tcp/%d" % CHECK_PORT])
+        name = "ports: tcp/%d listening, no mapping -> absent and not reachable" % CHECK_PORT
+        if j is None:
+            R.check(False, name, note="no probe result: %s" % why)
+        else:
+            e = port_entry(j, CHECK_PORT)
+            got = {k: (e or {}).get(k) for k in ("listening", "router_mapping", "reachable")}
+            R.check(e is not None and got["listening"] is True and got["router_mapping"] == "absent"
+                    and got["reachable"] in ("filtered", "refused"), name,
+                    {"listening": True, "router_mapping": "absent", "reachable": "filtered or refused"},
+                    got if e else j.get("ports"))
+        # the lab maps it (UPnP), checked with the lab's own tools first
+        c = lab.upnpc(["-a", client, str(CHECK_PORT), str(CHECK_PORT), "TCP"])
+        r = lab.x("lan", [PY, SELF, "--helper", "http", "%s/check?port=%d&proto=tcp" % (HTTP, CHECK_PORT)], 10)
+        try:
+            state = json.loads(r.out).get("state")
+        except ValueError:
+            state = r.brief()
+        R.check("is redirected to internal" in c.out and state == "open",
+                "lab self-check: upnpc -a %s %d %d TCP, then /check says open" % (client, CHECK_PORT, CHECK_PORT),
+                "mapping added, state open", "upnpc: %s; /check: %s" % (c.brief(), state))
+        j, c, why = sesame.probe(lab, ports=["tcp/%d" % CHECK_PORT])
+        name = "ports: tcp/%d after upnpc -a -> present and open" % CHECK_PORT
+        if j is None:
+            R.check(False, name, note="no probe result: %s" % why)
+        else:
+            e = port_entry(j, CHECK_PORT)
+            got = {k: (e or {}).get(k) for k in ("listening", "router_mapping", "reachable")}
+            want = {"listening": True, "router_mapping": "present", "reachable": "open"}
+            R.check(got == want, name, want, got if e else j.get("ports"))
+            m = find_mapping(get(j, "router.upnp.mappings"), CHECK_PORT)
+            want = {"protocol": "tcp", "external_port": CHECK_PORT, "internal_address": client, "internal_port": CHECK_PORT}
+            got = {k: (m or {}).get(k) for k in want}
+            R.check(got == want, "router.upnp.mappings lists the tcp/%d mapping" % CHECK_PORT, want,
+                    got if m else get(j, "router.upnp.mappings"))
+        lab.upnpc(["-d", str(CHECK_PORT), "TCP"])
+    finally:
+        stop_proc(lst)
+        lab.bg.remove(lst)
+
+
+def lab_sees_mapping(lab, port):
+    c = lab.upnpc(["-l"])
+    return bool(re.search(r"TCP\s+%d->192\.168\.11\.5:%d\b" % (port, port), c.out)), c
+
+
+def reach_from_internet(lab, timeout):
+    return lab.helper("inet", ["connect", PUBLIC, str(MAP_PORT), str(timeout)], timeout + 10).get("state")
+
+
+def map_checks(R, lab, sesame, client):
+    lst = lab.listen(MAP_PORT, 120)
+    gw = lab.env["NETLAB_GATEWAY"]
+    try:
+        # the lab's own mapping path first: NAT-PMP and PCP requests by this script
+        r = lab.helper("lan", ["natpmp-map", gw, "tcp", str(MAP_PORT), "300"])
+        st = reach_from_internet(lab, 2) if r.get("result") == 0 else None
+        lab.helper("lan", ["natpmp-map", gw, "tcp", str(MAP_PORT), "0"])
+        st2 = reach_from_internet(lab, 1)
+        R.check(r.get("result") == 0 and st == "open" and st2 == "filtered",
+                "lab self-check: NAT-PMP map tcp/%d reachable from the internet, then gone" % MAP_PORT,
+                "map result 0, open, then filtered after unmap", "map %s, %s, then %s" % (r, st, st2))
+        nonce = os.urandom(12).hex()
+        r = lab.helper("lan", ["pcp-map", gw, client, "tcp", str(MAP_PORT), "300", nonce])
+        st = reach_from_internet(lab, 2) if r.get("result") == 0 else None
+        lab.helper("lan", ["pcp-map", gw, client, "tcp", str(MAP_PORT), "0", nonce])
+        st2 = reach_from_internet(lab, 1)
+        R.check(r.get("result") == 0 and r.get("external_address") == PUBLIC and st == "open" and st2 == "filtered",
+                "lab self-check: PCP MAP tcp/%d reachable from the internet, then gone" % MAP_PORT,
+                "result 0, external %s, open, then filtered after delete" % PUBLIC, "map %s, %s, then %s" % (r, st, st2))
+
+        for via in (None, "upnp", "natpmp", "pcp"):
+            tag = "map --via %s" % via if via else "map (default method)"
+            vargs = ["--via", via] if via else []
+            add = sesame.map(lab, ["add", "--protocol", "tcp", "--port", str(MAP_PORT)] + vargs)
+            seen, _ = lab_sees_mapping(lab, MAP_PORT)
+            lst_cmd = sesame.map(lab, ["list", "--json"])
+            try:
+                listed = find_mapping(json.loads(lst_cmd.out), MAP_PORT) is not None
+            except ValueError:
+                listed = False
+            reach = reach_from_internet(lab, 2) if add.rc == 0 else None
+            R.check(add.rc == 0 and seen and listed and reach == "open",
+                    "%s add tcp/%d: the router has it, map list --json shows it, reachable from the internet"
+                    % (tag, MAP_PORT),
+                    "exit 0, in the router's table, listed, open",
+                    "add: %s; router table: %s; list: %s (%s); from the internet: %s" % (
+                        add.brief(), seen, listed, lst_cmd.brief(), reach))
+            if via is None:
+                j, c, why = sesame.probe(lab)
+                name = "probe's router.upnp.mappings shows the tcp/%d mapping" % MAP_PORT
+                if j is None:
+                    R.check(False, name, note="no probe result: %s" % why)
+                else:
+                    m = find_mapping(get(j, "router.upnp.mappings"), MAP_PORT)
+                    want = {"protocol": "tcp", "external_port": MAP_PORT, "internal_address": client,
+                            "internal_port": MAP_PORT}
+                    got = {k: (m or {}).get(k) for k in want}
+                    R.check(got == want, name, want, got if m else get(j, "router.upnp.mappings"))
+            rm = sesame.map(lab, ["remove", "--protocol", "tcp", "--port", str(MAP_PORT)] + vargs)
+            seen, _ = lab_sees_mapping(lab, MAP_PORT)
+            lst_cmd = sesame.map(lab, ["list", "--json"])
+            try:
+                listed = find_mapping(json.loads(lst_cmd.out), MAP_PORT) is not None
+            except ValueError:
+                listed = None
+            reach = reach_from_internet(lab, 1)
+            R.check(rm.rc == 0 and not seen and listed is False and reach == "filtered",
+                    "%s remove tcp/%d: gone from the router and the list, no longer reachable" % (tag, MAP_PORT),
+                    "exit 0, not in the router's table, not listed, filtered",
+                    "remove: %s; router table: %s; listed: %s; from the internet: %s" % (
+                        rm.brief(), seen, listed, reach))
+            if seen:      # do not let a left-over mapping decide the next round
+                lab.upnpc(["-d", str(MAP_PORT), "TCP"])
+    finally:
+        out = stop_proc(lst)
+        lab.bg.remove(lst)
+        R.info("listener on %d: %d connection(s) accepted" % (MAP_PORT, out.count("accepted")))
+
+
+# ----------------------------------------------------------------------------- main
+def skip_all(why):
+    print("1..0 # SKIP %s" % why)
+    sys.stdout.flush()
+    sys.exit(int(os.environ.get("SESAME_SKIP_EXIT", "77")))
+
+
+class Interrupted(BaseException):
+    pass
+
+
+def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--helper":
+        sys.exit(helper(sys.argv[2:]))
+    if os.geteuid() != 0:
+        skip_all("needs root (network namespaces)")
+    missing = [t for t in ("ip", "nft", "tc", "ss", "setsid", "turnserver", "turnutils_natdiscovery", "upnpc")
+               if shutil.which(t) is None]
+    if not os.access("/usr/sbin/miniupnpd", os.X_OK):
+        missing.append("/usr/sbin/miniupnpd")
+    if not os.access(NETLAB, os.X_OK):
+        missing.append(NETLAB)
+    if missing:
+        skip_all("missing " + ", ".join(missing) + " (packages iproute2 nftables coturn miniupnpd-nftables miniupnpc)")
+    r = run(["ip", "netns", "add", "sp%d-probe" % (os.getpid() % 100000)], 10)
+    if r.rc != 0:
+        skip_all("cannot create a network namespace: " + r.brief())
+    run(["ip", "netns", "del", "sp%d-probe" % (os.getpid() % 100000)], 10)
+
+    wanted = [p for p in os.environ.get("NETLAB_PROFILES", ",".join(PROFILES)).split(",") if p]
+    unknown = [p for p in wanted if p not in PROFILES]
+    if unknown:
+        print("Bail out! unknown profile(s) in NETLAB_PROFILES: %s" % ", ".join(unknown))
+        sys.exit(1)
+    jobs = max(1, int(os.environ.get("NETLAB_JOBS", "2")))
+    sesame = Sesame()
+
+    def on_signal(signum, _frame):
+        raise Interrupted("signal %d" % signum)
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    tap = Tap()
+    t0 = time.monotonic()
+    print("# netlab integration test: profiles %s, %d at a time, SESAME_CLI=%s" % (
+        ", ".join(wanted), jobs, sesame.cli or "(unset)"))
+    if sesame.problem:
+        print("# " + sesame.problem + ": the Sesame checks fail, the lab self-checks run")
+    sys.stdout.flush()
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+    interrupted = False
+    futures = []
+    try:
+        futures = [pool.submit(run_profile, i, p, sesame) for i, p in enumerate(wanted)]
+        for f in futures:
+            while True:
+                try:
+                    tap.emit(f.result(timeout=0.5))
+                    break
+                except concurrent.futures.TimeoutError:
+                    continue
+    except Interrupted as e:
+        interrupted = True
+        print("Bail out! interrupted (%s): taking the labs down" % e)
+        for f in futures:
+            f.cancel()
+    finally:
+        # labs whose worker is still busy (interrupted): take them down from here
+        with LABS_LOCK:
+            STOPPING.set()
+            left = list(LABS)
+            LABS.clear()
+        for prefix in left:
+            run([NETLAB, "down", "--prefix", prefix, "-q"], 60)
+        pool.shutdown(wait=False, cancel_futures=True)
+    if not interrupted:
+        print("1..%d" % tap.n)
+    print("# %d of %d failed%s; %.1f s" % (tap.failed, tap.n, ", interrupted" if interrupted else "",
+                                          time.monotonic() - t0))
+    sys.stdout.flush()
+    os._exit(1 if tap.failed or interrupted else 0)
+
+
+if __name__ == "__main__":
+    main()
