@@ -116,6 +116,38 @@ test_round_trip (void)
   g_rmdir (dir);
 }
 
+/* Found by fuzzing: unknown members, even odd ones, keep their place, so
+ * that saving twice gives the same file; a syntax error quoting part of a
+ * multibyte character still gives a readable message */
+static void
+test_fuzz_regressions (void)
+{
+  static const char odd_members[] =
+    "{\"version\": 1, \"router\": { \"id\": \"generic\", \"lan_address\": \"192.168.11.1\", \"co[nnection\": 1 },"
+    " \"host\": { \"address\": \"192.168.11.5\", \"os\": \"macos\" }, \"lae\": \"ja\", \"zz\": [], \"aa\": {} }";
+  static const char broken_utf8_quote[] =
+    "{\"version\": 1, \"router\": { \"id\": \"generic\", \"x\": “095 }";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesamePlan) plan = load_string (odd_members, &error);
+  g_autoptr(SesamePlan) again = NULL;
+  g_autoptr(SesamePlan) broken = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  g_assert_no_error (error);
+  first = sesame_plan_to_json (plan);
+  again = load_string (first, &error);
+  g_assert_no_error (error);
+  second = sesame_plan_to_json (again);
+  g_assert_cmpstr (first, ==, second);
+  g_assert_true (strstr (first, "\"zz\"") < strstr (first, "\"aa\""));
+
+  broken = load_string (broken_utf8_quote, &error);
+  g_assert_null (broken);
+  g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
 /* Each mistake is reported with its JSON path and a reason a person understands */
 static void
 test_invalid (void)
@@ -257,6 +289,7 @@ test_unreadable (void)
     g_autoptr(GError) error = NULL;
     g_autoptr(SesamePlan) plan = load_string (deep->str, &error);
 
+    g_assert_null (plan);
     g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
     g_assert_nonnull (strstr (error->message, "nested"));
   }
@@ -268,6 +301,7 @@ test_unreadable (void)
     g_autoptr(GError) error = NULL;
     g_autoptr(SesamePlan) plan = load_string (huge->str, &error);
 
+    g_assert_null (plan);
     g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
     g_assert_nonnull (strstr (error->message, "too large"));
   }
@@ -277,6 +311,7 @@ test_unreadable (void)
     g_autoptr(GError) error = NULL;
     g_autoptr(SesamePlan) plan = sesame_plan_load_from_bytes (bytes, catalog, &error);
 
+    g_assert_null (plan);
     g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
     g_assert_nonnull (strstr (error->message, "not text"));
   }
@@ -285,6 +320,7 @@ test_unreadable (void)
     g_autoptr(GError) error = NULL;
     g_autoptr(SesamePlan) plan = sesame_plan_load_from_file ("/nonexistent/plan.json", catalog, &error);
 
+    g_assert_null (plan);
     g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
   }
 
@@ -292,6 +328,7 @@ test_unreadable (void)
     g_autoptr(GError) error = NULL;
     g_autoptr(SesamePlan) plan = sesame_plan_load_from_file ("/", catalog, &error);
 
+    g_assert_null (plan);
     g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
   }
 }
@@ -383,6 +420,7 @@ main (int   argc,
   g_test_add_func ("/plan/unreadable", test_unreadable);
   g_test_add_func ("/plan/save-atomic", test_save_atomic);
   g_test_add_func ("/plan/changed-signal", test_changed_signal);
+  g_test_add_func ("/plan/fuzz-regressions", test_fuzz_regressions);
 
   return g_test_run ();
 }

@@ -106,8 +106,11 @@ sesame_json_parse_bytes (GBytes  *bytes,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
     {
+      /* json-glib may quote a single byte of a longer character */
+      g_autofree char *detail = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, SESAME_JSON_ERROR, SESAME_JSON_ERROR_SYNTAX,
-                   _("the file is not valid JSON (%s)"), local_error->message);
+                   _("the file is not valid JSON (%s)"), detail);
       return NULL;
     }
 

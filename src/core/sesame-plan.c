@@ -527,7 +527,6 @@ load_host (SesamePlan *self,
            JsonObject *root)
 {
   JsonObject *host = read_object (loader, root, "host");
-  g_autoptr(GError) error = NULL;
   const char *value;
 
   if (host == NULL)
@@ -946,6 +945,23 @@ set_or_remove_string (JsonObject *object,
     json_object_remove_member (object, member);
 }
 
+/* In the file's own order, so that saving twice gives the same file */
+static void
+copy_members (JsonObject *from,
+              JsonObject *to)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  if (from == NULL)
+    return;
+
+  json_object_iter_init_ordered (&iter, from);
+  while (json_object_iter_next_ordered (&iter, &name, &value))
+    json_object_set_member (to, name, json_node_copy (value));
+}
+
 static JsonObject *
 copy_loaded_object (JsonObject *parent,
                     const char *member)
@@ -955,15 +971,7 @@ copy_loaded_object (JsonObject *parent,
 
   if (parent != NULL && (node = json_object_get_member (parent, member)) != NULL &&
       JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *value;
-
-      json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, &name, &value))
-        json_object_set_member (copy, name, json_node_copy (value));
-    }
+    copy_members (json_node_get_object (node), copy);
 
   return copy;
 }
@@ -975,16 +983,7 @@ custom_rule_to_json (const SesameCustomRule *rule,
   JsonObject *object = json_object_new ();
   g_autofree char *ports = sesame_port_range_to_string (&rule->external);
 
-  if (loaded != NULL)
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *value;
-
-      json_object_iter_init (&iter, loaded);
-      while (json_object_iter_next (&iter, &name, &value))
-        json_object_set_member (object, name, json_node_copy (value));
-    }
+  copy_members (loaded, object);
 
   json_object_set_string_member (object, "name", rule->name);
   json_object_set_string_member (object, "protocol", sesame_rule_protocol_to_string (rule->protocol));
@@ -1021,17 +1020,8 @@ sesame_plan_to_json (SesamePlan *self)
 
   g_return_val_if_fail (SESAME_IS_PLAN (self), NULL);
 
-  root = copy_loaded_object (NULL, NULL);
-  if (self->loaded != NULL)
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *value;
-
-      json_object_iter_init (&iter, self->loaded);
-      while (json_object_iter_next (&iter, &name, &value))
-        json_object_set_member (root, name, json_node_copy (value));
-    }
+  root = json_object_new ();
+  copy_members (self->loaded, root);
 
   router = copy_loaded_object (self->loaded, "router");
   json_object_set_string_member (router, "id", self->router_id);

@@ -27,7 +27,7 @@
 #define MAX_RESEND_MS        250
 #define MIN_NO_REPLY_MS      300
 #define NO_REPLY_RTTS        4
-#define GIVE_UP_MS           1000   /* nothing at all from a server by then: no UDP */
+#define GIVE_UP_MS           650    /* nothing at all from any server by then: no UDP */
 
 typedef enum
 {
@@ -522,7 +522,6 @@ complete (Probe  *probe,
     {
       SesameStunSighting *sighting = g_new0 (SesameStunSighting, 1);
       Txn *txn = get_txn (probe, TXN_MAPPED, i);
-      g_autofree char *server = NULL;
       SesameStunAddress address;
 
       sesame_stun_address_from_socket_address (g_ptr_array_index (probe->servers, i), &address);
