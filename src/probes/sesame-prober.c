@@ -426,7 +426,8 @@ judge_access (SesameProbeReport *report)
         }
     }
 
-  report->access_reason = g_strdup (_("The router did not tell its internet-side address, so Sesame cannot tell whether another NAT stands between it and the internet."));
+  if (report->access_reason == NULL)
+    report->access_reason = g_strdup (_("The router did not tell its internet-side address, so Sesame cannot tell whether another NAT stands between it and the internet."));
 }
 
 static void
@@ -1093,6 +1094,28 @@ sesame_prober_run_async (SesameProber        *self,
 
   sesame_local_probe_run (run->report);
   updated (run, "local");
+
+  if (run->report->gateway == NULL)
+    {
+      /* No network at all: say so at once, instead of waiting for servers */
+      const char *reason = run->report->local_reason;
+
+      run->report->nat_reason = g_strdup (reason);
+      run->report->access_reason = g_strdup (reason);
+      run->report->upnp_error = g_strdup (reason);
+      run->report->natpmp_error = g_strdup (reason);
+      run->report->pcp_error = g_strdup (reason);
+      for (guint i = 0; i < self->ports->len; i++)
+        {
+          const PortSpec *spec = &g_array_index (self->ports, PortSpec, i);
+          SesamePortFinding *finding = sesame_probe_report_add_port (run->report, spec->protocol, spec->port);
+
+          finding->listening = sesame_listen_check (spec->protocol, spec->port);
+          finding->reason = g_strdup (reason);
+        }
+      end (run);
+      return;
+    }
 
   if (self->router)
     start_router (run);

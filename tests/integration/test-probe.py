@@ -762,6 +762,38 @@ def map_checks(R, lab, sesame, client):
 
 
 # ----------------------------------------------------------------------------- main
+def no_network(sesame):
+    """No network at all: a fast, clear verdict, and no server is even looked up."""
+    R = Results("no-network")
+    ns = "sp%d-nonet" % (os.getpid() % 100000)
+    try:
+        r = run(["ip", "netns", "add", ns], 10)
+        if not R.check(r.rc == 0, "namespace without a network", "ip netns add exits 0", r.brief()):
+            return R
+        run(["ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up"], 10)
+        c = run(["ip", "netns", "exec", ns, sesame.cli, "probe", "--json", "--port", "tcp/%d" % CHECK_PORT], 20)
+        try:
+            j = json.loads(c.out)
+        except ValueError:
+            j = None
+        if not R.check(c.rc == 0 and j is not None, "sesame-cli probe runs without a network",
+                       "exit 0 and a JSON object", c.brief()):
+            return R
+        R.check(j.get("elapsed_ms", 10 ** 6) < 200 and c.wall < 1.0, "the verdict comes at once",
+                "elapsed_ms < 200", {"elapsed_ms": j.get("elapsed_ms"), "wall": round(c.wall, 3)})
+        R.check(j.get("servers_contacted") == [], "no server is contacted or looked up",
+                [], j.get("servers_contacted"))
+        reason = get(j, "local.reason") or ""
+        R.check("gateway" in reason and get(j, "nat.reason") == reason, "the reason is said plainly",
+                "local.reason about the missing gateway, repeated for the NAT test", reason)
+        port = (j.get("ports") or [{}])[0]
+        R.check(port.get("reachable") == "unknown" and port.get("reason") == reason,
+                "ports: unknown, with the reason", "reachable unknown", port)
+    finally:
+        run(["ip", "netns", "del", ns], 10)
+    return R
+
+
 def skip_all(why):
     print("1..0 # SKIP %s" % why)
     sys.stdout.flush()
@@ -822,6 +854,8 @@ def main():
                     break
                 except concurrent.futures.TimeoutError:
                     continue
+        if sesame.cli and not sesame.problem:
+            tap.emit(no_network(sesame))
     except Interrupted as e:
         interrupted = True
         print("Bail out! interrupted (%s): taking the labs down" % e)
