@@ -1076,7 +1076,12 @@ sesame_prober_run_async (SesameProber        *self,
   run->report = sesame_probe_report_new ();
   run->cancellable = g_cancellable_new ();
   run->start = g_get_monotonic_time ();
-  run->session = soup_session_new_with_options ("user-agent", "Sesame/" PACKAGE_VERSION, NULL);
+  /* Port checks all go to one check service and must run at once: a
+   * filtered port costs one timeout of the service, not one each */
+  run->session = soup_session_new_with_options ("user-agent", "Sesame/" PACKAGE_VERSION,
+                                                "max-conns", 128,
+                                                "max-conns-per-host", 64,
+                                                NULL);
   g_task_set_task_data (task, run, run_task_data_free);
   run->task = g_object_ref (task);
 
