@@ -123,22 +123,36 @@ txn_free (gpointer data)
 }
 
 static void
+destroy_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+/* Nothing of the probe runs after this */
+static void
+stop (Probe *probe)
+{
+  destroy_source (&probe->mapping_source);
+  destroy_source (&probe->filtering_source);
+  destroy_source (&probe->hairpin_source);
+  g_clear_handle_id (&probe->tick_id, g_source_remove);
+  g_clear_handle_id (&probe->deadline_id, g_source_remove);
+  g_clear_handle_id (&probe->cancel_idle_id, g_source_remove);
+  if (probe->cancellable != NULL && probe->cancelled_id != 0)
+    g_cancellable_disconnect (probe->cancellable, probe->cancelled_id);
+  probe->cancelled_id = 0;
+}
+
+static void
 probe_free (gpointer data)
 {
   Probe *probe = data;
 
-  if (probe->mapping_source != NULL)
-    g_source_destroy (probe->mapping_source);
-  if (probe->filtering_source != NULL)
-    g_source_destroy (probe->filtering_source);
-  if (probe->hairpin_source != NULL)
-    g_source_destroy (probe->hairpin_source);
-  g_clear_pointer (&probe->mapping_source, g_source_unref);
-  g_clear_pointer (&probe->filtering_source, g_source_unref);
-  g_clear_pointer (&probe->hairpin_source, g_source_unref);
-  g_clear_handle_id (&probe->tick_id, g_source_remove);
-  g_clear_handle_id (&probe->deadline_id, g_source_remove);
-  g_clear_handle_id (&probe->cancel_idle_id, g_source_remove);
+  stop (probe);
   g_clear_object (&probe->mapping_socket);
   g_clear_object (&probe->filtering_socket);
   g_clear_object (&probe->hairpin_socket);
@@ -473,18 +487,7 @@ complete (Probe  *probe,
 
   g_assert (task != NULL);
 
-  if (probe->mapping_source != NULL)
-    g_source_destroy (probe->mapping_source);
-  if (probe->filtering_source != NULL)
-    g_source_destroy (probe->filtering_source);
-  if (probe->hairpin_source != NULL)
-    g_source_destroy (probe->hairpin_source);
-  g_clear_handle_id (&probe->tick_id, g_source_remove);
-  g_clear_handle_id (&probe->deadline_id, g_source_remove);
-  g_clear_handle_id (&probe->cancel_idle_id, g_source_remove);
-  if (probe->cancellable != NULL && probe->cancelled_id != 0)
-    g_cancellable_disconnect (probe->cancellable, probe->cancelled_id);
-  probe->cancelled_id = 0;
+  stop (probe);
 
   if (error != NULL)
     {

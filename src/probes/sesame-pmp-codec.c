@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sesame-bytes.h"
 #include "sesame-pmp-codec.h"
 
 /* Replies are untrusted bytes from the network. A reply that is malformed or
@@ -76,36 +77,6 @@ static const ResultInfo pcp_results[] = {
   { SESAME_PCP_RESULT_EXCESSIVE_REMOTE_PEERS, SESAME_PMP_ERROR_EXCESSIVE_REMOTE_PEERS,
     N_("excessive remote peers: the router cannot filter this many remote peers") },
 };
-
-static inline guint16
-read_u16 (const guint8 *p)
-{
-  return (guint16) (((guint) p[0] << 8) | p[1]);
-}
-
-static inline guint32
-read_u32 (const guint8 *p)
-{
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
-}
-
-static inline void
-write_u16 (guint8  *p,
-           guint16  value)
-{
-  p[0] = (guint8) (value >> 8);
-  p[1] = (guint8) value;
-}
-
-static inline void
-write_u32 (guint8  *p,
-           guint32  value)
-{
-  p[0] = (guint8) (value >> 24);
-  p[1] = (guint8) (value >> 16);
-  p[2] = (guint8) (value >> 8);
-  p[3] = (guint8) value;
-}
 
 static const guint8 ipv4_mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
@@ -190,9 +161,9 @@ sesame_natpmp_build_map_request (SesamePmpTransport transport,
   request[0] = SESAME_NATPMP_VERSION;
   request[1] = transport == SESAME_PMP_TRANSPORT_TCP ? SESAME_NATPMP_OP_MAP_TCP : SESAME_NATPMP_OP_MAP_UDP;
   /* bytes 2-3 reserved */
-  write_u16 (request + 4, internal_port);
-  write_u16 (request + 6, suggested_external_port);
-  write_u32 (request + 8, lifetime);
+  sesame_write_u16 (request + 4, internal_port);
+  sesame_write_u16 (request + 6, suggested_external_port);
+  sesame_write_u32 (request + 8, lifetime);
 
   return g_bytes_new (request, sizeof request);
 }
@@ -247,7 +218,7 @@ sesame_natpmp_parse_response (GBytes               *request,
     return malformed (error, "the datagram is a request (opcode %u), not a reply", data[1]);
 
   parsed.opcode = data[1] & ~NATPMP_RESPONSE_BIT;
-  parsed.result_code = read_u16 (data + 2);
+  parsed.result_code = sesame_read_u16 (data + 2);
 
   if (parsed.opcode != req[1])
     return mismatch (error, "opcode");
@@ -264,7 +235,7 @@ sesame_natpmp_parse_response (GBytes               *request,
   else if (length < 8 || length > full_size || length % 4 != 0)
     return malformed (error, "an error reply has %" G_GSIZE_FORMAT " bytes", length);
 
-  parsed.epoch = read_u32 (data + 4);
+  parsed.epoch = sesame_read_u32 (data + 4);
 
   if (parsed.opcode == SESAME_NATPMP_OP_EXTERNAL_ADDRESS)
     {
@@ -273,13 +244,13 @@ sesame_natpmp_parse_response (GBytes               *request,
     }
   else if (length == SESAME_NATPMP_MAP_SIZE)
     {
-      guint32 requested_lifetime = read_u32 (req + 8);
+      guint32 requested_lifetime = sesame_read_u32 (req + 8);
 
-      parsed.internal_port = read_u16 (data + 8);
-      parsed.external_port = read_u16 (data + 10);
-      parsed.lifetime = read_u32 (data + 12);
+      parsed.internal_port = sesame_read_u16 (data + 8);
+      parsed.external_port = sesame_read_u16 (data + 10);
+      parsed.lifetime = sesame_read_u32 (data + 12);
 
-      if (parsed.internal_port != read_u16 (req + 4))
+      if (parsed.internal_port != sesame_read_u16 (req + 4))
         return mismatch (error, "internal port");
 
       if (parsed.result_code == SESAME_NATPMP_RESULT_SUCCESS && requested_lifetime != 0 &&
@@ -350,14 +321,14 @@ sesame_pcp_build_map_request (GInetAddress       *client_address,
 
   request[0] = SESAME_PCP_VERSION;
   request[1] = SESAME_PCP_OP_MAP;
-  write_u32 (request + 4, lifetime);
+  sesame_write_u32 (request + 4, lifetime);
   write_pcp_address (request + 8, client_address);
 
   memcpy (payload, nonce, SESAME_PCP_NONCE_SIZE);
   payload[12] = (guint8) transport;
   /* bytes 13-15 reserved */
-  write_u16 (payload + 16, internal_port);
-  write_u16 (payload + 18, suggested_external_port);
+  sesame_write_u16 (payload + 16, internal_port);
+  sesame_write_u16 (payload + 18, suggested_external_port);
 
   if (suggested_external_address != NULL)
     write_pcp_address (payload + 20, suggested_external_address);
@@ -421,7 +392,7 @@ sesame_pcp_parse_response (GBytes             *request,
         {
           g_set_error (error, SESAME_PMP_ERROR, SESAME_PMP_ERROR_UNSUPPORTED_VERSION,
                        "the router answered in NAT-PMP (result %u): it does not speak PCP",
-                       read_u16 (data + 2));
+                       sesame_read_u16 (data + 2));
           return FALSE;
         }
       return malformed (error, "a NAT-PMP datagram that is not a reply (%" G_GSIZE_FORMAT " bytes)", length);
@@ -439,8 +410,8 @@ sesame_pcp_parse_response (GBytes             *request,
   parsed.version = data[0];
   parsed.opcode = data[1] & ~PCP_R_BIT;
   parsed.result_code = data[3];
-  parsed.lifetime = read_u32 (data + 4);
-  parsed.epoch = read_u32 (data + 8);
+  parsed.lifetime = sesame_read_u32 (data + 4);
+  parsed.epoch = sesame_read_u32 (data + 8);
 
   if (parsed.result_code == SESAME_PCP_RESULT_UNSUPP_VERSION)
     {
@@ -468,8 +439,8 @@ sesame_pcp_parse_response (GBytes             *request,
 
       memcpy (parsed.nonce, payload, SESAME_PCP_NONCE_SIZE);
       parsed.protocol = payload[12];
-      parsed.internal_port = read_u16 (payload + 16);
-      parsed.external_port = read_u16 (payload + 18);
+      parsed.internal_port = sesame_read_u16 (payload + 16);
+      parsed.external_port = sesame_read_u16 (payload + 18);
       memcpy (parsed.external_address, payload + 20, 16);
       offset += SESAME_PCP_MAP_PAYLOAD_SIZE;
 
@@ -477,10 +448,10 @@ sesame_pcp_parse_response (GBytes             *request,
         return mismatch (error, "nonce");
       if (parsed.protocol != req_payload[12])
         return mismatch (error, "protocol");
-      if (parsed.internal_port != read_u16 (req_payload + 16))
+      if (parsed.internal_port != sesame_read_u16 (req_payload + 16))
         return mismatch (error, "internal port");
 
-      if (parsed.result_code == SESAME_PCP_RESULT_SUCCESS && read_u32 (req + 4) != 0)
+      if (parsed.result_code == SESAME_PCP_RESULT_SUCCESS && sesame_read_u32 (req + 4) != 0)
         {
           if (parsed.external_port == 0)
             return malformed (error, "the successful MAP reply assigns port 0");
@@ -497,7 +468,7 @@ sesame_pcp_parse_response (GBytes             *request,
       if (length - offset < PCP_OPTION_HEADER)
         return malformed (error, "an option header is cut off at byte %" G_GSIZE_FORMAT, offset);
 
-      option_length = read_u16 (data + offset + 2);
+      option_length = sesame_read_u16 (data + offset + 2);
       option_length = (option_length + 3) & ~(gsize) 3;
       offset += PCP_OPTION_HEADER;
 

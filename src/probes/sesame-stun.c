@@ -32,6 +32,7 @@
 
 #include <string.h>
 
+#include "sesame-bytes.h"
 #include "sesame-stun.h"
 
 #define FINGERPRINT_XOR       0x5354554Eu
@@ -39,36 +40,6 @@
 #define ATTRIBUTE_HEADER_SIZE 4
 
 G_DEFINE_QUARK (sesame-stun-error-quark, sesame_stun_error)
-
-static inline guint16
-read_u16 (const guint8 *p)
-{
-  return (guint16) ((guint16) p[0] << 8 | p[1]);
-}
-
-static inline guint32
-read_u32 (const guint8 *p)
-{
-  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
-}
-
-static inline void
-write_u16 (guint8  *p,
-           guint16  value)
-{
-  p[0] = (guint8) (value >> 8);
-  p[1] = (guint8) value;
-}
-
-static inline void
-write_u32 (guint8  *p,
-           guint32  value)
-{
-  p[0] = (guint8) (value >> 24);
-  p[1] = (guint8) (value >> 16);
-  p[2] = (guint8) (value >> 8);
-  p[3] = (guint8) value;
-}
 
 static inline gsize
 padded (gsize length)
@@ -205,14 +176,14 @@ parse_address (guint16                        type,
     }
 
   parsed.family = value[1];
-  parsed.port = read_u16 (value + 2);
+  parsed.port = sesame_read_u16 (value + 2);
   memcpy (parsed.address, value + 4, expected - 4);
 
   if (xor_id != NULL)
     {
       guint8 mask[16];
 
-      write_u32 (mask, SESAME_STUN_MAGIC_COOKIE);
+      sesame_write_u32 (mask, SESAME_STUN_MAGIC_COOKIE);
       memcpy (mask + 4, xor_id->bytes, SESAME_STUN_TRANSACTION_ID_SIZE);
 
       parsed.port ^= (guint16) (SESAME_STUN_MAGIC_COOKIE >> 16);
@@ -266,7 +237,7 @@ parse_attribute (SesameStunMessage  *message,
       if (!message->has_change_request)
         {
           message->has_change_request = TRUE;
-          message->change_flags = read_u32 (value) &
+          message->change_flags = sesame_read_u32 (value) &
                                   (SESAME_STUN_REQUEST_CHANGE_IP | SESAME_STUN_REQUEST_CHANGE_PORT);
         }
       return TRUE;
@@ -386,7 +357,7 @@ sesame_stun_parse (const guint8       *data,
       return FALSE;
     }
 
-  type = read_u16 (data);
+  type = sesame_read_u16 (data);
   if ((type & 0xC000) != 0)
     {
       g_set_error_literal (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_NOT_STUN,
@@ -394,7 +365,7 @@ sesame_stun_parse (const guint8       *data,
       return FALSE;
     }
 
-  length = read_u16 (data + 2);
+  length = sesame_read_u16 (data + 2);
   if (length % 4 != 0)
     {
       g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_LENGTH,
@@ -418,7 +389,7 @@ sesame_stun_parse (const guint8       *data,
       return FALSE;
     }
 
-  if (read_u32 (data + 4) != SESAME_STUN_MAGIC_COOKIE)
+  if (sesame_read_u32 (data + 4) != SESAME_STUN_MAGIC_COOKIE)
     {
       g_set_error_literal (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_NO_MAGIC_COOKIE,
                            "the message has no magic cookie (an RFC 3489 server or not STUN)");
@@ -435,8 +406,8 @@ sesame_stun_parse (const guint8       *data,
   while (offset < size)
     {
       /* offset and size are multiples of 4, so the attribute header is there */
-      guint16 attr_type = read_u16 (data + offset);
-      guint16 attr_length = read_u16 (data + offset + 2);
+      guint16 attr_type = sesame_read_u16 (data + offset);
+      guint16 attr_length = sesame_read_u16 (data + offset + 2);
       const guint8 *value = data + offset + ATTRIBUTE_HEADER_SIZE;
 
       if (padded (attr_length) > size - offset - ATTRIBUTE_HEADER_SIZE)
@@ -463,7 +434,7 @@ sesame_stun_parse (const guint8       *data,
               return FALSE;
             }
 
-          if (read_u32 (value) != fingerprint (data, offset))
+          if (sesame_read_u32 (value) != fingerprint (data, offset))
             {
               g_set_error_literal (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_BAD_FINGERPRINT,
                                    "FINGERPRINT does not match: the message was damaged");
@@ -537,7 +508,7 @@ sesame_stun_verify_integrity (const guint8  *data,
   g_assert (message.integrity_offset + ATTRIBUTE_HEADER_SIZE + INTEGRITY_SIZE <= size);
 
   memcpy (header, data, SESAME_STUN_HEADER_SIZE);
-  write_u16 (header + 2, (guint16) (message.integrity_offset + ATTRIBUTE_HEADER_SIZE +
+  sesame_write_u16 (header + 2, (guint16) (message.integrity_offset + ATTRIBUTE_HEADER_SIZE +
                                     INTEGRITY_SIZE - SESAME_STUN_HEADER_SIZE));
 
   hmac = g_hmac_new (G_CHECKSUM_SHA1, key != NULL ? key : empty_key, key_size);
@@ -623,23 +594,23 @@ sesame_stun_build_binding_request (guint8                         *buffer,
     }
 
   memset (buffer, 0, needed);
-  write_u16 (buffer, SESAME_STUN_METHOD_BINDING);
-  write_u16 (buffer + 2, (guint16) (needed - SESAME_STUN_HEADER_SIZE));
-  write_u32 (buffer + 4, SESAME_STUN_MAGIC_COOKIE);
+  sesame_write_u16 (buffer, SESAME_STUN_METHOD_BINDING);
+  sesame_write_u16 (buffer + 2, (guint16) (needed - SESAME_STUN_HEADER_SIZE));
+  sesame_write_u32 (buffer + 4, SESAME_STUN_MAGIC_COOKIE);
   memcpy (buffer + 8, transaction_id->bytes, SESAME_STUN_TRANSACTION_ID_SIZE);
 
   if (change_request)
     {
-      write_u16 (buffer + offset, SESAME_STUN_ATTR_CHANGE_REQUEST);
-      write_u16 (buffer + offset + 2, 4);
-      write_u32 (buffer + offset + 4, (guint32) (flags & change_flags));
+      sesame_write_u16 (buffer + offset, SESAME_STUN_ATTR_CHANGE_REQUEST);
+      sesame_write_u16 (buffer + offset + 2, 4);
+      sesame_write_u32 (buffer + offset + 4, (guint32) (flags & change_flags));
       offset += ATTRIBUTE_HEADER_SIZE + 4;
     }
 
   if (software_length > 0)
     {
-      write_u16 (buffer + offset, SESAME_STUN_ATTR_SOFTWARE);
-      write_u16 (buffer + offset + 2, (guint16) software_length);
+      sesame_write_u16 (buffer + offset, SESAME_STUN_ATTR_SOFTWARE);
+      sesame_write_u16 (buffer + offset + 2, (guint16) software_length);
       memcpy (buffer + offset + ATTRIBUTE_HEADER_SIZE, software, software_length);
       offset += ATTRIBUTE_HEADER_SIZE + padded (software_length);
     }
@@ -647,9 +618,9 @@ sesame_stun_build_binding_request (guint8                         *buffer,
   if (flags & SESAME_STUN_REQUEST_FINGERPRINT)
     {
       /* The header's length already counts the FINGERPRINT */
-      write_u16 (buffer + offset, SESAME_STUN_ATTR_FINGERPRINT);
-      write_u16 (buffer + offset + 2, 4);
-      write_u32 (buffer + offset + 4, fingerprint (buffer, offset));
+      sesame_write_u16 (buffer + offset, SESAME_STUN_ATTR_FINGERPRINT);
+      sesame_write_u16 (buffer + offset + 2, 4);
+      sesame_write_u32 (buffer + offset + 4, fingerprint (buffer, offset));
       offset += ATTRIBUTE_HEADER_SIZE + 4;
     }
 
@@ -670,7 +641,7 @@ sesame_stun_transaction_id_generate (SesameStunTransactionId *transaction_id)
   g_return_if_fail (transaction_id != NULL);
 
   for (guint i = 0; i < SESAME_STUN_TRANSACTION_ID_SIZE; i += 4)
-    write_u32 (transaction_id->bytes + i, g_random_int ());
+    sesame_write_u32 (transaction_id->bytes + i, g_random_int ());
 }
 
 /**
