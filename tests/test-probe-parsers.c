@@ -207,6 +207,137 @@ test_report_json (void)
 }
 
 static void
+test_arp_table (void)
+{
+  static const char table[] =
+    "IP address       HW type     Flags       HW address            Mask     Device\n"
+    "192.168.11.7     0x1         0x0         00:00:00:00:00:00     *        eth0\n"
+    "192.168.11.1     0x1         0x2         F6:4B:B6:56:D2:23     *        eth0\n"
+    "10.0.1.1         0x1         0x2         not-a-mac-address     *        eth1\n";
+  g_autofree char *mac = sesame_arp_table_find (table, "192.168.11.1");
+  g_autofree char *incomplete = sesame_arp_table_find (table, "192.168.11.7");
+  g_autofree char *garbage = sesame_arp_table_find (table, "10.0.1.1");
+  g_autofree char *absent = sesame_arp_table_find (table, "192.168.11.2");
+
+  g_assert_cmpstr (mac, ==, "f6:4b:b6:56:d2:23");
+  g_assert_null (incomplete);
+  g_assert_null (garbage);
+  g_assert_null (absent);
+  g_assert_null (sesame_arp_table_find ("", "192.168.11.1"));
+}
+
+static SesameProbeReport *
+report_round_trip (SesameProbeReport *report)
+{
+  g_autofree char *json = sesame_probe_report_to_json (report);
+  g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
+  g_autoptr(GError) error = NULL;
+  SesameProbeReport *back = sesame_probe_report_new_from_json (bytes, &error);
+
+  g_assert_no_error (error);
+  return back;
+}
+
+/* A saved report reads back with what a later run compares */
+static void
+test_report_read_back (void)
+{
+  g_autoptr(SesameProbeReport) report = sesame_probe_report_new ();
+  g_autoptr(SesameProbeReport) back = NULL;
+  static const char * const hostile[] = {
+    "", "[]", "{\"version\": 2}", "{\"version\": \"1\"}", "{\"local\": {}}",
+  };
+
+  report->gateway = g_strdup ("192.168.11.1");
+  report->gateway_mac = g_strdup ("f6:4b:b6:56:d2:23");
+  report->subnet = g_strdup ("192.168.11.0/24");
+  report->external_ipv4 = g_strdup ("203.0.113.2");
+  report->mapping = SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT;
+  report->filtering = SESAME_NAT_FILTERING_ADDRESS_DEPENDENT;
+  report->classic = SESAME_NAT_CLASSIC_RESTRICTED_CONE;
+  report->double_nat = SESAME_TRISTATE_NO;
+  report->upnp_found = TRUE;
+  report->upnp_manufacturer = g_strdup ("Buffalo");
+  report->upnp_model = g_strdup ("BBR-4MG");
+  report->upnp_udn = g_strdup ("uuid:1");
+
+  back = report_round_trip (report);
+  g_assert_cmpstr (back->gateway_mac, ==, "f6:4b:b6:56:d2:23");
+  g_assert_cmpstr (back->subnet, ==, "192.168.11.0/24");
+  g_assert_cmpstr (back->external_ipv4, ==, "203.0.113.2");
+  g_assert_cmpint (back->classic, ==, SESAME_NAT_CLASSIC_RESTRICTED_CONE);
+  g_assert_cmpint (back->filtering, ==, SESAME_NAT_FILTERING_ADDRESS_DEPENDENT);
+  g_assert_cmpint (back->double_nat, ==, SESAME_TRISTATE_NO);
+  g_assert_cmpint (back->cgnat, ==, SESAME_TRISTATE_UNKNOWN);
+  g_assert_true (back->upnp_found);
+  g_assert_cmpstr (back->upnp_udn, ==, "uuid:1");
+
+  for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new_static (hostile[i], strlen (hostile[i]));
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SesameProbeReport) bad = sesame_probe_report_new_from_json (bytes, &error);
+
+      g_assert_null (bad);
+      g_assert_nonnull (error);
+    }
+
+  /* Wrong types stay unknown */
+  {
+    static const char odd[] = "{\"version\": 1, \"local\": {\"gateway\": 7, \"subnet\": [\"x\"]},"
+                              " \"nat\": {\"classic\": \"wormhole\", \"hairpinning\": \"yes\"}, \"router\": 3}";
+    g_autoptr(GBytes) bytes = g_bytes_new_static (odd, strlen (odd));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SesameProbeReport) read = sesame_probe_report_new_from_json (bytes, &error);
+
+    g_assert_no_error (error);
+    g_assert_null (read->gateway);
+    g_assert_null (read->subnet);
+    g_assert_cmpint (read->classic, ==, SESAME_NAT_CLASSIC_UNKNOWN);
+    g_assert_cmpint (read->hairpinning, ==, SESAME_TRISTATE_UNKNOWN);
+    g_assert_false (read->upnp_found);
+  }
+}
+
+/* The seed's move: another hardware address, another UPnP device, another network */
+static void
+test_router_changes (void)
+{
+  g_autoptr(SesameProbeReport) before = sesame_probe_report_new ();
+  g_autoptr(SesameProbeReport) same = sesame_probe_report_new ();
+  g_autoptr(SesameProbeReport) after = sesame_probe_report_new ();
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+
+  before->gateway = g_strdup ("192.168.11.1");
+  before->gateway_mac = g_strdup ("00:1d:73:aa:bb:cc");
+  before->subnet = g_strdup ("192.168.11.0/24");
+  before->upnp_found = TRUE;
+  before->upnp_udn = g_strdup ("uuid:buffalo");
+  before->upnp_manufacturer = g_strdup ("Buffalo");
+  before->upnp_model = g_strdup ("BBR-4MG");
+
+  same->gateway = g_strdup ("192.168.11.1");
+  same->gateway_mac = g_strdup ("00:1D:73:AA:BB:CC");
+  same->subnet = g_strdup ("192.168.11.0/24");
+  same->upnp_found = TRUE;
+  same->upnp_udn = g_strdup ("uuid:buffalo");
+
+  none = sesame_probe_report_router_changes (before, same);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  after->gateway = g_strdup ("10.0.1.1");
+  after->gateway_mac = g_strdup ("00:25:00:11:22:33");
+  after->subnet = g_strdup ("10.0.1.0/24");
+  after->upnp_found = FALSE;
+
+  changes = sesame_probe_report_router_changes (before, after);
+  g_assert_cmpuint (changes->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (changes, 0), "00:25:00:11:22:33"));
+  g_assert_nonnull (strstr (g_ptr_array_index (changes, 1), "10.0.1.0/24"));
+}
+
+static void
 hops_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
@@ -277,6 +408,9 @@ main (int   argc,
   g_test_add_func ("/probe-parsers/proc-net", test_proc_net);
   g_test_add_func ("/probe-parsers/listen-check-live", test_listen_check_live);
   g_test_add_func ("/probe-parsers/report-json", test_report_json);
+  g_test_add_func ("/probe-parsers/arp-table", test_arp_table);
+  g_test_add_func ("/probe-parsers/report-read-back", test_report_read_back);
+  g_test_add_func ("/probe-parsers/router-changes", test_router_changes);
   g_test_add_func ("/probe-parsers/hop-probe-loopback", test_hop_probe_loopback);
   g_test_add_func ("/probe-parsers/hop-probe-cancel", test_hop_probe_cancel);
 

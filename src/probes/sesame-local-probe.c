@@ -281,6 +281,56 @@ subnet_of (SesameProbeReport *report,
 }
 
 /**
+ * sesame_arp_table_find:
+ * @proc_net_arp: the text of /proc/net/arp
+ * @address: an IPv4 address
+ *
+ * Returns: (transfer full) (nullable): the hardware address the kernel knows
+ *   for @address, as "aa:bb:cc:dd:ee:ff"
+ */
+char *
+sesame_arp_table_find (const char *proc_net_arp,
+                       const char *address)
+{
+  g_auto(GStrv) lines = NULL;
+
+  if (proc_net_arp == NULL || address == NULL)
+    return NULL;
+
+  lines = g_strsplit (proc_net_arp, "\n", 4096);
+
+  /* "IP address  HW type  Flags  HW address  Mask  Device"; the first line names them */
+  for (guint i = 1; lines[0] != NULL && lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+      g_autoptr(GPtrArray) columns = g_ptr_array_new ();
+      const char *mac;
+      guint64 flags;
+
+      for (guint f = 0; fields[f] != NULL; f++)
+        if (*fields[f] != '\0')
+          g_ptr_array_add (columns, fields[f]);
+
+      if (columns->len < 4 || !g_str_equal (g_ptr_array_index (columns, 0), address))
+        continue;
+
+      /* 0x2: complete; an incomplete entry has no hardware address yet */
+      flags = g_ascii_strtoull (g_ptr_array_index (columns, 2), NULL, 16);
+      mac = g_ptr_array_index (columns, 3);
+      if (!(flags & 0x2) || strlen (mac) != 17 || g_str_equal (mac, "00:00:00:00:00:00"))
+        continue;
+
+      for (guint c = 0; c < 17; c++)
+        if (c % 3 == 2 ? mac[c] != ':' : !g_ascii_isxdigit (mac[c]))
+          return NULL;
+
+      return g_ascii_strdown (mac, -1);
+    }
+
+  return NULL;
+}
+
+/**
  * sesame_local_probe_run:
  * @report: the report to fill in
  *
@@ -318,4 +368,12 @@ sesame_local_probe_run (SesameProbeReport *report)
     }
 
   report->subnet = subnet_of (report, report->local_address);
+
+  /* Known once anything was sent to the router; the router probes fill it in later */
+  {
+    g_autofree char *arp = NULL;
+
+    if (g_file_get_contents ("/proc/net/arp", &arp, NULL, NULL))
+      report->gateway_mac = sesame_arp_table_find (arp, report->gateway);
+  }
 }

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 gboolean sesame_route_table_find_gateway (const char  *proc_net_route,
                                           char       **interface,
                                           char       **gateway);
+char    *sesame_arp_table_find           (const char  *proc_net_arp,
+                                          const char  *address);
 void     sesame_local_probe_run          (SesameProbeReport *report);
 
 G_END_DECLS

@@ -7,7 +7,12 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+
+#include "sesame-address.h"
 
 #include "sesame-json.h"
 #include "sesame-probe-report.h"
@@ -83,7 +88,10 @@ sesame_probe_report_free (SesameProbeReport *report)
     return;
 
   g_free (report->local_address);
+  g_free (report->finished_at);
   g_free (report->gateway);
+  g_free (report->gateway_mac);
+  g_free (report->upnp_udn);
   g_free (report->subnet);
   g_ptr_array_unref (report->interfaces);
   g_free (report->local_reason);
@@ -276,6 +284,7 @@ add_local (JsonBuilder             *builder,
   json_builder_begin_object (builder);
   add_string (builder, "address", report->local_address);
   add_string (builder, "gateway", report->gateway);
+  add_string (builder, "gateway_mac", report->gateway_mac);
   add_string (builder, "subnet", report->subnet);
   add_string (builder, "reason", report->local_reason);
   json_builder_set_member_name (builder, "interfaces");
@@ -359,6 +368,7 @@ add_router (JsonBuilder             *builder,
   add_string (builder, "model", report->upnp_model);
   add_string (builder, "model_number", report->upnp_model_number);
   add_string (builder, "friendly_name", report->upnp_friendly_name);
+  add_string (builder, "udn", report->upnp_udn);
   add_string (builder, "catalog_id", report->upnp_catalog_id);
   add_string (builder, "external_address", report->upnp_external_address);
   add_string (builder, "error", report->upnp_error);
@@ -435,6 +445,7 @@ sesame_probe_report_to_json (const SesameProbeReport *report)
   json_builder_begin_object (builder);
   add_int (builder, "version", SESAME_PROBE_REPORT_VERSION);
   add_int (builder, "elapsed_ms", report->elapsed_ms);
+  add_string (builder, "finished_at", report->finished_at);
   add_local (builder, report);
   add_external (builder, report);
   add_nat (builder, report);
@@ -445,4 +456,210 @@ sesame_probe_report_to_json (const SesameProbeReport *report)
 
   root = json_builder_get_root (builder);
   return sesame_json_to_string (root);
+}
+
+/* Reading a saved report back: untrusted, so every member is checked and a
+ * missing or odd one stays unknown */
+
+static const char *
+member_string (JsonObject *object,
+               const char *member)
+{
+  const char *value = NULL;
+
+  if (object == NULL || !sesame_json_get_string (object, member, &value) || value == NULL)
+    return NULL;
+
+  return g_utf8_validate (value, -1, NULL) && strlen (value) <= 1024 ? value : NULL;
+}
+
+static char *
+dup_member (JsonObject *object,
+            const char *member)
+{
+  return g_strdup (member_string (object, member));
+}
+
+static JsonObject *
+member_object (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static gboolean
+member_bool (JsonObject *object,
+             const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN &&
+         json_node_get_boolean (node);
+}
+
+static SesameTristate
+member_tristate (JsonObject *object,
+                 const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return SESAME_TRISTATE_UNKNOWN;
+
+  return json_node_get_boolean (node) ? SESAME_TRISTATE_YES : SESAME_TRISTATE_NO;
+}
+
+static guint
+member_enum (JsonObject         *object,
+             const char         *member,
+             const char *      (*to_string) (guint),
+             guint               n_values)
+{
+  const char *value = member_string (object, member);
+
+  for (guint i = 0; value != NULL && i < n_values; i++)
+    if (g_str_equal (value, to_string (i)))
+      return i;
+
+  return 0;
+}
+
+static const char *mapping_name (guint value) { return sesame_nat_mapping_to_string (value); }
+static const char *filtering_name (guint value) { return sesame_nat_filtering_to_string (value); }
+static const char *classic_name (guint value) { return sesame_nat_classic_to_string (value); }
+
+/**
+ * sesame_probe_report_new_from_json:
+ * @json: a report as sesame_probe_report_to_json() writes it, untrusted
+ * @error: return location for a #GError
+ *
+ * Reads back what later runs compare: the local network, the external
+ * address, the NAT verdict, access and the router. Members that are
+ * missing or of the wrong type stay unknown.
+ *
+ * Returns: (transfer full): the report
+ */
+SesameProbeReport *
+sesame_probe_report_new_from_json (GBytes  *json,
+                                   GError **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(SesameProbeReport) report = NULL;
+  JsonObject *object;
+  JsonObject *local;
+  JsonObject *nat;
+  JsonObject *access;
+  JsonObject *router;
+  JsonObject *upnp;
+  JsonNode *version;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  if (!(root = sesame_json_parse_bytes (json, SESAME_JSON_MAX_SIZE_PLAN, error)))
+    return NULL;
+
+  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  version = object ? json_object_get_member (object, "version") : NULL;
+  if (version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||
+      json_node_get_value_type (version) != G_TYPE_INT64 || json_node_get_int (version) != SESAME_PROBE_REPORT_VERSION)
+    {
+      g_set_error_literal (error, SESAME_JSON_ERROR, SESAME_JSON_ERROR_SYNTAX,
+                           _("this is not a probe report this version of Sesame can read"));
+      return NULL;
+    }
+
+  report = sesame_probe_report_new ();
+  report->finished_at = dup_member (object, "finished_at");
+
+  local = member_object (object, "local");
+  report->local_address = dup_member (local, "address");
+  report->gateway = dup_member (local, "gateway");
+  report->gateway_mac = dup_member (local, "gateway_mac");
+  report->subnet = dup_member (local, "subnet");
+
+  report->external_ipv4 = dup_member (member_object (object, "external"), "ipv4");
+
+  nat = member_object (object, "nat");
+  report->mapping = member_enum (nat, "mapping", mapping_name, SESAME_NAT_MAPPING_ADDRESS_AND_PORT_DEPENDENT + 1);
+  report->filtering = member_enum (nat, "filtering", filtering_name, SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT + 1);
+  report->classic = member_enum (nat, "classic", classic_name, SESAME_NAT_CLASSIC_UDP_BLOCKED + 1);
+  report->hairpinning = member_tristate (nat, "hairpinning");
+
+  access = member_object (object, "access");
+  report->double_nat = member_tristate (access, "double_nat");
+  report->cgnat = member_tristate (access, "cgnat");
+  report->wan_address = dup_member (access, "wan_address");
+
+  router = member_object (object, "router");
+  upnp = member_object (router, "upnp");
+  report->upnp_found = member_bool (upnp, "found");
+  report->upnp_manufacturer = dup_member (upnp, "manufacturer");
+  report->upnp_model = dup_member (upnp, "model");
+  report->upnp_model_number = dup_member (upnp, "model_number");
+  report->upnp_friendly_name = dup_member (upnp, "friendly_name");
+  report->upnp_udn = dup_member (upnp, "udn");
+  report->upnp_catalog_id = dup_member (upnp, "catalog_id");
+  report->upnp_external_address = dup_member (upnp, "external_address");
+  report->natpmp_found = member_bool (member_object (router, "natpmp"), "found");
+  report->pcp_found = member_bool (member_object (router, "pcp"), "found");
+
+  return g_steal_pointer (&report);
+}
+
+static void
+add_change (GPtrArray  *changes,
+            char       *text)
+{
+  g_ptr_array_add (changes, text);
+}
+
+/**
+ * sesame_probe_report_router_changes:
+ * @before: the report of an earlier run
+ * @now: this run's report
+ *
+ * What says that the router is another one: its hardware address, the UPnP
+ * device that answers, or the home network's addresses. Only what both
+ * reports know is compared.
+ *
+ * Returns: (transfer full) (element-type utf8): one sentence per change; empty when the router looks the same
+ */
+GPtrArray *
+sesame_probe_report_router_changes (const SesameProbeReport *before,
+                                    const SesameProbeReport *now)
+{
+  GPtrArray *changes = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (before != NULL && now != NULL, changes);
+
+  if (before->gateway_mac != NULL && now->gateway_mac != NULL &&
+      g_ascii_strcasecmp (before->gateway_mac, now->gateway_mac) != 0)
+    add_change (changes, g_strdup_printf (_("The router’s hardware address changed from %s to %s."),
+                                          before->gateway_mac, now->gateway_mac));
+
+  if (before->upnp_found && now->upnp_found)
+    {
+      if (before->upnp_udn != NULL && now->upnp_udn != NULL && !g_str_equal (before->upnp_udn, now->upnp_udn))
+        {
+          g_autofree char *was = g_strdup_printf ("%s %s", before->upnp_manufacturer ? before->upnp_manufacturer : "",
+                                                  before->upnp_model ? before->upnp_model : "");
+          g_autofree char *is = g_strdup_printf ("%s %s", now->upnp_manufacturer ? now->upnp_manufacturer : "",
+                                                 now->upnp_model ? now->upnp_model : "");
+
+          add_change (changes, g_strdup_printf (_("Another router answers: it was “%s”, it is now “%s”."),
+                                                g_strstrip (was), g_strstrip (is)));
+        }
+    }
+  else if (before->upnp_found != now->upnp_found && before->gateway_mac == NULL)
+    add_change (changes, g_strdup (now->upnp_found ? _("A router that speaks UPnP answers now, where none did before.")
+                                                   : _("The router that spoke UPnP before does not answer any more.")));
+
+  if (before->subnet != NULL && now->subnet != NULL && !g_str_equal (before->subnet, now->subnet))
+    add_change (changes, g_strdup_printf (_("The home network changed from %s to %s."), before->subnet, now->subnet));
+  else if (before->gateway != NULL && now->gateway != NULL && !g_str_equal (before->gateway, now->gateway))
+    add_change (changes, g_strdup_printf (_("The router’s address changed from %s to %s."), before->gateway, now->gateway));
+
+  return changes;
 }

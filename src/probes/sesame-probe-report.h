@@ -105,10 +105,12 @@ typedef struct
 typedef struct
 {
   gint64              elapsed_ms;
+  char               *finished_at;       /* nullable: ISO 8601 time the probe ended */
 
   /* Local network */
   char               *local_address;     /* nullable */
   char               *gateway;           /* nullable */
+  char               *gateway_mac;       /* nullable: the router's hardware address */
   char               *subnet;            /* nullable: "192.168.11.0/24" */
   GPtrArray          *interfaces;        /* element-type SesameInterface */
   char               *local_reason;      /* nullable */
@@ -138,6 +140,7 @@ typedef struct
   char               *upnp_model;
   char               *upnp_model_number;
   char               *upnp_friendly_name;
+  char               *upnp_udn;
   char               *upnp_catalog_id;
   char               *upnp_external_address;
   char               *upnp_error;
@@ -156,6 +159,10 @@ typedef struct
 SesameProbeReport   *sesame_probe_report_new            (void);
 void                 sesame_probe_report_free           (SesameProbeReport       *report);
 char                *sesame_probe_report_to_json        (const SesameProbeReport *report);
+SesameProbeReport   *sesame_probe_report_new_from_json  (GBytes                  *json,
+                                                         GError                 **error);
+GPtrArray           *sesame_probe_report_router_changes (const SesameProbeReport *before,
+                                                         const SesameProbeReport *now);
 
 SesameAddressSource *sesame_probe_report_add_source     (SesameProbeReport       *report,
                                                          const char              *method,

@@ -487,6 +487,20 @@ finish (Run *run)
   judge_ports (run);
   report->elapsed_ms = (g_get_monotonic_time () - run->start) / 1000;
 
+  /* The router has been talked to by now, so the kernel knows its hardware address */
+  if (report->gateway != NULL && report->gateway_mac == NULL)
+    {
+      g_autofree char *arp = NULL;
+
+      if (g_file_get_contents ("/proc/net/arp", &arp, NULL, NULL))
+        report->gateway_mac = sesame_arp_table_find (arp, report->gateway);
+    }
+
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    report->finished_at = g_date_time_format_iso8601 (now);
+  }
+
   updated (run, "access");
   g_task_return_pointer (task, g_steal_pointer (&run->report), (GDestroyNotify) sesame_probe_report_free);
   g_object_unref (task);
@@ -938,6 +952,7 @@ upnp_discover_cb (GObject      *object,
   report->upnp_model = g_strdup (device->model_name);
   report->upnp_model_number = g_strdup (device->model_number);
   report->upnp_friendly_name = g_strdup (device->friendly_name);
+  report->upnp_udn = g_strdup (device->udn);
   report->upnp_catalog_id = g_strdup (match_catalog (device));
 
   begin (run);
