@@ -119,6 +119,13 @@ test_usage_errors (void)
     (const char *[]) { "catalog", "toasters", NULL },
     (const char *[]) { "plan", NULL },
     (const char *[]) { "plan", "check", NULL },
+    (const char *[]) { "report", NULL },
+    (const char *[]) { "report", "--plan", plan, "--format", "odt", NULL },
+    (const char *[]) { "probe", "--port", "sctp/1", NULL },
+    (const char *[]) { "probe", "--deadline-ms", "0", NULL },
+    (const char *[]) { "map", "add", "--port", "40000", NULL },
+    (const char *[]) { "map", "add", "--protocol", "tcp", "--port", "40000", "--lease", "0", NULL },
+    (const char *[]) { "map", "frobnicate", NULL },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -245,6 +252,47 @@ test_checklist_plan_language (void)
   g_assert_nonnull (strstr (r.out, "\"language\" : \"ja\""));
 }
 
+/* The settings report: plan, latest findings and checklist; redacted for sharing */
+static void
+test_report (void)
+{
+  g_autofree char *plan = data_path ("seed-plan.json");
+  g_autofree char *probe = data_path ("seed-probe-report.json");
+  g_auto(Result) full = { 0 };
+  g_auto(Result) redacted = { 0 };
+  g_auto(Result) json = { 0 };
+  g_auto(Result) missing = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root;
+
+  run (&full, "C.UTF-8", (const char *[]) { "report", "--plan", plan, "--probe-report", probe, "--lang", "en", NULL });
+  g_assert_cmpint (full.status, ==, 0);
+  g_assert_nonnull (strstr (full.out, "203.0.113.2"));
+  g_assert_nonnull (strstr (full.out, "Mac mini"));
+  g_assert_nonnull (strstr (full.out, "| TCP 80 | yes | present | open |"));
+  g_assert_nonnull (strstr (full.out, "Address Translation"));
+
+  run (&redacted, "C.UTF-8", (const char *[]) { "report", "--plan", plan, "--probe-report", probe, "--lang", "en",
+                                               "--redact", "--format", "html", NULL });
+  g_assert_cmpint (redacted.status, ==, 0);
+  g_assert_null (strstr (redacted.out, "203.0.113.2"));
+  g_assert_null (strstr (redacted.out, "Mac mini"));
+  g_assert_true (g_str_has_prefix (redacted.out, "<!DOCTYPE html>"));
+  g_assert_true (g_str_has_suffix (redacted.out, "</html>\n"));
+
+  run (&json, "C.UTF-8", (const char *[]) { "report", "--plan", plan, "--probe-report", probe, "--format", "json", NULL });
+  g_assert_cmpint (json.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, json.out, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_has_member (root, "plan"));
+  g_assert_true (json_object_has_member (root, "probe"));
+  g_assert_true (json_object_has_member (root, "checklist"));
+
+  run (&missing, "C.UTF-8", (const char *[]) { "report", "--plan", plan, "--probe-report", "/nonexistent.json", NULL });
+  g_assert_cmpint (missing.status, ==, 1);
+  g_assert_cmpuint (count_lines (missing.err), ==, 1);
+}
+
 static void
 test_catalog (void)
 {
@@ -277,6 +325,7 @@ main (int   argc,
   g_test_add_func ("/cli/checklist-japanese-under-c-locale", test_checklist_japanese_under_c_locale);
   g_test_add_func ("/cli/checklist-plan-language", test_checklist_plan_language);
   g_test_add_func ("/cli/catalog", test_catalog);
+  g_test_add_func ("/cli/report", test_report);
 
   return g_test_run ();
 }

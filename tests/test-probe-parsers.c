@@ -260,8 +260,19 @@ test_report_read_back (void)
   report->upnp_manufacturer = g_strdup ("Buffalo");
   report->upnp_model = g_strdup ("BBR-4MG");
   report->upnp_udn = g_strdup ("uuid:1");
+  {
+    SesamePortFinding *finding = sesame_probe_report_add_port (report, "udp", 16390);
+
+    finding->listening = SESAME_TRISTATE_YES;
+    finding->router_mapping = SESAME_MAPPING_STATE_WRONG_HOST;
+    finding->reachable = SESAME_REACHABILITY_REFUSED;
+  }
 
   back = report_round_trip (report);
+  g_assert_cmpuint (back->ports->len, ==, 1);
+  g_assert_cmpstr (((SesamePortFinding *) g_ptr_array_index (back->ports, 0))->protocol, ==, "udp");
+  g_assert_cmpint (((SesamePortFinding *) g_ptr_array_index (back->ports, 0))->router_mapping, ==, SESAME_MAPPING_STATE_WRONG_HOST);
+  g_assert_cmpint (((SesamePortFinding *) g_ptr_array_index (back->ports, 0))->reachable, ==, SESAME_REACHABILITY_REFUSED);
   g_assert_cmpstr (back->gateway_mac, ==, "f6:4b:b6:56:d2:23");
   g_assert_cmpstr (back->subnet, ==, "192.168.11.0/24");
   g_assert_cmpstr (back->external_ipv4, ==, "203.0.113.2");

@@ -24,6 +24,8 @@
 #include "sesame-local-probe.h"
 #include "sesame-pmp-client.h"
 #include "sesame-prober.h"
+#include "sesame-settings-report.h"
+#include "sesame-store.h"
 #include "sesame-upnp-client.h"
 #include "sesame-translation.h"
 
@@ -45,7 +47,9 @@ static const char usage[] =
      "  sesame-cli map list [--json]\n"
      "  sesame-cli map add --protocol tcp|udp --port N [--internal-port N] [--lease S]\n"
      "                     [--via upnp|natpmp|pcp]\n"
-     "  sesame-cli map remove --protocol tcp|udp --port N [--via upnp|natpmp|pcp]\n");
+     "  sesame-cli map remove --protocol tcp|udp --port N [--via upnp|natpmp|pcp]\n"
+     "  sesame-cli report --plan PLAN [--probe-report REPORT] [--lang en|ja]\n"
+     "                    [--format text|markdown|html|json] [--redact] [-o FILE]\n");
 
 G_GNUC_PRINTF (1, 2)
 static int
@@ -656,6 +660,7 @@ command_probe (int    argc,
   gboolean no_internet = FALSE;
   gboolean no_defaults = FALSE;
   gboolean json = FALSE;
+  gboolean save = FALSE;
   gint deadline = SESAME_PROBER_DEFAULT_DEADLINE_MS;
   int status = EXIT_OK;
   static const char * const none[] = { NULL };
@@ -669,6 +674,7 @@ command_probe (int    argc,
     { "no-defaults", 0, 0, G_OPTION_ARG_NONE, &no_defaults, N_("Use only the servers given here"), NULL },
     { "deadline-ms", 0, 0, G_OPTION_ARG_INT, &deadline, N_("Give up after this many milliseconds"), "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "save", 0, 0, G_OPTION_ARG_NONE, &save, N_("Keep the results as the latest, for reports and later runs"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE instead of standard output"), "FILE" },
     { NULL }
   };
@@ -719,6 +725,18 @@ command_probe (int    argc,
 
   if (result.report == NULL)
     return failure ("probe", result.error);
+
+  if (save)
+    {
+      g_autoptr(SesameStore) store = sesame_store_new (NULL, NULL);
+      g_autofree char *saved = sesame_probe_report_to_json (result.report);
+
+      if (!sesame_store_save_report (store, saved, &error))
+        {
+          sesame_probe_report_free (result.report);
+          return failure ("probe", error);
+        }
+    }
 
   text = json ? sesame_probe_report_to_json (result.report) : report_to_text (result.report);
   sesame_probe_report_free (result.report);
@@ -1067,6 +1085,91 @@ command_map (int    argc,
   return map_remove (&router, protocol, (guint16) port, (guint16) internal_port);
 }
 
+static int
+command_report (int    argc,
+                char **argv)
+{
+  g_autoptr(SesameCatalog) catalog = NULL;
+  g_autoptr(SesamePlan) plan = NULL;
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autoptr(SesameProbeReport) probe = NULL;
+  g_autoptr(GBytes) probe_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan_path = NULL;
+  g_autofree char *probe_path = NULL;
+  g_autofree char *language = NULL;
+  g_autofree char *format_name = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *text = NULL;
+  SesameChecklistFormat format = SESAME_CHECKLIST_FORMAT_MARKDOWN;
+  gboolean redact = FALSE;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "plan", 0, 0, G_OPTION_ARG_FILENAME, &plan_path, N_("The plan to report on"), "PLAN" },
+    { "probe-report", 0, 0, G_OPTION_ARG_FILENAME, &probe_path, N_("Probe results to include (default: the latest kept)"), "REPORT" },
+    { "lang", 0, 0, G_OPTION_ARG_STRING, &language, N_("Language of the report: en or ja"), "LANG" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("text, markdown, html or json"), "FORMAT" },
+    { "redact", 0, 0, G_OPTION_ARG_NONE, &redact, N_("Hide the public address and names, for sharing"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE instead of standard output"), "FILE" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, NULL, &argc, &argv, &status))
+    return status;
+
+  if (argc > 1)
+    return usage_error (_("unexpected argument “%s”"), argv[1]);
+  if (plan_path == NULL)
+    return usage_error (_("--plan PLAN is required"));
+  if (format_name != NULL && !sesame_checklist_format_from_string (format_name, &format))
+    return usage_error (_("“%s” is not a format; use text, markdown, html or json"), format_name);
+  if (!check_language (language, &status))
+    return status;
+
+  if (!(catalog = load_catalog (&status)))
+    return status;
+
+  if (!(plan = sesame_plan_load_from_file (plan_path, catalog, &error)))
+    return failure (plan_path, error);
+
+  if (probe_path != NULL)
+    {
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!g_file_get_contents (probe_path, &contents, &length, &error))
+        return failure (probe_path, error);
+      probe_bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+    }
+  else
+    {
+      g_autoptr(SesameStore) store = sesame_store_new (NULL, NULL);
+
+      probe_bytes = sesame_store_load_report (store, NULL);
+    }
+
+  if (probe_bytes != NULL && !(probe = sesame_probe_report_new_from_json (probe_bytes, &error)))
+    return failure (probe_path ? probe_path : "probe-report.json", error);
+
+  /* Names stay out of a report to be shared */
+  if (redact)
+    {
+      sesame_plan_set_host_name (plan, NULL);
+      if (probe != NULL)
+        sesame_probe_report_redact (probe);
+    }
+
+  if (!(checklist = sesame_checklist_new (plan, catalog, language, &error)))
+    return failure (plan_path, error);
+
+  text = sesame_settings_report_write (checklist, probe, format);
+
+  if (!write_output (output, text, &error))
+    return failure (output ? output : "stdout", error);
+
+  return EXIT_OK;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1106,6 +1209,8 @@ main (int    argc,
     return command_probe (argc - 1, argv + 1);
   if (g_str_equal (command, "map"))
     return command_map (argc - 1, argv + 1);
+  if (g_str_equal (command, "report"))
+    return command_report (argc - 1, argv + 1);
 
   return usage_error (_("“%s” is not a command"), command);
 }

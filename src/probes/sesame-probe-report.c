@@ -529,6 +529,8 @@ member_enum (JsonObject         *object,
 static const char *mapping_name (guint value) { return sesame_nat_mapping_to_string (value); }
 static const char *filtering_name (guint value) { return sesame_nat_filtering_to_string (value); }
 static const char *classic_name (guint value) { return sesame_nat_classic_to_string (value); }
+static const char *mapping_state_name (guint value) { return sesame_mapping_state_to_string (value); }
+static const char *reachability_name (guint value) { return sesame_reachability_to_string (value); }
 
 /**
  * sesame_probe_report_new_from_json:
@@ -554,6 +556,7 @@ sesame_probe_report_new_from_json (GBytes  *json,
   JsonObject *router;
   JsonObject *upnp;
   JsonNode *version;
+  JsonNode *ports;
 
   g_return_val_if_fail (json != NULL, NULL);
 
@@ -604,6 +607,39 @@ sesame_probe_report_new_from_json (GBytes  *json,
   report->upnp_external_address = dup_member (upnp, "external_address");
   report->natpmp_found = member_bool (member_object (router, "natpmp"), "found");
   report->pcp_found = member_bool (member_object (router, "pcp"), "found");
+
+  ports = object ? json_object_get_member (object, "ports") : NULL;
+  if (ports != NULL && JSON_NODE_HOLDS_ARRAY (ports))
+    {
+      JsonArray *array = json_node_get_array (ports);
+
+      for (guint i = 0; i < json_array_get_length (array) && i < 1024; i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          JsonObject *port;
+          JsonNode *number;
+          const char *protocol;
+          SesamePortFinding *finding;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            continue;
+
+          port = json_node_get_object (element);
+          protocol = member_string (port, "protocol");
+          number = json_object_get_member (port, "port");
+          if (protocol == NULL || (!g_str_equal (protocol, "tcp") && !g_str_equal (protocol, "udp")) ||
+              number == NULL || !JSON_NODE_HOLDS_VALUE (number) || json_node_get_value_type (number) != G_TYPE_INT64 ||
+              json_node_get_int (number) < 1 || json_node_get_int (number) > 65535)
+            continue;
+
+          finding = sesame_probe_report_add_port (report, protocol, (guint16) json_node_get_int (number));
+          finding->listening = member_tristate (port, "listening");
+          finding->router_mapping = member_enum (port, "router_mapping", mapping_state_name,
+                                                 SESAME_MAPPING_STATE_WRONG_HOST + 1);
+          finding->reachable = member_enum (port, "reachable", reachability_name, SESAME_REACHABILITY_FILTERED + 1);
+          finding->reason = dup_member (port, "reason");
+        }
+    }
 
   return g_steal_pointer (&report);
 }

@@ -1,0 +1,341 @@
+/* sesame-settings-report.c
+ *
+ * The settings report is the checklist with what the probes found and
+ * what they verified of it: for each forwarding row, whether something
+ * listened, whether the router mapped it and whether it was reachable.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sesame-settings-report"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "sesame-json.h"
+#include "sesame-settings-report.h"
+
+#define HIDDEN "(hidden)"
+
+static void
+replace (char       **field,
+         const char  *value)
+{
+  if (*field != NULL)
+    {
+      g_free (*field);
+      *field = g_strdup (value);
+    }
+}
+
+/**
+ * sesame_probe_report_redact:
+ * @report: a report
+ *
+ * Hides what identifies the person on a public forum: the public address
+ * and the router's name and identity. Home-network addresses stay: they
+ * are the same in many homes, and needed to follow the advice.
+ */
+void
+sesame_probe_report_redact (SesameProbeReport *report)
+{
+  g_return_if_fail (report != NULL);
+
+  replace (&report->external_ipv4, HIDDEN);
+  replace (&report->wan_address, HIDDEN);
+  replace (&report->upnp_external_address, HIDDEN);
+  replace (&report->natpmp_external_address, HIDDEN);
+  replace (&report->pcp_external_address, HIDDEN);
+  replace (&report->upnp_friendly_name, HIDDEN);
+  replace (&report->upnp_udn, HIDDEN);
+  replace (&report->gateway_mac, HIDDEN);
+
+  for (guint i = 0; i < report->external_sources->len; i++)
+    {
+      SesameAddressSource *source = g_ptr_array_index (report->external_sources, i);
+
+      replace (&source->address, HIDDEN);
+    }
+
+  g_ptr_array_set_size (report->interfaces, 0);
+}
+
+static const SesamePortFinding *
+find_finding (const SesameProbeReport *probe,
+              const SesameForward     *forward)
+{
+  const char *protocol = forward->protocol == SESAME_PROTOCOL_UDP ? "udp" : "tcp";
+
+  for (guint i = 0; probe != NULL && i < probe->ports->len; i++)
+    {
+      const SesamePortFinding *finding = g_ptr_array_index (probe->ports, i);
+
+      if (g_str_equal (finding->protocol, protocol) &&
+          forward->internal.first <= finding->port && finding->port <= forward->internal.last)
+        return finding;
+    }
+
+  return NULL;
+}
+
+static const char *
+tristate_text (SesameTranslation *tr,
+               SesameTristate     value)
+{
+  if (value == SESAME_TRISTATE_YES)
+    return TC_ (tr, "finding", "yes");
+  if (value == SESAME_TRISTATE_NO)
+    return TC_ (tr, "finding", "no");
+  return TC_ (tr, "finding", "unknown");
+}
+
+static const char *
+mapping_text (SesameTranslation  *tr,
+              SesameMappingState  state)
+{
+  switch (state)
+    {
+    case SESAME_MAPPING_STATE_PRESENT: return TC_ (tr, "finding", "present");
+    case SESAME_MAPPING_STATE_ABSENT: return TC_ (tr, "finding", "absent");
+    case SESAME_MAPPING_STATE_WRONG_HOST: return TC_ (tr, "finding", "to another computer");
+    case SESAME_MAPPING_STATE_UNKNOWN:
+    default: return TC_ (tr, "finding", "unknown");
+    }
+}
+
+static const char *
+reachability_text (SesameTranslation  *tr,
+                   SesameReachability  reachability)
+{
+  switch (reachability)
+    {
+    case SESAME_REACHABILITY_OPEN: return TC_ (tr, "finding", "open");
+    case SESAME_REACHABILITY_REFUSED: return TC_ (tr, "finding", "refused (nothing answers)");
+    case SESAME_REACHABILITY_FILTERED: return TC_ (tr, "finding", "filtered (no answer)");
+    case SESAME_REACHABILITY_UNKNOWN:
+    default: return TC_ (tr, "finding", "unknown");
+    }
+}
+
+/* Rows of the findings, as (label, value) pairs, in the checklist's language */
+static GPtrArray *
+findings (SesameChecklist         *checklist,
+          const SesameProbeReport *probe)
+{
+  SesameTranslation *tr = sesame_checklist_get_translation (checklist);
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+#define ROW(label, value) \
+  g_ptr_array_add (rows, g_strdupv ((char *[]) { (char *) (label), (char *) ((value) ? (value) : TC_ (tr, "finding", "unknown")), NULL }))
+
+  ROW (TC_ (tr, "finding", "Checked on"), probe->finished_at);
+  ROW (TC_ (tr, "finding", "This computer"), probe->local_address);
+  ROW (TC_ (tr, "finding", "Router"), probe->gateway);
+  ROW (TC_ (tr, "finding", "External address"), probe->external_ipv4);
+  ROW (TC_ (tr, "finding", "NAT type"), sesame_nat_classic_to_string (probe->classic));
+  ROW (TC_ (tr, "finding", "Double NAT"), tristate_text (tr, probe->double_nat));
+  ROW (TC_ (tr, "finding", "Carrier-grade NAT"), tristate_text (tr, probe->cgnat));
+  ROW ("UPnP IGD", tristate_text (tr, probe->upnp_found ? SESAME_TRISTATE_YES : SESAME_TRISTATE_NO));
+  ROW ("NAT-PMP", tristate_text (tr, probe->natpmp_found ? SESAME_TRISTATE_YES : SESAME_TRISTATE_NO));
+  ROW ("PCP", tristate_text (tr, probe->pcp_found ? SESAME_TRISTATE_YES : SESAME_TRISTATE_NO));
+
+#undef ROW
+
+  return rows;
+}
+
+/* One row per forward: what was verified of it */
+static GPtrArray *
+verified (SesameChecklist         *checklist,
+          const SesameProbeReport *probe)
+{
+  SesameTranslation *tr = sesame_checklist_get_translation (checklist);
+  GPtrArray *forwards = sesame_checklist_get_forwards (checklist);
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+      const SesamePortFinding *finding = find_finding (probe, forward);
+      g_autofree char *ports = sesame_port_range_to_string (&forward->external);
+      g_autofree char *port = g_strdup_printf ("%s %s", sesame_checklist_format_protocol (checklist, forward->protocol), ports);
+
+      g_ptr_array_add (rows, g_strdupv ((char *[]) {
+        port,
+        (char *) (finding ? tristate_text (tr, finding->listening) : TC_ (tr, "finding", "not checked")),
+        (char *) (finding ? mapping_text (tr, finding->router_mapping) : TC_ (tr, "finding", "not checked")),
+        (char *) (finding ? reachability_text (tr, finding->reachable) : TC_ (tr, "finding", "not checked")),
+        NULL }));
+    }
+
+  return rows;
+}
+
+static void
+append_markup_table (GString   *out,
+                     GPtrArray *rows,
+                     gboolean   html,
+                     const char * const *header)
+{
+  if (html)
+    {
+      g_string_append (out, "<table>\n");
+      if (header != NULL)
+        {
+          g_string_append (out, "<thead><tr>");
+          for (guint c = 0; header[c] != NULL; c++)
+            {
+              g_autofree char *cell = g_markup_escape_text (header[c], -1);
+              g_string_append_printf (out, "<th>%s</th>", cell);
+            }
+          g_string_append (out, "</tr></thead>\n");
+        }
+      g_string_append (out, "<tbody>\n");
+      for (guint r = 0; r < rows->len; r++)
+        {
+          char **cells = g_ptr_array_index (rows, r);
+
+          g_string_append (out, "<tr>");
+          for (guint c = 0; cells[c] != NULL; c++)
+            {
+              g_autofree char *cell = g_markup_escape_text (cells[c], -1);
+              g_string_append_printf (out, header == NULL && c == 0 ? "<th>%s</th>" : "<td>%s</td>", cell);
+            }
+          g_string_append (out, "</tr>\n");
+        }
+      g_string_append (out, "</tbody>\n</table>\n");
+      return;
+    }
+
+  /* Markdown, and plain text in the same shape */
+  if (header != NULL)
+    {
+      g_string_append (out, "|");
+      for (guint c = 0; header[c] != NULL; c++)
+        g_string_append_printf (out, " %s |", header[c]);
+      g_string_append (out, "\n|");
+      for (guint c = 0; header[c] != NULL; c++)
+        g_string_append (out, " --- |");
+      g_string_append_c (out, '\n');
+    }
+  else
+    g_string_append (out, "| | |\n| --- | --- |\n");
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **cells = g_ptr_array_index (rows, r);
+
+      g_string_append (out, "|");
+      for (guint c = 0; cells[c] != NULL; c++)
+        g_string_append_printf (out, " %s |", cells[c]);
+      g_string_append_c (out, '\n');
+    }
+  g_string_append_c (out, '\n');
+}
+
+static char *
+findings_section (SesameChecklist         *checklist,
+                  const SesameProbeReport *probe,
+                  gboolean                 html)
+{
+  SesameTranslation *tr = sesame_checklist_get_translation (checklist);
+  g_autoptr(GPtrArray) found = findings (checklist, probe);
+  g_autoptr(GPtrArray) checks = verified (checklist, probe);
+  const char *header[] = {
+    TC_ (tr, "column", "Port"), TC_ (tr, "column", "Listening"),
+    TC_ (tr, "column", "Router mapping"), TC_ (tr, "column", "Reachable from the internet"), NULL,
+  };
+  GString *out = g_string_new (NULL);
+  const char *title = T_ (tr, "What Sesame found");
+  const char *verified_title = T_ (tr, "What was verified");
+
+  if (html)
+    {
+      g_autofree char *t1 = g_markup_escape_text (title, -1);
+      g_autofree char *t2 = g_markup_escape_text (verified_title, -1);
+
+      g_string_append_printf (out, "<h2>%s</h2>\n", t1);
+      append_markup_table (out, found, TRUE, NULL);
+      g_string_append_printf (out, "<h2>%s</h2>\n", t2);
+      append_markup_table (out, checks, TRUE, header);
+    }
+  else
+    {
+      g_string_append_printf (out, "\n## %s\n\n", title);
+      append_markup_table (out, found, FALSE, NULL);
+      g_string_append_printf (out, "## %s\n\n", verified_title);
+      append_markup_table (out, checks, FALSE, header);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * sesame_settings_report_write:
+ * @checklist: the checklist of the plan
+ * @probe: (nullable): the latest probe results
+ * @format: text, markdown, html or json
+ *
+ * Returns: (transfer full): the report
+ */
+char *
+sesame_settings_report_write (SesameChecklist         *checklist,
+                              const SesameProbeReport *probe,
+                              SesameChecklistFormat    format)
+{
+  g_autofree char *body = NULL;
+  g_autofree char *section = NULL;
+
+  g_return_val_if_fail (SESAME_IS_CHECKLIST (checklist), NULL);
+
+  if (format == SESAME_CHECKLIST_FORMAT_JSON)
+    {
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autofree char *plan = sesame_plan_to_json (sesame_checklist_get_plan (checklist));
+      g_autofree char *list = sesame_checklist_write (checklist, SESAME_CHECKLIST_FORMAT_JSON);
+      JsonObject *object = json_object_new ();
+
+      json_object_set_int_member (object, "version", 1);
+      if (json_parser_load_from_data (parser, plan, -1, NULL))
+        json_object_set_member (object, "plan", json_node_copy (json_parser_get_root (parser)));
+      if (probe != NULL)
+        {
+          g_autofree char *found = sesame_probe_report_to_json (probe);
+
+          if (json_parser_load_from_data (parser, found, -1, NULL))
+            json_object_set_member (object, "probe", json_node_copy (json_parser_get_root (parser)));
+        }
+      if (json_parser_load_from_data (parser, list, -1, NULL))
+        json_object_set_member (object, "checklist", json_node_copy (json_parser_get_root (parser)));
+
+      json_node_take_object (root, object);
+      return sesame_json_to_string (root);
+    }
+
+  body = sesame_checklist_write (checklist, format);
+  if (probe == NULL)
+    return g_steal_pointer (&body);
+
+  section = findings_section (checklist, probe, format == SESAME_CHECKLIST_FORMAT_HTML);
+
+  if (format == SESAME_CHECKLIST_FORMAT_HTML)
+    {
+      const char *end = g_strrstr (body, "</body>");
+      g_autoptr(GString) out = g_string_new_len (body, end ? end - body : (gssize) strlen (body));
+
+      g_string_append (out, section);
+      g_string_append (out, end ? end : "");
+      return g_string_free (g_steal_pointer (&out), FALSE);
+    }
+
+  {
+    g_autofree char *report = g_strconcat (body, section, NULL);
+
+    /* One final newline, as every writer ends */
+    return g_strconcat (g_strchomp (report), "\n", NULL);
+  }
+}
