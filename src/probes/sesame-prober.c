@@ -469,6 +469,16 @@ finish (Run *run)
 
   g_clear_handle_id (&run->deadline_id, g_source_remove);
 
+  /* Silence from every STUN server says UDP is blocked only when something
+   * else on the internet did answer; otherwise nothing is known */
+  if (report->classic == SESAME_NAT_CLASSIC_UDP_BLOCKED && consensus (report->external_sources) == NULL &&
+      run->self->ip_urls[0] != NULL)
+    {
+      report->classic = SESAME_NAT_CLASSIC_UNKNOWN;
+      g_free (report->nat_reason);
+      report->nat_reason = g_strdup (_("Nothing on the internet answered, neither the STUN servers nor the web services: the connection may be down."));
+    }
+
   external = consensus (report->external_sources);
   if (external == NULL)
     external = report->upnp_external_address ? report->upnp_external_address
