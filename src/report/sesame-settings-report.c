@@ -120,6 +120,34 @@ reachability_text (SesameTranslation  *tr,
     }
 }
 
+static const char *
+classic_text (SesameTranslation *tr,
+              SesameNatClassic   classic)
+{
+  switch (classic)
+    {
+    case SESAME_NAT_CLASSIC_OPEN_INTERNET: return TC_ (tr, "nat type", "No NAT (open internet)");
+    case SESAME_NAT_CLASSIC_FULL_CONE: return TC_ (tr, "nat type", "Full cone");
+    case SESAME_NAT_CLASSIC_RESTRICTED_CONE: return TC_ (tr, "nat type", "Restricted cone");
+    case SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE: return TC_ (tr, "nat type", "Port-restricted cone");
+    case SESAME_NAT_CLASSIC_SYMMETRIC: return TC_ (tr, "nat type", "Symmetric");
+    case SESAME_NAT_CLASSIC_SYMMETRIC_UDP_FIREWALL: return TC_ (tr, "nat type", "No NAT, UDP firewall");
+    case SESAME_NAT_CLASSIC_UDP_BLOCKED: return TC_ (tr, "nat type", "UDP blocked");
+    case SESAME_NAT_CLASSIC_UNKNOWN:
+    default: return TC_ (tr, "finding", "unknown");
+    }
+}
+
+/* "2026-11-25 14:13" in the time zone of this computer */
+static char *
+time_text (const char *iso8601)
+{
+  g_autoptr(GDateTime) parsed = iso8601 ? g_date_time_new_from_iso8601 (iso8601, NULL) : NULL;
+  g_autoptr(GDateTime) local = parsed ? g_date_time_to_local (parsed) : NULL;
+
+  return local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : NULL;
+}
+
 /* Rows of the findings, as (label, value) pairs, in the checklist's language */
 static GPtrArray *
 findings (SesameChecklist         *checklist,
@@ -127,15 +155,16 @@ findings (SesameChecklist         *checklist,
 {
   SesameTranslation *tr = sesame_checklist_get_translation (checklist);
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *when = time_text (probe->finished_at);
 
 #define ROW(label, value) \
   g_ptr_array_add (rows, g_strdupv ((char *[]) { (char *) (label), (char *) ((value) ? (value) : TC_ (tr, "finding", "unknown")), NULL }))
 
-  ROW (TC_ (tr, "finding", "Checked on"), probe->finished_at);
+  ROW (TC_ (tr, "finding", "Checked on"), when);
   ROW (TC_ (tr, "finding", "This computer"), probe->local_address);
   ROW (TC_ (tr, "finding", "Router"), probe->gateway);
   ROW (TC_ (tr, "finding", "External address"), probe->external_ipv4);
-  ROW (TC_ (tr, "finding", "NAT type"), sesame_nat_classic_to_string (probe->classic));
+  ROW (TC_ (tr, "finding", "NAT type"), classic_text (tr, probe->classic));
   ROW (TC_ (tr, "finding", "Double NAT"), tristate_text (tr, probe->double_nat));
   ROW (TC_ (tr, "finding", "Carrier-grade NAT"), tristate_text (tr, probe->cgnat));
   ROW ("UPnP IGD", tristate_text (tr, probe->upnp_found ? SESAME_TRISTATE_YES : SESAME_TRISTATE_NO));
