@@ -431,6 +431,45 @@ command_plan (int    argc,
   return EXIT_OK;
 }
 
+/* What the commands that write a document from a plan have in common */
+static gboolean
+check_document_options (int                    argc,
+                        char                 **argv,
+                        const char            *plan_path,
+                        const char            *format_name,
+                        const char            *language,
+                        SesameChecklistFormat *format,
+                        int                   *status)
+{
+  if (argc > 1)
+    *status = usage_error (_("unexpected argument “%s”"), argv[1]);
+  else if (plan_path == NULL)
+    *status = usage_error (_("--plan PLAN is required"));
+  else if (format_name != NULL && !sesame_checklist_format_from_string (format_name, format))
+    *status = usage_error (_("“%s” is not a format; use text, markdown, html or json"), format_name);
+  else
+    return check_language (language, status);
+
+  return FALSE;
+}
+
+static SesamePlan *
+load_plan (const char     *plan_path,
+           SesameCatalog **catalog,
+           int            *status)
+{
+  g_autoptr(GError) error = NULL;
+  SesamePlan *plan;
+
+  if (!(*catalog = load_catalog (status)))
+    return NULL;
+
+  if (!(plan = sesame_plan_load_from_file (plan_path, *catalog, &error)))
+    *status = failure (plan_path, error);
+
+  return plan;
+}
+
 static int
 command_checklist (int    argc,
                    char **argv)
@@ -454,23 +493,10 @@ command_checklist (int    argc,
     { NULL }
   };
 
-  if (!parse_options (entries, NULL, &argc, &argv, &status))
+  if (!parse_options (entries, NULL, &argc, &argv, &status) ||
+      !check_document_options (argc, argv, plan_path, format_name, language, &format, &status) ||
+      !(plan = load_plan (plan_path, &catalog, &status)))
     return status;
-
-  if (argc > 1)
-    return usage_error (_("unexpected argument “%s”"), argv[1]);
-  if (plan_path == NULL)
-    return usage_error (_("--plan PLAN is required"));
-  if (format_name != NULL && !sesame_checklist_format_from_string (format_name, &format))
-    return usage_error (_("“%s” is not a format; use text, markdown, html or json"), format_name);
-  if (!check_language (language, &status))
-    return status;
-
-  if (!(catalog = load_catalog (&status)))
-    return status;
-
-  if (!(plan = sesame_plan_load_from_file (plan_path, catalog, &error)))
-    return failure (plan_path, error);
 
   if (!(checklist = sesame_checklist_new (plan, catalog, language, &error)))
     return failure (plan_path, error);
@@ -1114,23 +1140,10 @@ command_report (int    argc,
     { NULL }
   };
 
-  if (!parse_options (entries, NULL, &argc, &argv, &status))
+  if (!parse_options (entries, NULL, &argc, &argv, &status) ||
+      !check_document_options (argc, argv, plan_path, format_name, language, &format, &status) ||
+      !(plan = load_plan (plan_path, &catalog, &status)))
     return status;
-
-  if (argc > 1)
-    return usage_error (_("unexpected argument “%s”"), argv[1]);
-  if (plan_path == NULL)
-    return usage_error (_("--plan PLAN is required"));
-  if (format_name != NULL && !sesame_checklist_format_from_string (format_name, &format))
-    return usage_error (_("“%s” is not a format; use text, markdown, html or json"), format_name);
-  if (!check_language (language, &status))
-    return status;
-
-  if (!(catalog = load_catalog (&status)))
-    return status;
-
-  if (!(plan = sesame_plan_load_from_file (plan_path, catalog, &error)))
-    return failure (plan_path, error);
 
   if (probe_path != NULL)
     {
