@@ -240,6 +240,26 @@ test_checklist_japanese_under_c_locale (void)
   g_rmdir (dir);
 }
 
+/* The printable checklist, written atomically to a file */
+static void
+test_checklist_pdf (void)
+{
+  g_autofree char *plan = data_path ("seed-plan.json");
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "pdf", NULL);
+  g_autofree char *output = g_build_filename (dir, "checklist.pdf", NULL);
+  g_autofree char *written = NULL;
+  gsize length = 0;
+  g_auto(Result) r = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  run (&r, "C", (const char *[]) { "checklist", "--plan", plan, "--lang", "ja", "--format", "pdf", "-o", output, NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "");
+  g_assert_true (g_file_get_contents (output, &written, &length, NULL));
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_true (g_str_has_prefix (written, "%PDF-"));
+}
+
 /* The plan's own language is used when --lang is not given */
 static void
 test_checklist_plan_language (void)
@@ -324,6 +344,7 @@ main (int   argc,
   g_test_add_func ("/cli/plan-check", test_plan_check);
   g_test_add_func ("/cli/checklist-japanese-under-c-locale", test_checklist_japanese_under_c_locale);
   g_test_add_func ("/cli/checklist-plan-language", test_checklist_plan_language);
+  g_test_add_func ("/cli/checklist-pdf", test_checklist_pdf);
   g_test_add_func ("/cli/catalog", test_catalog);
   g_test_add_func ("/cli/report", test_report);
 

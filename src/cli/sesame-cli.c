@@ -12,6 +12,7 @@
 
 #include <locale.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
@@ -20,14 +21,15 @@
 #include "sesame-checklist.h"
 #include "sesame-checklist-writer.h"
 #include "sesame-json.h"
-#include "sesame-plan.h"
 #include "sesame-local-probe.h"
+#include "sesame-pdf-writer.h"
+#include "sesame-plan.h"
 #include "sesame-pmp-client.h"
 #include "sesame-prober.h"
 #include "sesame-settings-report.h"
 #include "sesame-store.h"
-#include "sesame-upnp-client.h"
 #include "sesame-translation.h"
+#include "sesame-upnp-client.h"
 
 enum {
   EXIT_OK = 0,
@@ -40,7 +42,7 @@ static const char usage[] =
      "  sesame-cli --version\n"
      "  sesame-cli catalog services|routers [--json] [--lang en|ja]\n"
      "  sesame-cli plan check PLAN\n"
-     "  sesame-cli checklist --plan PLAN [--lang en|ja] [--format text|markdown|html|json] [-o FILE]\n"
+     "  sesame-cli checklist --plan PLAN [--lang en|ja] [--format text|markdown|html|json|pdf] [-o FILE]\n"
      "  sesame-cli probe [--plan PLAN] [--port PROTO/N]... [--stun HOST:PORT]... [--ip-url URL]...\n"
      "                   [--check-url TEMPLATE] [--no-internet] [--no-defaults] [--deadline-ms N]\n"
      "                   [--json] [-o FILE]\n"
@@ -96,15 +98,16 @@ failure (const char   *what,
 }
 
 static gboolean
-write_output (const char  *output,
-              const char  *text,
-              GError     **error)
+write_output_bytes (const char  *output,
+                    GBytes      *bytes,
+                    GError     **error)
 {
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+
   if (output == NULL || g_str_equal (output, "-"))
     {
-      gsize length = strlen (text);
-
-      if (fwrite (text, 1, length, stdout) != length || fflush (stdout) != 0)
+      if (fwrite (data, 1, length, stdout) != length || fflush (stdout) != 0)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("could not write to standard output"));
           return FALSE;
@@ -112,9 +115,20 @@ write_output (const char  *output,
       return TRUE;
     }
 
-  return g_file_set_contents_full (output, text, -1,
+  return g_file_set_contents_full (output, data, (gssize) length,
                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                    0644, error);
+}
+
+/* To standard output, or atomically to @output */
+static gboolean
+write_output (const char  *output,
+              const char  *text,
+              GError     **error)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+
+  return write_output_bytes (output, bytes, error);
 }
 
 static gboolean
@@ -485,21 +499,44 @@ command_checklist (int    argc,
   g_autofree char *text = NULL;
   SesameChecklistFormat format = SESAME_CHECKLIST_FORMAT_TEXT;
   int status = EXIT_OK;
+  gboolean pdf = FALSE;
   GOptionEntry entries[] = {
     { "plan", 0, 0, G_OPTION_ARG_FILENAME, &plan_path, N_("The plan to read"), "PLAN" },
     { "lang", 0, 0, G_OPTION_ARG_STRING, &language, N_("Language of the checklist: en or ja"), "LANG" },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("text, markdown, html or json"), "FORMAT" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("text, markdown, html, json or pdf"), "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE instead of standard output"), "FILE" },
     { NULL }
   };
 
-  if (!parse_options (entries, NULL, &argc, &argv, &status) ||
-      !check_document_options (argc, argv, plan_path, format_name, language, &format, &status) ||
+  if (!parse_options (entries, NULL, &argc, &argv, &status))
+    return status;
+
+  /* A printable page, for the paper beside the router */
+  if (g_strcmp0 (format_name, "pdf") == 0)
+    {
+      pdf = TRUE;
+      g_clear_pointer (&format_name, g_free);
+      if ((output == NULL || g_str_equal (output, "-")) && isatty (STDOUT_FILENO))
+        return usage_error (_("a PDF is not for the terminal: write it to a file with -o FILE"));
+    }
+
+  if (!check_document_options (argc, argv, plan_path, format_name, language, &format, &status) ||
       !(plan = load_plan (plan_path, &catalog, &status)))
     return status;
 
   if (!(checklist = sesame_checklist_new (plan, catalog, language, &error)))
     return failure (plan_path, error);
+
+  if (pdf)
+    {
+      g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+      g_autoptr(GBytes) bytes = sesame_pdf_writer_write (checklist, NULL, today, NULL, NULL, &error);
+
+      if (bytes == NULL || !write_output_bytes (output, bytes, &error))
+        return failure (output ? output : "stdout", error);
+
+      return EXIT_OK;
+    }
 
   text = sesame_checklist_write (checklist, format);
 

@@ -1,0 +1,579 @@
+/* test-pdf.c: the printed checklist, read back with poppler-utils
+ *
+ * pdftotext and pdfinfo (Debian: poppler-utils) read the documents the way
+ * a person's PDF viewer would: the text must be there, in the right order,
+ * on the right pages, and no character may be a missing-glyph box.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "sesame-pdf-writer.h"
+
+static SesameCatalog *catalog;
+
+static SesameChecklist *
+seed_checklist (const char *language)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "seed-plan.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesamePlan) plan = sesame_plan_load_from_file (path, catalog, &error);
+  SesameChecklist *checklist;
+
+  g_assert_no_error (error);
+  checklist = sesame_checklist_new (plan, catalog, language, &error);
+  g_assert_no_error (error);
+  return checklist;
+}
+
+static GDateTime *
+test_date (void)
+{
+  return g_date_time_new_utc (2024, 5, 1, 9, 30, 0);
+}
+
+static GBytes *
+write_pdf (SesameChecklist   *checklist,
+           const SesamePaper *paper,
+           guint             *n_pages)
+{
+  g_autoptr(GDateTime) date = test_date ();
+  g_autoptr(GError) error = NULL;
+  guint unknown = G_MAXUINT;
+  GBytes *pdf;
+
+  pdf = sesame_pdf_writer_write (checklist, paper, date, n_pages, &unknown, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pdf);
+  g_assert_cmpuint (g_bytes_get_size (pdf), >, 1000);
+  g_assert_true (memcmp (g_bytes_get_data (pdf, NULL), "%PDF-", 5) == 0);
+  /* Every character has a glyph in some installed font: no boxes */
+  g_assert_cmpuint (unknown, ==, 0);
+
+  return pdf;
+}
+
+static char *
+find_tool (const char *name)
+{
+  char *path = g_find_program_in_path (name);
+
+  if (path == NULL)
+    g_error ("%s is missing: install poppler-utils (build-aux/install-deps test does)", name);
+
+  return path;
+}
+
+/* Runs a poppler tool on @pdf and returns what it prints */
+static char *
+run_tool (const char  *tool,
+          GBytes      *pdf,
+          const char  *const *args)
+{
+  g_autofree char *program = find_tool (tool);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int fd;
+
+  fd = g_file_open_tmp ("sesame-test-XXXXXX.pdf", &path, &error);
+  g_assert_no_error (error);
+  g_close (fd, NULL);
+  g_file_set_contents (path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), &error);
+  g_assert_no_error (error);
+
+  g_ptr_array_add (argv, program);
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, path);
+  if (g_str_equal (tool, "pdftotext"))
+    g_ptr_array_add (argv, (char *) "-");
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (process))
+    g_error ("%s failed: %s", tool, err);
+
+  g_unlink (path);
+
+  return g_steal_pointer (&out);
+}
+
+static char *
+pdf_text (GBytes *pdf,
+          guint   page)   /* from 1; 0 for every page */
+{
+  g_autofree char *first = g_strdup_printf ("%u", page);
+
+  if (page == 0)
+    return run_tool ("pdftotext", pdf, (const char * const[]) { "-layout", "-enc", "UTF-8", NULL });
+
+  return run_tool ("pdftotext", pdf, (const char * const[]) { "-layout", "-enc", "UTF-8",
+                                                              "-f", first, "-l", first, NULL });
+}
+
+/* "Pages: 2" and the like */
+static char *
+pdf_info (GBytes     *pdf,
+          const char *key)
+{
+  g_autofree char *info = run_tool ("pdfinfo", pdf, (const char * const[]) { "-enc", "UTF-8", NULL });
+  g_auto(GStrv) lines = g_strsplit (info, "\n", -1);
+  g_autofree char *prefix = g_strconcat (key, ":", NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], prefix))
+        return g_strstrip (g_strdup (lines[i] + strlen (prefix)));
+    }
+
+  g_error ("pdfinfo printed no %s:\n%s", key, info);
+}
+
+static guint
+count (const char *haystack,
+       const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+
+  return n;
+}
+
+/* Text wrapped on paper comes back with line breaks and padding: compare
+ * without any white space */
+static char *
+squeeze (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isspace (c))
+        g_string_append_unichar (out, c);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_contains_wrapped (const char *text,
+                         const char *needle)
+{
+  g_autofree char *haystack = squeeze (text);
+  g_autofree char *wanted = squeeze (needle);
+
+  if (strstr (haystack, wanted) == NULL)
+    g_error ("the PDF does not show “%s”; its text is:\n%s", needle, text);
+}
+
+static const SesameWarning *
+find_warning (SesameChecklist *checklist,
+              const char      *service)
+{
+  GPtrArray *warnings = sesame_checklist_get_warnings (checklist);
+
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const SesameWarning *warning = g_ptr_array_index (warnings, i);
+
+      for (guint j = 0; j < warning->services->len; j++)
+        if (g_str_equal (g_ptr_array_index (warning->services, j), service))
+          return warning;
+    }
+
+  g_error ("no warning for %s", service);
+}
+
+/* The seed scenario, as a person would print it */
+static void
+test_seed (gconstpointer data)
+{
+  const char *language = data;
+  g_autoptr(SesameChecklist) checklist = seed_checklist (language);
+  GPtrArray *forwards = sesame_checklist_get_forwards (checklist);
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *pages = NULL;
+  g_autofree char *title = NULL;
+  guint n_pages = 0;
+  guint n_again = 0;
+
+  pdf = write_pdf (checklist, sesame_paper_lookup ("a4"), &n_pages);
+  g_test_message ("%s: %u pages, %" G_GSIZE_FORMAT " bytes", language, n_pages, g_bytes_get_size (pdf));
+  g_assert_cmpuint (n_pages, >=, 1);
+  g_assert_cmpuint (n_pages, <=, 4);
+
+  pages = pdf_info (pdf, "Pages");
+  g_assert_cmpuint (g_ascii_strtoull (pages, NULL, 10), ==, n_pages);
+  title = pdf_info (pdf, "Title");
+  g_assert_cmpstr (title, ==, sesame_checklist_get_title (checklist));
+
+  text = pdf_text (pdf, 0);
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+      g_autofree char *port = sesame_port_range_to_string (&forward->external);
+
+      g_assert_nonnull (strstr (text, port));
+    }
+  g_assert_nonnull (strstr (text, "16384-16403"));
+  g_assert_nonnull (strstr (text, g_str_equal (language, "ja") ? "アドレス変換" : "Address Translation"));
+  g_assert_nonnull (strstr (text, "2024-05-01"));
+  assert_contains_wrapped (text, find_warning (checklist, "afp")->text);
+  assert_contains_wrapped (text, "sudo /usr/libexec/ApplicationFirewall/socketfilterfw --setglobalstate on");
+
+  /* The footer counts the pages */
+  if (g_str_equal (language, "en"))
+    {
+      g_autofree char *last = g_strdup_printf ("Page %u of %u", n_pages, n_pages);
+
+      g_assert_nonnull (strstr (text, "Page 1 of"));
+      g_assert_nonnull (strstr (text, last));
+    }
+
+  /* Same checklist, same date: the same document, byte for byte */
+  again = write_pdf (checklist, sesame_paper_lookup ("a4"), &n_again);
+  g_assert_cmpuint (n_again, ==, n_pages);
+  g_assert_true (g_bytes_equal (pdf, again));
+}
+
+/* Without a date, no date line */
+static void
+test_no_date (void)
+{
+  g_autoptr(SesameChecklist) checklist = seed_checklist ("en");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *text = NULL;
+  guint unknown = G_MAXUINT;
+
+  pdf = sesame_pdf_writer_write (checklist, sesame_paper_lookup ("a4"), NULL, NULL, &unknown, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unknown, ==, 0);
+
+  text = pdf_text (pdf, 0);
+  g_assert_null (strstr (text, "Made on"));
+  g_assert_nonnull (strstr (text, "Address Translation"));
+}
+
+static void
+parse_page_size (GBytes *pdf,
+                 double *width,
+                 double *height)
+{
+  g_autofree char *size = pdf_info (pdf, "Page size");
+  char *end;
+
+  /* "595.276 x 841.89 pts (A4)" */
+  *width = g_ascii_strtod (size, &end);
+  g_assert_true (g_str_has_prefix (end, " x "));
+  *height = g_ascii_strtod (end + 3, NULL);
+}
+
+static void
+test_paper (void)
+{
+  g_autoptr(SesameChecklist) checklist = seed_checklist ("en");
+  g_autoptr(GBytes) a4 = NULL;
+  g_autoptr(GBytes) letter = NULL;
+  guint a4_pages = 0;
+  guint letter_pages = 0;
+  double width;
+  double height;
+
+  g_assert_null (sesame_paper_lookup ("b5"));
+  g_assert_cmpstr (sesame_paper_lookup ("A4")->name, ==, "a4");
+
+  /* The paper follows LC_PAPER: A4 in the C locale, Letter in the US */
+  g_assert_nonnull (setlocale (LC_PAPER, "C"));
+  g_assert_cmpstr (sesame_paper_get_default ()->name, ==, "a4");
+  if (setlocale (LC_PAPER, "en_US.UTF-8") != NULL)
+    g_assert_cmpstr (sesame_paper_get_default ()->name, ==, "letter");
+  else
+    g_test_message ("no en_US.UTF-8 locale: Letter from LC_PAPER not checked");
+  setlocale (LC_PAPER, "C");
+
+  a4 = write_pdf (checklist, sesame_paper_lookup ("a4"), &a4_pages);
+  parse_page_size (a4, &width, &height);
+  g_assert_cmpfloat_with_epsilon (width, 595.28, 0.01);
+  g_assert_cmpfloat_with_epsilon (height, 841.89, 0.01);
+
+  letter = write_pdf (checklist, sesame_paper_lookup ("letter"), &letter_pages);
+  parse_page_size (letter, &width, &height);
+  g_assert_cmpfloat (width, ==, 612);
+  g_assert_cmpfloat (height, ==, 792);
+
+  /* Letter is shorter: never fewer pages */
+  g_assert_cmpuint (letter_pages, >=, a4_pages);
+
+  /* NULL is the locale's paper */
+  {
+    g_autoptr(GBytes) fallback = write_pdf (checklist, NULL, NULL);
+
+    parse_page_size (fallback, &width, &height);
+    g_assert_cmpfloat_with_epsilon (width, 595.28, 0.01);
+  }
+}
+
+/* A plan with many rows of its own: the table goes over several pages,
+ * no row is cut in two and each page repeats the column headers */
+static SesameChecklist *
+long_checklist (const char *language,
+                guint       n_rules)
+{
+  g_autoptr(SesamePlan) plan = sesame_plan_new ();
+  g_autoptr(GError) error = NULL;
+  SesameChecklist *checklist;
+
+  sesame_plan_set_router_id (plan, "buffalo-bbr-4mg");
+  sesame_plan_set_host_name (plan, "Mac mini");
+  sesame_plan_set_host_address (plan, "192.168.11.5");
+  sesame_plan_set_host_os (plan, SESAME_HOST_OS_LINUX_UFW);
+  sesame_plan_add_service (plan, "ssh");
+
+  for (guint i = 0; i < n_rules; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Custom rule %c%c", 'A' + i / 26, 'A' + i % 26);
+      /* Far apart, so that no two rows merge; internal ports differ from external */
+      SesameCustomRule rule = { name, SESAME_RULE_PROTOCOL_TCP,
+                                { (guint16) (41000 + 7 * i), (guint16) (41000 + 7 * i) },
+                                { (guint16) (51000 + 7 * i), (guint16) (51000 + 7 * i) } };
+
+      sesame_plan_add_custom_rule (plan, &rule);
+    }
+
+  checklist = sesame_checklist_new (plan, catalog, language, &error);
+  g_assert_no_error (error);
+  return checklist;
+}
+
+static void
+test_long_table (gconstpointer data)
+{
+  const char *language = data;
+  g_autoptr(SesameChecklist) short_list = long_checklist (language, 3);
+  g_autoptr(SesameChecklist) checklist = long_checklist (language, 60);
+  g_autoptr(SesameTranslation) tr = NULL;
+  GPtrArray *forwards = sesame_checklist_get_forwards (checklist);
+  g_autoptr(GBytes) short_pdf = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) page_texts = g_ptr_array_new_with_free_func (g_free);
+  const char *column;
+  guint short_pages = 0;
+  guint n_pages = 0;
+  guint pages_with_rows = 0;
+
+  tr = g_object_ref (sesame_checklist_get_translation (checklist));
+  column = TC_ (tr, "column", "External port");
+
+  short_pdf = write_pdf (short_list, sesame_paper_lookup ("a4"), &short_pages);
+  pdf = write_pdf (checklist, sesame_paper_lookup ("a4"), &n_pages);
+  g_test_message ("%s: 3 rules on %u pages, 60 on %u", language, short_pages, n_pages);
+  g_assert_cmpuint (forwards->len, >=, 60);
+  g_assert_cmpuint (n_pages, >, short_pages);
+  g_assert_cmpuint (n_pages, >=, 3);
+
+  text = pdf_text (pdf, 0);
+
+  for (guint p = 1; p <= n_pages; p++)
+    g_ptr_array_add (page_texts, pdf_text (pdf, p));
+
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+      g_autofree char *external = sesame_port_range_to_string (&forward->external);
+      g_autofree char *internal = sesame_port_range_to_string (&forward->internal);
+      g_autofree char *names = sesame_checklist_join_names (checklist, forward->names);
+      g_auto(GStrv) lines = NULL;
+      guint found = 0;
+
+      if (forward->external.first < 41000)
+        continue;
+
+      /* Once in the whole document: the host firewall steps name internal ports only */
+      g_assert_cmpuint (count (text, external), ==, 1);
+
+      /* On one line of one page: the whole row together */
+      for (guint p = 0; p < page_texts->len; p++)
+        {
+          lines = g_strsplit (g_ptr_array_index (page_texts, p), "\n", -1);
+          for (guint l = 0; lines[l] != NULL; l++)
+            {
+              if (strstr (lines[l], external) == NULL)
+                continue;
+              g_assert_nonnull (strstr (lines[l], internal));
+              g_assert_nonnull (strstr (lines[l], names));
+              g_assert_nonnull (strstr (lines[l], "192.168.11.5"));
+              found++;
+            }
+          g_clear_pointer (&lines, g_strfreev);
+        }
+      g_assert_cmpuint (found, ==, 1);
+    }
+
+  /* Every page that holds rows of the table starts them with the header */
+  for (guint p = 0; p < page_texts->len; p++)
+    {
+      const char *page = g_ptr_array_index (page_texts, p);
+      const char *header = strstr (page, column);
+      const char *first_row = NULL;
+
+      for (guint i = 0; i < forwards->len; i++)
+        {
+          const SesameForward *forward = g_ptr_array_index (forwards, i);
+          g_autofree char *external = sesame_port_range_to_string (&forward->external);
+          const char *row = forward->external.first >= 41000 ? strstr (page, external) : NULL;
+
+          if (row != NULL && (first_row == NULL || row < first_row))
+            first_row = row;
+        }
+
+      if (first_row == NULL)
+        continue;
+
+      pages_with_rows++;
+      g_assert_cmpuint (count (page, column), ==, 1);
+      g_assert_nonnull (header);
+      g_assert_true (header < first_row);
+    }
+  g_assert_cmpuint (pages_with_rows, >=, 2);
+}
+
+/* A dangerous service and a port conflict: red, marked boxes */
+static void
+test_critical (gconstpointer data)
+{
+  const char *language = data;
+  g_autoptr(SesamePlan) plan = sesame_plan_new ();
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *text = NULL;
+  SesameTranslation *tr;
+  SesameCustomRule rule = { (char *) "My SSH", SESAME_RULE_PROTOCOL_TCP, { 22, 22 }, { 2222, 2222 } };
+  GPtrArray *conflicts;
+
+  sesame_plan_set_router_id (plan, "fritzbox");
+  sesame_plan_set_host_address (plan, "192.168.178.20");
+  sesame_plan_set_host_os (plan, SESAME_HOST_OS_WINDOWS);
+  sesame_plan_add_service (plan, "ssh");
+  sesame_plan_add_service (plan, "rdp");
+  sesame_plan_add_custom_rule (plan, &rule);
+  checklist = sesame_checklist_new (plan, catalog, language, &error);
+  g_assert_no_error (error);
+  tr = sesame_checklist_get_translation (checklist);
+  conflicts = sesame_checklist_get_conflicts (checklist);
+  g_assert_cmpuint (conflicts->len, >, 0);
+
+  pdf = write_pdf (checklist, sesame_paper_lookup ("a4"), NULL);
+  text = pdf_text (pdf, 0);
+  g_assert_nonnull (strstr (text, TC_ (tr, "severity", "Important")));
+  g_assert_nonnull (strstr (text, TC_ (tr, "severity", "Conflict")));
+  assert_contains_wrapped (text, ((SesameConflict *) g_ptr_array_index (conflicts, 0))->text);
+  assert_contains_wrapped (text, find_warning (checklist, "rdp")->advice);
+}
+
+/* The path the GUI takes through GtkPrintOperation: any cairo_t in points */
+static void
+test_draw_page (void)
+{
+  g_autoptr(SesameChecklist) checklist = seed_checklist ("ja");
+  g_autoptr(SesamePdfWriter) writer = NULL;
+  const SesamePaper *paper = sesame_paper_lookup ("a4");
+  cairo_surface_t *surface;
+  cairo_matrix_t before;
+  cairo_matrix_t after;
+  cairo_t *cr;
+  guint dark = 0;
+  int width = (int) (paper->width / 2);
+  int height = (int) (paper->height / 2);
+
+  writer = sesame_pdf_writer_new (checklist, paper, NULL);
+  g_assert_cmpfloat (sesame_pdf_writer_get_paper (writer)->width, ==, paper->width);
+  g_assert_cmpuint (sesame_pdf_writer_get_n_pages (writer), >=, 1);
+  g_assert_cmpuint (sesame_pdf_writer_get_unknown_glyphs (writer), ==, 0);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, 0.5, 0.5);
+  cairo_get_matrix (cr, &before);
+
+  sesame_pdf_writer_draw_page (writer, cr, 0);
+
+  cairo_get_matrix (cr, &after);
+  g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_true (memcmp (&before, &after, sizeof before) == 0);
+
+  cairo_surface_flush (surface);
+  for (int y = 0; y < height; y++)
+    {
+      const guint32 *row = (const guint32 *) (cairo_image_surface_get_data (surface) +
+                                              y * cairo_image_surface_get_stride (surface));
+
+      for (int x = 0; x < width; x++)
+        if ((row[x] & 0xff) < 0x80)
+          dark++;
+    }
+  /* Ink on the page */
+  g_assert_cmpuint (dark, >, 1000);
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+
+  g_test_expect_message ("sesame-pdf-writer", G_LOG_LEVEL_CRITICAL, "*page < self->n_pages*");
+  {
+    cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 10, 10);
+    cairo_t *scratch_cr = cairo_create (scratch);
+
+    sesame_pdf_writer_draw_page (writer, scratch_cr, sesame_pdf_writer_get_n_pages (writer));
+    cairo_destroy (scratch_cr);
+    cairo_surface_destroy (scratch);
+  }
+  g_test_assert_expected_messages ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  catalog = sesame_catalog_load_default (&error);
+  g_assert_no_error (error);
+
+  g_test_add_data_func ("/pdf/seed/en", "en", test_seed);
+  g_test_add_data_func ("/pdf/seed/ja", "ja", test_seed);
+  g_test_add_func ("/pdf/no-date", test_no_date);
+  g_test_add_func ("/pdf/paper", test_paper);
+  g_test_add_data_func ("/pdf/long-table/en", "en", test_long_table);
+  g_test_add_data_func ("/pdf/long-table/ja", "ja", test_long_table);
+  g_test_add_data_func ("/pdf/critical/en", "en", test_critical);
+  g_test_add_data_func ("/pdf/critical/ja", "ja", test_critical);
+  g_test_add_func ("/pdf/draw-page", test_draw_page);
+
+  return g_test_run ();
+}
