@@ -313,6 +313,33 @@ test_report (void)
   g_assert_cmpuint (count_lines (missing.err), ==, 1);
 }
 
+/* The seed's own move: Buffalo BBR-4MG at 192.168.11.x to AirPort Extreme at 10.0.1.x */
+static void
+test_diff (void)
+{
+  g_autofree char *old_plan = data_path ("seed-plan.json");
+  g_autofree char *new_plan = data_path ("seed-plan-airport.json");
+  g_auto(Result) en = { 0 };
+  g_auto(Result) ja = { 0 };
+  g_auto(Result) usage = { 0 };
+
+  run (&en, "C.UTF-8", (const char *[]) { "diff", "--old", old_plan, "--new", new_plan, "--lang", "en",
+                                          "--format", "markdown", NULL });
+  g_assert_cmpint (en.status, ==, 0);
+  g_assert_nonnull (strstr (en.out, "192.168.11.5"));
+  g_assert_nonnull (strstr (en.out, "10.0.1.5"));
+  g_assert_nonnull (strstr (en.out, "16384-16403"));
+  g_assert_nonnull (strstr (en.out, "Address Translation"));
+
+  run (&ja, "C", (const char *[]) { "diff", "--old", old_plan, "--new", new_plan, "--lang", "ja", NULL });
+  g_assert_cmpint (ja.status, ==, 0);
+  g_assert_nonnull (strstr (ja.out, "アドレス変換"));
+  g_assert_false (g_str_is_ascii (ja.out));
+
+  run (&usage, "C", (const char *[]) { "diff", "--old", old_plan, NULL });
+  g_assert_cmpint (usage.status, ==, 2);
+}
+
 static void
 test_catalog (void)
 {
@@ -347,6 +374,7 @@ main (int   argc,
   g_test_add_func ("/cli/checklist-pdf", test_checklist_pdf);
   g_test_add_func ("/cli/catalog", test_catalog);
   g_test_add_func ("/cli/report", test_report);
+  g_test_add_func ("/cli/diff", test_diff);
 
   return g_test_run ();
 }

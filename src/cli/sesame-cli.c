@@ -22,6 +22,7 @@
 #include "sesame-checklist-writer.h"
 #include "sesame-json.h"
 #include "sesame-local-probe.h"
+#include "sesame-migration-writer.h"
 #include "sesame-pdf-writer.h"
 #include "sesame-plan.h"
 #include "sesame-pmp-client.h"
@@ -51,7 +52,8 @@ static const char usage[] =
      "                     [--via upnp|natpmp|pcp]\n"
      "  sesame-cli map remove --protocol tcp|udp --port N [--via upnp|natpmp|pcp]\n"
      "  sesame-cli report --plan PLAN [--probe-report REPORT] [--lang en|ja]\n"
-     "                    [--format text|markdown|html|json] [--redact] [-o FILE]\n");
+     "                    [--format text|markdown|html|json] [--redact] [-o FILE]\n"
+     "  sesame-cli diff --old PLAN --new PLAN [--lang en|ja] [--format text|markdown|html|json] [-o FILE]\n");
 
 G_GNUC_PRINTF (1, 2)
 static int
@@ -1220,6 +1222,56 @@ command_report (int    argc,
   return EXIT_OK;
 }
 
+/* What to do when the router was replaced: the old plan against the new one */
+static int
+command_diff (int    argc,
+              char **argv)
+{
+  g_autoptr(SesameCatalog) catalog = NULL;
+  g_autoptr(SesameCatalog) unused = NULL;
+  g_autoptr(SesamePlan) old_plan = NULL;
+  g_autoptr(SesamePlan) new_plan = NULL;
+  g_autoptr(SesameMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_path = NULL;
+  g_autofree char *new_path = NULL;
+  g_autofree char *language = NULL;
+  g_autofree char *format_name = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *text = NULL;
+  SesameChecklistFormat format = SESAME_CHECKLIST_FORMAT_TEXT;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "old", 0, 0, G_OPTION_ARG_FILENAME, &old_path, N_("The plan for the old router"), "PLAN" },
+    { "new", 0, 0, G_OPTION_ARG_FILENAME, &new_path, N_("The plan for the new router"), "PLAN" },
+    { "lang", 0, 0, G_OPTION_ARG_STRING, &language, N_("Language of the checklist: en or ja"), "LANG" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("text, markdown, html or json"), "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE instead of standard output"), "FILE" },
+    { NULL }
+  };
+
+  if (!parse_options (entries, NULL, &argc, &argv, &status))
+    return status;
+
+  if (old_path == NULL || new_path == NULL)
+    return usage_error (_("--old PLAN and --new PLAN are required"));
+
+  if (!check_document_options (argc, argv, new_path, format_name, language, &format, &status) ||
+      !(old_plan = load_plan (old_path, &catalog, &status)) ||
+      !(new_plan = load_plan (new_path, &unused, &status)))
+    return status;
+
+  if (!(migration = sesame_migration_new (old_plan, new_plan, catalog, language, &error)))
+    return failure (new_path, error);
+
+  text = sesame_migration_write (migration, format);
+
+  if (!write_output (output, text, &error))
+    return failure (output ? output : "stdout", error);
+
+  return EXIT_OK;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1261,6 +1313,8 @@ main (int    argc,
     return command_map (argc - 1, argv + 1);
   if (g_str_equal (command, "report"))
     return command_report (argc - 1, argv + 1);
+  if (g_str_equal (command, "diff"))
+    return command_diff (argc - 1, argv + 1);
 
   return usage_error (_("“%s” is not a command"), command);
 }

@@ -1,0 +1,923 @@
+/* sesame-migration-writer.c: the router change checklist in every format
+ *
+ * The layout follows the checklist writers: the same header, the same
+ * columns for forwarding rows and the same step numbering, so that the two
+ * printouts read alike and share their translations.
+ *
+ * The JSON keys are a contract: language, old_router {id, name, page,
+ * menu_path}, new_router {id, name, admin_url, page, menu_path}, changes
+ * [{kind, old, new, text}], add and remove (rows as in the checklist's
+ * "forwards"), host_firewall {os, steps [{text, command}]}. More keys may
+ * be added, none removed.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sesame-migration-writer"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "sesame-json.h"
+#include "sesame-migration-writer.h"
+
+/* Text and Markdown */
+
+typedef struct
+{
+  SesameMigration   *migration;
+  SesameChecklist   *checklist;    /* the new one: labels and lists in its language */
+  SesameTranslation *tr;
+  GString           *out;
+  gboolean           markdown;
+  guint              section;
+} Writer;
+
+/* Columns on a terminal: East Asian wide characters take two */
+static guint
+display_width (const char *text)
+{
+  guint width = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iszerowidth (c))
+        continue;
+      width += g_unichar_iswide (c) ? 2 : 1;
+    }
+
+  return width;
+}
+
+static void
+append_padded (GString    *out,
+               const char *text,
+               guint       width)
+{
+  guint w = display_width (text);
+
+  g_string_append (out, text);
+  for (; w < width; w++)
+    g_string_append_c (out, ' ');
+}
+
+/* Markdown table cells and list items must not break the syntax */
+static char *
+md_escape (const char *text)
+{
+  GString *str = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    {
+      if (strchr ("\\`*_[]<>|#", *p) != NULL)
+        g_string_append_c (str, '\\');
+      g_string_append_c (str, *p == '\n' ? ' ' : *p);
+    }
+
+  return g_string_free (str, FALSE);
+}
+
+static void
+heading (Writer     *w,
+         const char *text,
+         gboolean    numbered)
+{
+  g_autofree char *title = NULL;
+
+  if (numbered)
+    title = g_strdup_printf ("%u. %s", ++w->section, text);
+  else
+    title = g_strdup (text);
+
+  if (w->markdown)
+    {
+      g_autofree char *escaped = md_escape (title);
+      g_string_append_printf (w->out, "## %s\n\n", escaped);
+      return;
+    }
+
+  g_string_append_printf (w->out, "%s\n", title);
+  for (guint i = display_width (title); i > 0; i--)
+    g_string_append_c (w->out, '-');
+  g_string_append (w->out, "\n\n");
+}
+
+static void
+paragraph (Writer     *w,
+           const char *text)
+{
+  if (w->markdown)
+    {
+      g_autofree char *escaped = md_escape (text);
+      g_string_append_printf (w->out, "%s\n\n", escaped);
+    }
+  else
+    g_string_append_printf (w->out, "%s\n\n", text);
+}
+
+static void
+steps (Writer    *w,
+       GPtrArray *list)
+{
+  if (list->len == 0)
+    return;
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const SesameStep *step = g_ptr_array_index (list, i);
+
+      if (w->markdown)
+        {
+          g_autofree char *escaped = md_escape (step->text);
+
+          g_string_append_printf (w->out, "%u. %s\n", i + 1, escaped);
+          if (step->command != NULL)
+            g_string_append_printf (w->out, "\n   ```sh\n   %s\n   ```\n", step->command);
+        }
+      else
+        {
+          g_string_append_printf (w->out, "%2u.%u %s\n", w->section, i + 1, step->text);
+          if (step->command != NULL)
+            g_string_append_printf (w->out, "      $ %s\n", step->command);
+        }
+    }
+
+  g_string_append_c (w->out, '\n');
+}
+
+static void
+table (Writer    *w,
+       GPtrArray *rows,      /* element-type GStrv */
+       guint      n_columns)
+{
+  g_autofree guint *widths = g_new0 (guint, n_columns);
+
+  if (w->markdown)
+    {
+      for (guint r = 0; r < rows->len; r++)
+        {
+          char **cells = g_ptr_array_index (rows, r);
+
+          g_string_append (w->out, "|");
+          for (guint c = 0; c < n_columns; c++)
+            {
+              g_autofree char *escaped = md_escape (cells[c]);
+              g_string_append_printf (w->out, " %s |", escaped);
+            }
+          g_string_append_c (w->out, '\n');
+
+          if (r == 0)
+            {
+              g_string_append (w->out, "|");
+              for (guint c = 0; c < n_columns; c++)
+                g_string_append (w->out, " --- |");
+              g_string_append_c (w->out, '\n');
+            }
+        }
+      g_string_append_c (w->out, '\n');
+      return;
+    }
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **cells = g_ptr_array_index (rows, r);
+
+      for (guint c = 0; c < n_columns; c++)
+        widths[c] = MAX (widths[c], display_width (cells[c]));
+    }
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **cells = g_ptr_array_index (rows, r);
+      g_autoptr(GString) line = g_string_new ("    ");
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          if (c + 1 < n_columns)
+            {
+              append_padded (line, cells[c], widths[c]);
+              g_string_append (line, "  ");
+            }
+          else
+            g_string_append (line, cells[c]);
+        }
+
+      g_string_append_printf (w->out, "%s\n", line->str);
+    }
+
+  g_string_append_c (w->out, '\n');
+}
+
+static void
+write_header (Writer *w)
+{
+  SesameChecklist *old = sesame_migration_get_old_checklist (w->migration);
+  const char *title = sesame_migration_get_title (w->migration);
+  g_autofree char *server = sesame_checklist_get_server_label (w->checklist);
+  const char *labels[4];
+  const char *values[4];
+
+  labels[0] = TC_ (w->tr, "checklist header", "Router");
+  values[0] = sesame_checklist_get_router_name (w->checklist);
+  /* Translators: the router being replaced, in the header of the router change checklist */
+  labels[1] = TC_ (w->tr, "checklist header", "Old router");
+  values[1] = sesame_checklist_get_router_name (old);
+  labels[2] = TC_ (w->tr, "checklist header", "Connection");
+  values[2] = sesame_checklist_get_connection_label (w->checklist);
+  labels[3] = TC_ (w->tr, "checklist header", "Server");
+  values[3] = server;
+
+  if (w->markdown)
+    {
+      g_autofree char *escaped = md_escape (title);
+
+      g_string_append_printf (w->out, "# %s\n\n", escaped);
+      for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+        {
+          g_autofree char *value = md_escape (values[i]);
+          g_string_append_printf (w->out, "- **%s:** %s\n", labels[i], value);
+        }
+      g_string_append_c (w->out, '\n');
+      return;
+    }
+
+  g_string_append_printf (w->out, "%s\n", title);
+  for (guint i = display_width (title); i > 0; i--)
+    g_string_append_c (w->out, '=');
+  g_string_append (w->out, "\n\n");
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      g_string_append_printf (w->out, TC_ (w->tr, "checklist header", "%s: %s"), labels[i], values[i]);
+      g_string_append_c (w->out, '\n');
+    }
+  g_string_append_c (w->out, '\n');
+}
+
+static const char *
+severity_label (SesameTranslation *tr,
+                SesameSeverity     severity)
+{
+  switch (severity)
+    {
+    case SESAME_SEVERITY_CRITICAL: return TC_ (tr, "severity", "Important");
+    case SESAME_SEVERITY_WARNING: return TC_ (tr, "severity", "Warning");
+    case SESAME_SEVERITY_INFO:
+    default: return TC_ (tr, "severity", "Note");
+    }
+}
+
+/* Only what the new plan brings: the rest was on the old checklist */
+static void
+write_warnings (Writer *w)
+{
+  GPtrArray *warnings = sesame_migration_get_warnings (w->migration);
+  GPtrArray *conflicts = sesame_migration_get_conflicts (w->migration);
+
+  if (warnings->len == 0 && conflicts->len == 0)
+    return;
+
+  heading (w, T_ (w->tr, "Read this first"), FALSE);
+
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      const SesameConflict *conflict = g_ptr_array_index (conflicts, i);
+      const char *label = TC_ (w->tr, "severity", "Conflict");
+
+      if (w->markdown)
+        {
+          g_autofree char *text = md_escape (conflict->text);
+          g_string_append_printf (w->out, "> **%s:** %s\n\n", label, text);
+        }
+      else
+        g_string_append_printf (w->out, "[!] %s: %s\n\n", label, conflict->text);
+    }
+
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const SesameWarning *warning = g_ptr_array_index (warnings, i);
+      const char *label = severity_label (w->tr, warning->severity);
+      const char *instead = T_ (w->tr, "What to do instead");
+
+      if (w->markdown)
+        {
+          g_autofree char *text = md_escape (warning->text);
+
+          g_string_append_printf (w->out, "> **%s:** %s\n", label, text);
+          if (warning->advice != NULL)
+            {
+              g_autofree char *advice = md_escape (warning->advice);
+              g_string_append_printf (w->out, ">\n> *%s:* %s\n", instead, advice);
+            }
+          g_string_append_c (w->out, '\n');
+        }
+      else
+        {
+          g_string_append_printf (w->out, "%s %s: %s\n",
+                                  warning->severity == SESAME_SEVERITY_CRITICAL ? "[!]" : "[*]",
+                                  label, warning->text);
+          if (warning->advice != NULL)
+            g_string_append_printf (w->out, "    %s: %s\n", instead, warning->advice);
+          g_string_append_c (w->out, '\n');
+        }
+    }
+}
+
+static void
+write_changes (Writer *w)
+{
+  GPtrArray *changes = sesame_migration_get_changes (w->migration);
+
+  heading (w, T_ (w->tr, "What changed"), TRUE);
+
+  if (changes->len == 0)
+    {
+      paragraph (w, T_ (w->tr, "Nothing changed that affects port forwarding."));
+      return;
+    }
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const SesameChange *change = g_ptr_array_index (changes, i);
+
+      if (w->markdown)
+        {
+          g_autofree char *escaped = md_escape (change->text);
+          g_string_append_printf (w->out, "- %s\n", escaped);
+        }
+      else
+        g_string_append_printf (w->out, "  * %s\n", change->text);
+    }
+
+  g_string_append_c (w->out, '\n');
+}
+
+static void
+write_forwards (Writer    *w,
+                GPtrArray *forwards)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  char **header;
+
+  if (forwards->len == 0)
+    return;
+
+  header = g_new0 (char *, 7);
+  header[0] = g_strdup (TC_ (w->tr, "column", "Done"));
+  header[1] = g_strdup (TC_ (w->tr, "column", "Protocol"));
+  header[2] = g_strdup (TC_ (w->tr, "column", "External port"));
+  header[3] = g_strdup (TC_ (w->tr, "column", "Server address"));
+  header[4] = g_strdup (TC_ (w->tr, "column", "Internal port"));
+  header[5] = g_strdup (TC_ (w->tr, "column", "For"));
+  g_ptr_array_add (rows, header);
+
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+      char **cells = g_new0 (char *, 7);
+
+      cells[0] = g_strdup (w->markdown ? "☐" : "[ ]");
+      cells[1] = g_strdup (sesame_checklist_format_protocol (w->checklist, forward->protocol));
+      cells[2] = sesame_port_range_to_string (&forward->external);
+      cells[3] = g_strdup (forward->internal_address);
+      cells[4] = sesame_port_range_to_string (&forward->internal);
+      cells[5] = sesame_checklist_join_names (w->checklist, forward->names);
+      g_ptr_array_add (rows, cells);
+    }
+
+  table (w, rows, 6);
+}
+
+/* Strip blank lines at the end down to one newline */
+static void
+end_with_one_newline (GString *out)
+{
+  while (out->len > 1 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
+    g_string_truncate (out, out->len - 1);
+}
+
+/**
+ * sesame_migration_text_writer_write:
+ * @migration: a migration
+ * @markdown: %TRUE for Markdown, %FALSE for plain text
+ *
+ * Returns: (transfer full): the router change checklist in its own language
+ */
+char *
+sesame_migration_text_writer_write (SesameMigration *migration,
+                                    gboolean         markdown)
+{
+  Writer w = { 0 };
+  GPtrArray *remove;
+
+  g_return_val_if_fail (SESAME_IS_MIGRATION (migration), NULL);
+
+  w.migration = migration;
+  w.checklist = sesame_migration_get_new_checklist (migration);
+  w.tr = sesame_migration_get_translation (migration);
+  w.out = g_string_new (NULL);
+  w.markdown = markdown;
+
+  write_header (&w);
+  write_warnings (&w);
+  write_changes (&w);
+
+  {
+    g_autofree char *title = g_strdup_printf (T_ (w.tr, "Router settings: %s"),
+                                              sesame_checklist_get_router_page (w.checklist));
+    heading (&w, title, TRUE);
+  }
+  steps (&w, sesame_migration_get_new_router_steps (migration));
+  write_forwards (&w, sesame_migration_get_add_forwards (migration));
+
+  remove = sesame_migration_get_remove_forwards (migration);
+  if (remove->len > 0)
+    {
+      GPtrArray *notes = sesame_migration_get_remove_notes (migration);
+
+      if (sesame_migration_is_same_router (migration))
+        heading (&w, T_ (w.tr, "Delete the old entries first"), TRUE);
+      else
+        heading (&w, T_ (w.tr, "Remove from the old router if it stays in use"), TRUE);
+
+      for (guint i = 0; i < notes->len; i++)
+        paragraph (&w, g_ptr_array_index (notes, i));
+      steps (&w, sesame_migration_get_remove_steps (migration));
+      write_forwards (&w, remove);
+    }
+
+  if (sesame_migration_get_firewall_changed (migration))
+    {
+      heading (&w, sesame_checklist_get_firewall_title (w.checklist), TRUE);
+      paragraph (&w, sesame_migration_get_firewall_note (migration));
+      steps (&w, sesame_migration_get_firewall_steps (migration));
+    }
+
+  heading (&w, T_ (w.tr, "Check that it works"), TRUE);
+  steps (&w, sesame_checklist_get_verify_steps (w.checklist));
+
+  end_with_one_newline (w.out);
+
+  return g_string_free (w.out, FALSE);
+}
+
+/* HTML: one self-contained, printable page, like the checklist's */
+
+static const char stylesheet[] =
+  "body{font-family:system-ui,'Noto Sans','Noto Sans CJK JP',sans-serif;max-width:52em;"
+  "margin:2em auto;padding:0 1em;line-height:1.5;color:#1e1e1e;background:#fff}"
+  "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;"
+  "border-bottom:1px solid #ccc;padding-bottom:.2em}"
+  "dl.meta{display:grid;grid-template-columns:max-content auto;gap:.1em 1em}dl.meta dt{font-weight:bold}"
+  "dl.meta dd{margin:0}"
+  ".warning{border-left:4px solid #e5a50a;background:#fdf6e3;padding:.5em 1em;margin:.6em 0}"
+  ".critical{border-left:4px solid #c01c28;background:#fbe9eb}"
+  ".conflict{border-left:4px solid #c01c28;background:#fbe9eb;padding:.5em 1em;margin:.6em 0}"
+  "ul.changes li{margin:.3em 0}"
+  "table{border-collapse:collapse;width:100%;margin:.8em 0;font-size:.92em}"
+  "th,td{border:1px solid #999;padding:.25em .4em;text-align:left;vertical-align:top}"
+  "th{background:#eee;white-space:nowrap}td.tick{text-align:center;width:1%}"
+  "td.n{white-space:nowrap;font-variant-numeric:tabular-nums}"
+  "td.tick input{width:1.2em;height:1.2em}"
+  "pre{background:#f4f4f4;padding:.4em .6em;overflow-x:auto;white-space:pre-wrap;"
+  "font-family:'DejaVu Sans Mono','Noto Sans Mono CJK JP',monospace;font-size:.9em}"
+  "ol li{margin:.3em 0}"
+  "@page{margin:15mm}"
+  "@media print{body{margin:0;max-width:none}tr,li,.warning,.conflict,pre{break-inside:avoid}"
+  "h2{break-after:avoid}a{color:inherit;text-decoration:none}}";
+
+static void
+append_escaped (GString    *out,
+                const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+  g_string_append (out, escaped);
+}
+
+static void
+element (GString    *out,
+         const char *open,
+         const char *text,
+         const char *close)
+{
+  g_string_append (out, open);
+  append_escaped (out, text);
+  g_string_append (out, close);
+}
+
+static void
+html_heading (GString    *out,
+              guint      *section,
+              const char *text)
+{
+  g_string_append_printf (out, "<h2>%u. ", ++*section);
+  element (out, "", text, "</h2>\n");
+}
+
+static void
+html_steps (GString   *out,
+            GPtrArray *list)
+{
+  if (list->len == 0)
+    return;
+
+  g_string_append (out, "<ol>\n");
+  for (guint i = 0; i < list->len; i++)
+    {
+      const SesameStep *step = g_ptr_array_index (list, i);
+
+      element (out, "<li>", step->text, "");
+      if (step->command != NULL)
+        element (out, "<pre><code>", step->command, "</code></pre>");
+      g_string_append (out, "</li>\n");
+    }
+  g_string_append (out, "</ol>\n");
+}
+
+static void
+html_forwards (GString         *out,
+               SesameChecklist *checklist,
+               GPtrArray       *forwards,
+               const char      *class)
+{
+  SesameTranslation *tr = sesame_checklist_get_translation (checklist);
+
+  if (forwards->len == 0)
+    return;
+
+  g_string_append_printf (out, "<table class=\"%s\">\n<thead><tr>", class);
+  element (out, "<th>", TC_ (tr, "column", "Done"), "</th>");
+  element (out, "<th>", TC_ (tr, "column", "Protocol"), "</th>");
+  element (out, "<th>", TC_ (tr, "column", "External port"), "</th>");
+  element (out, "<th>", TC_ (tr, "column", "Server address"), "</th>");
+  element (out, "<th>", TC_ (tr, "column", "Internal port"), "</th>");
+  element (out, "<th>", TC_ (tr, "column", "For"), "</th>");
+  g_string_append (out, "</tr></thead>\n<tbody>\n");
+
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+      const char *protocol = sesame_checklist_format_protocol (checklist, forward->protocol);
+      g_autofree char *external = sesame_port_range_to_string (&forward->external);
+      g_autofree char *internal = sesame_port_range_to_string (&forward->internal);
+      g_autofree char *names = sesame_checklist_join_names (checklist, forward->names);
+      g_autofree char *label = g_strdup_printf (T_ (tr, "Done: %s %s"), protocol, external);
+      g_autofree char *escaped_label = g_markup_escape_text (label, -1);
+
+      g_string_append_printf (out, "<tr><td class=\"tick\"><input type=\"checkbox\" aria-label=\"%s\"></td>",
+                              escaped_label);
+      element (out, "<td class=\"n\">", protocol, "</td>");
+      element (out, "<td class=\"n\">", external, "</td>");
+      element (out, "<td class=\"n\">", forward->internal_address, "</td>");
+      element (out, "<td class=\"n\">", internal, "</td>");
+      element (out, "<td>", names, "</td>");
+      g_string_append (out, "</tr>\n");
+    }
+
+  g_string_append (out, "</tbody>\n</table>\n");
+}
+
+static void
+html_warnings (GString         *out,
+               SesameMigration *migration)
+{
+  SesameTranslation *tr = sesame_migration_get_translation (migration);
+  GPtrArray *warnings = sesame_migration_get_warnings (migration);
+  GPtrArray *conflicts = sesame_migration_get_conflicts (migration);
+
+  if (warnings->len == 0 && conflicts->len == 0)
+    return;
+
+  element (out, "<h2>", T_ (tr, "Read this first"), "</h2>\n");
+
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      const SesameConflict *conflict = g_ptr_array_index (conflicts, i);
+
+      element (out, "<div class=\"conflict\"><p><strong>", TC_ (tr, "severity", "Conflict"), ":</strong> ");
+      element (out, "", conflict->text, "</p></div>\n");
+    }
+
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const SesameWarning *warning = g_ptr_array_index (warnings, i);
+
+      g_string_append_printf (out, "<div class=\"warning %s\"><p><strong>",
+                              sesame_severity_to_string (warning->severity));
+      element (out, "", severity_label (tr, warning->severity), ":</strong> ");
+      element (out, "", warning->text, "</p>");
+      if (warning->advice != NULL)
+        {
+          element (out, "<p><em>", T_ (tr, "What to do instead"), ":</em> ");
+          element (out, "", warning->advice, "</p>");
+        }
+      g_string_append (out, "</div>\n");
+    }
+}
+
+/**
+ * sesame_migration_html_writer_write:
+ * @migration: a migration
+ *
+ * Returns: (transfer full): one self-contained printable page, with a tick
+ *   box for each row to add and each row to remove
+ */
+char *
+sesame_migration_html_writer_write (SesameMigration *migration)
+{
+  SesameChecklist *checklist;
+  SesameChecklist *old;
+  SesameTranslation *tr;
+  GString *out;
+  g_autofree char *router_title = NULL;
+  g_autofree char *server = NULL;
+  GPtrArray *changes;
+  GPtrArray *remove;
+  guint section = 0;
+
+  g_return_val_if_fail (SESAME_IS_MIGRATION (migration), NULL);
+
+  checklist = sesame_migration_get_new_checklist (migration);
+  old = sesame_migration_get_old_checklist (migration);
+  tr = sesame_migration_get_translation (migration);
+  changes = sesame_migration_get_changes (migration);
+  remove = sesame_migration_get_remove_forwards (migration);
+  out = g_string_new (NULL);
+
+  g_string_append_printf (out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
+                          sesame_migration_get_language (migration));
+  g_string_append (out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+  element (out, "<title>", sesame_migration_get_title (migration), "</title>\n");
+  g_string_append_printf (out, "<style>%s</style>\n</head>\n<body>\n", stylesheet);
+
+  element (out, "<h1>", sesame_migration_get_title (migration), "</h1>\n");
+
+  server = sesame_checklist_get_server_label (checklist);
+
+  g_string_append (out, "<dl class=\"meta\">\n");
+  element (out, "<dt>", TC_ (tr, "checklist header", "Router"), "</dt>");
+  element (out, "<dd>", sesame_checklist_get_router_name (checklist), "</dd>\n");
+  element (out, "<dt>", TC_ (tr, "checklist header", "Old router"), "</dt>");
+  element (out, "<dd>", sesame_checklist_get_router_name (old), "</dd>\n");
+  element (out, "<dt>", TC_ (tr, "checklist header", "Connection"), "</dt>");
+  element (out, "<dd>", sesame_checklist_get_connection_label (checklist), "</dd>\n");
+  element (out, "<dt>", TC_ (tr, "checklist header", "Server"), "</dt>");
+  element (out, "<dd>", server, "</dd>\n");
+  g_string_append (out, "</dl>\n");
+
+  html_warnings (out, migration);
+
+  html_heading (out, &section, T_ (tr, "What changed"));
+  if (changes->len == 0)
+    element (out, "<p>", T_ (tr, "Nothing changed that affects port forwarding."), "</p>\n");
+  else
+    {
+      g_string_append (out, "<ul class=\"changes\">\n");
+      for (guint i = 0; i < changes->len; i++)
+        {
+          const SesameChange *change = g_ptr_array_index (changes, i);
+
+          g_string_append_printf (out, "<li data-kind=\"%s\">", sesame_change_kind_to_string (change->kind));
+          element (out, "", change->text, "</li>\n");
+        }
+      g_string_append (out, "</ul>\n");
+    }
+
+  router_title = g_strdup_printf (T_ (tr, "Router settings: %s"), sesame_checklist_get_router_page (checklist));
+  html_heading (out, &section, router_title);
+  html_steps (out, sesame_migration_get_new_router_steps (migration));
+  html_forwards (out, checklist, sesame_migration_get_add_forwards (migration), "forwards add");
+
+  if (remove->len > 0)
+    {
+      GPtrArray *notes = sesame_migration_get_remove_notes (migration);
+
+      if (sesame_migration_is_same_router (migration))
+        html_heading (out, &section, T_ (tr, "Delete the old entries first"));
+      else
+        html_heading (out, &section, T_ (tr, "Remove from the old router if it stays in use"));
+
+      for (guint i = 0; i < notes->len; i++)
+        element (out, "<p>", g_ptr_array_index (notes, i), "</p>\n");
+      html_steps (out, sesame_migration_get_remove_steps (migration));
+      html_forwards (out, checklist, remove, "forwards remove");
+    }
+
+  if (sesame_migration_get_firewall_changed (migration))
+    {
+      html_heading (out, &section, sesame_checklist_get_firewall_title (checklist));
+      element (out, "<p>", sesame_migration_get_firewall_note (migration), "</p>\n");
+      html_steps (out, sesame_migration_get_firewall_steps (migration));
+    }
+
+  html_heading (out, &section, T_ (tr, "Check that it works"));
+  html_steps (out, sesame_checklist_get_verify_steps (checklist));
+
+  g_string_append (out, "</body>\n</html>\n");
+
+  return g_string_free (out, FALSE);
+}
+
+/* JSON */
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *member,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_ports (JsonBuilder           *builder,
+           const char            *member,
+           const SesamePortRange *range)
+{
+  g_autofree char *ports = sesame_port_range_to_string (range);
+
+  json_builder_set_member_name (builder, member);
+  json_builder_add_string_value (builder, ports);
+}
+
+static void
+add_steps (JsonBuilder *builder,
+           const char  *member,
+           GPtrArray   *list)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const SesameStep *step = g_ptr_array_index (list, i);
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "text", step->text);
+      add_string_or_null (builder, "command", step->command);
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_array (builder);
+}
+
+static void
+add_strings (JsonBuilder *builder,
+             const char  *member,
+             GPtrArray   *strings)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < strings->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (strings, i));
+  json_builder_end_array (builder);
+}
+
+/* The rows as the checklist's "forwards" gives them */
+static void
+add_forwards (JsonBuilder *builder,
+              const char  *member,
+              GPtrArray   *forwards)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_array (builder);
+
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "protocol");
+      json_builder_add_string_value (builder, sesame_protocol_to_string (forward->protocol));
+      add_ports (builder, "external_ports", &forward->external);
+      json_builder_set_member_name (builder, "internal_address");
+      json_builder_add_string_value (builder, forward->internal_address);
+      add_ports (builder, "internal_ports", &forward->internal);
+      add_strings (builder, "services", forward->services);
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_array (builder);
+}
+
+static void
+add_router (JsonBuilder     *builder,
+            const char      *member,
+            SesameChecklist *checklist,
+            GPtrArray       *router_steps)
+{
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "id", sesame_checklist_get_router (checklist)->id);
+  add_string_or_null (builder, "name", sesame_checklist_get_router_name (checklist));
+  add_string_or_null (builder, "admin_url", sesame_checklist_get_admin_url (checklist));
+  add_string_or_null (builder, "page", sesame_checklist_get_router_page (checklist));
+  add_string_or_null (builder, "menu_path", sesame_checklist_get_router_menu_path (checklist));
+  add_steps (builder, "steps", router_steps);
+  json_builder_end_object (builder);
+}
+
+/**
+ * sesame_migration_json_writer_write:
+ * @migration: a migration
+ *
+ * Returns: (transfer full): the router change checklist for other programs
+ */
+char *
+sesame_migration_json_writer_write (SesameMigration *migration)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  SesameChecklist *checklist;
+  GPtrArray *changes;
+
+  g_return_val_if_fail (SESAME_IS_MIGRATION (migration), NULL);
+
+  checklist = sesame_migration_get_new_checklist (migration);
+  changes = sesame_migration_get_changes (migration);
+
+  json_builder_begin_object (builder);
+
+  add_string_or_null (builder, "language", sesame_migration_get_language (migration));
+  add_string_or_null (builder, "title", sesame_migration_get_title (migration));
+  json_builder_set_member_name (builder, "same_router");
+  json_builder_add_boolean_value (builder, sesame_migration_is_same_router (migration));
+
+  add_router (builder, "old_router", sesame_migration_get_old_checklist (migration),
+              sesame_migration_get_remove_steps (migration));
+  add_router (builder, "new_router", checklist, sesame_migration_get_new_router_steps (migration));
+
+  json_builder_set_member_name (builder, "changes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const SesameChange *change = g_ptr_array_index (changes, i);
+
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "kind", sesame_change_kind_to_string (change->kind));
+      add_string_or_null (builder, "old", change->old_value);
+      add_string_or_null (builder, "new", change->new_value);
+      add_string_or_null (builder, "text", change->text);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  add_forwards (builder, "add", sesame_migration_get_add_forwards (migration));
+  add_forwards (builder, "remove", sesame_migration_get_remove_forwards (migration));
+  add_strings (builder, "remove_notes", sesame_migration_get_remove_notes (migration));
+
+  json_builder_set_member_name (builder, "host_firewall");
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "os",
+                      sesame_host_os_to_string (sesame_plan_get_host_os (sesame_checklist_get_plan (checklist))));
+  json_builder_set_member_name (builder, "changed");
+  json_builder_add_boolean_value (builder, sesame_migration_get_firewall_changed (migration));
+  add_string_or_null (builder, "title", sesame_checklist_get_firewall_title (checklist));
+  add_string_or_null (builder, "note", sesame_migration_get_firewall_note (migration));
+  add_steps (builder, "steps", sesame_migration_get_firewall_steps (migration));
+  json_builder_end_object (builder);
+
+  add_steps (builder, "verification", sesame_checklist_get_verify_steps (checklist));
+
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return sesame_json_to_string (root);
+}
+
+/**
+ * sesame_migration_write:
+ * @migration: a migration
+ * @format: the format
+ *
+ * Returns: (transfer full): the router change checklist in @format, in its
+ *   own language
+ */
+char *
+sesame_migration_write (SesameMigration       *migration,
+                        SesameChecklistFormat  format)
+{
+  g_return_val_if_fail (SESAME_IS_MIGRATION (migration), NULL);
+
+  switch (format)
+    {
+    case SESAME_CHECKLIST_FORMAT_TEXT:
+      return sesame_migration_text_writer_write (migration, FALSE);
+    case SESAME_CHECKLIST_FORMAT_MARKDOWN:
+      return sesame_migration_text_writer_write (migration, TRUE);
+    case SESAME_CHECKLIST_FORMAT_HTML:
+      return sesame_migration_html_writer_write (migration);
+    case SESAME_CHECKLIST_FORMAT_JSON:
+      return sesame_migration_json_writer_write (migration);
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
