@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "sesame-checklist-writer.h"
+#include "sesame-text-document.h"
 
 static const char stylesheet[] =
   "body{font-family:system-ui,'Noto Sans','Noto Sans CJK JP',sans-serif;max-width:52em;"
@@ -168,14 +169,7 @@ write_warnings (GString         *out,
   for (guint i = 0; i < warnings->len; i++)
     {
       const SesameWarning *warning = g_ptr_array_index (warnings, i);
-      const char *label;
-
-      if (warning->severity == SESAME_SEVERITY_CRITICAL)
-        label = TC_ (tr, "severity", "Important");
-      else if (warning->severity == SESAME_SEVERITY_WARNING)
-        label = TC_ (tr, "severity", "Warning");
-      else
-        label = TC_ (tr, "severity", "Note");
+      const char *label = sesame_severity_label (tr, warning->severity);
 
       g_string_append_printf (out, "<div class=\"warning %s\"><p><strong>",
                               sesame_severity_to_string (warning->severity));

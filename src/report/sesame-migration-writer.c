@@ -23,309 +23,37 @@
 
 #include "sesame-json.h"
 #include "sesame-migration-writer.h"
+#include "sesame-text-document.h"
 
 /* Text and Markdown */
 
 typedef struct
 {
-  SesameMigration   *migration;
-  SesameChecklist   *checklist;    /* the new one: labels and lists in its language */
-  SesameTranslation *tr;
-  GString           *out;
-  gboolean           markdown;
-  guint              section;
+  SesameTextDocument  doc;         /* first: the writer is a document */
+  SesameMigration    *migration;
 } Writer;
-
-/* Columns on a terminal: East Asian wide characters take two */
-static guint
-display_width (const char *text)
-{
-  guint width = 0;
-
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iszerowidth (c))
-        continue;
-      width += g_unichar_iswide (c) ? 2 : 1;
-    }
-
-  return width;
-}
-
-static void
-append_padded (GString    *out,
-               const char *text,
-               guint       width)
-{
-  guint w = display_width (text);
-
-  g_string_append (out, text);
-  for (; w < width; w++)
-    g_string_append_c (out, ' ');
-}
-
-/* Markdown table cells and list items must not break the syntax */
-static char *
-md_escape (const char *text)
-{
-  GString *str = g_string_new (NULL);
-
-  for (const char *p = text; *p; p++)
-    {
-      if (strchr ("\\`*_[]<>|#", *p) != NULL)
-        g_string_append_c (str, '\\');
-      g_string_append_c (str, *p == '\n' ? ' ' : *p);
-    }
-
-  return g_string_free (str, FALSE);
-}
-
-static void
-heading (Writer     *w,
-         const char *text,
-         gboolean    numbered)
-{
-  g_autofree char *title = NULL;
-
-  if (numbered)
-    title = g_strdup_printf ("%u. %s", ++w->section, text);
-  else
-    title = g_strdup (text);
-
-  if (w->markdown)
-    {
-      g_autofree char *escaped = md_escape (title);
-      g_string_append_printf (w->out, "## %s\n\n", escaped);
-      return;
-    }
-
-  g_string_append_printf (w->out, "%s\n", title);
-  for (guint i = display_width (title); i > 0; i--)
-    g_string_append_c (w->out, '-');
-  g_string_append (w->out, "\n\n");
-}
-
-static void
-paragraph (Writer     *w,
-           const char *text)
-{
-  if (w->markdown)
-    {
-      g_autofree char *escaped = md_escape (text);
-      g_string_append_printf (w->out, "%s\n\n", escaped);
-    }
-  else
-    g_string_append_printf (w->out, "%s\n\n", text);
-}
-
-static void
-steps (Writer    *w,
-       GPtrArray *list)
-{
-  if (list->len == 0)
-    return;
-
-  for (guint i = 0; i < list->len; i++)
-    {
-      const SesameStep *step = g_ptr_array_index (list, i);
-
-      if (w->markdown)
-        {
-          g_autofree char *escaped = md_escape (step->text);
-
-          g_string_append_printf (w->out, "%u. %s\n", i + 1, escaped);
-          if (step->command != NULL)
-            g_string_append_printf (w->out, "\n   ```sh\n   %s\n   ```\n", step->command);
-        }
-      else
-        {
-          g_string_append_printf (w->out, "%2u.%u %s\n", w->section, i + 1, step->text);
-          if (step->command != NULL)
-            g_string_append_printf (w->out, "      $ %s\n", step->command);
-        }
-    }
-
-  g_string_append_c (w->out, '\n');
-}
-
-static void
-table (Writer    *w,
-       GPtrArray *rows,      /* element-type GStrv */
-       guint      n_columns)
-{
-  g_autofree guint *widths = g_new0 (guint, n_columns);
-
-  if (w->markdown)
-    {
-      for (guint r = 0; r < rows->len; r++)
-        {
-          char **cells = g_ptr_array_index (rows, r);
-
-          g_string_append (w->out, "|");
-          for (guint c = 0; c < n_columns; c++)
-            {
-              g_autofree char *escaped = md_escape (cells[c]);
-              g_string_append_printf (w->out, " %s |", escaped);
-            }
-          g_string_append_c (w->out, '\n');
-
-          if (r == 0)
-            {
-              g_string_append (w->out, "|");
-              for (guint c = 0; c < n_columns; c++)
-                g_string_append (w->out, " --- |");
-              g_string_append_c (w->out, '\n');
-            }
-        }
-      g_string_append_c (w->out, '\n');
-      return;
-    }
-
-  for (guint r = 0; r < rows->len; r++)
-    {
-      char **cells = g_ptr_array_index (rows, r);
-
-      for (guint c = 0; c < n_columns; c++)
-        widths[c] = MAX (widths[c], display_width (cells[c]));
-    }
-
-  for (guint r = 0; r < rows->len; r++)
-    {
-      char **cells = g_ptr_array_index (rows, r);
-      g_autoptr(GString) line = g_string_new ("    ");
-
-      for (guint c = 0; c < n_columns; c++)
-        {
-          if (c + 1 < n_columns)
-            {
-              append_padded (line, cells[c], widths[c]);
-              g_string_append (line, "  ");
-            }
-          else
-            g_string_append (line, cells[c]);
-        }
-
-      g_string_append_printf (w->out, "%s\n", line->str);
-    }
-
-  g_string_append_c (w->out, '\n');
-}
 
 static void
 write_header (Writer *w)
 {
   SesameChecklist *old = sesame_migration_get_old_checklist (w->migration);
-  const char *title = sesame_migration_get_title (w->migration);
-  g_autofree char *server = sesame_checklist_get_server_label (w->checklist);
-  const char *labels[4];
-  const char *values[4];
+  g_autofree char *server = sesame_checklist_get_server_label (w->doc.checklist);
+  const char *labels[] = {
+    TC_ (w->doc.tr, "checklist header", "Router"),
+    /* Translators: the router being replaced, in the header of the router change checklist */
+    TC_ (w->doc.tr, "checklist header", "Old router"),
+    TC_ (w->doc.tr, "checklist header", "Connection"),
+    TC_ (w->doc.tr, "checklist header", "Server"),
+  };
+  const char *values[] = {
+    sesame_checklist_get_router_name (w->doc.checklist),
+    sesame_checklist_get_router_name (old),
+    sesame_checklist_get_connection_label (w->doc.checklist),
+    server,
+  };
 
-  labels[0] = TC_ (w->tr, "checklist header", "Router");
-  values[0] = sesame_checklist_get_router_name (w->checklist);
-  /* Translators: the router being replaced, in the header of the router change checklist */
-  labels[1] = TC_ (w->tr, "checklist header", "Old router");
-  values[1] = sesame_checklist_get_router_name (old);
-  labels[2] = TC_ (w->tr, "checklist header", "Connection");
-  values[2] = sesame_checklist_get_connection_label (w->checklist);
-  labels[3] = TC_ (w->tr, "checklist header", "Server");
-  values[3] = server;
-
-  if (w->markdown)
-    {
-      g_autofree char *escaped = md_escape (title);
-
-      g_string_append_printf (w->out, "# %s\n\n", escaped);
-      for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-        {
-          g_autofree char *value = md_escape (values[i]);
-          g_string_append_printf (w->out, "- **%s:** %s\n", labels[i], value);
-        }
-      g_string_append_c (w->out, '\n');
-      return;
-    }
-
-  g_string_append_printf (w->out, "%s\n", title);
-  for (guint i = display_width (title); i > 0; i--)
-    g_string_append_c (w->out, '=');
-  g_string_append (w->out, "\n\n");
-
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    {
-      g_string_append_printf (w->out, TC_ (w->tr, "checklist header", "%s: %s"), labels[i], values[i]);
-      g_string_append_c (w->out, '\n');
-    }
-  g_string_append_c (w->out, '\n');
-}
-
-static const char *
-severity_label (SesameTranslation *tr,
-                SesameSeverity     severity)
-{
-  switch (severity)
-    {
-    case SESAME_SEVERITY_CRITICAL: return TC_ (tr, "severity", "Important");
-    case SESAME_SEVERITY_WARNING: return TC_ (tr, "severity", "Warning");
-    case SESAME_SEVERITY_INFO:
-    default: return TC_ (tr, "severity", "Note");
-    }
-}
-
-/* Only what the new plan brings: the rest was on the old checklist */
-static void
-write_warnings (Writer *w)
-{
-  GPtrArray *warnings = sesame_migration_get_warnings (w->migration);
-  GPtrArray *conflicts = sesame_migration_get_conflicts (w->migration);
-
-  if (warnings->len == 0 && conflicts->len == 0)
-    return;
-
-  heading (w, T_ (w->tr, "Read this first"), FALSE);
-
-  for (guint i = 0; i < conflicts->len; i++)
-    {
-      const SesameConflict *conflict = g_ptr_array_index (conflicts, i);
-      const char *label = TC_ (w->tr, "severity", "Conflict");
-
-      if (w->markdown)
-        {
-          g_autofree char *text = md_escape (conflict->text);
-          g_string_append_printf (w->out, "> **%s:** %s\n\n", label, text);
-        }
-      else
-        g_string_append_printf (w->out, "[!] %s: %s\n\n", label, conflict->text);
-    }
-
-  for (guint i = 0; i < warnings->len; i++)
-    {
-      const SesameWarning *warning = g_ptr_array_index (warnings, i);
-      const char *label = severity_label (w->tr, warning->severity);
-      const char *instead = T_ (w->tr, "What to do instead");
-
-      if (w->markdown)
-        {
-          g_autofree char *text = md_escape (warning->text);
-
-          g_string_append_printf (w->out, "> **%s:** %s\n", label, text);
-          if (warning->advice != NULL)
-            {
-              g_autofree char *advice = md_escape (warning->advice);
-              g_string_append_printf (w->out, ">\n> *%s:* %s\n", instead, advice);
-            }
-          g_string_append_c (w->out, '\n');
-        }
-      else
-        {
-          g_string_append_printf (w->out, "%s %s: %s\n",
-                                  warning->severity == SESAME_SEVERITY_CRITICAL ? "[!]" : "[*]",
-                                  label, warning->text);
-          if (warning->advice != NULL)
-            g_string_append_printf (w->out, "    %s: %s\n", instead, warning->advice);
-          g_string_append_c (w->out, '\n');
-        }
-    }
+  sesame_text_document_header (&w->doc, sesame_migration_get_title (w->migration), labels, values,
+                               G_N_ELEMENTS (labels));
 }
 
 static void
@@ -333,11 +61,11 @@ write_changes (Writer *w)
 {
   GPtrArray *changes = sesame_migration_get_changes (w->migration);
 
-  heading (w, T_ (w->tr, "What changed"), TRUE);
+  sesame_text_document_heading (&w->doc, T_ (w->doc.tr, "What changed"), TRUE);
 
   if (changes->len == 0)
     {
-      paragraph (w, T_ (w->tr, "Nothing changed that affects port forwarding."));
+      sesame_text_document_paragraph (&w->doc, T_ (w->doc.tr, "Nothing changed that affects port forwarding."));
       return;
     }
 
@@ -345,60 +73,16 @@ write_changes (Writer *w)
     {
       const SesameChange *change = g_ptr_array_index (changes, i);
 
-      if (w->markdown)
+      if (w->doc.markdown)
         {
-          g_autofree char *escaped = md_escape (change->text);
-          g_string_append_printf (w->out, "- %s\n", escaped);
+          g_autofree char *escaped = sesame_markdown_escape (change->text);
+          g_string_append_printf (w->doc.out, "- %s\n", escaped);
         }
       else
-        g_string_append_printf (w->out, "  * %s\n", change->text);
+        g_string_append_printf (w->doc.out, "  * %s\n", change->text);
     }
 
-  g_string_append_c (w->out, '\n');
-}
-
-static void
-write_forwards (Writer    *w,
-                GPtrArray *forwards)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  char **header;
-
-  if (forwards->len == 0)
-    return;
-
-  header = g_new0 (char *, 7);
-  header[0] = g_strdup (TC_ (w->tr, "column", "Done"));
-  header[1] = g_strdup (TC_ (w->tr, "column", "Protocol"));
-  header[2] = g_strdup (TC_ (w->tr, "column", "External port"));
-  header[3] = g_strdup (TC_ (w->tr, "column", "Server address"));
-  header[4] = g_strdup (TC_ (w->tr, "column", "Internal port"));
-  header[5] = g_strdup (TC_ (w->tr, "column", "For"));
-  g_ptr_array_add (rows, header);
-
-  for (guint i = 0; i < forwards->len; i++)
-    {
-      const SesameForward *forward = g_ptr_array_index (forwards, i);
-      char **cells = g_new0 (char *, 7);
-
-      cells[0] = g_strdup (w->markdown ? "☐" : "[ ]");
-      cells[1] = g_strdup (sesame_checklist_format_protocol (w->checklist, forward->protocol));
-      cells[2] = sesame_port_range_to_string (&forward->external);
-      cells[3] = g_strdup (forward->internal_address);
-      cells[4] = sesame_port_range_to_string (&forward->internal);
-      cells[5] = sesame_checklist_join_names (w->checklist, forward->names);
-      g_ptr_array_add (rows, cells);
-    }
-
-  table (w, rows, 6);
-}
-
-/* Strip blank lines at the end down to one newline */
-static void
-end_with_one_newline (GString *out)
-{
-  while (out->len > 1 && out->str[out->len - 1] == '\n' && out->str[out->len - 2] == '\n')
-    g_string_truncate (out, out->len - 1);
+  g_string_append_c (w->doc.out, '\n');
 }
 
 /**
@@ -413,27 +97,26 @@ sesame_migration_text_writer_write (SesameMigration *migration,
                                     gboolean         markdown)
 {
   Writer w = { 0 };
+  SesameTextDocument *doc = &w.doc;
   GPtrArray *remove;
 
   g_return_val_if_fail (SESAME_IS_MIGRATION (migration), NULL);
 
+  sesame_text_document_init (doc, sesame_migration_get_new_checklist (migration), markdown);
   w.migration = migration;
-  w.checklist = sesame_migration_get_new_checklist (migration);
-  w.tr = sesame_migration_get_translation (migration);
-  w.out = g_string_new (NULL);
-  w.markdown = markdown;
 
   write_header (&w);
-  write_warnings (&w);
+  sesame_text_document_warnings (doc, sesame_migration_get_warnings (migration),
+                                 sesame_migration_get_conflicts (migration));
   write_changes (&w);
 
   {
-    g_autofree char *title = g_strdup_printf (T_ (w.tr, "Router settings: %s"),
-                                              sesame_checklist_get_router_page (w.checklist));
-    heading (&w, title, TRUE);
+    g_autofree char *title = g_strdup_printf (T_ (doc->tr, "Router settings: %s"),
+                                              sesame_checklist_get_router_page (doc->checklist));
+    sesame_text_document_heading (doc, title, TRUE);
   }
-  steps (&w, sesame_migration_get_new_router_steps (migration));
-  write_forwards (&w, sesame_migration_get_add_forwards (migration));
+  sesame_text_document_steps (doc, sesame_migration_get_new_router_steps (migration));
+  sesame_text_document_forwards (doc, sesame_migration_get_add_forwards (migration));
 
   remove = sesame_migration_get_remove_forwards (migration);
   if (remove->len > 0)
@@ -441,29 +124,27 @@ sesame_migration_text_writer_write (SesameMigration *migration,
       GPtrArray *notes = sesame_migration_get_remove_notes (migration);
 
       if (sesame_migration_is_same_router (migration))
-        heading (&w, T_ (w.tr, "Delete the old entries first"), TRUE);
+        sesame_text_document_heading (doc, T_ (doc->tr, "Delete the old entries first"), TRUE);
       else
-        heading (&w, T_ (w.tr, "Remove from the old router if it stays in use"), TRUE);
+        sesame_text_document_heading (doc, T_ (doc->tr, "Remove from the old router if it stays in use"), TRUE);
 
       for (guint i = 0; i < notes->len; i++)
-        paragraph (&w, g_ptr_array_index (notes, i));
-      steps (&w, sesame_migration_get_remove_steps (migration));
-      write_forwards (&w, remove);
+        sesame_text_document_paragraph (doc, g_ptr_array_index (notes, i));
+      sesame_text_document_steps (doc, sesame_migration_get_remove_steps (migration));
+      sesame_text_document_forwards (doc, remove);
     }
 
   if (sesame_migration_get_firewall_changed (migration))
     {
-      heading (&w, sesame_checklist_get_firewall_title (w.checklist), TRUE);
-      paragraph (&w, sesame_migration_get_firewall_note (migration));
-      steps (&w, sesame_migration_get_firewall_steps (migration));
+      sesame_text_document_heading (doc, sesame_checklist_get_firewall_title (doc->checklist), TRUE);
+      sesame_text_document_paragraph (doc, sesame_migration_get_firewall_note (migration));
+      sesame_text_document_steps (doc, sesame_migration_get_firewall_steps (migration));
     }
 
-  heading (&w, T_ (w.tr, "Check that it works"), TRUE);
-  steps (&w, sesame_checklist_get_verify_steps (w.checklist));
+  sesame_text_document_heading (doc, T_ (doc->tr, "Check that it works"), TRUE);
+  sesame_text_document_steps (doc, sesame_checklist_get_verify_steps (doc->checklist));
 
-  end_with_one_newline (w.out);
-
-  return g_string_free (w.out, FALSE);
+  return sesame_text_document_finish (doc);
 }
 
 /* HTML: one self-contained, printable page, like the checklist's */
@@ -609,7 +290,7 @@ html_warnings (GString         *out,
 
       g_string_append_printf (out, "<div class=\"warning %s\"><p><strong>",
                               sesame_severity_to_string (warning->severity));
-      element (out, "", severity_label (tr, warning->severity), ":</strong> ");
+      element (out, "", sesame_severity_label (tr, warning->severity), ":</strong> ");
       element (out, "", warning->text, "</p>");
       if (warning->advice != NULL)
         {

@@ -1,0 +1,367 @@
+/* sesame-text-document.c: the pieces of plain text and Markdown documents
+ *
+ * The checklist and the router change checklist are written with the same
+ * headings, step lists, tables and warnings.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sesame-text-document"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sesame-text-document.h"
+
+/* Columns on a terminal: East Asian wide characters take two */
+static guint
+display_width (const char *text)
+{
+  guint width = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iszerowidth (c))
+        continue;
+      width += g_unichar_iswide (c) ? 2 : 1;
+    }
+
+  return width;
+}
+
+static void
+append_padded (GString    *out,
+               const char *text,
+               guint       width)
+{
+  guint w = display_width (text);
+
+  g_string_append (out, text);
+  for (; w < width; w++)
+    g_string_append_c (out, ' ');
+}
+
+/* Markdown table cells and list items must not break the syntax */
+static char *
+md_escape (const char *text)
+{
+  GString *str = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    {
+      if (strchr ("\\`*_[]<>|#", *p) != NULL)
+        g_string_append_c (str, '\\');
+      g_string_append_c (str, *p == '\n' ? ' ' : *p);
+    }
+
+  return g_string_free (str, FALSE);
+}
+
+char *
+sesame_markdown_escape (const char *text)
+{
+  return md_escape (text);
+}
+
+void
+sesame_text_document_init (SesameTextDocument *w,
+                           SesameChecklist    *checklist,
+                           gboolean            markdown)
+{
+  w->checklist = checklist;
+  w->tr = sesame_checklist_get_translation (checklist);
+  w->out = g_string_new (NULL);
+  w->markdown = markdown;
+  w->section = 0;
+}
+
+/* The text, ending with one newline; the document is emptied */
+char *
+sesame_text_document_finish (SesameTextDocument *w)
+{
+  while (w->out->len > 1 && w->out->str[w->out->len - 1] == '\n' && w->out->str[w->out->len - 2] == '\n')
+    g_string_truncate (w->out, w->out->len - 1);
+
+  return g_string_free (g_steal_pointer (&w->out), FALSE);
+}
+
+void
+sesame_text_document_heading (SesameTextDocument *w,
+                              const char         *text,
+                              gboolean            numbered)
+{
+  g_autofree char *title = NULL;
+
+  if (numbered)
+    title = g_strdup_printf ("%u. %s", ++w->section, text);
+  else
+    title = g_strdup (text);
+
+  if (w->markdown)
+    {
+      g_autofree char *escaped = md_escape (title);
+      g_string_append_printf (w->out, "## %s\n\n", escaped);
+      return;
+    }
+
+  g_string_append_printf (w->out, "%s\n", title);
+  for (guint i = display_width (title); i > 0; i--)
+    g_string_append_c (w->out, '-');
+  g_string_append (w->out, "\n\n");
+}
+
+void
+sesame_text_document_paragraph (SesameTextDocument *w,
+                                const char         *text)
+{
+  if (w->markdown)
+    {
+      g_autofree char *escaped = md_escape (text);
+      g_string_append_printf (w->out, "%s\n\n", escaped);
+    }
+  else
+    g_string_append_printf (w->out, "%s\n\n", text);
+}
+
+void
+sesame_text_document_steps (SesameTextDocument *w,
+                            GPtrArray          *list)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      const SesameStep *step = g_ptr_array_index (list, i);
+
+      if (w->markdown)
+        {
+          g_autofree char *escaped = md_escape (step->text);
+
+          g_string_append_printf (w->out, "%u. %s\n", i + 1, escaped);
+          if (step->command != NULL)
+            g_string_append_printf (w->out, "\n   ```sh\n   %s\n   ```\n", step->command);
+        }
+      else
+        {
+          g_string_append_printf (w->out, "%2u.%u %s\n", w->section, i + 1, step->text);
+          if (step->command != NULL)
+            g_string_append_printf (w->out, "      $ %s\n", step->command);
+        }
+    }
+
+  g_string_append_c (w->out, '\n');
+}
+
+void
+sesame_text_document_table (SesameTextDocument *w,
+                            GPtrArray          *rows,
+                            guint               n_columns)
+{
+  g_autofree guint *widths = g_new0 (guint, n_columns);
+
+  if (w->markdown)
+    {
+      for (guint r = 0; r < rows->len; r++)
+        {
+          char **cells = g_ptr_array_index (rows, r);
+
+          g_string_append (w->out, "|");
+          for (guint c = 0; c < n_columns; c++)
+            {
+              g_autofree char *escaped = md_escape (cells[c]);
+              g_string_append_printf (w->out, " %s |", escaped);
+            }
+          g_string_append_c (w->out, '\n');
+
+          if (r == 0)
+            {
+              g_string_append (w->out, "|");
+              for (guint c = 0; c < n_columns; c++)
+                g_string_append (w->out, " --- |");
+              g_string_append_c (w->out, '\n');
+            }
+        }
+      g_string_append_c (w->out, '\n');
+      return;
+    }
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **cells = g_ptr_array_index (rows, r);
+
+      for (guint c = 0; c < n_columns; c++)
+        widths[c] = MAX (widths[c], display_width (cells[c]));
+    }
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **cells = g_ptr_array_index (rows, r);
+      GString *line = g_string_new ("    ");
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          if (c + 1 < n_columns)
+            {
+              append_padded (line, cells[c], widths[c]);
+              g_string_append (line, "  ");
+            }
+          else
+            g_string_append (line, cells[c]);
+        }
+
+      g_string_append_printf (w->out, "%s\n", line->str);
+      g_string_free (line, TRUE);
+    }
+
+  g_string_append_c (w->out, '\n');
+}
+
+/**
+ * sesame_text_document_header:
+ * @w: a document
+ * @title: the title
+ * @labels: the labels of the lines under the title
+ * @values: their values
+ * @n: how many
+ */
+void
+sesame_text_document_header (SesameTextDocument *w,
+                             const char         *title,
+                             const char * const *labels,
+                             const char * const *values,
+                             guint               n)
+{
+  if (w->markdown)
+    {
+      g_autofree char *escaped = md_escape (title);
+
+      g_string_append_printf (w->out, "# %s\n\n", escaped);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *value = md_escape (values[i]);
+          g_string_append_printf (w->out, "- **%s:** %s\n", labels[i], value);
+        }
+      g_string_append_c (w->out, '\n');
+      return;
+    }
+
+  g_string_append_printf (w->out, "%s\n", title);
+  for (guint i = display_width (title); i > 0; i--)
+    g_string_append_c (w->out, '=');
+  g_string_append (w->out, "\n\n");
+
+  for (guint i = 0; i < n; i++)
+    {
+      /* Translators: a label and its value in the checklist header, "Router: Buffalo BBR-4MG" */
+      g_string_append_printf (w->out, TC_ (w->tr, "checklist header", "%s: %s"), labels[i], values[i]);
+      g_string_append_c (w->out, '\n');
+    }
+  g_string_append_c (w->out, '\n');
+}
+
+const char *
+sesame_severity_label (SesameTranslation *tr,
+                       SesameSeverity     severity)
+{
+  switch (severity)
+    {
+    case SESAME_SEVERITY_CRITICAL: return TC_ (tr, "severity", "Important");
+    case SESAME_SEVERITY_WARNING: return TC_ (tr, "severity", "Warning");
+    case SESAME_SEVERITY_INFO:
+    default: return TC_ (tr, "severity", "Note");
+    }
+}
+
+/* "Read this first": conflicts, then warnings, the most serious first */
+void
+sesame_text_document_warnings (SesameTextDocument *w,
+                               GPtrArray          *warnings,
+                               GPtrArray          *conflicts)
+{
+  if (warnings->len == 0 && conflicts->len == 0)
+    return;
+
+  sesame_text_document_heading (w, T_ (w->tr, "Read this first"), FALSE);
+
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      const SesameConflict *conflict = g_ptr_array_index (conflicts, i);
+      /* Translators: a label before the text of a port conflict */
+      const char *label = TC_ (w->tr, "severity", "Conflict");
+
+      if (w->markdown)
+        {
+          g_autofree char *text = md_escape (conflict->text);
+          g_string_append_printf (w->out, "> **%s:** %s\n\n", label, text);
+        }
+      else
+        g_string_append_printf (w->out, "[!] %s: %s\n\n", label, conflict->text);
+    }
+
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const SesameWarning *warning = g_ptr_array_index (warnings, i);
+      const char *label = sesame_severity_label (w->tr, warning->severity);
+      /* Translators: a label before the advice that follows a warning */
+      const char *instead = T_ (w->tr, "What to do instead");
+
+      if (w->markdown)
+        {
+          g_autofree char *text = md_escape (warning->text);
+
+          g_string_append_printf (w->out, "> **%s:** %s\n", label, text);
+          if (warning->advice != NULL)
+            {
+              g_autofree char *advice = md_escape (warning->advice);
+              g_string_append_printf (w->out, ">\n> *%s:* %s\n", instead, advice);
+            }
+          g_string_append_c (w->out, '\n');
+        }
+      else
+        {
+          g_string_append_printf (w->out, "%s %s: %s\n",
+                                  warning->severity == SESAME_SEVERITY_CRITICAL ? "[!]" : "[*]",
+                                  label, warning->text);
+          if (warning->advice != NULL)
+            g_string_append_printf (w->out, "    %s: %s\n", instead, warning->advice);
+          g_string_append_c (w->out, '\n');
+        }
+    }
+}
+
+/* Forwarding rows with a tick box each */
+void
+sesame_text_document_forwards (SesameTextDocument *w,
+                               GPtrArray          *forwards)
+{  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  char **header;
+
+  if (forwards->len == 0)
+    return;
+
+  header = g_new0 (char *, 7);
+  header[0] = g_strdup (TC_ (w->tr, "column", "Done"));
+  header[1] = g_strdup (TC_ (w->tr, "column", "Protocol"));
+  header[2] = g_strdup (TC_ (w->tr, "column", "External port"));
+  header[3] = g_strdup (TC_ (w->tr, "column", "Server address"));
+  header[4] = g_strdup (TC_ (w->tr, "column", "Internal port"));
+  header[5] = g_strdup (TC_ (w->tr, "column", "For"));
+  g_ptr_array_add (rows, header);
+
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+      char **cells = g_new0 (char *, 7);
+
+      cells[0] = g_strdup (w->markdown ? "☐" : "[ ]");
+      cells[1] = g_strdup (sesame_checklist_format_protocol (w->checklist, forward->protocol));
+      cells[2] = sesame_port_range_to_string (&forward->external);
+      cells[3] = g_strdup (forward->internal_address);
+      cells[4] = sesame_port_range_to_string (&forward->internal);
+      cells[5] = sesame_checklist_join_names (w->checklist, forward->names);
+      g_ptr_array_add (rows, cells);
+    }
+
+  sesame_text_document_table (w, rows, 6);
+}
