@@ -22,6 +22,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sesame-json.h"
+#include "sesame-html-document.h"
 #include "sesame-migration-writer.h"
 #include "sesame-text-document.h"
 
@@ -149,156 +150,13 @@ sesame_migration_text_writer_write (SesameMigration *migration,
 
 /* HTML: one self-contained, printable page, like the checklist's */
 
-static const char stylesheet[] =
-  "body{font-family:system-ui,'Noto Sans','Noto Sans CJK JP',sans-serif;max-width:52em;"
-  "margin:2em auto;padding:0 1em;line-height:1.5;color:#1e1e1e;background:#fff}"
-  "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:1.6em;"
-  "border-bottom:1px solid #ccc;padding-bottom:.2em}"
-  "dl.meta{display:grid;grid-template-columns:max-content auto;gap:.1em 1em}dl.meta dt{font-weight:bold}"
-  "dl.meta dd{margin:0}"
-  ".warning{border-left:4px solid #e5a50a;background:#fdf6e3;padding:.5em 1em;margin:.6em 0}"
-  ".critical{border-left:4px solid #c01c28;background:#fbe9eb}"
-  ".conflict{border-left:4px solid #c01c28;background:#fbe9eb;padding:.5em 1em;margin:.6em 0}"
-  "ul.changes li{margin:.3em 0}"
-  "table{border-collapse:collapse;width:100%;margin:.8em 0;font-size:.92em}"
-  "th,td{border:1px solid #999;padding:.25em .4em;text-align:left;vertical-align:top}"
-  "th{background:#eee;white-space:nowrap}td.tick{text-align:center;width:1%}"
-  "td.n{white-space:nowrap;font-variant-numeric:tabular-nums}"
-  "td.tick input{width:1.2em;height:1.2em}"
-  "pre{background:#f4f4f4;padding:.4em .6em;overflow-x:auto;white-space:pre-wrap;"
-  "font-family:'DejaVu Sans Mono','Noto Sans Mono CJK JP',monospace;font-size:.9em}"
-  "ol li{margin:.3em 0}"
-  "@page{margin:15mm}"
-  "@media print{body{margin:0;max-width:none}tr,li,.warning,.conflict,pre{break-inside:avoid}"
-  "h2{break-after:avoid}a{color:inherit;text-decoration:none}}";
-
-static void
-append_escaped (GString    *out,
-                const char *text)
-{
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-  g_string_append (out, escaped);
-}
-
-static void
-element (GString    *out,
-         const char *open,
-         const char *text,
-         const char *close)
-{
-  g_string_append (out, open);
-  append_escaped (out, text);
-  g_string_append (out, close);
-}
-
 static void
 html_heading (GString    *out,
               guint      *section,
               const char *text)
 {
   g_string_append_printf (out, "<h2>%u. ", ++*section);
-  element (out, "", text, "</h2>\n");
-}
-
-static void
-html_steps (GString   *out,
-            GPtrArray *list)
-{
-  if (list->len == 0)
-    return;
-
-  g_string_append (out, "<ol>\n");
-  for (guint i = 0; i < list->len; i++)
-    {
-      const SesameStep *step = g_ptr_array_index (list, i);
-
-      element (out, "<li>", step->text, "");
-      if (step->command != NULL)
-        element (out, "<pre><code>", step->command, "</code></pre>");
-      g_string_append (out, "</li>\n");
-    }
-  g_string_append (out, "</ol>\n");
-}
-
-static void
-html_forwards (GString         *out,
-               SesameChecklist *checklist,
-               GPtrArray       *forwards,
-               const char      *class)
-{
-  SesameTranslation *tr = sesame_checklist_get_translation (checklist);
-
-  if (forwards->len == 0)
-    return;
-
-  g_string_append_printf (out, "<table class=\"%s\">\n<thead><tr>", class);
-  element (out, "<th>", TC_ (tr, "column", "Done"), "</th>");
-  element (out, "<th>", TC_ (tr, "column", "Protocol"), "</th>");
-  element (out, "<th>", TC_ (tr, "column", "External port"), "</th>");
-  element (out, "<th>", TC_ (tr, "column", "Server address"), "</th>");
-  element (out, "<th>", TC_ (tr, "column", "Internal port"), "</th>");
-  element (out, "<th>", TC_ (tr, "column", "For"), "</th>");
-  g_string_append (out, "</tr></thead>\n<tbody>\n");
-
-  for (guint i = 0; i < forwards->len; i++)
-    {
-      const SesameForward *forward = g_ptr_array_index (forwards, i);
-      const char *protocol = sesame_checklist_format_protocol (checklist, forward->protocol);
-      g_autofree char *external = sesame_port_range_to_string (&forward->external);
-      g_autofree char *internal = sesame_port_range_to_string (&forward->internal);
-      g_autofree char *names = sesame_checklist_join_names (checklist, forward->names);
-      g_autofree char *label = g_strdup_printf (T_ (tr, "Done: %s %s"), protocol, external);
-      g_autofree char *escaped_label = g_markup_escape_text (label, -1);
-
-      g_string_append_printf (out, "<tr><td class=\"tick\"><input type=\"checkbox\" aria-label=\"%s\"></td>",
-                              escaped_label);
-      element (out, "<td class=\"n\">", protocol, "</td>");
-      element (out, "<td class=\"n\">", external, "</td>");
-      element (out, "<td class=\"n\">", forward->internal_address, "</td>");
-      element (out, "<td class=\"n\">", internal, "</td>");
-      element (out, "<td>", names, "</td>");
-      g_string_append (out, "</tr>\n");
-    }
-
-  g_string_append (out, "</tbody>\n</table>\n");
-}
-
-static void
-html_warnings (GString         *out,
-               SesameMigration *migration)
-{
-  SesameTranslation *tr = sesame_migration_get_translation (migration);
-  GPtrArray *warnings = sesame_migration_get_warnings (migration);
-  GPtrArray *conflicts = sesame_migration_get_conflicts (migration);
-
-  if (warnings->len == 0 && conflicts->len == 0)
-    return;
-
-  element (out, "<h2>", T_ (tr, "Read this first"), "</h2>\n");
-
-  for (guint i = 0; i < conflicts->len; i++)
-    {
-      const SesameConflict *conflict = g_ptr_array_index (conflicts, i);
-
-      element (out, "<div class=\"conflict\"><p><strong>", TC_ (tr, "severity", "Conflict"), ":</strong> ");
-      element (out, "", conflict->text, "</p></div>\n");
-    }
-
-  for (guint i = 0; i < warnings->len; i++)
-    {
-      const SesameWarning *warning = g_ptr_array_index (warnings, i);
-
-      g_string_append_printf (out, "<div class=\"warning %s\"><p><strong>",
-                              sesame_severity_to_string (warning->severity));
-      element (out, "", sesame_severity_label (tr, warning->severity), ":</strong> ");
-      element (out, "", warning->text, "</p>");
-      if (warning->advice != NULL)
-        {
-          element (out, "<p><em>", T_ (tr, "What to do instead"), ":</em> ");
-          element (out, "", warning->advice, "</p>");
-        }
-      g_string_append (out, "</div>\n");
-    }
+  sesame_html_element (out, "", text, "</h2>\n");
 }
 
 /**
@@ -330,32 +188,28 @@ sesame_migration_html_writer_write (SesameMigration *migration)
   remove = sesame_migration_get_remove_forwards (migration);
   out = g_string_new (NULL);
 
-  g_string_append_printf (out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
-                          sesame_migration_get_language (migration));
-  g_string_append (out, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-  element (out, "<title>", sesame_migration_get_title (migration), "</title>\n");
-  g_string_append_printf (out, "<style>%s</style>\n</head>\n<body>\n", stylesheet);
+  sesame_html_begin (out, sesame_migration_get_language (migration), sesame_migration_get_title (migration));
 
-  element (out, "<h1>", sesame_migration_get_title (migration), "</h1>\n");
+  sesame_html_element (out, "<h1>", sesame_migration_get_title (migration), "</h1>\n");
 
   server = sesame_checklist_get_server_label (checklist);
 
   g_string_append (out, "<dl class=\"meta\">\n");
-  element (out, "<dt>", TC_ (tr, "checklist header", "Router"), "</dt>");
-  element (out, "<dd>", sesame_checklist_get_router_name (checklist), "</dd>\n");
-  element (out, "<dt>", TC_ (tr, "checklist header", "Old router"), "</dt>");
-  element (out, "<dd>", sesame_checklist_get_router_name (old), "</dd>\n");
-  element (out, "<dt>", TC_ (tr, "checklist header", "Connection"), "</dt>");
-  element (out, "<dd>", sesame_checklist_get_connection_label (checklist), "</dd>\n");
-  element (out, "<dt>", TC_ (tr, "checklist header", "Server"), "</dt>");
-  element (out, "<dd>", server, "</dd>\n");
+  sesame_html_element (out, "<dt>", TC_ (tr, "checklist header", "Router"), "</dt>");
+  sesame_html_element (out, "<dd>", sesame_checklist_get_router_name (checklist), "</dd>\n");
+  sesame_html_element (out, "<dt>", TC_ (tr, "checklist header", "Old router"), "</dt>");
+  sesame_html_element (out, "<dd>", sesame_checklist_get_router_name (old), "</dd>\n");
+  sesame_html_element (out, "<dt>", TC_ (tr, "checklist header", "Connection"), "</dt>");
+  sesame_html_element (out, "<dd>", sesame_checklist_get_connection_label (checklist), "</dd>\n");
+  sesame_html_element (out, "<dt>", TC_ (tr, "checklist header", "Server"), "</dt>");
+  sesame_html_element (out, "<dd>", server, "</dd>\n");
   g_string_append (out, "</dl>\n");
 
-  html_warnings (out, migration);
+  sesame_html_warnings (out, tr, sesame_migration_get_warnings (migration), sesame_migration_get_conflicts (migration));
 
   html_heading (out, &section, T_ (tr, "What changed"));
   if (changes->len == 0)
-    element (out, "<p>", T_ (tr, "Nothing changed that affects port forwarding."), "</p>\n");
+    sesame_html_element (out, "<p>", T_ (tr, "Nothing changed that affects port forwarding."), "</p>\n");
   else
     {
       g_string_append (out, "<ul class=\"changes\">\n");
@@ -364,15 +218,15 @@ sesame_migration_html_writer_write (SesameMigration *migration)
           const SesameChange *change = g_ptr_array_index (changes, i);
 
           g_string_append_printf (out, "<li data-kind=\"%s\">", sesame_change_kind_to_string (change->kind));
-          element (out, "", change->text, "</li>\n");
+          sesame_html_element (out, "", change->text, "</li>\n");
         }
       g_string_append (out, "</ul>\n");
     }
 
   router_title = g_strdup_printf (T_ (tr, "Router settings: %s"), sesame_checklist_get_router_page (checklist));
   html_heading (out, &section, router_title);
-  html_steps (out, sesame_migration_get_new_router_steps (migration));
-  html_forwards (out, checklist, sesame_migration_get_add_forwards (migration), "forwards add");
+  sesame_html_steps (out, sesame_migration_get_new_router_steps (migration));
+  sesame_html_forwards (out, checklist, sesame_migration_get_add_forwards (migration), "forwards add");
 
   if (remove->len > 0)
     {
@@ -384,20 +238,20 @@ sesame_migration_html_writer_write (SesameMigration *migration)
         html_heading (out, &section, T_ (tr, "Remove from the old router if it stays in use"));
 
       for (guint i = 0; i < notes->len; i++)
-        element (out, "<p>", g_ptr_array_index (notes, i), "</p>\n");
-      html_steps (out, sesame_migration_get_remove_steps (migration));
-      html_forwards (out, checklist, remove, "forwards remove");
+        sesame_html_element (out, "<p>", g_ptr_array_index (notes, i), "</p>\n");
+      sesame_html_steps (out, sesame_migration_get_remove_steps (migration));
+      sesame_html_forwards (out, checklist, remove, "forwards remove");
     }
 
   if (sesame_migration_get_firewall_changed (migration))
     {
       html_heading (out, &section, sesame_checklist_get_firewall_title (checklist));
-      element (out, "<p>", sesame_migration_get_firewall_note (migration), "</p>\n");
-      html_steps (out, sesame_migration_get_firewall_steps (migration));
+      sesame_html_element (out, "<p>", sesame_migration_get_firewall_note (migration), "</p>\n");
+      sesame_html_steps (out, sesame_migration_get_firewall_steps (migration));
     }
 
   html_heading (out, &section, T_ (tr, "Check that it works"));
-  html_steps (out, sesame_checklist_get_verify_steps (checklist));
+  sesame_html_steps (out, sesame_checklist_get_verify_steps (checklist));
 
   g_string_append (out, "</body>\n</html>\n");
 
