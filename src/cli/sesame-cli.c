@@ -469,6 +469,7 @@ check_document_options (int                    argc,
   return FALSE;
 }
 
+/* Loads the catalog into @catalog first, unless it is there already */
 static SesamePlan *
 load_plan (const char     *plan_path,
            SesameCatalog **catalog,
@@ -477,7 +478,7 @@ load_plan (const char     *plan_path,
   g_autoptr(GError) error = NULL;
   SesamePlan *plan;
 
-  if (!(*catalog = load_catalog (status)))
+  if (*catalog == NULL && !(*catalog = load_catalog (status)))
     return NULL;
 
   if (!(plan = sesame_plan_load_from_file (plan_path, *catalog, &error)))
@@ -1228,7 +1229,6 @@ command_diff (int    argc,
               char **argv)
 {
   g_autoptr(SesameCatalog) catalog = NULL;
-  g_autoptr(SesameCatalog) unused = NULL;
   g_autoptr(SesamePlan) old_plan = NULL;
   g_autoptr(SesamePlan) new_plan = NULL;
   g_autoptr(SesameMigration) migration = NULL;
@@ -1258,7 +1258,7 @@ command_diff (int    argc,
 
   if (!check_document_options (argc, argv, new_path, format_name, language, &format, &status) ||
       !(old_plan = load_plan (old_path, &catalog, &status)) ||
-      !(new_plan = load_plan (new_path, &unused, &status)))
+      !(new_plan = load_plan (new_path, &catalog, &status)))
     return status;
 
   if (!(migration = sesame_migration_new (old_plan, new_plan, catalog, language, &error)))

@@ -82,10 +82,11 @@ port_group_free (gpointer data)
   g_free (group);
 }
 
-static void
-step_free (gpointer data)
+void
+sesame_step_free (SesameStep *step)
 {
-  SesameStep *step = data;
+  if (step == NULL)
+    return;
 
   g_free (step->text);
   g_free (step->command);
@@ -149,13 +150,13 @@ sesame_checklist_class_init (SesameChecklistClass *klass)
 static void
 sesame_checklist_init (SesameChecklist *self)
 {
-  self->router_steps = g_ptr_array_new_with_free_func (step_free);
+  self->router_steps = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_step_free);
   self->forwards = g_ptr_array_new_with_free_func (forward_free);
   self->lan_only = g_ptr_array_new_with_free_func (port_group_free);
   self->outbound_only = g_ptr_array_new_with_free_func (port_group_free);
   self->not_forwarded = g_ptr_array_new_with_free_func (port_group_free);
-  self->firewall_steps = g_ptr_array_new_with_free_func (step_free);
-  self->verify_steps = g_ptr_array_new_with_free_func (step_free);
+  self->firewall_steps = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_step_free);
+  self->verify_steps = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_step_free);
   self->warnings = g_ptr_array_new_with_free_func (warning_free);
   self->conflicts = g_ptr_array_new_with_free_func (conflict_free);
 }

@@ -102,5 +102,6 @@ const char        *sesame_checklist_format_protocol     (SesameChecklist       *
 char              *sesame_checklist_join_names          (SesameChecklist       *self,
                                                          GPtrArray             *names);
 const char        *sesame_severity_to_string            (SesameSeverity         severity);
+void               sesame_step_free                     (SesameStep            *step);
 
 G_END_DECLS

@@ -51,16 +51,6 @@ change_free (gpointer data)
 }
 
 static void
-step_free (gpointer data)
-{
-  SesameStep *step = data;
-
-  g_free (step->text);
-  g_free (step->command);
-  g_free (step);
-}
-
-static void
 sesame_migration_dispose (GObject *object)
 {
   SesameMigration *self = (SesameMigration *)object;
@@ -103,9 +93,9 @@ sesame_migration_init (SesameMigration *self)
   self->changes = g_ptr_array_new_with_free_func (change_free);
   self->warnings = g_ptr_array_new ();
   self->conflicts = g_ptr_array_new ();
-  self->remove_steps = g_ptr_array_new_with_free_func (step_free);
+  self->remove_steps = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_step_free);
   self->remove_notes = g_ptr_array_new_with_free_func (g_free);
-  self->no_steps = g_ptr_array_new_with_free_func (step_free);
+  self->no_steps = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_step_free);
 }
 
 static const char *T (SesameMigration *self,
