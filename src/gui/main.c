@@ -1,0 +1,29 @@
+/* main.c: sesame, the wizard
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "sesame-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(SesameApplication) app = NULL;
+
+  /* The UI language follows the locale; --lang picks the report language only */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = sesame_application_new ();
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,14 @@
+/* sesame-gui.h: what the wizard's types share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+void sesame_gui_ensure_resources (void);
+
+G_END_DECLS

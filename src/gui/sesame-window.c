@@ -1,0 +1,421 @@
+/* sesame-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sesame-window"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "sesame-checklist-page.h"
+#include "sesame-gui.h"
+#include "sesame-welcome-page.h"
+#include "sesame-window.h"
+
+/* The page order, and the names --page accepts. The planned pages
+ * (router, host, services, checks) go between these two as they land. */
+static const struct
+{
+  const char *name;
+  GType     (*get_type) (void);
+} page_table[] = {
+  { "welcome",   sesame_welcome_page_get_type },
+  { "checklist", sesame_checklist_page_get_type },
+};
+
+struct _SesameWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template widgets */
+  AdwWindowTitle       *window_title;
+  GtkButton            *back_button;
+  GtkButton            *next_button;
+  GtkStack             *stack;
+
+  SesamePlan           *plan;       /* owned */
+  SesameCatalog        *catalog;    /* owned */
+  SesamePage           *pages[G_N_ELEMENTS (page_table)];  /* owned by the stack */
+  guint                 current;
+  gulong                complete_handler;  /* on pages[current] */
+  gulong                title_handler;     /* on pages[current] */
+};
+
+G_DEFINE_FINAL_TYPE (SesameWindow, sesame_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_PLAN,
+  PROP_CATALOG,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static int
+page_index (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (page_table); i++)
+    if (g_strcmp0 (page_table[i].name, name) == 0)
+      return (int) i;
+
+  return -1;
+}
+
+static void
+update_actions (SesameWindow *self)
+{
+  SesamePage *page = self->pages[self->current];
+  gboolean has_next = self->current + 1 < G_N_ELEMENTS (page_table);
+  GAction *back = g_action_map_lookup_action (G_ACTION_MAP (self), "back");
+  GAction *next = g_action_map_lookup_action (G_ACTION_MAP (self), "next");
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (back), self->current > 0);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (next),
+                               has_next && sesame_page_get_complete (page));
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button), has_next);
+}
+
+static void
+update_title (SesameWindow *self)
+{
+  g_autofree char *step = NULL;
+
+  adw_window_title_set_title (self->window_title,
+                              sesame_page_get_title (self->pages[self->current]));
+  /* Translators: the header bar's subtitle, e.g. "Step 2 of 6" */
+  step = g_strdup_printf (_("Step %u of %u"),
+                          self->current + 1,
+                          (guint) G_N_ELEMENTS (page_table));
+  adw_window_title_set_subtitle (self->window_title, step);
+}
+
+static void
+on_page_complete_changed (SesameWindow *self)
+{
+  update_actions (self);
+}
+
+static void
+go_to (SesameWindow *self,
+       guint         index,
+       gboolean      forward)
+{
+  SesamePage *old_page;
+  SesamePage *page;
+
+  g_assert (SESAME_IS_WINDOW (self));
+  g_assert (index < G_N_ELEMENTS (page_table));
+
+  old_page = self->pages[self->current];
+  g_clear_signal_handler (&self->complete_handler, old_page);
+  g_clear_signal_handler (&self->title_handler, old_page);
+  if (index != self->current)
+    sesame_page_leave (old_page);
+
+  self->current = index;
+  page = self->pages[index];
+
+  gtk_stack_set_transition_type (self->stack,
+                                 forward ? GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT
+                                         : GTK_STACK_TRANSITION_TYPE_SLIDE_RIGHT);
+  gtk_stack_set_visible_child (self->stack, GTK_WIDGET (page));
+
+  self->complete_handler =
+    g_signal_connect_object (page, "notify::complete",
+                             G_CALLBACK (on_page_complete_changed), self,
+                             G_CONNECT_SWAPPED);
+  self->title_handler =
+    g_signal_connect_object (page, "notify::title",
+                             G_CALLBACK (update_title), self,
+                             G_CONNECT_SWAPPED);
+
+  update_actions (self);
+  update_title (self);
+
+  /* Keep keyboard focus somewhere useful when Next goes away on the last page */
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->next_button)) &&
+      gtk_widget_has_focus (GTK_WIDGET (self->next_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->back_button));
+
+  sesame_page_shown (page);
+}
+
+static void
+back_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  SesameWindow *self = user_data;
+
+  if (self->current > 0)
+    go_to (self, self->current - 1, FALSE);
+}
+
+static void
+next_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  SesameWindow *self = user_data;
+
+  /* The action is disabled otherwise; check anyway, shortcuts race with notify */
+  if (self->current + 1 < G_N_ELEMENTS (page_table) &&
+      sesame_page_get_complete (self->pages[self->current]))
+    go_to (self, self->current + 1, TRUE);
+}
+
+static const GActionEntry win_entries[] = {
+  { .name = "back", .activate = back_activated },
+  { .name = "next", .activate = next_activated },
+};
+
+static gboolean
+sesame_window_close_request (GtkWindow *window)
+{
+  SesameWindow *self = SESAME_WINDOW (window);
+
+  if (self->pages[self->current] != NULL)
+    sesame_page_leave (self->pages[self->current]);
+
+  return GTK_WINDOW_CLASS (sesame_window_parent_class)->close_request (window);
+}
+
+static void
+sesame_window_constructed (GObject *object)
+{
+  SesameWindow *self = SESAME_WINDOW (object);
+
+  G_OBJECT_CLASS (sesame_window_parent_class)->constructed (object);
+
+  g_assert (SESAME_IS_PLAN (self->plan));
+  g_assert (SESAME_IS_CATALOG (self->catalog));
+
+  for (guint i = 0; i < G_N_ELEMENTS (page_table); i++)
+    {
+      GType type = page_table[i].get_type ();
+
+      g_assert (g_type_is_a (type, SESAME_TYPE_PAGE));
+      self->pages[i] = g_object_new (type,
+                                     "plan", self->plan,
+                                     "catalog", self->catalog,
+                                     NULL);
+      gtk_stack_add_named (self->stack, GTK_WIDGET (self->pages[i]), page_table[i].name);
+    }
+
+  go_to (self, 0, TRUE);
+}
+
+static void
+sesame_window_dispose (GObject *object)
+{
+  SesameWindow *self = SESAME_WINDOW (object);
+
+  if (self->pages[self->current] != NULL)
+    {
+      g_clear_signal_handler (&self->complete_handler, self->pages[self->current]);
+      g_clear_signal_handler (&self->title_handler, self->pages[self->current]);
+    }
+  memset (self->pages, 0, sizeof self->pages);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SESAME_TYPE_WINDOW);
+
+  g_clear_object (&self->plan);
+  g_clear_object (&self->catalog);
+
+  G_OBJECT_CLASS (sesame_window_parent_class)->dispose (object);
+}
+
+static void
+sesame_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  SesameWindow *self = SESAME_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAN:
+      g_value_set_object (value, self->plan);
+      break;
+
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sesame_window_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  SesameWindow *self = SESAME_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PLAN:
+      self->plan = g_value_dup_object (value);
+      break;
+
+    case PROP_CATALOG:
+      self->catalog = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sesame_window_class_init (SesameWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  sesame_gui_ensure_resources ();
+
+  object_class->constructed = sesame_window_constructed;
+  object_class->dispose = sesame_window_dispose;
+  object_class->get_property = sesame_window_get_property;
+  object_class->set_property = sesame_window_set_property;
+
+  window_class->close_request = sesame_window_close_request;
+
+  properties[PROP_PLAN] =
+    g_param_spec_object ("plan", NULL, NULL,
+                         SESAME_TYPE_PLAN,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL,
+                         SESAME_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sesame-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SesameWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SesameWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, SesameWindow, next_button);
+  gtk_widget_class_bind_template_child (widget_class, SesameWindow, stack);
+}
+
+static void
+sesame_window_init (SesameWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self),
+                                   win_entries, G_N_ELEMENTS (win_entries),
+                                   self);
+}
+
+/**
+ * sesame_window_new:
+ * @application: (nullable): the application
+ * @plan: the plan the pages edit
+ * @catalog: the catalog the pages show
+ *
+ * Returns: (transfer full): a window on the first page
+ */
+SesameWindow *
+sesame_window_new (GtkApplication *application,
+                   SesamePlan     *plan,
+                   SesameCatalog  *catalog)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (SESAME_IS_PLAN (plan), NULL);
+  g_return_val_if_fail (SESAME_IS_CATALOG (catalog), NULL);
+
+  return g_object_new (SESAME_TYPE_WINDOW,
+                       "application", application,
+                       "plan", plan,
+                       "catalog", catalog,
+                       NULL);
+}
+
+/**
+ * sesame_window_has_page:
+ * @name: a page name, as --page takes it
+ *
+ * Returns: whether the window has that page (yet)
+ */
+gboolean
+sesame_window_has_page (const char *name)
+{
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  return page_index (name) >= 0;
+}
+
+/**
+ * sesame_window_set_page:
+ * @self: the window
+ * @name: a page name
+ *
+ * Jumps straight to a page, as --page does; pages in between are not shown.
+ *
+ * Returns: %FALSE when there is no such page
+ */
+gboolean
+sesame_window_set_page (SesameWindow *self,
+                        const char   *name)
+{
+  int index;
+
+  g_return_val_if_fail (SESAME_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if ((index = page_index (name)) < 0)
+    return FALSE;
+
+  go_to (self, (guint) index, (guint) index >= self->current);
+  return TRUE;
+}
+
+const char *
+sesame_window_get_page_name (SesameWindow *self)
+{
+  g_return_val_if_fail (SESAME_IS_WINDOW (self), NULL);
+
+  return page_table[self->current].name;
+}
+
+/**
+ * sesame_window_get_page:
+ * @self: the window
+ * @name: a page name
+ *
+ * Returns: (transfer none) (nullable): the page, or %NULL when there is none
+ */
+SesamePage *
+sesame_window_get_page (SesameWindow *self,
+                        const char   *name)
+{
+  int index;
+
+  g_return_val_if_fail (SESAME_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if ((index = page_index (name)) < 0)
+    return NULL;
+
+  return self->pages[index];
+}
+
+SesamePlan *
+sesame_window_get_plan (SesameWindow *self)
+{
+  g_return_val_if_fail (SESAME_IS_WINDOW (self), NULL);
+
+  return self->plan;
+}

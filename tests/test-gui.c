@@ -1,0 +1,296 @@
+/* test-gui.c: the wizard's window, driven through its actions (run under xvfb-run)
+ *
+ * The UI language comes from the environment (LANGUAGE=ja for Japanese);
+ * the report language from --lang, as a person would give it. Every page
+ * is saved as a PNG in the test's build directory:
+ *   gui-<page>-ui_<UI language>-report_<report language>.png
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#ifndef SYSTEM_DATADIR
+#define SYSTEM_DATADIR "/usr/share"
+#endif
+
+#include <locale.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "sesame-application.h"
+#include "sesame-checklist-page.h"
+#include "sesame-window.h"
+
+typedef struct
+{
+  const char   *report_language;
+  const char   *start_page;       /* nullable */
+  SesameWindow *window;           /* unowned */
+  gboolean      checked;
+} Fixture;
+
+static const char *
+ui_language (void)
+{
+  const char *language = g_getenv ("LANGUAGE");
+
+  return language != NULL && *language != '\0' ? language : "C";
+}
+
+static void
+on_frame (GdkFrameClock *clock,
+          guint         *frames)
+{
+  (*frames)++;
+}
+
+/* Let the window lay out and paint a couple of frames */
+static void
+wait_for_frames (GtkWidget *widget,
+                 guint      n)
+{
+  GdkFrameClock *clock;
+  guint frames = 0;
+  gulong handler;
+
+  while (!gtk_widget_get_mapped (widget))
+    g_main_context_iteration (NULL, TRUE);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame), &frames);
+  while (frames < n)
+    {
+      gtk_widget_queue_draw (widget);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, handler);
+}
+
+static void
+save_screenshot (Fixture *fixture)
+{
+  GtkWidget *widget = GTK_WIDGET (fixture->window);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  wait_for_frames (widget, 3);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)),
+                                         node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  name = g_strdup_printf ("gui-%s-ui_%s-report_%s.png",
+                          sesame_window_get_page_name (fixture->window),
+                          ui_language (),
+                          fixture->report_language);
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static gboolean
+action_enabled (Fixture    *fixture,
+                const char *name)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), name);
+}
+
+static void
+check_walk (Fixture *fixture)
+{
+  static const char * const expected_order[] = { "welcome", "checklist", NULL };
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  SesamePage *checklist_page;
+  g_autofree char *text = NULL;
+  guint steps = 0;
+
+  g_assert_cmpstr (sesame_window_get_page_name (fixture->window), ==, "welcome");
+
+  /* The first page: no way back, always complete */
+  g_assert_false (action_enabled (fixture, "back"));
+  g_assert_true (action_enabled (fixture, "next"));
+
+  /* Walk with Next and record the page order */
+  g_ptr_array_add (order, (gpointer) sesame_window_get_page_name (fixture->window));
+  save_screenshot (fixture);
+  while (action_enabled (fixture, "next"))
+    {
+      g_assert_cmpuint (++steps, <, 10);
+      g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "next", NULL);
+      g_ptr_array_add (order, (gpointer) sesame_window_get_page_name (fixture->window));
+      g_assert_true (action_enabled (fixture, "back"));
+      save_screenshot (fixture);
+    }
+  g_ptr_array_add (order, NULL);
+  g_assert_cmpstrv ((const char * const *) order->pdata, expected_order);
+
+  /* Next led to the checklist, rendered in the report language */
+  g_assert_cmpstr (sesame_window_get_page_name (fixture->window), ==, "checklist");
+  checklist_page = sesame_window_get_page (fixture->window, "checklist");
+  g_assert_true (sesame_page_get_complete (checklist_page));
+  text = sesame_checklist_page_dup_text (SESAME_CHECKLIST_PAGE (checklist_page));
+  if (g_str_equal (fixture->report_language, "ja"))
+    {
+      g_assert_nonnull (strstr (text, "アドレス変換"));
+      g_assert_nonnull (strstr (text, "ルーターの設定"));
+    }
+  else
+    {
+      /* The English checklist names the router's Japanese screens too */
+      g_assert_nonnull (strstr (text, "Router settings: Address Translation"));
+      g_assert_null (strstr (text, "ルーターの設定"));
+    }
+
+  /* And Back returns */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "back", NULL);
+  g_assert_cmpstr (sesame_window_get_page_name (fixture->window), ==, "welcome");
+  g_assert_false (action_enabled (fixture, "back"));
+}
+
+static void
+check_start_page (Fixture *fixture)
+{
+  g_assert_cmpstr (sesame_window_get_page_name (fixture->window), ==, fixture->start_page);
+  g_assert_true (action_enabled (fixture, "back"));
+  g_assert_false (action_enabled (fixture, "next"));
+}
+
+static gboolean
+run_checks (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (fixture->window));
+  g_autofree char **back_accels = NULL;
+
+  /* The keyboard shortcuts are there */
+  back_accels = gtk_application_get_accels_for_action (app, "win.back");
+  g_assert_true (g_strv_contains ((const char * const *) back_accels, "<Alt>Left"));
+
+  if (fixture->start_page != NULL)
+    check_start_page (fixture);
+  else
+    check_walk (fixture);
+
+  fixture->checked = TRUE;
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_window_added (GtkApplication *app,
+                 GtkWindow      *window,
+                 Fixture        *fixture)
+{
+  g_assert_true (SESAME_IS_WINDOW (window));
+  g_assert_null (fixture->window);
+
+  fixture->window = SESAME_WINDOW (window);
+  g_idle_add (run_checks, fixture);
+}
+
+static void
+run_app (Fixture *fixture)
+{
+  g_autoptr(SesameApplication) app = sesame_application_new ();
+  g_autofree char *plan = g_test_build_filename (G_TEST_DIST, "data", "seed-plan.json", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  int status;
+
+  g_ptr_array_add (argv, (gpointer) "sesame");
+  g_ptr_array_add (argv, (gpointer) "--plan");
+  g_ptr_array_add (argv, plan);
+  g_ptr_array_add (argv, (gpointer) "--lang");
+  g_ptr_array_add (argv, (gpointer) fixture->report_language);
+  if (fixture->start_page != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--page");
+      g_ptr_array_add (argv, (gpointer) fixture->start_page);
+    }
+  g_ptr_array_add (argv, NULL);
+
+  /* No session bus under xvfb-run: stay a single, unregistered instance */
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), fixture);
+
+  status = g_application_run (G_APPLICATION (app), (int) argv->len - 1, (char **) argv->pdata);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (fixture->checked);
+}
+
+static void
+test_walk_en (void)
+{
+  Fixture fixture = { .report_language = "en" };
+
+  run_app (&fixture);
+}
+
+static void
+test_walk_ja (void)
+{
+  Fixture fixture = { .report_language = "ja" };
+
+  run_app (&fixture);
+}
+
+static void
+test_start_page (void)
+{
+  Fixture fixture = { .report_language = "en", .start_page = "checklist" };
+
+  run_app (&fixture);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *localedir = NULL;
+
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  /* The UI catalogs as built, not as installed */
+  localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Same pixels on every machine, and no slide animations mid-screenshot */
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("GTK_A11Y", "none", FALSE);
+  /* G_TEST_OPTION_ISOLATE_DIRS hides /usr/share from g_get_system_data_dirs():
+   * give back the read-only parts the toolkit needs, settings in memory */
+  g_setenv ("GSETTINGS_SCHEMA_DIR", SYSTEM_DATADIR "/glib-2.0/schemas", FALSE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  gtk_init ();
+  gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                  SYSTEM_DATADIR "/icons");
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add_func ("/gui/walk/report-en", test_walk_en);
+  g_test_add_func ("/gui/walk/report-ja", test_walk_ja);
+  g_test_add_func ("/gui/start-page", test_start_page);
+
+  return g_test_run ();
+}
