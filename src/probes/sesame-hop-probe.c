@@ -335,6 +335,10 @@ sesame_hop_probe_async (GInetAddress        *destination,
       probe->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), probe, NULL);
     }
 
+  /* Already cancelled: nothing is sent, the idle completes the task */
+  if (g_cancellable_is_cancelled (cancellable))
+    return;
+
   send_all (probe);
   probe->resend_id = g_timeout_add (RESEND_MS, on_resend, probe);
   probe->timeout_id = g_timeout_add (timeout_ms, on_timeout, probe);
