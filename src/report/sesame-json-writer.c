@@ -15,30 +15,7 @@
 
 #include "sesame-checklist-writer.h"
 #include "sesame-json.h"
-
-static JsonNode *
-string_array (GPtrArray *strings)
-{
-  JsonArray *array = json_array_new ();
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-
-  for (guint i = 0; i < strings->len; i++)
-    json_array_add_string_element (array, g_ptr_array_index (strings, i));
-
-  json_node_take_array (node, array);
-  return node;
-}
-
-static void
-add_ports (JsonBuilder           *builder,
-           const char            *member,
-           const SesamePortRange *range)
-{
-  g_autofree char *ports = sesame_port_range_to_string (range);
-
-  json_builder_set_member_name (builder, member);
-  json_builder_add_string_value (builder, ports);
-}
+#include "sesame-json-document.h"
 
 static void
 add_support (JsonBuilder   *builder,
@@ -64,35 +41,8 @@ add_groups (JsonBuilder *builder,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "protocol");
       json_builder_add_string_value (builder, sesame_protocol_to_string (group->protocol));
-      add_ports (builder, "ports", &group->ports);
-      json_builder_set_member_name (builder, "services");
-      json_builder_add_value (builder, string_array (group->services));
-      json_builder_end_object (builder);
-    }
-
-  json_builder_end_array (builder);
-}
-
-static void
-add_steps (JsonBuilder *builder,
-           const char  *member,
-           GPtrArray   *steps)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_array (builder);
-
-  for (guint i = 0; i < steps->len; i++)
-    {
-      const SesameStep *step = g_ptr_array_index (steps, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "text");
-      json_builder_add_string_value (builder, step->text);
-      json_builder_set_member_name (builder, "command");
-      if (step->command != NULL)
-        json_builder_add_string_value (builder, step->command);
-      else
-        json_builder_add_null_value (builder);
+      sesame_json_add_ports (builder, "ports", &group->ports);
+      sesame_json_add_strings (builder, "services", group->services);
       json_builder_end_object (builder);
     }
 
@@ -129,7 +79,7 @@ add_router (JsonBuilder     *builder,
   for (guint i = 0; router->uncertain[i] != NULL; i++)
     json_builder_add_string_value (builder, router->uncertain[i]);
   json_builder_end_array (builder);
-  add_steps (builder, "steps", sesame_checklist_get_router_steps (checklist));
+  sesame_json_add_steps (builder, "steps", sesame_checklist_get_router_steps (checklist));
   json_builder_end_object (builder);
 }
 
@@ -161,24 +111,7 @@ sesame_json_writer_write (SesameChecklist *checklist)
 
   add_router (builder, checklist);
 
-  json_builder_set_member_name (builder, "forwards");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < forwards->len; i++)
-    {
-      const SesameForward *forward = g_ptr_array_index (forwards, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "protocol");
-      json_builder_add_string_value (builder, sesame_protocol_to_string (forward->protocol));
-      add_ports (builder, "external_ports", &forward->external);
-      json_builder_set_member_name (builder, "internal_address");
-      json_builder_add_string_value (builder, forward->internal_address);
-      add_ports (builder, "internal_ports", &forward->internal);
-      json_builder_set_member_name (builder, "services");
-      json_builder_add_value (builder, string_array (forward->services));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  sesame_json_add_forwards (builder, "forwards", forwards);
 
   add_groups (builder, "lan_only", sesame_checklist_get_lan_only (checklist));
   add_groups (builder, "outbound_only", sesame_checklist_get_outbound_only (checklist));
@@ -190,10 +123,10 @@ sesame_json_writer_write (SesameChecklist *checklist)
   json_builder_add_string_value (builder, sesame_host_os_to_string (sesame_plan_get_host_os (plan)));
   json_builder_set_member_name (builder, "title");
   json_builder_add_string_value (builder, sesame_checklist_get_firewall_title (checklist));
-  add_steps (builder, "steps", sesame_checklist_get_firewall_steps (checklist));
+  sesame_json_add_steps (builder, "steps", sesame_checklist_get_firewall_steps (checklist));
   json_builder_end_object (builder);
 
-  add_steps (builder, "verification", sesame_checklist_get_verify_steps (checklist));
+  sesame_json_add_steps (builder, "verification", sesame_checklist_get_verify_steps (checklist));
 
   json_builder_set_member_name (builder, "warnings");
   json_builder_begin_array (builder);
@@ -202,8 +135,7 @@ sesame_json_writer_write (SesameChecklist *checklist)
       const SesameWarning *warning = g_ptr_array_index (warnings, i);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "services");
-      json_builder_add_value (builder, string_array (warning->services));
+      sesame_json_add_strings (builder, "services", warning->services);
       json_builder_set_member_name (builder, "severity");
       json_builder_add_string_value (builder, sesame_severity_to_string (warning->severity));
       json_builder_set_member_name (builder, "text");
@@ -226,9 +158,8 @@ sesame_json_writer_write (SesameChecklist *checklist)
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "protocol");
       json_builder_add_string_value (builder, sesame_protocol_to_string (conflict->protocol));
-      add_ports (builder, "ports", &conflict->ports);
-      json_builder_set_member_name (builder, "services");
-      json_builder_add_value (builder, string_array (conflict->services));
+      sesame_json_add_ports (builder, "ports", &conflict->ports);
+      sesame_json_add_strings (builder, "services", conflict->services);
       json_builder_set_member_name (builder, "text");
       json_builder_add_string_value (builder, conflict->text);
       json_builder_end_object (builder);

@@ -23,6 +23,7 @@
 
 #include "sesame-json.h"
 #include "sesame-html-document.h"
+#include "sesame-json-document.h"
 #include "sesame-migration-writer.h"
 #include "sesame-text-document.h"
 
@@ -261,89 +262,6 @@ sesame_migration_html_writer_write (SesameMigration *migration)
 /* JSON */
 
 static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *member,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_ports (JsonBuilder           *builder,
-           const char            *member,
-           const SesamePortRange *range)
-{
-  g_autofree char *ports = sesame_port_range_to_string (range);
-
-  json_builder_set_member_name (builder, member);
-  json_builder_add_string_value (builder, ports);
-}
-
-static void
-add_steps (JsonBuilder *builder,
-           const char  *member,
-           GPtrArray   *list)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_array (builder);
-
-  for (guint i = 0; i < list->len; i++)
-    {
-      const SesameStep *step = g_ptr_array_index (list, i);
-
-      json_builder_begin_object (builder);
-      add_string_or_null (builder, "text", step->text);
-      add_string_or_null (builder, "command", step->command);
-      json_builder_end_object (builder);
-    }
-
-  json_builder_end_array (builder);
-}
-
-static void
-add_strings (JsonBuilder *builder,
-             const char  *member,
-             GPtrArray   *strings)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < strings->len; i++)
-    json_builder_add_string_value (builder, g_ptr_array_index (strings, i));
-  json_builder_end_array (builder);
-}
-
-/* The rows as the checklist's "forwards" gives them */
-static void
-add_forwards (JsonBuilder *builder,
-              const char  *member,
-              GPtrArray   *forwards)
-{
-  json_builder_set_member_name (builder, member);
-  json_builder_begin_array (builder);
-
-  for (guint i = 0; i < forwards->len; i++)
-    {
-      const SesameForward *forward = g_ptr_array_index (forwards, i);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "protocol");
-      json_builder_add_string_value (builder, sesame_protocol_to_string (forward->protocol));
-      add_ports (builder, "external_ports", &forward->external);
-      json_builder_set_member_name (builder, "internal_address");
-      json_builder_add_string_value (builder, forward->internal_address);
-      add_ports (builder, "internal_ports", &forward->internal);
-      add_strings (builder, "services", forward->services);
-      json_builder_end_object (builder);
-    }
-
-  json_builder_end_array (builder);
-}
-
-static void
 add_router (JsonBuilder     *builder,
             const char      *member,
             SesameChecklist *checklist,
@@ -351,12 +269,12 @@ add_router (JsonBuilder     *builder,
 {
   json_builder_set_member_name (builder, member);
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "id", sesame_checklist_get_router (checklist)->id);
-  add_string_or_null (builder, "name", sesame_checklist_get_router_name (checklist));
-  add_string_or_null (builder, "admin_url", sesame_checklist_get_admin_url (checklist));
-  add_string_or_null (builder, "page", sesame_checklist_get_router_page (checklist));
-  add_string_or_null (builder, "menu_path", sesame_checklist_get_router_menu_path (checklist));
-  add_steps (builder, "steps", router_steps);
+  sesame_json_add_string_or_null (builder, "id", sesame_checklist_get_router (checklist)->id);
+  sesame_json_add_string_or_null (builder, "name", sesame_checklist_get_router_name (checklist));
+  sesame_json_add_string_or_null (builder, "admin_url", sesame_checklist_get_admin_url (checklist));
+  sesame_json_add_string_or_null (builder, "page", sesame_checklist_get_router_page (checklist));
+  sesame_json_add_string_or_null (builder, "menu_path", sesame_checklist_get_router_menu_path (checklist));
+  sesame_json_add_steps (builder, "steps", router_steps);
   json_builder_end_object (builder);
 }
 
@@ -381,8 +299,8 @@ sesame_migration_json_writer_write (SesameMigration *migration)
 
   json_builder_begin_object (builder);
 
-  add_string_or_null (builder, "language", sesame_migration_get_language (migration));
-  add_string_or_null (builder, "title", sesame_migration_get_title (migration));
+  sesame_json_add_string_or_null (builder, "language", sesame_migration_get_language (migration));
+  sesame_json_add_string_or_null (builder, "title", sesame_migration_get_title (migration));
   json_builder_set_member_name (builder, "same_router");
   json_builder_add_boolean_value (builder, sesame_migration_is_same_router (migration));
 
@@ -397,30 +315,30 @@ sesame_migration_json_writer_write (SesameMigration *migration)
       const SesameChange *change = g_ptr_array_index (changes, i);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "kind", sesame_change_kind_to_string (change->kind));
-      add_string_or_null (builder, "old", change->old_value);
-      add_string_or_null (builder, "new", change->new_value);
-      add_string_or_null (builder, "text", change->text);
+      sesame_json_add_string_or_null (builder, "kind", sesame_change_kind_to_string (change->kind));
+      sesame_json_add_string_or_null (builder, "old", change->old_value);
+      sesame_json_add_string_or_null (builder, "new", change->new_value);
+      sesame_json_add_string_or_null (builder, "text", change->text);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
 
-  add_forwards (builder, "add", sesame_migration_get_add_forwards (migration));
-  add_forwards (builder, "remove", sesame_migration_get_remove_forwards (migration));
-  add_strings (builder, "remove_notes", sesame_migration_get_remove_notes (migration));
+  sesame_json_add_forwards (builder, "add", sesame_migration_get_add_forwards (migration));
+  sesame_json_add_forwards (builder, "remove", sesame_migration_get_remove_forwards (migration));
+  sesame_json_add_strings (builder, "remove_notes", sesame_migration_get_remove_notes (migration));
 
   json_builder_set_member_name (builder, "host_firewall");
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "os",
+  sesame_json_add_string_or_null (builder, "os",
                       sesame_host_os_to_string (sesame_plan_get_host_os (sesame_checklist_get_plan (checklist))));
   json_builder_set_member_name (builder, "changed");
   json_builder_add_boolean_value (builder, sesame_migration_get_firewall_changed (migration));
-  add_string_or_null (builder, "title", sesame_checklist_get_firewall_title (checklist));
-  add_string_or_null (builder, "note", sesame_migration_get_firewall_note (migration));
-  add_steps (builder, "steps", sesame_migration_get_firewall_steps (migration));
+  sesame_json_add_string_or_null (builder, "title", sesame_checklist_get_firewall_title (checklist));
+  sesame_json_add_string_or_null (builder, "note", sesame_migration_get_firewall_note (migration));
+  sesame_json_add_steps (builder, "steps", sesame_migration_get_firewall_steps (migration));
   json_builder_end_object (builder);
 
-  add_steps (builder, "verification", sesame_checklist_get_verify_steps (checklist));
+  sesame_json_add_steps (builder, "verification", sesame_checklist_get_verify_steps (checklist));
 
   json_builder_end_object (builder);
 
