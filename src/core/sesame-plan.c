@@ -1011,7 +1011,23 @@ custom_rule_to_json (const SesameCustomRule *rule,
 char *
 sesame_plan_to_json (SesamePlan *self)
 {
-  g_autoptr(JsonNode) root_node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (SESAME_IS_PLAN (self), NULL);
+
+  root = sesame_plan_to_json_node (self);
+  return sesame_json_to_string (root);
+}
+
+/**
+ * sesame_plan_to_json_node:
+ *
+ * Returns: (transfer full): the plan as a JSON object, for documents that hold it
+ */
+JsonNode *
+sesame_plan_to_json_node (SesamePlan *self)
+{
+  JsonNode *root_node;
   JsonObject *root;
   JsonObject *router;
   JsonObject *host;
@@ -1020,6 +1036,7 @@ sesame_plan_to_json (SesamePlan *self)
 
   g_return_val_if_fail (SESAME_IS_PLAN (self), NULL);
 
+  root_node = json_node_new (JSON_NODE_OBJECT);
   root = json_object_new ();
   copy_members (self->loaded, root);
 
@@ -1057,7 +1074,7 @@ sesame_plan_to_json (SesamePlan *self)
   set_or_remove_string (root, "language", self->language);
 
   json_node_take_object (root_node, root);
-  return sesame_json_to_string (root_node);
+  return root_node;
 }
 
 /**

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "sesame-catalog.h"
 #include "sesame-port-range.h"
@@ -74,6 +75,7 @@ SesamePlan         *sesame_plan_load_from_file     (const char     *path,
 GPtrArray          *sesame_plan_validate           (SesamePlan     *self,
                                                     SesameCatalog  *catalog);
 char               *sesame_plan_to_json            (SesamePlan     *self);
+JsonNode           *sesame_plan_to_json_node       (SesamePlan     *self);
 gboolean            sesame_plan_save_to_file       (SesamePlan     *self,
                                                     const char     *path,
                                                     GError        **error);

@@ -437,8 +437,23 @@ add_ports (JsonBuilder             *builder,
 char *
 sesame_probe_report_to_json (const SesameProbeReport *report)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  root = sesame_probe_report_to_json_node (report);
+  return sesame_json_to_string (root);
+}
+
+/**
+ * sesame_probe_report_to_json_node:
+ *
+ * Returns: (transfer full): the report as a JSON object, for documents that hold it
+ */
+JsonNode *
+sesame_probe_report_to_json_node (const SesameProbeReport *report)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   g_return_val_if_fail (report != NULL, NULL);
 
@@ -454,8 +469,7 @@ sesame_probe_report_to_json (const SesameProbeReport *report)
   add_strv (builder, "servers_contacted", (const char * const *) report->servers_contacted->pdata);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  return sesame_json_to_string (root);
+  return json_builder_get_root (builder);
 }
 
 /* Reading a saved report back: untrusted, so every member is checked and a

@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -159,6 +159,7 @@ typedef struct
 SesameProbeReport   *sesame_probe_report_new            (void);
 void                 sesame_probe_report_free           (SesameProbeReport       *report);
 char                *sesame_probe_report_to_json        (const SesameProbeReport *report);
+JsonNode            *sesame_probe_report_to_json_node   (const SesameProbeReport *report);
 SesameProbeReport   *sesame_probe_report_new_from_json  (GBytes                  *json,
                                                          GError                 **error);
 GPtrArray           *sesame_probe_report_router_changes (const SesameProbeReport *before,

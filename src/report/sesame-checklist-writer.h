@@ -5,6 +5,8 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "sesame-checklist.h"
 
 G_BEGIN_DECLS
@@ -27,5 +29,6 @@ char     *sesame_text_writer_write            (SesameChecklist       *checklist,
                                                gboolean               markdown);
 char     *sesame_html_writer_write            (SesameChecklist       *checklist);
 char     *sesame_json_writer_write            (SesameChecklist       *checklist);
+JsonNode *sesame_json_writer_build            (SesameChecklist       *checklist);
 
 G_END_DECLS

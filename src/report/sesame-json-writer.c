@@ -83,11 +83,16 @@ add_router (JsonBuilder     *builder,
   json_builder_end_object (builder);
 }
 
-char *
-sesame_json_writer_write (SesameChecklist *checklist)
+/**
+ * sesame_json_writer_build:
+ * @checklist: a checklist
+ *
+ * Returns: (transfer full): the checklist as a JSON object, for documents that hold it
+ */
+JsonNode *
+sesame_json_writer_build (SesameChecklist *checklist)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   SesamePlan *plan;
   GPtrArray *forwards;
   GPtrArray *warnings;
@@ -168,6 +173,16 @@ sesame_json_writer_write (SesameChecklist *checklist)
 
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
+  return json_builder_get_root (builder);
+}
+
+char *
+sesame_json_writer_write (SesameChecklist *checklist)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (SESAME_IS_CHECKLIST (checklist), NULL);
+
+  root = sesame_json_writer_build (checklist);
   return sesame_json_to_string (root);
 }

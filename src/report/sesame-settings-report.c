@@ -323,23 +323,13 @@ sesame_settings_report_write (SesameChecklist         *checklist,
   if (format == SESAME_CHECKLIST_FORMAT_JSON)
     {
       g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      g_autofree char *plan = sesame_plan_to_json (sesame_checklist_get_plan (checklist));
-      g_autofree char *list = sesame_checklist_write (checklist, SESAME_CHECKLIST_FORMAT_JSON);
       JsonObject *object = json_object_new ();
 
       json_object_set_int_member (object, "version", 1);
-      if (json_parser_load_from_data (parser, plan, -1, NULL))
-        json_object_set_member (object, "plan", json_node_copy (json_parser_get_root (parser)));
+      json_object_set_member (object, "plan", sesame_plan_to_json_node (sesame_checklist_get_plan (checklist)));
       if (probe != NULL)
-        {
-          g_autofree char *found = sesame_probe_report_to_json (probe);
-
-          if (json_parser_load_from_data (parser, found, -1, NULL))
-            json_object_set_member (object, "probe", json_node_copy (json_parser_get_root (parser)));
-        }
-      if (json_parser_load_from_data (parser, list, -1, NULL))
-        json_object_set_member (object, "checklist", json_node_copy (json_parser_get_root (parser)));
+        json_object_set_member (object, "probe", sesame_probe_report_to_json_node (probe));
+      json_object_set_member (object, "checklist", sesame_json_writer_build (checklist));
 
       json_node_take_object (root, object);
       return sesame_json_to_string (root);
