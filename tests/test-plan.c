@@ -146,6 +146,19 @@ test_fuzz_regressions (void)
   g_assert_null (broken);
   g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
   g_assert_true (g_utf8_validate (error->message, -1, NULL));
+
+  /* An escaped lone surrogate makes no string that is not UTF-8 */
+  {
+    static const char surrogate[] =
+      "{\"version\":1,\"router\":{\"id\":\"\\udfa0bbr-4mg\"},\"host\":{\"address\":\"8.6.1.5\",\"os\":\"macos\"}}";
+    g_autoptr(SesamePlan) lone = NULL;
+
+    g_clear_error (&error);
+    lone = load_string (surrogate, &error);
+    g_assert_null (lone);
+    g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
+    g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  }
 }
 
 /* Each mistake is reported with its JSON path and a reason a person understands */

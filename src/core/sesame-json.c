@@ -49,6 +49,46 @@ nesting_within (const char *data,
   return TRUE;
 }
 
+/* json-glib turns an escaped lone surrogate ("\udfa0") into bytes that are
+ * not UTF-8; no string from here may carry them. Depth is bounded already. */
+static gboolean
+strings_are_utf8 (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *value;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &value))
+          if (!g_utf8_validate (name, -1, NULL) || !strings_are_utf8 (value))
+            return FALSE;
+        return TRUE;
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (!strings_are_utf8 (json_array_get_element (array, i)))
+            return FALSE;
+        return TRUE;
+      }
+
+    case JSON_NODE_VALUE:
+      return json_node_get_value_type (node) != G_TYPE_STRING ||
+             g_utf8_validate (json_node_get_string (node), -1, NULL);
+
+    case JSON_NODE_NULL:
+    default:
+      return TRUE;
+    }
+}
+
 /**
  * sesame_json_parse_bytes:
  * @bytes: untrusted data
@@ -117,6 +157,13 @@ sesame_json_parse_bytes (GBytes  *bytes,
   if (json_parser_get_root (parser) == NULL)
     {
       g_set_error (error, SESAME_JSON_ERROR, SESAME_JSON_ERROR_SYNTAX, _("the file is empty"));
+      return NULL;
+    }
+
+  if (!strings_are_utf8 (json_parser_get_root (parser)))
+    {
+      g_set_error (error, SESAME_JSON_ERROR, SESAME_JSON_ERROR_NOT_TEXT,
+                   _("the file is not text: it may be damaged or of another kind"));
       return NULL;
     }
 
