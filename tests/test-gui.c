@@ -1,24 +1,23 @@
-/* test-gui.c: the wizard's window, driven through its actions (run under xvfb-run)
+/* test-gui.c: the wizard as an application, driven through its actions
+ * (run under xvfb-run, in a network namespace of its own: tests/netns-run)
  *
  * The UI language comes from the environment (LANGUAGE=ja for Japanese);
  * the report language from --lang, as a person would give it. Every page
  * is saved as a PNG in the test's build directory:
  *   gui-<page>-ui_<UI language>-report_<report language>.png
+ * Each page's own tests are in test-<page>-page.c and register from main().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
-#ifndef SYSTEM_DATADIR
-#define SYSTEM_DATADIR "/usr/share"
-#endif
-
-#include <locale.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
 
+#include "gui-test-util.h"
+#include "gui-tests.h"
 #include "sesame-application.h"
 #include "sesame-checklist-page.h"
 #include "sesame-window.h"
@@ -31,79 +30,12 @@ typedef struct
   gboolean      checked;
 } Fixture;
 
-static const char *
-ui_language (void)
-{
-  const char *language = g_getenv ("LANGUAGE");
-
-  return language != NULL && *language != '\0' ? language : "C";
-}
-
-static void
-on_frame (GdkFrameClock *clock,
-          guint         *frames)
-{
-  (*frames)++;
-}
-
-/* Let the window lay out and paint a couple of frames */
-static void
-wait_for_frames (GtkWidget *widget,
-                 guint      n)
-{
-  GdkFrameClock *clock;
-  guint frames = 0;
-  gulong handler;
-
-  while (!gtk_widget_get_mapped (widget))
-    g_main_context_iteration (NULL, TRUE);
-
-  clock = gtk_widget_get_frame_clock (widget);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_frame), &frames);
-  while (frames < n)
-    {
-      gtk_widget_queue_draw (widget);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, handler);
-}
-
 static void
 save_screenshot (Fixture *fixture)
 {
-  GtkWidget *widget = GTK_WIDGET (fixture->window);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
+  g_autofree char *tag = g_strdup_printf ("report_%s", fixture->report_language);
 
-  wait_for_frames (widget, 3);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)),
-                                         node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  name = g_strdup_printf ("gui-%s-ui_%s-report_%s.png",
-                          sesame_window_get_page_name (fixture->window),
-                          ui_language (),
-                          fixture->report_language);
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  gui_test_screenshot (fixture->window, tag);
 }
 
 static gboolean
@@ -116,7 +48,9 @@ action_enabled (Fixture    *fixture,
 static void
 check_walk (Fixture *fixture)
 {
-  static const char * const expected_order[] = { "welcome", "checklist", NULL };
+  static const char * const expected_order[] = {
+    "welcome", "router", "host", "services", "checks", "checklist", NULL
+  };
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
   SesamePage *checklist_page;
   g_autofree char *text = NULL;
@@ -159,9 +93,12 @@ check_walk (Fixture *fixture)
       g_assert_null (strstr (text, "ルーターの設定"));
     }
 
-  /* And Back returns */
-  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "back", NULL);
-  g_assert_cmpstr (sesame_window_get_page_name (fixture->window), ==, "welcome");
+  /* And Back returns, page by page, to the start */
+  for (guint i = steps; i > 0; i--)
+    {
+      g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "back", NULL);
+      g_assert_cmpstr (sesame_window_get_page_name (fixture->window), ==, expected_order[i - 1]);
+    }
   g_assert_false (action_enabled (fixture, "back"));
 }
 
@@ -220,6 +157,7 @@ run_app (Fixture *fixture)
   g_ptr_array_add (argv, plan);
   g_ptr_array_add (argv, (gpointer) "--lang");
   g_ptr_array_add (argv, (gpointer) fixture->report_language);
+  g_ptr_array_add (argv, (gpointer) "--no-internet");
   if (fixture->start_page != NULL)
     {
       g_ptr_array_add (argv, (gpointer) "--page");
@@ -265,32 +203,18 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *localedir = NULL;
-
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-
-  /* The UI catalogs as built, not as installed */
-  localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
-  bindtextdomain (GETTEXT_PACKAGE, localedir);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  /* Same pixels on every machine, and no slide animations mid-screenshot */
-  g_setenv ("GSK_RENDERER", "cairo", FALSE);
-  g_setenv ("GTK_A11Y", "none", FALSE);
-  /* G_TEST_OPTION_ISOLATE_DIRS hides /usr/share from g_get_system_data_dirs():
-   * give back the read-only parts the toolkit needs, settings in memory */
-  g_setenv ("GSETTINGS_SCHEMA_DIR", SYSTEM_DATADIR "/glib-2.0/schemas", FALSE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_init ();
-  gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                  SYSTEM_DATADIR "/icons");
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  gui_test_init (&argc, &argv);
 
   g_test_add_func ("/gui/walk/report-en", test_walk_en);
   g_test_add_func ("/gui/walk/report-ja", test_walk_ja);
   g_test_add_func ("/gui/start-page", test_start_page);
+
+  gui_test_add_welcome_page_tests ();
+  gui_test_add_router_page_tests ();
+  gui_test_add_host_page_tests ();
+  gui_test_add_services_page_tests ();
+  gui_test_add_checks_page_tests ();
+  gui_test_add_checklist_page_tests ();
 
   return g_test_run ();
 }

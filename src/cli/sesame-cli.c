@@ -583,8 +583,6 @@ add_plan_ports (SesameProber *prober,
   g_autoptr(SesamePlan) plan = NULL;
   g_autoptr(SesameChecklist) checklist = NULL;
   g_autoptr(GError) error = NULL;
-  GPtrArray *forwards;
-  guint added = 0;
 
   if (!(catalog = load_catalog (status)))
     return FALSE;
@@ -596,14 +594,7 @@ add_plan_ports (SesameProber *prober,
       return FALSE;
     }
 
-  forwards = sesame_checklist_get_forwards (checklist);
-  for (guint i = 0; i < forwards->len; i++)
-    {
-      const SesameForward *forward = g_ptr_array_index (forwards, i);
-
-      for (guint port = forward->internal.first; port <= forward->internal.last && added < 64; port++, added++)
-        sesame_prober_add_port (prober, sesame_protocol_to_string (forward->protocol), (guint16) port);
-    }
+  sesame_prober_add_forwards (prober, sesame_checklist_get_forwards (checklist));
 
   return TRUE;
 }

@@ -1,6 +1,10 @@
 /* sesame-application.c
  *
  * sesame [--plan FILE] [--page welcome|router|host|services|checks|checklist] [--lang ja|en]
+ *        [--stun HOST:PORT]... [--ip-url URL]... [--check-url TEMPLATE] [--no-internet]
+ *
+ * The probe servers come from GSettings; the options override them for
+ * this run only.
  *
  * The options are checked in the local process (handle-local-options: a bad
  * value exits with status 2 and one line on stderr) and acted on in the
@@ -14,12 +18,15 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "sesame-application.h"
 #include "sesame-catalog.h"
 #include "sesame-gui.h"
 #include "sesame-plan.h"
+#include "sesame-preferences-window.h"
 #include "sesame-translation.h"
 #include "sesame-window.h"
 
@@ -28,6 +35,7 @@ struct _SesameApplication
   AdwApplication  parent_instance;
 
   SesameCatalog  *catalog;   /* nullable: loaded on first use */
+  GSettings      *settings;  /* nullable: when the schema is not installed */
 };
 
 G_DEFINE_FINAL_TYPE (SesameApplication, sesame_application, ADW_TYPE_APPLICATION)
@@ -44,8 +52,55 @@ static const GOptionEntry option_entries[] = {
     N_("Start at this page: welcome, router, host, services, checks or checklist"), N_("PAGE") },
   { "lang", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Language of the checklist and reports: en or ja"), N_("LANG") },
+  { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("Use this STUN server for this run (repeatable)"), N_("HOST:PORT") },
+  { "ip-url", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("Ask this address service for the public address (repeatable)"), N_("URL") },
+  { "check-url", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Port check service, with {port} and {proto}; empty for none"), N_("TEMPLATE") },
+  { "no-internet", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Contact nothing beyond the router"), NULL },
   { NULL }
 };
+
+static gboolean
+check_servers (GVariantDict *options)
+{
+  g_autofree const char **stun = NULL;
+  g_autofree const char **ip_urls = NULL;
+  const char *check_url = NULL;
+
+  if (g_variant_dict_lookup (options, "stun", "^a&s", &stun))
+    for (guint i = 0; stun[i] != NULL; i++)
+      {
+        g_autoptr(GSocketConnectable) address = g_network_address_parse (stun[i], 3478, NULL);
+
+        if (address == NULL || *stun[i] == '\0')
+          {
+            g_printerr (_("“%s” is not a STUN server; use HOST or HOST:PORT\n"), stun[i]);
+            return FALSE;
+          }
+      }
+
+  if (g_variant_dict_lookup (options, "ip-url", "^a&s", &ip_urls))
+    for (guint i = 0; ip_urls[i] != NULL; i++)
+      if (!g_uri_is_valid (ip_urls[i], G_URI_FLAGS_NONE, NULL) ||
+          !(g_str_has_prefix (ip_urls[i], "http://") || g_str_has_prefix (ip_urls[i], "https://")))
+        {
+          g_printerr (_("“%s” is not a web address; use http:// or https://\n"), ip_urls[i]);
+          return FALSE;
+        }
+
+  if (g_variant_dict_lookup (options, "check-url", "&s", &check_url) && *check_url != '\0' &&
+      (!(g_str_has_prefix (check_url, "http://") || g_str_has_prefix (check_url, "https://")) ||
+       strstr (check_url, "{port}") == NULL))
+    {
+      g_printerr (_("“%s” is not a port check address; it needs http:// or https:// and {port}\n"), check_url);
+      return FALSE;
+    }
+
+  return TRUE;
+}
 
 static int
 sesame_application_handle_local_options (GApplication *app,
@@ -53,6 +108,9 @@ sesame_application_handle_local_options (GApplication *app,
 {
   const char *page = NULL;
   const char *lang = NULL;
+
+  if (!check_servers (options))
+    return 2;
 
   if (g_variant_dict_lookup (options, "page", "&s", &page) &&
       !g_strv_contains (page_names, page))
@@ -82,6 +140,43 @@ get_catalog (SesameApplication  *self,
   return self->catalog;
 }
 
+/* The servers of this run: settings, then the command line over them */
+static SesameProbeSession *
+new_session (SesameApplication *self,
+             GVariantDict      *options)
+{
+  SesameProbeSession *session = sesame_probe_session_new ();
+  g_autofree const char **stun = NULL;
+  g_autofree const char **ip_urls = NULL;
+  const char *check_url = NULL;
+
+  if (self->settings != NULL)
+    {
+      g_auto(GStrv) setting_stun = g_settings_get_strv (self->settings, "stun-servers");
+      g_auto(GStrv) setting_ip_urls = g_settings_get_strv (self->settings, "ip-urls");
+      g_autofree char *setting_check_url = g_settings_get_string (self->settings, "check-url");
+
+      sesame_probe_session_set_stun_servers (session, (const char * const *) setting_stun);
+      sesame_probe_session_set_ip_urls (session, (const char * const *) setting_ip_urls);
+      sesame_probe_session_set_check_url (session, setting_check_url);
+      sesame_probe_session_set_internet (session, g_settings_get_boolean (self->settings, "contact-internet"));
+    }
+
+  if (options == NULL)
+    return session;
+
+  if (g_variant_dict_lookup (options, "stun", "^a&s", &stun))
+    sesame_probe_session_set_stun_servers (session, stun);
+  if (g_variant_dict_lookup (options, "ip-url", "^a&s", &ip_urls))
+    sesame_probe_session_set_ip_urls (session, ip_urls);
+  if (g_variant_dict_lookup (options, "check-url", "&s", &check_url))
+    sesame_probe_session_set_check_url (session, check_url);
+  if (g_variant_dict_contains (options, "no-internet"))
+    sesame_probe_session_set_internet (session, FALSE);
+
+  return session;
+}
+
 static int
 sesame_application_command_line (GApplication            *app,
                                  GApplicationCommandLine *command_line)
@@ -89,6 +184,7 @@ sesame_application_command_line (GApplication            *app,
   SesameApplication *self = SESAME_APPLICATION (app);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
   g_autoptr(SesamePlan) plan = NULL;
+  g_autoptr(SesameProbeSession) session = NULL;
   g_autoptr(GError) error = NULL;
   SesameCatalog *catalog;
   SesameWindow *window;
@@ -126,7 +222,8 @@ sesame_application_command_line (GApplication            *app,
   if (g_variant_dict_lookup (options, "lang", "&s", &lang))
     sesame_plan_set_language (plan, lang);
 
-  window = sesame_window_new (GTK_APPLICATION (self), plan, catalog);
+  session = new_session (self, options);
+  window = sesame_window_new (GTK_APPLICATION (self), plan, catalog, session);
 
   if (g_variant_dict_lookup (options, "page", "&s", &page) &&
       !sesame_window_set_page (window, page))
@@ -145,6 +242,7 @@ sesame_application_activate (GApplication *app)
 {
   SesameApplication *self = SESAME_APPLICATION (app);
   g_autoptr(SesamePlan) plan = NULL;
+  g_autoptr(SesameProbeSession) session = NULL;
   g_autoptr(GError) error = NULL;
   GtkWindow *window;
   SesameCatalog *catalog;
@@ -162,7 +260,8 @@ sesame_application_activate (GApplication *app)
     }
 
   plan = sesame_plan_new ();
-  gtk_window_present (GTK_WINDOW (sesame_window_new (GTK_APPLICATION (self), plan, catalog)));
+  session = new_session (self, NULL);
+  gtk_window_present (GTK_WINDOW (sesame_window_new (GTK_APPLICATION (self), plan, catalog, session)));
 }
 
 static void
@@ -199,6 +298,23 @@ about_activated (GSimpleAction *action,
 }
 
 static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  SesameApplication *self = user_data;
+  GtkWidget *window;
+
+  if (self->settings == NULL)
+    return;
+
+  window = sesame_preferences_window_new (self->settings);
+  gtk_window_set_transient_for (GTK_WINDOW (window),
+                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 shortcuts_activated (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
@@ -216,12 +332,14 @@ shortcuts_activated (GSimpleAction *action,
 static const GActionEntry app_entries[] = {
   { .name = "quit", .activate = quit_activated },
   { .name = "about", .activate = about_activated },
+  { .name = "preferences", .activate = preferences_activated },
   { .name = "shortcuts", .activate = shortcuts_activated },
 };
 
 static void
 sesame_application_startup (GApplication *app)
 {
+  SesameApplication *self = SESAME_APPLICATION (app);
   static const struct
   {
     const char *action;
@@ -229,6 +347,7 @@ sesame_application_startup (GApplication *app)
   } accels[] = {
     { "app.quit",      { "<Control>q", NULL } },
     { "app.shortcuts", { "<Control>question", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
     { "win.back",      { "<Alt>Left", "<Control>Page_Up", NULL } },
     { "win.next",      { "<Alt>Right", "<Control>Page_Down", NULL } },
   };
@@ -238,6 +357,19 @@ sesame_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app),
                                    app_entries, G_N_ELEMENTS (app_entries),
                                    app);
+
+  /* Settings only where the schema is installed (or GSETTINGS_SCHEMA_DIR points at it) */
+  {
+    GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+    g_autoptr(GSettingsSchema) schema = NULL;
+
+    if (source != NULL && (schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)) != NULL)
+      self->settings = g_settings_new (APP_ID);
+    else
+      g_message ("The settings schema %s is not installed; using the built-in servers", APP_ID);
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences")),
+                                 self->settings != NULL);
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app),
@@ -251,6 +383,7 @@ sesame_application_dispose (GObject *object)
   SesameApplication *self = SESAME_APPLICATION (object);
 
   g_clear_object (&self->catalog);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (sesame_application_parent_class)->dispose (object);
 }

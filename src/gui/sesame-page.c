@@ -14,6 +14,7 @@ typedef struct
 {
   SesamePlan    *plan;      /* owned; set at construction */
   SesameCatalog *catalog;   /* owned; set at construction */
+  SesameProbeSession *session;  /* owned; set at construction */
   char          *title;     /* nullable */
   gboolean       complete;
 } SesamePagePrivate;
@@ -24,6 +25,7 @@ enum {
   PROP_0,
   PROP_PLAN,
   PROP_CATALOG,
+  PROP_SESSION,
   PROP_COMPLETE,
   PROP_TITLE,
   N_PROPS
@@ -39,6 +41,7 @@ sesame_page_dispose (GObject *object)
 
   g_clear_object (&priv->plan);
   g_clear_object (&priv->catalog);
+  g_clear_object (&priv->session);
 
   G_OBJECT_CLASS (sesame_page_parent_class)->dispose (object);
 }
@@ -73,6 +76,10 @@ sesame_page_get_property (GObject    *object,
       g_value_set_object (value, priv->catalog);
       break;
 
+    case PROP_SESSION:
+      g_value_set_object (value, priv->session);
+      break;
+
     case PROP_COMPLETE:
       g_value_set_boolean (value, priv->complete);
       break;
@@ -105,6 +112,11 @@ sesame_page_set_property (GObject      *object,
     case PROP_CATALOG:
       g_assert (priv->catalog == NULL);
       priv->catalog = g_value_dup_object (value);
+      break;
+
+    case PROP_SESSION:
+      g_assert (priv->session == NULL);
+      priv->session = g_value_dup_object (value);
       break;
 
     case PROP_COMPLETE:
@@ -150,6 +162,17 @@ sesame_page_class_init (SesamePageClass *klass)
   properties[PROP_CATALOG] =
     g_param_spec_object ("catalog", NULL, NULL,
                          SESAME_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * SesamePage:session:
+   *
+   * The window's network checks, running in the background; the window
+   * shares one with all pages. Pages read its report and may restart it.
+   */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         SESAME_TYPE_PROBE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -199,6 +222,22 @@ sesame_page_get_catalog (SesamePage *self)
   g_return_val_if_fail (SESAME_IS_PAGE (self), NULL);
 
   return priv->catalog;
+}
+
+/**
+ * sesame_page_get_session:
+ * @self: a page
+ *
+ * Returns: (transfer none) (nullable): the window's network checks
+ */
+SesameProbeSession *
+sesame_page_get_session (SesamePage *self)
+{
+  SesamePagePrivate *priv = sesame_page_get_instance_private (self);
+
+  g_return_val_if_fail (SESAME_IS_PAGE (self), NULL);
+
+  return priv->session;
 }
 
 gboolean

@@ -3,7 +3,9 @@
  * The page contract (after gnome-initial-setup): a page edits the
  * SesamePlan it is given and sets #SesamePage:complete when the person may
  * go on; the window alone owns Back and Next, and one static table in
- * sesame-window.c gives the page order.
+ * sesame-window.c gives the page order. Pages share the window's
+ * #SesameProbeSession (the network checks, started with the window) and
+ * may move the window with the "win.go-to" action (a page name).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +16,7 @@
 
 #include "sesame-catalog.h"
 #include "sesame-plan.h"
+#include "sesame-probe-session.h"
 
 G_BEGIN_DECLS
 
@@ -44,6 +47,7 @@ struct _SesamePageClass
 
 SesamePlan    *sesame_page_get_plan     (SesamePage *self);
 SesameCatalog *sesame_page_get_catalog  (SesamePage *self);
+SesameProbeSession *sesame_page_get_session (SesamePage *self);
 gboolean       sesame_page_get_complete (SesamePage *self);
 void           sesame_page_set_complete (SesamePage *self,
                                          gboolean    complete);

@@ -12,18 +12,25 @@
 #include <glib/gi18n-lib.h>
 
 #include "sesame-checklist-page.h"
+#include "sesame-checks-page.h"
 #include "sesame-gui.h"
+#include "sesame-host-page.h"
+#include "sesame-router-page.h"
+#include "sesame-services-page.h"
 #include "sesame-welcome-page.h"
 #include "sesame-window.h"
 
-/* The page order, and the names --page accepts. The planned pages
- * (router, host, services, checks) go between these two as they land. */
+/* The page order, and the names --page accepts */
 static const struct
 {
   const char *name;
   GType     (*get_type) (void);
 } page_table[] = {
   { "welcome",   sesame_welcome_page_get_type },
+  { "router",    sesame_router_page_get_type },
+  { "host",      sesame_host_page_get_type },
+  { "services",  sesame_services_page_get_type },
+  { "checks",    sesame_checks_page_get_type },
   { "checklist", sesame_checklist_page_get_type },
 };
 
@@ -39,6 +46,7 @@ struct _SesameWindow
 
   SesamePlan           *plan;       /* owned */
   SesameCatalog        *catalog;    /* owned */
+  SesameProbeSession   *session;    /* owned */
   SesamePage           *pages[G_N_ELEMENTS (page_table)];  /* owned by the stack */
   guint                 current;
   gulong                complete_handler;  /* on pages[current] */
@@ -51,6 +59,7 @@ enum {
   PROP_0,
   PROP_PLAN,
   PROP_CATALOG,
+  PROP_SESSION,
   N_PROPS
 };
 
@@ -169,9 +178,27 @@ next_activated (GSimpleAction *action,
     go_to (self, self->current + 1, TRUE);
 }
 
+static void
+go_to_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  SesameWindow *self = user_data;
+  int index = page_index (g_variant_get_string (parameter, NULL));
+
+  if (index < 0)
+    {
+      g_critical ("No page “%s”", g_variant_get_string (parameter, NULL));
+      return;
+    }
+
+  go_to (self, (guint) index, (guint) index >= self->current);
+}
+
 static const GActionEntry win_entries[] = {
   { .name = "back", .activate = back_activated },
   { .name = "next", .activate = next_activated },
+  { .name = "go-to", .activate = go_to_activated, .parameter_type = "s" },
 };
 
 static gboolean
@@ -195,6 +222,9 @@ sesame_window_constructed (GObject *object)
   g_assert (SESAME_IS_PLAN (self->plan));
   g_assert (SESAME_IS_CATALOG (self->catalog));
 
+  if (self->session == NULL)
+    self->session = sesame_probe_session_new ();
+
   for (guint i = 0; i < G_N_ELEMENTS (page_table); i++)
     {
       GType type = page_table[i].get_type ();
@@ -203,11 +233,16 @@ sesame_window_constructed (GObject *object)
       self->pages[i] = g_object_new (type,
                                      "plan", self->plan,
                                      "catalog", self->catalog,
+                                     "session", self->session,
                                      NULL);
       gtk_stack_add_named (self->stack, GTK_WIDGET (self->pages[i]), page_table[i].name);
     }
 
   go_to (self, 0, TRUE);
+
+  /* The checks run in the background from the start; the checks page
+   * restarts them when the plan's ports have changed by then */
+  sesame_probe_session_start (self->session, self->plan, self->catalog);
 }
 
 static void
@@ -226,6 +261,9 @@ sesame_window_dispose (GObject *object)
 
   g_clear_object (&self->plan);
   g_clear_object (&self->catalog);
+  if (self->session != NULL)
+    sesame_probe_session_cancel (self->session);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (sesame_window_parent_class)->dispose (object);
 }
@@ -246,6 +284,10 @@ sesame_window_get_property (GObject    *object,
 
     case PROP_CATALOG:
       g_value_set_object (value, self->catalog);
+      break;
+
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
       break;
 
     default:
@@ -269,6 +311,10 @@ sesame_window_set_property (GObject      *object,
 
     case PROP_CATALOG:
       self->catalog = g_value_dup_object (value);
+      break;
+
+    case PROP_SESSION:
+      self->session = g_value_dup_object (value);
       break;
 
     default:
@@ -300,6 +346,10 @@ sesame_window_class_init (SesameWindowClass *klass)
     g_param_spec_object ("catalog", NULL, NULL,
                          SESAME_TYPE_CATALOG,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         SESAME_TYPE_PROBE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sesame-window.ui");
@@ -324,23 +374,38 @@ sesame_window_init (SesameWindow *self)
  * @application: (nullable): the application
  * @plan: the plan the pages edit
  * @catalog: the catalog the pages show
+ * @session: (nullable): the network checks, configured; %NULL for the
+ *   default servers
+ *
+ * The checks start at once.
  *
  * Returns: (transfer full): a window on the first page
  */
 SesameWindow *
-sesame_window_new (GtkApplication *application,
-                   SesamePlan     *plan,
-                   SesameCatalog  *catalog)
+sesame_window_new (GtkApplication     *application,
+                   SesamePlan         *plan,
+                   SesameCatalog      *catalog,
+                   SesameProbeSession *session)
 {
   g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (SESAME_IS_PLAN (plan), NULL);
   g_return_val_if_fail (SESAME_IS_CATALOG (catalog), NULL);
+  g_return_val_if_fail (session == NULL || SESAME_IS_PROBE_SESSION (session), NULL);
 
   return g_object_new (SESAME_TYPE_WINDOW,
                        "application", application,
                        "plan", plan,
                        "catalog", catalog,
+                       "session", session,
                        NULL);
+}
+
+SesameProbeSession *
+sesame_window_get_session (SesameWindow *self)
+{
+  g_return_val_if_fail (SESAME_IS_WINDOW (self), NULL);
+
+  return self->session;
 }
 
 /**

@@ -10,6 +10,7 @@
 #include "sesame-catalog.h"
 #include "sesame-page.h"
 #include "sesame-plan.h"
+#include "sesame-probe-session.h"
 
 G_BEGIN_DECLS
 
@@ -17,9 +18,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SesameWindow, sesame_window, SESAME, WINDOW, AdwApplicationWindow)
 
-SesameWindow *sesame_window_new            (GtkApplication *application,
-                                            SesamePlan     *plan,
-                                            SesameCatalog  *catalog);
+SesameWindow *sesame_window_new            (GtkApplication     *application,
+                                            SesamePlan         *plan,
+                                            SesameCatalog      *catalog,
+                                            SesameProbeSession *session);
+SesameProbeSession *sesame_window_get_session (SesameWindow *self);
 
 gboolean      sesame_window_has_page       (const char     *name);
 gboolean      sesame_window_set_page       (SesameWindow   *self,

@@ -19,6 +19,7 @@
 
 #include "sesame-address.h"
 #include "sesame-catalog.h"
+#include "sesame-checklist.h"
 #include "sesame-hop-probe.h"
 #include "sesame-http-probe.h"
 #include "sesame-listen-check.h"
@@ -49,6 +50,7 @@ struct _SesameProber
   gboolean   router;
   guint      deadline_ms;
   GArray    *ports;           /* element-type PortSpec */
+  gpointer   current;         /* unowned Run: the run in progress, for peeking */
 };
 
 enum {
@@ -261,6 +263,8 @@ typedef struct
 static void
 run_free (Run *run)
 {
+  if (run->self != NULL && run->self->current == run)
+    run->self->current = NULL;
   g_clear_handle_id (&run->deadline_id, g_source_remove);
   if (run->parent != NULL)
     g_cancellable_disconnect (run->parent, run->parent_handler);
@@ -468,6 +472,8 @@ finish (Run *run)
   const char *external;
 
   g_clear_handle_id (&run->deadline_id, g_source_remove);
+  if (run->self->current == run)
+    run->self->current = NULL;
 
   /* Silence from every STUN server says UDP is blocked only when something
    * else on the internet did answer; otherwise nothing is known */
@@ -1074,6 +1080,54 @@ run_task_data_free (gpointer data)
 }
 
 /**
+ * sesame_prober_add_forwards:
+ * @self: a prober
+ * @forwards: (element-type SesameForward): a checklist's forwarding rows
+ *
+ * Checks the internal port of every row on this computer, each port once,
+ * at most 64 in all (a range of thousands would be a flood, not a check).
+ *
+ * Returns: how many ports were added
+ */
+guint
+sesame_prober_add_forwards (SesameProber *self,
+                            GPtrArray    *forwards)
+{
+  guint added = 0;
+
+  g_return_val_if_fail (SESAME_IS_PROBER (self), 0);
+  g_return_val_if_fail (forwards != NULL, 0);
+
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+
+      for (guint port = forward->internal.first; port <= forward->internal.last && added < 64; port++, added++)
+        sesame_prober_add_port (self, sesame_protocol_to_string (forward->protocol), (guint16) port);
+    }
+
+  return added;
+}
+
+/**
+ * sesame_prober_peek_report:
+ * @self: a prober
+ *
+ * The report of the run in progress, as far as it has got; read it from an
+ * #SesameProber::updated handler to show findings as they come in.
+ *
+ * Returns: (transfer none) (nullable): the report being built, or %NULL
+ *   when no run is in progress (the finished report is the run's result)
+ */
+const SesameProbeReport *
+sesame_prober_peek_report (SesameProber *self)
+{
+  g_return_val_if_fail (SESAME_IS_PROBER (self), NULL);
+
+  return self->current != NULL ? ((Run *) self->current)->report : NULL;
+}
+
+/**
  * sesame_prober_run_async:
  * @self: a prober
  * @cancellable: (nullable): a #GCancellable
@@ -1109,6 +1163,7 @@ sesame_prober_run_async (SesameProber        *self,
                                                 NULL);
   g_task_set_task_data (task, run, run_task_data_free);
   run->task = g_object_ref (task);
+  self->current = run;
 
   if (cancellable != NULL)
     {

@@ -39,10 +39,13 @@ void                sesame_prober_add_port           (SesameProber        *self,
                                                       const char          *protocol,
                                                       guint16              port);
 
+guint               sesame_prober_add_forwards       (SesameProber        *self,
+                                                      GPtrArray           *forwards);
 void                sesame_prober_run_async          (SesameProber        *self,
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
+const SesameProbeReport *sesame_prober_peek_report (SesameProber        *self);
 SesameProbeReport  *sesame_prober_run_finish         (SesameProber        *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);

@@ -92,7 +92,7 @@ sesame_checklist_page_class_init (SesameChecklistPageClass *klass)
 
   page_class->shown = sesame_checklist_page_shown;
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/sesame-checklist-page.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sesame-checklist-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SesameChecklistPage, text_view);
 }
 

@@ -78,7 +78,7 @@ sesame_welcome_page_class_init (SesameWelcomePageClass *klass)
   object_class->constructed = sesame_welcome_page_constructed;
   object_class->dispose = sesame_welcome_page_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/pages/sesame-welcome-page.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sesame-welcome-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, servers_group);
 }
 

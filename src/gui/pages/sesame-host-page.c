@@ -1,0 +1,53 @@
+/* sesame-host-page.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sesame-host-page"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "sesame-host-page.h"
+
+struct _SesameHostPage
+{
+  SesamePage  parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (SesameHostPage, sesame_host_page, SESAME_TYPE_PAGE)
+
+static void
+sesame_host_page_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (sesame_host_page_parent_class)->constructed (object);
+
+  sesame_page_set_complete (SESAME_PAGE (object), TRUE);
+}
+
+static void
+sesame_host_page_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), SESAME_TYPE_HOST_PAGE);
+
+  G_OBJECT_CLASS (sesame_host_page_parent_class)->dispose (object);
+}
+
+static void
+sesame_host_page_class_init (SesameHostPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = sesame_host_page_constructed;
+  object_class->dispose = sesame_host_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sesame-host-page.ui");
+}
+
+static void
+sesame_host_page_init (SesameHostPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
