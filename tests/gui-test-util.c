@@ -10,20 +10,88 @@
 #endif
 
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "gui-test-util.h"
+
+static char *home_dir;
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+  GFileInfo *info;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+
+      remove_tree (child);
+      g_object_unref (info);
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+static void
+remove_home (void)
+{
+  g_autoptr(GFile) home = g_file_new_for_path (home_dir);
+
+  remove_tree (home);
+  g_clear_pointer (&home_dir, g_free);
+}
+
+/* The person's own directories, in a fresh temporary home: the wizard
+ * saves its plan there. Not G_TEST_OPTION_ISOLATE_DIRS, which hides the
+ * system data directories too, and with them the MIME database the
+ * toolkit needs to load its SVG icons. */
+static void
+isolate_home (void)
+{
+  static const struct
+  {
+    const char *variable;
+    const char *name;
+  } dirs[] = {
+    { "XDG_CONFIG_HOME", "config" },
+    { "XDG_DATA_HOME", "data" },
+    { "XDG_CACHE_HOME", "cache" },
+    { "XDG_STATE_HOME", "state" },
+    { "XDG_RUNTIME_DIR", "runtime" },
+  };
+  g_autoptr(GError) error = NULL;
+
+  home_dir = g_dir_make_tmp ("sesame-test-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  atexit (remove_home);
+
+  g_setenv ("HOME", home_dir, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (home_dir, dirs[i].name, NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (dirs[i].variable, dir, TRUE);
+    }
+}
 
 void
 gui_test_init (int    *argc,
                char ***argv)
 {
   g_autofree char *localedir = NULL;
+  g_autofree char *built = NULL;
+  g_autofree char *schema_dirs = NULL;
 
   setlocale (LC_ALL, "");
-  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  isolate_home ();
+  g_test_init (argc, argv, NULL);
 
   /* The UI catalogs as built, not as installed */
   localedir = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
@@ -34,21 +102,13 @@ gui_test_init (int    *argc,
   /* Same pixels on every machine, and no slide animations mid-screenshot */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("GTK_A11Y", "none", FALSE);
-  /* G_TEST_OPTION_ISOLATE_DIRS hides /usr/share from g_get_system_data_dirs():
-   * give back the read-only parts the toolkit needs, settings in memory */
-  if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
-    {
-      /* Sesame's own schema as built, the toolkit's as installed */
-      g_autofree char *built = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
-      g_autofree char *dirs = g_strconcat (built, ":", SYSTEM_DATADIR "/glib-2.0/schemas", NULL);
-
-      g_setenv ("GSETTINGS_SCHEMA_DIR", dirs, TRUE);
-    }
+  /* Sesame's own schema as built, the toolkit's as installed; settings in memory */
+  built = g_test_build_filename (G_TEST_BUILT, "..", "data", NULL);
+  schema_dirs = g_strconcat (built, ":", SYSTEM_DATADIR "/glib-2.0/schemas", NULL);
+  g_setenv ("GSETTINGS_SCHEMA_DIR", schema_dirs, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   gtk_init ();
   adw_init ();
-  gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                  SYSTEM_DATADIR "/icons");
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 }
 
@@ -383,4 +443,15 @@ gui_test_type (GtkWidget  *editable,
       while (g_main_context_iteration (NULL, FALSE))
         ;
     }
+}
+
+void
+gui_test_press (GtkWidget *widget)
+{
+  g_assert_true (GTK_IS_WIDGET (widget));
+  g_assert_true (gtk_widget_is_sensitive (widget));
+
+  g_assert_true (gtk_widget_activate (widget));
+  /* GtkButton shows itself pressed for 250 ms before it clicks */
+  gui_test_iterate (350);
 }

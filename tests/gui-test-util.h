@@ -69,6 +69,10 @@ gboolean      gui_test_is_shown        (GtkWidget           *widget);
 GPtrArray    *gui_test_focus_chain     (SesameWindow        *window,
                                         guint                limit);
 
+/* Activates @widget as Enter or space would (a button's "activate" fires
+ * its click after a short press animation) and lets the result happen */
+void          gui_test_press           (GtkWidget           *widget);
+
 /* Types @text into @editable as a person would (replacing what is there) */
 void          gui_test_type            (GtkWidget           *editable,
                                         const char          *text);

@@ -20,6 +20,7 @@
 #include "gui-tests.h"
 #include "sesame-application.h"
 #include "sesame-checklist-page.h"
+#include "sesame-preferences-window.h"
 #include "sesame-window.h"
 
 typedef struct
@@ -199,6 +200,85 @@ test_start_page (void)
   run_app (&fixture);
 }
 
+/* The preferences: what is typed is checked before it reaches the settings */
+static void
+test_preferences (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.opensesame.Sesame");
+  g_auto(GStrv) stun = NULL;
+  g_autofree char *check_url = NULL;
+  GtkWidget *window = sesame_preferences_window_new (settings);
+  GtkWidget *entry;
+  GtkWidget *error;
+  GtkWidget *remove;
+
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (window))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* One row per configured server */
+  g_assert_nonnull (gui_test_find (window, ADW_TYPE_ACTION_ROW, "stun.stunprotocol.org:3478"));
+
+  /* A bad server: the reason under the field, the settings untouched */
+  entry = gui_test_find (window, ADW_TYPE_ENTRY_ROW, gui_test_ui_is_japanese () ? "STUNサーバーを追加" : "Add a STUN server");
+  g_assert_nonnull (entry);
+  gui_test_type (entry, "stun server.example");
+  g_signal_emit_by_name (entry, "apply");
+  stun = g_settings_get_strv (settings, "stun-servers");
+  g_assert_cmpuint (g_strv_length (stun), ==, 2);
+  g_clear_pointer (&stun, g_strfreev);
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  error = gui_test_find (window, GTK_TYPE_LABEL, "“stun server.example” is not a STUN server; use HOST or HOST:PORT");
+  if (!gui_test_ui_is_japanese ())
+    {
+      g_assert_nonnull (error);
+      g_assert_true (gui_test_is_shown (error));
+    }
+
+  /* A good one is added, and listed */
+  gui_test_type (entry, "127.0.0.1:3478");
+  g_signal_emit_by_name (entry, "apply");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  stun = g_settings_get_strv (settings, "stun-servers");
+  g_assert_true (g_strv_contains ((const char * const *) stun, "127.0.0.1:3478"));
+  g_clear_pointer (&stun, g_strfreev);
+  g_assert_nonnull (gui_test_find (window, ADW_TYPE_ACTION_ROW, "127.0.0.1:3478"));
+  gui_test_iterate (50);
+
+  /* And removed again with its button */
+  remove = gui_test_find (gui_test_find (window, ADW_TYPE_ACTION_ROW, "127.0.0.1:3478"), GTK_TYPE_BUTTON, NULL);
+  g_assert_nonnull (remove);
+  gui_test_press (remove);
+  stun = g_settings_get_strv (settings, "stun-servers");
+  g_assert_false (g_strv_contains ((const char * const *) stun, "127.0.0.1:3478"));
+  g_clear_pointer (&stun, g_strfreev);
+
+  /* A port check address without {port} is refused */
+  entry = gui_test_find (window, ADW_TYPE_ENTRY_ROW, gui_test_ui_is_japanese () ? "アドレス" : "Address");
+  g_assert_nonnull (entry);
+  gui_test_type (entry, "https://check.example/");
+  g_signal_emit_by_name (entry, "apply");
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  check_url = g_settings_get_string (settings, "check-url");
+  g_assert_cmpstr (check_url, ==, "https://portcheck.transmissionbt.com/{port}");
+  g_clear_pointer (&check_url, g_free);
+
+  /* Empty turns the check from outside off */
+  gui_test_type (entry, "");
+  g_signal_emit_by_name (entry, "apply");
+  check_url = g_settings_get_string (settings, "check-url");
+  g_assert_cmpstr (check_url, ==, "");
+  g_clear_pointer (&check_url, g_free);
+
+  /* Reset brings the defaults back */
+  gtk_widget_activate_action (window, "preferences.reset", NULL);
+  check_url = g_settings_get_string (settings, "check-url");
+  g_assert_cmpstr (check_url, ==, "https://portcheck.transmissionbt.com/{port}");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, check_url);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -208,6 +288,7 @@ main (int   argc,
   g_test_add_func ("/gui/walk/report-en", test_walk_en);
   g_test_add_func ("/gui/walk/report-ja", test_walk_ja);
   g_test_add_func ("/gui/start-page", test_start_page);
+  g_test_add_func ("/gui/preferences", test_preferences);
 
   gui_test_add_welcome_page_tests ();
   gui_test_add_router_page_tests ();

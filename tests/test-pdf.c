@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "sesame-pdf-writer.h"
+#include "sesame-settings-report.h"
 
 static SesameCatalog *catalog;
 
@@ -254,6 +255,53 @@ test_seed (gconstpointer data)
   again = write_pdf (checklist, sesame_paper_lookup ("a4"), &n_again);
   g_assert_cmpuint (n_again, ==, n_pages);
   g_assert_true (g_bytes_equal (pdf, again));
+}
+
+/* The settings report on paper: the checklist, then what the probes found
+ * and what was verified of each forwarding row */
+static void
+test_settings_report (gconstpointer data)
+{
+  const char *language = data;
+  gboolean ja = g_str_equal (language, "ja");
+  g_autoptr(SesameChecklist) checklist = seed_checklist (language);
+  g_autofree char *probe_path = g_test_build_filename (G_TEST_DIST, "data", "seed-probe-report.json", NULL);
+  g_autofree char *probe_json = NULL;
+  g_autoptr(GBytes) probe_bytes = NULL;
+  g_autoptr(SesameProbeReport) probe = NULL;
+  g_autoptr(GDateTime) date = test_date ();
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *pages = NULL;
+  guint n_plain = 0, n_pages = 0, unknown = G_MAXUINT;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (probe_path, &probe_json, &length, NULL));
+  probe_bytes = g_bytes_new_take (g_steal_pointer (&probe_json), length);
+  probe = sesame_probe_report_new_from_json (probe_bytes, &error);
+  g_assert_no_error (error);
+
+  /* Without results it is the checklist itself */
+  plain = sesame_settings_report_write_pdf (checklist, NULL, sesame_paper_lookup ("a4"), date, &n_plain, NULL, &error);
+  g_assert_no_error (error);
+
+  pdf = sesame_settings_report_write_pdf (checklist, probe, sesame_paper_lookup ("a4"), date, &n_pages, &unknown, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unknown, ==, 0);
+  g_assert_cmpuint (n_pages, >=, n_plain);
+  pages = pdf_info (pdf, "Pages");
+  g_assert_cmpuint (g_ascii_strtoull (pages, NULL, 10), ==, n_pages);
+
+  text = pdf_text (pdf, 0);
+  g_assert_nonnull (strstr (text, ja ? "アドレス変換" : "Address Translation"));
+  g_assert_nonnull (strstr (text, ja ? "Sesameの調査結果" : "What Sesame found"));
+  g_assert_nonnull (strstr (text, ja ? "確認できたこと" : "What was verified"));
+  /* The findings: the public address, and one row per forward with its verdict */
+  g_assert_nonnull (strstr (text, probe->external_ipv4));
+  g_assert_nonnull (strstr (text, "UDP 16384-16403"));
+  g_assert_nonnull (strstr (text, ja ? "確認項目" : "Check"));
 }
 
 /* Without a date, no date line */
@@ -568,6 +616,8 @@ main (int   argc,
   g_test_add_data_func ("/pdf/seed/en", "en", test_seed);
   g_test_add_data_func ("/pdf/seed/ja", "ja", test_seed);
   g_test_add_func ("/pdf/no-date", test_no_date);
+  g_test_add_data_func ("/pdf/settings-report/en", "en", test_settings_report);
+  g_test_add_data_func ("/pdf/settings-report/ja", "ja", test_settings_report);
   g_test_add_func ("/pdf/paper", test_paper);
   g_test_add_data_func ("/pdf/long-table/en", "en", test_long_table);
   g_test_add_data_func ("/pdf/long-table/ja", "ja", test_long_table);

@@ -52,7 +52,7 @@ static const char usage[] =
      "                     [--via upnp|natpmp|pcp]\n"
      "  sesame-cli map remove --protocol tcp|udp --port N [--via upnp|natpmp|pcp]\n"
      "  sesame-cli report --plan PLAN [--probe-report REPORT] [--lang en|ja]\n"
-     "                    [--format text|markdown|html|json] [--redact] [-o FILE]\n"
+     "                    [--format text|markdown|html|json|pdf] [--redact] [-o FILE]\n"
      "  sesame-cli diff --old PLAN --new PLAN [--lang en|ja] [--format text|markdown|html|json] [-o FILE]\n");
 
 G_GNUC_PRINTF (1, 2)
@@ -469,6 +469,28 @@ check_document_options (int                    argc,
   return FALSE;
 }
 
+/* A printable page, for the paper beside the router: --format pdf is
+ * taken out of @format_name, the other formats are the writers' */
+static gboolean
+take_pdf_format (char       **format_name,
+                 const char  *output,
+                 gboolean    *pdf,
+                 int         *status)
+{
+  *pdf = g_strcmp0 (*format_name, "pdf") == 0;
+  if (!*pdf)
+    return TRUE;
+
+  g_clear_pointer (format_name, g_free);
+  if ((output == NULL || g_str_equal (output, "-")) && isatty (STDOUT_FILENO))
+    {
+      *status = usage_error (_("a PDF is not for the terminal: write it to a file with -o FILE"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Loads the catalog into @catalog first, unless it is there already */
 static SesamePlan *
 load_plan (const char     *plan_path,
@@ -511,17 +533,9 @@ command_checklist (int    argc,
     { NULL }
   };
 
-  if (!parse_options (entries, NULL, &argc, &argv, &status))
+  if (!parse_options (entries, NULL, &argc, &argv, &status) ||
+      !take_pdf_format (&format_name, output, &pdf, &status))
     return status;
-
-  /* A printable page, for the paper beside the router */
-  if (g_strcmp0 (format_name, "pdf") == 0)
-    {
-      pdf = TRUE;
-      g_clear_pointer (&format_name, g_free);
-      if ((output == NULL || g_str_equal (output, "-")) && isatty (STDOUT_FILENO))
-        return usage_error (_("a PDF is not for the terminal: write it to a file with -o FILE"));
-    }
 
   if (!check_document_options (argc, argv, plan_path, format_name, language, &format, &status) ||
       !(plan = load_plan (plan_path, &catalog, &status)))
@@ -1160,18 +1174,20 @@ command_report (int    argc,
   g_autofree char *text = NULL;
   SesameChecklistFormat format = SESAME_CHECKLIST_FORMAT_MARKDOWN;
   gboolean redact = FALSE;
+  gboolean pdf = FALSE;
   int status = EXIT_OK;
   GOptionEntry entries[] = {
     { "plan", 0, 0, G_OPTION_ARG_FILENAME, &plan_path, N_("The plan to report on"), "PLAN" },
     { "probe-report", 0, 0, G_OPTION_ARG_FILENAME, &probe_path, N_("Probe results to include (default: the latest kept)"), "REPORT" },
     { "lang", 0, 0, G_OPTION_ARG_STRING, &language, N_("Language of the report: en or ja"), "LANG" },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("text, markdown, html or json"), "FORMAT" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("text, markdown, html, json or pdf"), "FORMAT" },
     { "redact", 0, 0, G_OPTION_ARG_NONE, &redact, N_("Hide the public address and names, for sharing"), NULL },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE instead of standard output"), "FILE" },
     { NULL }
   };
 
   if (!parse_options (entries, NULL, &argc, &argv, &status) ||
+      !take_pdf_format (&format_name, output, &pdf, &status) ||
       !check_document_options (argc, argv, plan_path, format_name, language, &format, &status) ||
       !(plan = load_plan (plan_path, &catalog, &status)))
     return status;
@@ -1205,6 +1221,17 @@ command_report (int    argc,
 
   if (!(checklist = sesame_checklist_new (plan, catalog, language, &error)))
     return failure (plan_path, error);
+
+  if (pdf)
+    {
+      g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+      g_autoptr(GBytes) bytes = sesame_settings_report_write_pdf (checklist, probe, NULL, today, NULL, NULL, &error);
+
+      if (bytes == NULL || !write_output_bytes (output, bytes, &error))
+        return failure (output ? output : "stdout", error);
+
+      return EXIT_OK;
+    }
 
   text = sesame_settings_report_write (checklist, probe, format);
 

@@ -18,13 +18,12 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n-lib.h>
 
 #include "sesame-application.h"
 #include "sesame-catalog.h"
 #include "sesame-gui.h"
+#include "sesame-store.h"
 #include "sesame-plan.h"
 #include "sesame-preferences-window.h"
 #include "sesame-translation.h"
@@ -40,7 +39,7 @@ struct _SesameApplication
 
 G_DEFINE_FINAL_TYPE (SesameApplication, sesame_application, ADW_TYPE_APPLICATION)
 
-/* Every page --page accepts, including those not built yet */
+/* Every page --page accepts, in the window's order */
 static const char * const page_names[] = {
   "welcome", "router", "host", "services", "checks", "checklist", NULL
 };
@@ -69,33 +68,22 @@ check_servers (GVariantDict *options)
   g_autofree const char **stun = NULL;
   g_autofree const char **ip_urls = NULL;
   const char *check_url = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (g_variant_dict_lookup (options, "stun", "^a&s", &stun))
-    for (guint i = 0; stun[i] != NULL; i++)
-      {
-        g_autoptr(GSocketConnectable) address = g_network_address_parse (stun[i], 3478, NULL);
+    for (guint i = 0; stun[i] != NULL && error == NULL; i++)
+      sesame_probe_session_check_stun_server (stun[i], &error);
 
-        if (address == NULL || *stun[i] == '\0')
-          {
-            g_printerr (_("“%s” is not a STUN server; use HOST or HOST:PORT\n"), stun[i]);
-            return FALSE;
-          }
-      }
+  if (error == NULL && g_variant_dict_lookup (options, "ip-url", "^a&s", &ip_urls))
+    for (guint i = 0; ip_urls[i] != NULL && error == NULL; i++)
+      sesame_probe_session_check_ip_url (ip_urls[i], &error);
 
-  if (g_variant_dict_lookup (options, "ip-url", "^a&s", &ip_urls))
-    for (guint i = 0; ip_urls[i] != NULL; i++)
-      if (!g_uri_is_valid (ip_urls[i], G_URI_FLAGS_NONE, NULL) ||
-          !(g_str_has_prefix (ip_urls[i], "http://") || g_str_has_prefix (ip_urls[i], "https://")))
-        {
-          g_printerr (_("“%s” is not a web address; use http:// or https://\n"), ip_urls[i]);
-          return FALSE;
-        }
+  if (error == NULL && g_variant_dict_lookup (options, "check-url", "&s", &check_url))
+    sesame_probe_session_check_check_url (check_url, &error);
 
-  if (g_variant_dict_lookup (options, "check-url", "&s", &check_url) && *check_url != '\0' &&
-      (!(g_str_has_prefix (check_url, "http://") || g_str_has_prefix (check_url, "https://")) ||
-       strstr (check_url, "{port}") == NULL))
+  if (error != NULL)
     {
-      g_printerr (_("“%s” is not a port check address; it needs http:// or https:// and {port}\n"), check_url);
+      g_printerr ("%s\n", error->message);
       return FALSE;
     }
 
@@ -140,6 +128,37 @@ get_catalog (SesameApplication  *self,
   return self->catalog;
 }
 
+static void
+apply_settings (SesameApplication  *self,
+                SesameProbeSession *session)
+{
+  g_auto(GStrv) stun = NULL;
+  g_auto(GStrv) ip_urls = NULL;
+  g_autofree char *check_url = NULL;
+
+  if (self->settings == NULL)
+    return;
+
+  stun = g_settings_get_strv (self->settings, "stun-servers");
+  ip_urls = g_settings_get_strv (self->settings, "ip-urls");
+  check_url = g_settings_get_string (self->settings, "check-url");
+
+  sesame_probe_session_set_stun_servers (session, (const char * const *) stun);
+  sesame_probe_session_set_ip_urls (session, (const char * const *) ip_urls);
+  sesame_probe_session_set_check_url (session, check_url);
+  sesame_probe_session_set_internet (session, g_settings_get_boolean (self->settings, "contact-internet"));
+}
+
+/* Preferences apply to the next run of every window; a server given on
+ * the command line gives way to a later choice in the preferences */
+static void
+on_settings_changed (SesameApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (SESAME_IS_WINDOW (l->data))
+      apply_settings (self, sesame_window_get_session (l->data));
+}
+
 /* The servers of this run: settings, then the command line over them */
 static SesameProbeSession *
 new_session (SesameApplication *self,
@@ -150,17 +169,7 @@ new_session (SesameApplication *self,
   g_autofree const char **ip_urls = NULL;
   const char *check_url = NULL;
 
-  if (self->settings != NULL)
-    {
-      g_auto(GStrv) setting_stun = g_settings_get_strv (self->settings, "stun-servers");
-      g_auto(GStrv) setting_ip_urls = g_settings_get_strv (self->settings, "ip-urls");
-      g_autofree char *setting_check_url = g_settings_get_string (self->settings, "check-url");
-
-      sesame_probe_session_set_stun_servers (session, (const char * const *) setting_stun);
-      sesame_probe_session_set_ip_urls (session, (const char * const *) setting_ip_urls);
-      sesame_probe_session_set_check_url (session, setting_check_url);
-      sesame_probe_session_set_internet (session, g_settings_get_boolean (self->settings, "contact-internet"));
-    }
+  apply_settings (self, session);
 
   if (options == NULL)
     return session;
@@ -177,13 +186,80 @@ new_session (SesameApplication *self,
   return session;
 }
 
+/* The language of checklists for a plan that names none: the setting,
+ * where "desktop" follows the UI */
+static void
+default_report_language (SesameApplication *self,
+                         SesamePlan        *plan)
+{
+  g_autofree char *setting = NULL;
+
+  if (sesame_plan_get_language (plan) != NULL)
+    return;
+
+  if (self->settings != NULL)
+    setting = g_settings_get_string (self->settings, "report-language");
+
+  if (setting != NULL && sesame_translation_is_supported (setting))
+    sesame_plan_set_language (plan, setting);
+  else
+    sesame_plan_set_language (plan, sesame_gui_get_ui_language ());
+}
+
+/* A window on the plan saved by the last run, or on a new one. A saved
+ * plan that cannot be read is moved aside and said so; one from a newer
+ * Sesame is left alone and nothing is saved over it. */
+static SesameWindow *
+open_saved (SesameApplication  *self,
+            SesameCatalog      *catalog,
+            SesameProbeSession *session)
+{
+  g_autoptr(SesameStore) store = sesame_store_new (NULL, NULL);
+  g_autoptr(SesamePlan) plan = NULL;
+  g_autofree char *moved_aside = NULL;
+  g_autofree char *notice = NULL;
+  g_autoptr(GError) error = NULL;
+  SesameWindow *window;
+  gboolean returning;
+
+  plan = sesame_store_load_plan (store, catalog, &moved_aside, &error);
+  returning = plan != NULL;
+
+  if (moved_aside != NULL)
+    /* Translators: the first %s is a file name, the second the reason */
+    notice = g_strdup_printf (_("Your saved plan could not be read, so Sesame starts a new one. The old file was kept as %s (%s)."),
+                              moved_aside, error->message);
+  else if (g_error_matches (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_NEWER))
+    {
+      /* Translators: %s is a file name */
+      notice = g_strdup_printf (_("Your saved plan %s was written by a newer version of Sesame. It is left as it is, and nothing you do here is saved over it."),
+                                sesame_store_get_plan_path (store));
+      g_clear_object (&store);
+    }
+  else if (error != NULL)
+    {
+      /* Translators: the first %s is a file name, the second the reason */
+      notice = g_strdup_printf (_("Your saved plan %s could not be opened (%s). It is left as it is, and nothing you do here is saved over it."),
+                                sesame_store_get_plan_path (store), error->message);
+      g_clear_object (&store);
+    }
+
+  if (plan == NULL)
+    plan = sesame_plan_new ();
+  default_report_language (self, plan);
+
+  window = sesame_window_new (GTK_APPLICATION (self), plan, catalog, session);
+  sesame_window_set_store (window, store, returning, notice);
+
+  return window;
+}
+
 static int
 sesame_application_command_line (GApplication            *app,
                                  GApplicationCommandLine *command_line)
 {
   SesameApplication *self = SESAME_APPLICATION (app);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
-  g_autoptr(SesamePlan) plan = NULL;
   g_autoptr(SesameProbeSession) session = NULL;
   g_autoptr(GError) error = NULL;
   SesameCatalog *catalog;
@@ -199,10 +275,13 @@ sesame_application_command_line (GApplication            *app,
       return 1;
     }
 
+  session = new_session (self, options);
+
   if (g_variant_dict_lookup (options, "plan", "^&ay", &plan_arg))
     {
       g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line, plan_arg);
       g_autofree char *path = g_file_get_path (file);
+      g_autoptr(SesamePlan) plan = NULL;
 
       if (path == NULL || !(plan = sesame_plan_load_from_file (path, catalog, &error)))
         {
@@ -212,25 +291,24 @@ sesame_application_command_line (GApplication            *app,
                                                error != NULL ? error->message : _("not a local file"));
           return 1;
         }
+
+      if (g_variant_dict_lookup (options, "lang", "&s", &lang))
+        sesame_plan_set_language (plan, lang);
+      default_report_language (self, plan);
+
+      /* A plan from a file is the person's own: "Save Plan" writes it, the store is left alone */
+      window = sesame_window_new (GTK_APPLICATION (self), plan, catalog, session);
     }
   else
     {
-      /* TODO: offer the saved plan ("Welcome back") once the welcome page does */
-      plan = sesame_plan_new ();
+      window = open_saved (self, catalog, session);
+      if (g_variant_dict_lookup (options, "lang", "&s", &lang))
+        sesame_plan_set_language (sesame_window_get_plan (window), lang);
     }
 
-  if (g_variant_dict_lookup (options, "lang", "&s", &lang))
-    sesame_plan_set_language (plan, lang);
-
-  session = new_session (self, options);
-  window = sesame_window_new (GTK_APPLICATION (self), plan, catalog, session);
-
-  if (g_variant_dict_lookup (options, "page", "&s", &page) &&
-      !sesame_window_set_page (window, page))
-    /* Translators: %s is a page name from the command line */
-    g_application_command_line_printerr (command_line,
-                                         _("The “%s” page is not there yet; starting at the beginning\n"),
-                                         page);
+  /* handle_local_options() checked the name */
+  if (g_variant_dict_lookup (options, "page", "&s", &page))
+    sesame_window_set_page (window, page);
 
   gtk_window_present (GTK_WINDOW (window));
 
@@ -241,7 +319,6 @@ static void
 sesame_application_activate (GApplication *app)
 {
   SesameApplication *self = SESAME_APPLICATION (app);
-  g_autoptr(SesamePlan) plan = NULL;
   g_autoptr(SesameProbeSession) session = NULL;
   g_autoptr(GError) error = NULL;
   GtkWindow *window;
@@ -259,9 +336,8 @@ sesame_application_activate (GApplication *app)
       return;
     }
 
-  plan = sesame_plan_new ();
   session = new_session (self, NULL);
-  gtk_window_present (GTK_WINDOW (sesame_window_new (GTK_APPLICATION (self), plan, catalog, session)));
+  gtk_window_present (GTK_WINDOW (open_saved (self, catalog, session)));
 }
 
 static void
@@ -364,7 +440,12 @@ sesame_application_startup (GApplication *app)
     g_autoptr(GSettingsSchema) schema = NULL;
 
     if (source != NULL && (schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)) != NULL)
-      self->settings = g_settings_new (APP_ID);
+      {
+        self->settings = g_settings_new (APP_ID);
+        g_signal_connect_object (self->settings, "changed",
+                                 G_CALLBACK (on_settings_changed), self,
+                                 G_CONNECT_SWAPPED);
+      }
     else
       g_message ("The settings schema %s is not installed; using the built-in servers", APP_ID);
     g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app), "preferences")),

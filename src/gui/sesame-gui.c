@@ -23,3 +23,28 @@ sesame_gui_ensure_resources (void)
       g_once_init_leave (&registered, 1);
     }
 }
+
+/**
+ * sesame_gui_get_ui_language:
+ *
+ * The language the wizard speaks: "ja" when the person's languages put
+ * Japanese before English (the one translation there is), else "en". For
+ * catalog texts that come in both languages, such as router vendors.
+ *
+ * Returns: "ja" or "en"
+ */
+const char *
+sesame_gui_get_ui_language (void)
+{
+  const char * const *names = g_get_language_names ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (names[i], "ja"))
+        return "ja";
+      if (g_str_has_prefix (names[i], "en") || g_str_equal (names[i], "C"))
+        return "en";
+    }
+
+  return "en";
+}

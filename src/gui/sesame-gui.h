@@ -9,6 +9,7 @@
 
 G_BEGIN_DECLS
 
-void sesame_gui_ensure_resources (void);
+void        sesame_gui_ensure_resources  (void);
+const char *sesame_gui_get_ui_language   (void);
 
 G_END_DECLS

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "sesame-checklist.h"
@@ -534,4 +536,93 @@ sesame_probe_session_set_report (SesameProbeSession *self,
   self->report = report;
 
   g_signal_emit (self, signals[FINISHED], 0);
+}
+
+/* What people type for servers, checked once for the command line and the
+ * preferences alike */
+
+/**
+ * sesame_probe_session_check_stun_server:
+ * @server: HOST or HOST:PORT as typed
+ * @error: return location for a #GError (G_IO_ERROR_INVALID_ARGUMENT)
+ *
+ * Returns: whether @server names a STUN server
+ */
+gboolean
+sesame_probe_session_check_stun_server (const char  *server,
+                                        GError     **error)
+{
+  g_autoptr(GSocketConnectable) address = NULL;
+
+  g_return_val_if_fail (server != NULL, FALSE);
+
+  if (*server == '\0' || strpbrk (server, " \t/") != NULL ||
+      !(address = g_network_address_parse (server, 3478, NULL)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   /* Translators: %s is what was typed */
+                   _("“%s” is not a STUN server; use HOST or HOST:PORT"), server);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+is_web_address (const char *url)
+{
+  return (g_str_has_prefix (url, "http://") || g_str_has_prefix (url, "https://")) &&
+         g_uri_is_valid (url, G_URI_FLAGS_NONE, NULL);
+}
+
+/**
+ * sesame_probe_session_check_ip_url:
+ * @url: an address service as typed
+ * @error: return location for a #GError (G_IO_ERROR_INVALID_ARGUMENT)
+ *
+ * Returns: whether @url is an http:// or https:// address
+ */
+gboolean
+sesame_probe_session_check_ip_url (const char  *url,
+                                   GError     **error)
+{
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  if (!is_web_address (url))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   /* Translators: %s is what was typed */
+                   _("“%s” is not a web address; use http:// or https://"), url);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * sesame_probe_session_check_check_url:
+ * @template: a port check service as typed; "" for none
+ * @error: return location for a #GError (G_IO_ERROR_INVALID_ARGUMENT)
+ *
+ * Returns: whether @template is empty, or a web address with {port}
+ */
+gboolean
+sesame_probe_session_check_check_url (const char  *template,
+                                      GError     **error)
+{
+  g_return_val_if_fail (template != NULL, FALSE);
+
+  if (*template == '\0')
+    return TRUE;
+
+  if (strstr (template, "{port}") == NULL ||
+      !(g_str_has_prefix (template, "http://") || g_str_has_prefix (template, "https://")))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   /* Translators: %s is what was typed; {port} stays as it is */
+                   _("“%s” is not a port check address; it needs http:// or https:// and {port}"), template);
+      return FALSE;
+    }
+
+  return TRUE;
 }

@@ -61,6 +61,13 @@ const SesameProbeReport  *sesame_probe_session_get_report       (SesameProbeSess
 void                      sesame_probe_session_set_report       (SesameProbeSession *self,
                                                                  SesameProbeReport  *report);
 
+gboolean                  sesame_probe_session_check_stun_server (const char  *server,
+                                                                  GError     **error);
+gboolean                  sesame_probe_session_check_ip_url      (const char  *url,
+                                                                  GError     **error);
+gboolean                  sesame_probe_session_check_check_url   (const char  *template,
+                                                                  GError     **error);
+
 void                      sesame_probe_server_free              (SesameProbeServer  *server);
 
 G_END_DECLS

@@ -20,6 +20,9 @@
 #include "sesame-welcome-page.h"
 #include "sesame-window.h"
 
+/* Plan edits come in bursts (typing); save once they settle */
+#define SAVE_DELAY_MS 500
+
 /* The page order, and the names --page accepts */
 static const struct
 {
@@ -43,10 +46,15 @@ struct _SesameWindow
   GtkButton            *back_button;
   GtkButton            *next_button;
   GtkStack             *stack;
+  AdwToastOverlay      *toast_overlay;
 
   SesamePlan           *plan;       /* owned */
   SesameCatalog        *catalog;    /* owned */
   SesameProbeSession   *session;    /* owned */
+  SesameStore          *store;      /* owned, nullable: where the plan and reports are kept */
+  SesamePlan           *previous_plan;  /* owned, nullable: before "I replaced my router" */
+  SesameProbeReport    *saved_report;   /* owned, nullable: the last run's, from the store */
+  guint                 save_source;    /* plan changes waiting to be saved */
   SesamePage           *pages[G_N_ELEMENTS (page_table)];  /* owned by the stack */
   guint                 current;
   gulong                complete_handler;  /* on pages[current] */
@@ -60,6 +68,7 @@ enum {
   PROP_PLAN,
   PROP_CATALOG,
   PROP_SESSION,
+  PROP_PREVIOUS_PLAN,
   N_PROPS
 };
 
@@ -195,11 +204,111 @@ go_to_activated (GSimpleAction *action,
   go_to (self, (guint) index, (guint) index >= self->current);
 }
 
+static void
+check_again_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  SesameWindow *self = user_data;
+
+  sesame_probe_session_start (self->session, self->plan, self->catalog);
+  go_to (self, (guint) page_index ("checks"), TRUE);
+}
+
+/* "I replaced my router": keep the services, forget the router and the
+ * address the old network gave the server, check the new network, and let
+ * the checklist page show what changed against the plan as it was */
+static void
+replace_router_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  SesameWindow *self = user_data;
+  g_autofree char *json = sesame_plan_to_json (self->plan);
+  g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), strlen (json));
+  g_autoptr(GError) error = NULL;
+  SesamePlan *previous;
+
+  if (!(previous = sesame_plan_load_from_bytes (bytes, self->catalog, &error)))
+    {
+      /* The plan in memory always serialises to a readable plan */
+      g_critical ("Cannot keep the plan before the router change: %s", error->message);
+      return;
+    }
+
+  g_clear_object (&self->previous_plan);
+  self->previous_plan = previous;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIOUS_PLAN]);
+
+  sesame_plan_set_router_id (self->plan, "generic");
+  sesame_plan_set_router_address (self->plan, NULL);
+  sesame_plan_set_connection (self->plan, SESAME_CONNECTION_UNKNOWN);
+  sesame_plan_set_host_address (self->plan, NULL);
+
+  sesame_welcome_page_set_router_changes (SESAME_WELCOME_PAGE (self->pages[0]), NULL);
+  sesame_probe_session_start (self->session, self->plan, self->catalog);
+  go_to (self, (guint) page_index ("router"), TRUE);
+}
+
 static const GActionEntry win_entries[] = {
   { .name = "back", .activate = back_activated },
   { .name = "next", .activate = next_activated },
   { .name = "go-to", .activate = go_to_activated, .parameter_type = "s" },
+  { .name = "check-again", .activate = check_again_activated },
+  { .name = "replace-router", .activate = replace_router_activated },
 };
+
+static gboolean
+save_plan (gpointer user_data)
+{
+  SesameWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->save_source = 0;
+
+  if (self->store != NULL && !sesame_store_save_plan (self->store, self->plan, &error))
+    {
+      /* Translators: %s is the reason */
+      g_autofree char *text = g_strdup_printf (_("Your answers could not be saved: %s"), error->message);
+
+      sesame_window_add_toast (self, adw_toast_new (text));
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_plan_changed (SesameWindow *self)
+{
+  if (self->store == NULL)
+    return;
+
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  self->save_source = g_timeout_add (SAVE_DELAY_MS, save_plan, self);
+}
+
+/* Each finished run is kept for the next start, which compares routers with it */
+static void
+on_session_finished (SesameWindow *self)
+{
+  const SesameProbeReport *report = sesame_probe_session_get_report (self->session);
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL || report == NULL)
+    return;
+
+  if (self->saved_report != NULL && self->previous_plan == NULL)
+    {
+      g_autoptr(GPtrArray) changes = sesame_probe_report_router_changes (self->saved_report, report);
+
+      sesame_welcome_page_set_router_changes (SESAME_WELCOME_PAGE (self->pages[0]), changes);
+    }
+
+  json = sesame_probe_report_to_json (report);
+  if (!sesame_store_save_report (self->store, json, &error))
+    g_warning ("Cannot keep the network check results: %s", error->message);
+}
 
 static gboolean
 sesame_window_close_request (GtkWindow *window)
@@ -208,6 +317,13 @@ sesame_window_close_request (GtkWindow *window)
 
   if (self->pages[self->current] != NULL)
     sesame_page_leave (self->pages[self->current]);
+
+  /* Nothing typed is lost: save what is waiting now */
+  if (self->save_source != 0)
+    {
+      g_clear_handle_id (&self->save_source, g_source_remove);
+      save_plan (self);
+    }
 
   return GTK_WINDOW_CLASS (sesame_window_parent_class)->close_request (window);
 }
@@ -224,6 +340,13 @@ sesame_window_constructed (GObject *object)
 
   if (self->session == NULL)
     self->session = sesame_probe_session_new ();
+
+  g_signal_connect_object (self->plan, "changed",
+                           G_CALLBACK (on_plan_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->session, "finished",
+                           G_CALLBACK (on_session_finished), self,
+                           G_CONNECT_SWAPPED);
 
   for (guint i = 0; i < G_N_ELEMENTS (page_table); i++)
     {
@@ -261,6 +384,10 @@ sesame_window_dispose (GObject *object)
 
   g_clear_object (&self->plan);
   g_clear_object (&self->catalog);
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  g_clear_object (&self->store);
+  g_clear_object (&self->previous_plan);
+  g_clear_pointer (&self->saved_report, sesame_probe_report_free);
   if (self->session != NULL)
     sesame_probe_session_cancel (self->session);
   g_clear_object (&self->session);
@@ -288,6 +415,10 @@ sesame_window_get_property (GObject    *object,
 
     case PROP_SESSION:
       g_value_set_object (value, self->session);
+      break;
+
+    case PROP_PREVIOUS_PLAN:
+      g_value_set_object (value, self->previous_plan);
       break;
 
     default:
@@ -350,6 +481,16 @@ sesame_window_class_init (SesameWindowClass *klass)
     g_param_spec_object ("session", NULL, NULL,
                          SESAME_TYPE_PROBE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * SesameWindow:previous-plan:
+   *
+   * The plan as it was before "I replaced my router", for the migration
+   * checklist; %NULL otherwise.
+   */
+  properties[PROP_PREVIOUS_PLAN] =
+    g_param_spec_object ("previous-plan", NULL, NULL,
+                         SESAME_TYPE_PLAN,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sesame-window.ui");
@@ -357,6 +498,7 @@ sesame_window_class_init (SesameWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, next_button);
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, SesameWindow, toast_overlay);
 }
 
 static void
@@ -483,4 +625,72 @@ sesame_window_get_plan (SesameWindow *self)
   g_return_val_if_fail (SESAME_IS_WINDOW (self), NULL);
 
   return self->plan;
+}
+
+/**
+ * sesame_window_set_store:
+ * @self: the window
+ * @store: (nullable): where the plan is saved as it is edited, and each
+ *   run's results are kept; %NULL to keep nothing (a plan opened from a file)
+ * @returning: whether the plan came from @store (the welcome page says
+ *   "Welcome back")
+ * @notice: (nullable): what happened to the saved plan, for the welcome
+ *   page (it could not be read and was moved aside, say)
+ *
+ * Only before the window is shown.
+ */
+void
+sesame_window_set_store (SesameWindow *self,
+                         SesameStore  *store,
+                         gboolean      returning,
+                         const char   *notice)
+{
+  SesameWelcomePage *welcome;
+
+  g_return_if_fail (SESAME_IS_WINDOW (self));
+  g_return_if_fail (store == NULL || SESAME_IS_STORE (store));
+
+  g_set_object (&self->store, store);
+  g_clear_pointer (&self->saved_report, sesame_probe_report_free);
+  if (self->store != NULL)
+    {
+      g_autoptr(GBytes) saved = sesame_store_load_report (self->store, NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (saved != NULL && !(self->saved_report = sesame_probe_report_new_from_json (saved, &error)))
+        g_message ("The last network check results cannot be read (%s); the router is not compared", error->message);
+    }
+
+  welcome = SESAME_WELCOME_PAGE (self->pages[page_index ("welcome")]);
+  sesame_welcome_page_set_returning (welcome, returning);
+  sesame_welcome_page_set_plan_notice (welcome, notice);
+}
+
+/**
+ * sesame_window_get_previous_plan:
+ * @self: the window
+ *
+ * Returns: (transfer none) (nullable): the plan before "I replaced my router"
+ */
+SesamePlan *
+sesame_window_get_previous_plan (SesameWindow *self)
+{
+  g_return_val_if_fail (SESAME_IS_WINDOW (self), NULL);
+
+  return self->previous_plan;
+}
+
+/**
+ * sesame_window_add_toast:
+ * @self: the window
+ * @toast: (transfer full): a toast
+ */
+void
+sesame_window_add_toast (SesameWindow *self,
+                         AdwToast     *toast)
+{
+  g_return_if_fail (SESAME_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

@@ -11,6 +11,7 @@
 #include "sesame-page.h"
 #include "sesame-plan.h"
 #include "sesame-probe-session.h"
+#include "sesame-store.h"
 
 G_BEGIN_DECLS
 
@@ -31,5 +32,12 @@ const char   *sesame_window_get_page_name  (SesameWindow   *self);
 SesamePage   *sesame_window_get_page       (SesameWindow   *self,
                                             const char     *name);
 SesamePlan   *sesame_window_get_plan       (SesameWindow   *self);
+SesamePlan   *sesame_window_get_previous_plan (SesameWindow *self);
+void          sesame_window_set_store      (SesameWindow   *self,
+                                            SesameStore    *store,
+                                            gboolean        returning,
+                                            const char     *notice);
+void          sesame_window_add_toast      (SesameWindow   *self,
+                                            AdwToast       *toast);
 
 G_END_DECLS

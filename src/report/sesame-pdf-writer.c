@@ -900,7 +900,27 @@ add_groups (SesamePdfWriter *self)
 }
 
 static void
-build (SesamePdfWriter *self)
+add_extra_table (SesamePdfWriter      *self,
+                 const SesamePdfTable *table)
+{
+  Columns columns = { 0, FALSE, { 0 }, { 0 } };
+
+  g_assert (table->rows != NULL && table->rows->len > 0);
+
+  columns.n_columns = g_strv_length (g_ptr_array_index (table->rows, 0));
+  g_return_if_fail (columns.n_columns >= 2 && columns.n_columns <= MAX_COLUMNS);
+
+  add_heading (self, table->title, TRUE);
+  if (table->rows->len < 2)
+    return;
+  columns_measure (self, &columns, table->rows);
+  add_table (self, &columns, table->rows);
+}
+
+static void
+build (SesamePdfWriter      *self,
+       const SesamePdfTable *tables,
+       guint                 n_tables)
 {
   g_autofree char *router_title = NULL;
 
@@ -921,6 +941,9 @@ build (SesamePdfWriter *self)
 
   add_heading (self, T_ (self->tr, "Check that it works"), TRUE);
   add_steps (self, sesame_checklist_get_verify_steps (self->checklist));
+
+  for (guint i = 0; i < n_tables; i++)
+    add_extra_table (self, &tables[i]);
 }
 
 /* The height from the top of block @i to the bottom of the last block that
@@ -1153,6 +1176,27 @@ sesame_pdf_writer_new (SesameChecklist   *checklist,
                        const SesamePaper *paper,
                        GDateTime         *date)
 {
+  return sesame_pdf_writer_new_with_tables (checklist, paper, date, NULL, 0);
+}
+
+/**
+ * sesame_pdf_writer_new_with_tables:
+ * @checklist: the checklist to print, in its own language
+ * @paper: (nullable): the paper; %NULL for the locale's (sesame_paper_get_default())
+ * @date: (nullable): the date printed under the title; %NULL prints none
+ * @tables: (array length=n_tables) (nullable): tables to print after the
+ *   checklist, each under its title, texts already in the checklist's language
+ * @n_tables: how many
+ *
+ * Returns: (transfer full): a writer holding the laid out pages
+ */
+SesamePdfWriter *
+sesame_pdf_writer_new_with_tables (SesameChecklist      *checklist,
+                                   const SesamePaper    *paper,
+                                   GDateTime            *date,
+                                   const SesamePdfTable *tables,
+                                   guint                 n_tables)
+{
   SesamePdfWriter *self;
 
   g_return_val_if_fail (SESAME_IS_CHECKLIST (checklist), NULL);
@@ -1178,7 +1222,7 @@ sesame_pdf_writer_new (SesameChecklist   *checklist,
   self->body_height = paper->height - 2 * MARGIN;
 
   setup_context (self, sesame_checklist_get_language (checklist));
-  build (self);
+  build (self, tables, n_tables);
   paginate (self);
   make_footers (self);
 
@@ -1352,6 +1396,27 @@ sesame_pdf_writer_write (SesameChecklist    *checklist,
 
   self = sesame_pdf_writer_new (checklist, paper, date);
   g_return_val_if_fail (self != NULL, NULL);
+
+  return sesame_pdf_writer_to_pdf (self, n_pages, unknown_glyphs, error);
+}
+
+/**
+ * sesame_pdf_writer_to_pdf:
+ * @n_pages: (out) (optional): the number of pages
+ * @unknown_glyphs: (out) (optional): characters that no font could show
+ * @error: return location for a #GError
+ *
+ * sesame_pdf_writer_to_bytes(), with the figures tests and callers check.
+ *
+ * Returns: (transfer full) (nullable): the pages as a PDF document
+ */
+GBytes *
+sesame_pdf_writer_to_pdf (SesamePdfWriter  *self,
+                          guint            *n_pages,
+                          guint            *unknown_glyphs,
+                          GError          **error)
+{
+  g_return_val_if_fail (SESAME_IS_PDF_WRITER (self), NULL);
 
   if (n_pages != NULL)
     *n_pages = self->n_pages;

@@ -33,11 +33,27 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (SesamePdfWriter, sesame_pdf_writer, SESAME, PDF_WRITER, GObject)
 
+/* A table after the checklist, such as a settings report's findings */
+typedef struct
+{
+  const char *title;
+  GPtrArray  *rows;       /* element-type GStrv: the header row first, all rows as wide */
+} SesamePdfTable;
+
 GQuark           sesame_pdf_writer_error_quark        (void);
 
 SesamePdfWriter *sesame_pdf_writer_new                (SesameChecklist    *checklist,
                                                        const SesamePaper  *paper,
                                                        GDateTime          *date);
+SesamePdfWriter *sesame_pdf_writer_new_with_tables    (SesameChecklist    *checklist,
+                                                       const SesamePaper  *paper,
+                                                       GDateTime          *date,
+                                                       const SesamePdfTable *tables,
+                                                       guint               n_tables);
+GBytes          *sesame_pdf_writer_to_pdf             (SesamePdfWriter    *self,
+                                                       guint              *n_pages,
+                                                       guint              *unknown_glyphs,
+                                                       GError            **error);
 const SesamePaper *sesame_pdf_writer_get_paper        (SesamePdfWriter    *self);
 guint            sesame_pdf_writer_get_n_pages        (SesamePdfWriter    *self);
 guint            sesame_pdf_writer_get_unknown_glyphs (SesamePdfWriter    *self);

@@ -358,3 +358,60 @@ sesame_settings_report_write (SesameChecklist         *checklist,
     return g_strconcat (g_strchomp (report), "\n", NULL);
   }
 }
+
+/**
+ * sesame_settings_report_write_pdf:
+ * @checklist: the checklist of the plan
+ * @probe: (nullable): the latest probe results
+ * @paper: (nullable): the paper; %NULL for the locale's
+ * @date: (nullable): the date printed under the title
+ * @n_pages: (out) (optional): the number of pages
+ * @unknown_glyphs: (out) (optional): characters that no font could show
+ * @error: return location for a #GError
+ *
+ * The printable checklist, then what the probes found and what was
+ * verified of each forwarding row, as tables.
+ *
+ * Returns: (transfer full) (nullable): the report as a PDF document
+ */
+GBytes *
+sesame_settings_report_write_pdf (SesameChecklist         *checklist,
+                                  const SesameProbeReport *probe,
+                                  const SesamePaper       *paper,
+                                  GDateTime               *date,
+                                  guint                   *n_pages,
+                                  guint                   *unknown_glyphs,
+                                  GError                 **error)
+{
+  SesameTranslation *tr;
+  g_autoptr(SesamePdfWriter) writer = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) checks = NULL;
+  SesamePdfTable tables[2];
+
+  g_return_val_if_fail (SESAME_IS_CHECKLIST (checklist), NULL);
+
+  if (probe == NULL)
+    {
+      writer = sesame_pdf_writer_new (checklist, paper, date);
+      return sesame_pdf_writer_to_pdf (writer, n_pages, unknown_glyphs, error);
+    }
+
+  tr = sesame_checklist_get_translation (checklist);
+
+  found = findings (checklist, probe);
+  g_ptr_array_insert (found, 0, g_strdupv ((char *[]) {
+    (char *) TC_ (tr, "column", "Check"), (char *) TC_ (tr, "column", "Result"), NULL }));
+
+  checks = verified (checklist, probe);
+  g_ptr_array_insert (checks, 0, g_strdupv ((char *[]) {
+    (char *) TC_ (tr, "column", "Port"), (char *) TC_ (tr, "column", "Listening"),
+    (char *) TC_ (tr, "column", "Router mapping"), (char *) TC_ (tr, "column", "Reachable from the internet"),
+    NULL }));
+
+  tables[0] = (SesamePdfTable) { T_ (tr, "What Sesame found"), found };
+  tables[1] = (SesamePdfTable) { T_ (tr, "What was verified"), checks };
+
+  writer = sesame_pdf_writer_new_with_tables (checklist, paper, date, tables, G_N_ELEMENTS (tables));
+  return sesame_pdf_writer_to_pdf (writer, n_pages, unknown_glyphs, error);
+}
