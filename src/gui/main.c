@@ -16,10 +16,12 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(SesameApplication) app = NULL;
+  const char *localedir = g_getenv ("SESAME_LOCALEDIR");
 
-  /* The UI language follows the locale; --lang picks the report language only */
+  /* The UI language follows the locale; --lang picks the report language
+   * only. SESAME_LOCALEDIR: the translations of an uninstalled build. */
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -206,6 +206,25 @@ default_report_language (SesameApplication *self,
     sesame_plan_set_language (plan, sesame_gui_get_ui_language ());
 }
 
+/* The window opens as large as it was last closed */
+static SesameWindow *
+new_window (SesameApplication  *self,
+            SesamePlan         *plan,
+            SesameCatalog      *catalog,
+            SesameProbeSession *session)
+{
+  SesameWindow *window = sesame_window_new (GTK_APPLICATION (self), plan, catalog, session);
+
+  if (self->settings != NULL)
+    {
+      g_settings_bind (self->settings, "window-width", window, "default-width", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-height", window, "default-height", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (self->settings, "window-maximized", window, "maximized", G_SETTINGS_BIND_DEFAULT);
+    }
+
+  return window;
+}
+
 /* A window on the plan saved by the last run, or on a new one. A saved
  * plan that cannot be read is moved aside and said so; one from a newer
  * Sesame is left alone and nothing is saved over it. */
@@ -248,7 +267,7 @@ open_saved (SesameApplication  *self,
     plan = sesame_plan_new ();
   default_report_language (self, plan);
 
-  window = sesame_window_new (GTK_APPLICATION (self), plan, catalog, session);
+  window = new_window (self, plan, catalog, session);
   sesame_window_set_store (window, store, returning, notice);
 
   return window;
@@ -297,7 +316,7 @@ sesame_application_command_line (GApplication            *app,
       default_report_language (self, plan);
 
       /* A plan from a file is the person's own: "Save Plan" writes it, the store is left alone */
-      window = sesame_window_new (GTK_APPLICATION (self), plan, catalog, session);
+      window = new_window (self, plan, catalog, session);
     }
   else
     {
