@@ -285,10 +285,10 @@ main (int   argc,
 {
   gui_test_init (&argc, &argv);
 
-  g_test_add_func ("/gui/walk/report-en", test_walk_en);
-  g_test_add_func ("/gui/walk/report-ja", test_walk_ja);
-  g_test_add_func ("/gui/start-page", test_start_page);
-  g_test_add_func ("/gui/preferences", test_preferences);
+  g_test_add_func ("/gui/app/walk/report-en", test_walk_en);
+  g_test_add_func ("/gui/app/walk/report-ja", test_walk_ja);
+  g_test_add_func ("/gui/app/start-page", test_start_page);
+  g_test_add_func ("/gui/app/preferences", test_preferences);
 
   gui_test_add_welcome_page_tests ();
   gui_test_add_router_page_tests ();

@@ -472,8 +472,6 @@ finish (Run *run)
   const char *external;
 
   g_clear_handle_id (&run->deadline_id, g_source_remove);
-  if (run->self->current == run)
-    run->self->current = NULL;
 
   /* Silence from every STUN server says UDP is blocked only when something
    * else on the internet did answer; otherwise nothing is known */
@@ -518,6 +516,9 @@ finish (Run *run)
   }
 
   updated (run, "access");
+  /* From here the report is the run's result, no longer one to peek at */
+  if (run->self->current == run)
+    run->self->current = NULL;
   g_task_return_pointer (task, g_steal_pointer (&run->report), (GDestroyNotify) sesame_probe_report_free);
   g_object_unref (task);
 }

@@ -1,5 +1,12 @@
 /* sesame-checks-page.c
  *
+ * The window's network checks, one live row each. The checks run in the
+ * background from the start; this page only shows the session's report as
+ * it grows (::updated) and when it is done (::finished), restarts the run
+ * when the plan's ports have changed, and stops it quietly when left. A
+ * row shows a spinner while its finding is still to come, then an icon and
+ * one sentence in plain words; the facts behind it are in the expanded row.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -7,31 +14,1379 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
+#include "sesame-address.h"
+#include "sesame-checklist.h"
 #include "sesame-checks-page.h"
+#include "sesame-gui.h"
+
+typedef enum
+{
+  STATUS_PENDING,   /* still to come */
+  STATUS_GOOD,
+  STATUS_WARNING,
+  STATUS_ERROR,
+  STATUS_UNKNOWN,   /* the run is over and did not find out */
+} Status;
+
+/* One check: an expander row with a spinner or an icon in front */
+typedef struct
+{
+  AdwExpanderRow *row;
+  GtkSpinner     *spinner;
+  GtkImage       *icon;
+  GPtrArray      *details;   /* element-type AdwActionRow, unowned: children of @row */
+  Status          status;
+} CheckRow;
+
+/* A detail to show under a check: a title and its value */
+typedef struct
+{
+  char *title;
+  char *value;
+} Detail;
 
 struct _SesameChecksPage
 {
-  SesamePage  parent_instance;
+  SesamePage            parent_instance;
+
+  /* template widgets */
+  GtkSpinner           *summary_spinner;
+  GtkImage             *summary_icon;
+  GtkLabel             *summary_title;
+  GtkLabel             *summary_detail;
+  AdwPreferencesGroup  *connection_group;
+  AdwPreferencesGroup  *ports_group;
+  AdwActionRow         *no_ports_row;
+
+  CheckRow             *address;
+  CheckRow             *nat;
+  CheckRow             *access;
+  CheckRow             *router;
+  GPtrArray            *port_rows;   /* element-type CheckRow, in the report's order */
+  char                 *ports_key;   /* nullable: the ports the rows are for */
 };
 
 G_DEFINE_FINAL_TYPE (SesameChecksPage, sesame_checks_page, SESAME_TYPE_PAGE)
 
+/* Details */
+
+static void
+detail_free (gpointer data)
+{
+  Detail *detail = data;
+
+  g_free (detail->title);
+  g_free (detail->value);
+  g_free (detail);
+}
+
+static GPtrArray *
+details_new (void)
+{
+  return g_ptr_array_new_with_free_func (detail_free);
+}
+
+/* Takes @value */
+static void
+details_add (GPtrArray  *details,
+             const char *title,
+             char       *value)
+{
+  Detail *detail = g_new0 (Detail, 1);
+
+  g_assert (title != NULL);
+
+  detail->title = g_strdup (title);
+  detail->value = value != NULL ? value : g_strdup ("");
+  g_ptr_array_add (details, detail);
+}
+
+static char *
+join_list (GPtrArray *items)
+{
+  /* Translators: what separates the items of a list: "UPnP IGD, NAT-PMP" */
+  const char *separator = C_("list", ", ");
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      if (i > 0)
+        g_string_append (text, separator);
+      g_string_append (text, g_ptr_array_index (items, i));
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static char *
+format_ms (gint64 elapsed_ms)
+{
+  /* Translators: a time in milliseconds, e.g. "120 ms" */
+  return g_strdup_printf (_("%d ms"), (int) CLAMP (elapsed_ms, 0, G_MAXINT));
+}
+
+/* Check rows */
+
+static const char *
+status_icon_name (Status status)
+{
+  switch (status)
+    {
+    case STATUS_GOOD:
+      return "emblem-ok-symbolic";
+    case STATUS_WARNING:
+      return "dialog-warning-symbolic";
+    case STATUS_ERROR:
+      return "dialog-error-symbolic";
+    case STATUS_PENDING:
+    case STATUS_UNKNOWN:
+    default:
+      return "dialog-question-symbolic";
+    }
+}
+
+/* What the icon says, for those who do not see it */
+static const char *
+status_description (Status status)
+{
+  switch (status)
+    {
+    case STATUS_GOOD:
+      /* Translators: what a check's icon says, read out by screen readers */
+      return C_("check", "Good");
+    case STATUS_WARNING:
+      /* Translators: what a check's icon says, read out by screen readers */
+      return C_("check", "Needs attention");
+    case STATUS_ERROR:
+      /* Translators: what a check's icon says, read out by screen readers */
+      return C_("check", "Problem");
+    case STATUS_PENDING:
+      /* Translators: what a check's spinner says, read out by screen readers */
+      return C_("check", "Checking");
+    case STATUS_UNKNOWN:
+    default:
+      /* Translators: what a check's icon says, read out by screen readers */
+      return C_("check", "Not known");
+    }
+}
+
+static const char *
+status_style (Status status)
+{
+  switch (status)
+    {
+    case STATUS_GOOD:
+      return "success";
+    case STATUS_WARNING:
+      return "warning";
+    case STATUS_ERROR:
+      return "error";
+    case STATUS_PENDING:
+    case STATUS_UNKNOWN:
+    default:
+      return "dim-label";
+    }
+}
+
+static void
+set_status_icon (GtkImage *icon,
+                 Status    status)
+{
+  static const char * const styles[] = { "success", "warning", "error", "dim-label" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (icon), styles[i]);
+  gtk_widget_add_css_class (GTK_WIDGET (icon), status_style (status));
+
+  gtk_image_set_from_icon_name (icon, status_icon_name (status));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (icon), status_description (status));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, status_description (status),
+                                  -1);
+}
+
+static CheckRow *
+check_row_new (const char *title)
+{
+  CheckRow *check = g_new0 (CheckRow, 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+  check->row = ADW_EXPANDER_ROW (adw_expander_row_new ());
+  /* Service and server names are not markup */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (check->row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (check->row), title);
+
+  check->spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check->spinner),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, status_description (STATUS_PENDING),
+                                  -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (check->spinner), status_description (STATUS_PENDING));
+  check->icon = GTK_IMAGE (gtk_image_new ());
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (check->spinner));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (check->icon));
+  adw_expander_row_add_prefix (check->row, box);
+
+  check->details = g_ptr_array_new ();
+  check->status = STATUS_UNKNOWN;
+
+  return check;
+}
+
+static void
+check_row_free (gpointer data)
+{
+  CheckRow *check = data;
+
+  g_ptr_array_unref (check->details);
+  g_free (check);
+}
+
+static void
+check_row_set (CheckRow   *check,
+               Status      status,
+               const char *verdict)
+{
+  gboolean pending = status == STATUS_PENDING;
+
+  check->status = status;
+  gtk_widget_set_visible (GTK_WIDGET (check->spinner), pending);
+  gtk_spinner_set_spinning (check->spinner, pending);
+  gtk_widget_set_visible (GTK_WIDGET (check->icon), !pending);
+  if (!pending)
+    set_status_icon (check->icon, status);
+
+  adw_expander_row_set_subtitle (check->row, verdict);
+}
+
+/* Updates the detail rows in place, so that an open row stays as it is */
+static void
+check_row_set_details (CheckRow  *check,
+                       GPtrArray *details)
+{
+  while (check->details->len > details->len)
+    {
+      GtkWidget *row = g_ptr_array_steal_index (check->details, check->details->len - 1);
+
+      adw_expander_row_remove (check->row, row);
+    }
+
+  for (guint i = 0; i < details->len; i++)
+    {
+      const Detail *detail = g_ptr_array_index (details, i);
+      AdwActionRow *row;
+
+      if (i == check->details->len)
+        {
+          row = ADW_ACTION_ROW (adw_action_row_new ());
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+          gtk_widget_add_css_class (GTK_WIDGET (row), "property");
+          adw_expander_row_add_row (check->row, GTK_WIDGET (row));
+          g_ptr_array_add (check->details, row);
+        }
+
+      row = g_ptr_array_index (check->details, i);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), detail->title);
+      adw_action_row_set_subtitle (row, detail->value);
+    }
+
+  /* Enabling expansion expands the row too: keep it closed until opened */
+  if (adw_expander_row_get_enable_expansion (check->row) != (details->len > 0))
+    {
+      adw_expander_row_set_enable_expansion (check->row, details->len > 0);
+      adw_expander_row_set_expanded (check->row, FALSE);
+    }
+}
+
+/* What the report says, in plain words */
+
+static const char *
+not_contacted (void)
+{
+  return _("Not checked: Sesame was told not to contact servers on the internet.");
+}
+
+/* A run stopped before its end leaves no report: nothing was found out */
+static const char *
+stopped (void)
+{
+  return _("Not checked: the checks were stopped before the end.");
+}
+
+static char *
+not_known (const char *reason)
+{
+  if (reason == NULL)
+    return g_strdup (_("Not known: the checks ended before this one could tell."));
+
+  /* Translators: %s is why a check could not tell, from the probes */
+  return g_strdup_printf (_("Not known: %s"), reason);
+}
+
+static const char *
+tristate_text (SesameTristate value)
+{
+  switch (value)
+    {
+    case SESAME_TRISTATE_YES:
+      return C_("answer", "Yes");
+    case SESAME_TRISTATE_NO:
+      return C_("answer", "No");
+    case SESAME_TRISTATE_UNKNOWN:
+    default:
+      return C_("answer", "Not known");
+    }
+}
+
+static gboolean
+running (SesameChecksPage *self)
+{
+  return sesame_probe_session_get_running (sesame_page_get_session (SESAME_PAGE (self)));
+}
+
+static gboolean
+internet_allowed (SesameChecksPage *self)
+{
+  return sesame_probe_session_get_internet (sesame_page_get_session (SESAME_PAGE (self)));
+}
+
+static SesameConnection
+connection (SesameChecksPage *self)
+{
+  return sesame_plan_get_connection (sesame_page_get_plan (SESAME_PAGE (self)));
+}
+
+/* No router at all: every check that needs one says why, as a problem */
+static gboolean
+no_network (const SesameProbeReport *report)
+{
+  return report != NULL && report->gateway == NULL && report->local_reason != NULL;
+}
+
+static gboolean
+is_public (const char *address)
+{
+  guint32 value;
+
+  return address != NULL && sesame_ipv4_parse (address, &value) &&
+         sesame_ipv4_classify (value) == SESAME_IPV4_PUBLIC;
+}
+
+/* The public address the servers have seen so far, while the run goes on */
+static const char *
+first_public_source (const SesameProbeReport *report)
+{
+  for (guint i = 0; i < report->external_sources->len; i++)
+    {
+      const SesameAddressSource *source = g_ptr_array_index (report->external_sources, i);
+
+      if (is_public (source->address))
+        return source->address;
+    }
+
+  return NULL;
+}
+
+static void
+update_address (SesameChecksPage        *self,
+                const SesameProbeReport *report)
+{
+  g_autoptr(GPtrArray) details = details_new ();
+  g_autoptr(GPtrArray) servers = NULL;
+  const char *address = NULL;
+  g_autofree char *verdict = NULL;
+  Status status;
+
+  if (report != NULL)
+    address = report->external_ipv4 != NULL || !running (self)
+              ? report->external_ipv4 : first_public_source (report);
+
+  if (address != NULL)
+    {
+      status = STATUS_GOOD;
+      /* Translators: %s is an IPv4 address */
+      verdict = g_strdup_printf (_("The internet sees your network as %s."), address);
+    }
+  else if (!internet_allowed (self))
+    {
+      status = STATUS_UNKNOWN;
+      verdict = g_strdup (not_contacted ());
+    }
+  else if (running (self))
+    {
+      status = STATUS_PENDING;
+      verdict = g_strdup (_("Asking servers on the internet…"));
+    }
+  else if (report == NULL)
+    {
+      status = STATUS_UNKNOWN;
+      verdict = g_strdup (stopped ());
+    }
+  else if (no_network (report))
+    {
+      status = STATUS_ERROR;
+      verdict = g_strdup (report->local_reason);
+    }
+  else
+    {
+      status = STATUS_UNKNOWN;
+      verdict = g_strdup (_("Not known: no server on the internet told this network’s public address. The connection may be down."));
+    }
+
+  check_row_set (self->address, status, verdict);
+
+  if (report != NULL)
+    {
+      for (guint i = 0; i < report->external_sources->len; i++)
+        {
+          const SesameAddressSource *source = g_ptr_array_index (report->external_sources, i);
+          g_autofree char *elapsed = format_ms (source->elapsed_ms);
+          char *value;
+
+          if (source->address != NULL && source->elapsed_ms > 0)
+            /* Translators: an address a server saw, and how long it took: "203.0.113.7 (35 ms)" */
+            value = g_strdup_printf (_("%s (%s)"), source->address, elapsed);
+          else if (source->address != NULL)
+            value = g_strdup (source->address);
+          else
+            /* Translators: %s is why a server gave no address */
+            value = g_strdup_printf (_("No answer: %s"), source->error != NULL ? source->error : "");
+          details_add (details, source->server != NULL ? source->server : source->method, value);
+        }
+
+      if (report->wan_address != NULL)
+        details_add (details, _("Your router’s internet side"), g_strdup (report->wan_address));
+
+      servers = g_ptr_array_new ();
+      for (guint i = 0; i < report->servers_contacted->len; i++)
+        g_ptr_array_add (servers, g_ptr_array_index (report->servers_contacted, i));
+      if (servers->len > 0)
+        details_add (details, _("Servers asked"), join_list (servers));
+      else
+        details_add (details, _("Servers asked"), g_strdup (_("None")));
+    }
+
+  check_row_set_details (self->address, details);
+}
+
+static const char *
+mapping_text (SesameNatMapping mapping)
+{
+  switch (mapping)
+    {
+    case SESAME_NAT_MAPPING_NO_NAT:
+      return _("No address translation");
+    case SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT:
+      return _("The same public port for every destination (endpoint-independent)");
+    case SESAME_NAT_MAPPING_ADDRESS_DEPENDENT:
+      return _("A new public port for each destination address (address-dependent)");
+    case SESAME_NAT_MAPPING_ADDRESS_AND_PORT_DEPENDENT:
+      return _("A new public port for each destination address and port (address- and port-dependent)");
+    case SESAME_NAT_MAPPING_UNKNOWN:
+    default:
+      return C_("answer", "Not known");
+    }
+}
+
+static const char *
+filtering_text (SesameNatFiltering filtering)
+{
+  switch (filtering)
+    {
+    case SESAME_NAT_FILTERING_ENDPOINT_INDEPENDENT:
+      return _("Lets in replies from anywhere (endpoint-independent)");
+    case SESAME_NAT_FILTERING_ADDRESS_DEPENDENT:
+      return _("Lets in replies only from addresses this computer contacted (address-dependent)");
+    case SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT:
+      return _("Lets in replies only from the exact address and port this computer contacted (address- and port-dependent)");
+    case SESAME_NAT_FILTERING_UNKNOWN:
+    default:
+      return C_("answer", "Not known");
+    }
+}
+
+static Status
+nat_verdict (const SesameProbeReport  *report,
+             const char              **verdict)
+{
+  switch (report->classic)
+    {
+    case SESAME_NAT_CLASSIC_OPEN_INTERNET:
+      *verdict = _("This computer has a public address of its own: nothing translates addresses on the way to the internet.");
+      return STATUS_GOOD;
+    case SESAME_NAT_CLASSIC_FULL_CONE:
+      *verdict = _("Your router shares one public address (full-cone NAT). Forwarded ports work, and so does peer-to-peer.");
+      return STATUS_GOOD;
+    case SESAME_NAT_CLASSIC_RESTRICTED_CONE:
+      *verdict = _("Your router shares one public address (restricted cone NAT). Forwarded ports work; peer-to-peer mostly works.");
+      return STATUS_GOOD;
+    case SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE:
+      *verdict = _("Your router shares one public address (port-restricted cone NAT). Forwarded ports work; peer-to-peer needs the router’s help.");
+      return STATUS_GOOD;
+    case SESAME_NAT_CLASSIC_SYMMETRIC:
+      *verdict = _("Your router shares one public address and picks a new port for every destination (symmetric NAT). Forwarded ports work; peer-to-peer often fails.");
+      return STATUS_WARNING;
+    case SESAME_NAT_CLASSIC_SYMMETRIC_UDP_FIREWALL:
+      *verdict = _("This computer has a public address, but a firewall lets in only replies to its own traffic. Open the ports in that firewall.");
+      return STATUS_WARNING;
+    case SESAME_NAT_CLASSIC_UDP_BLOCKED:
+      *verdict = _("Something on the way blocks UDP: services that use UDP, such as games and calls, cannot be reached.");
+      return STATUS_ERROR;
+    case SESAME_NAT_CLASSIC_UNKNOWN:
+    default:
+      break;
+    }
+
+  /* Half a verdict: how the router picks public ports says enough for forwarding */
+  switch (report->mapping)
+    {
+    case SESAME_NAT_MAPPING_NO_NAT:
+      *verdict = _("This computer has a public address of its own: nothing translates addresses on the way to the internet.");
+      return STATUS_GOOD;
+    case SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT:
+      *verdict = _("Your router shares one public address and keeps the same public port for each connection. Forwarded ports work.");
+      return STATUS_GOOD;
+    case SESAME_NAT_MAPPING_ADDRESS_DEPENDENT:
+    case SESAME_NAT_MAPPING_ADDRESS_AND_PORT_DEPENDENT:
+      *verdict = _("Your router shares one public address and picks a new port for every destination (symmetric NAT). Forwarded ports work; peer-to-peer often fails.");
+      return STATUS_WARNING;
+    case SESAME_NAT_MAPPING_UNKNOWN:
+    default:
+      return STATUS_UNKNOWN;
+    }
+}
+
+static void
+update_nat (SesameChecksPage        *self,
+            const SesameProbeReport *report)
+{
+  g_autoptr(GPtrArray) details = details_new ();
+  g_autofree char *owned = NULL;
+  const char *verdict = NULL;
+  Status status = STATUS_UNKNOWN;
+
+  if (report != NULL)
+    status = nat_verdict (report, &verdict);
+
+  if (status == STATUS_UNKNOWN)
+    {
+      if (!internet_allowed (self))
+        verdict = not_contacted ();
+      else if (no_network (report))
+        {
+          status = STATUS_ERROR;
+          verdict = report->local_reason;
+        }
+      else if (running (self) && (report == NULL || report->nat_reason == NULL))
+        {
+          status = STATUS_PENDING;
+          verdict = _("Asking STUN servers how your router translates addresses…");
+        }
+      else
+        verdict = report != NULL ? (owned = not_known (report->nat_reason)) : stopped ();
+    }
+
+  check_row_set (self->nat, status, verdict);
+
+  if (report != NULL && (report->mapping != SESAME_NAT_MAPPING_UNKNOWN ||
+                         report->filtering != SESAME_NAT_FILTERING_UNKNOWN ||
+                         report->nat_elapsed_ms > 0))
+    {
+      details_add (details, _("Public ports"), g_strdup (mapping_text (report->mapping)));
+      details_add (details, _("Incoming traffic"), g_strdup (filtering_text (report->filtering)));
+      details_add (details, _("Reaching your public address from home"),
+                   g_strdup (tristate_text (report->hairpinning)));
+      details_add (details, _("Time taken"), format_ms (report->nat_elapsed_ms));
+    }
+  if (report != NULL && report->nat_reason != NULL && status != STATUS_UNKNOWN)
+    details_add (details, _("Why"), g_strdup (report->nat_reason));
+
+  check_row_set_details (self->nat, details);
+}
+
+/* The caveats the checklist gives for IPv4 over IPv6, in the same terms */
+static Status
+connection_verdict (SesameConnection   value,
+                    const char       **verdict)
+{
+  const char *unused;
+
+  if (verdict == NULL)
+    verdict = &unused;
+
+  switch (value)
+    {
+    case SESAME_CONNECTION_DS_LITE:
+      *verdict = _("With IPv4 over IPv6 by DS-Lite, your provider translates IPv4 addresses, not your router: no IPv4 port forwarding can work. Reach the server over IPv6, ask your provider for a fixed IPv4 address option, or switch to PPPoE if your provider offers it.");
+      return STATUS_ERROR;
+    case SESAME_CONNECTION_MAP_E:
+      *verdict = _("With IPv4 over IPv6 by MAP-E, your public IPv4 address is shared with other customers and only the ports assigned to you can be forwarded, never those below 1024. Look up your assigned ports on the router’s status page, or reach the server over IPv6.");
+      return STATUS_WARNING;
+    case SESAME_CONNECTION_UNKNOWN:
+    case SESAME_CONNECTION_PPPOE:
+    case SESAME_CONNECTION_DHCP:
+    case SESAME_CONNECTION_STATIC:
+    default:
+      return STATUS_UNKNOWN;
+    }
+}
+
+static void
+update_access (SesameChecksPage        *self,
+               const SesameProbeReport *report)
+{
+  g_autoptr(GPtrArray) details = details_new ();
+  g_autofree char *owned = NULL;
+  const char *verdict = NULL;
+  Status status;
+
+  if (report != NULL && report->cgnat == SESAME_TRISTATE_YES)
+    {
+      status = STATUS_ERROR;
+      verdict = _("Your provider shares one public address among many customers (carrier-grade NAT): no forwarding on your router can make this server reachable from the internet. Ask the provider for a public IPv4 address, use IPv6, or a tunnel or VPN service.");
+    }
+  else if (report != NULL && report->double_nat == SESAME_TRISTATE_YES)
+    {
+      status = STATUS_ERROR;
+      verdict = _("There are two routers between this computer and the internet: forwarding on one is not enough. Put the first in bridge mode or forward on both.");
+    }
+  else if (connection_verdict (connection (self), NULL) != STATUS_UNKNOWN)
+    status = connection_verdict (connection (self), &verdict);
+  else if (report != NULL && report->double_nat == SESAME_TRISTATE_NO)
+    {
+      status = STATUS_GOOD;
+      verdict = _("Your router is connected straight to the internet: forwarding on it is enough.");
+    }
+  else if (no_network (report))
+    {
+      status = STATUS_ERROR;
+      verdict = report->local_reason;
+    }
+  else if (running (self))
+    {
+      status = STATUS_PENDING;
+      verdict = _("Looking for a second router or a shared address on the way…");
+    }
+  else
+    {
+      status = STATUS_UNKNOWN;
+      verdict = report != NULL ? (owned = not_known (report->access_reason)) : stopped ();
+    }
+
+  check_row_set (self->access, status, verdict);
+
+  if (report != NULL)
+    {
+      details_add (details, _("Two routers in a row (double NAT)"), g_strdup (tristate_text (report->double_nat)));
+      details_add (details, _("Address shared by the provider (carrier-grade NAT)"), g_strdup (tristate_text (report->cgnat)));
+      if (report->wan_address != NULL)
+        details_add (details, _("Your router’s internet side"), g_strdup (report->wan_address));
+      if (report->hops->len > 0)
+        details_add (details, _("Routers on the way out"), join_list (report->hops));
+      if (report->access_reason != NULL && status != STATUS_UNKNOWN)
+        details_add (details, _("Why"), g_strdup (report->access_reason));
+    }
+
+  check_row_set_details (self->access, details);
+}
+
+static char *
+protocol_state (gboolean    found,
+                const char *address,
+                const char *error,
+                gboolean    pending)
+{
+  if (found && address != NULL)
+    /* Translators: a router protocol that answered; %s is the public address it gave */
+    return g_strdup_printf (_("Found; it gives the public address %s"), address);
+  if (found)
+    return g_strdup (_("Found"));
+  if (error != NULL)
+    /* Translators: %s is why the router did not answer */
+    return g_strdup_printf (_("Not found: %s"), error);
+  if (pending)
+    return g_strdup (_("Asking…"));
+
+  return g_strdup (_("Not found"));
+}
+
+static char *
+device_name (const SesameProbeReport *report)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+
+  if (report->upnp_manufacturer != NULL)
+    g_ptr_array_add (parts, report->upnp_manufacturer);
+  if (report->upnp_model != NULL)
+    g_ptr_array_add (parts, report->upnp_model);
+  if (report->upnp_model_number != NULL && g_strcmp0 (report->upnp_model_number, report->upnp_model) != 0)
+    g_ptr_array_add (parts, report->upnp_model_number);
+  g_ptr_array_add (parts, NULL);
+
+  if (parts->len == 1)
+    return g_strdup (report->upnp_friendly_name);
+
+  return g_strjoinv (" ", (char **) parts->pdata);
+}
+
+static char *
+catalog_router_name (const SesameRouter *router)
+{
+  const char *language = sesame_gui_get_ui_language ();
+
+  /* Translators: a router's vendor and model: "Buffalo WSR-1800AX4S" */
+  return g_strdup_printf (C_("router", "%s %s"),
+                          sesame_text_get (&router->vendor, language),
+                          sesame_text_get (&router->model, language));
+}
+
+static void
+update_router (SesameChecksPage        *self,
+               const SesameProbeReport *report)
+{
+  SesameCatalog *catalog = sesame_page_get_catalog (SESAME_PAGE (self));
+  SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
+  g_autoptr(GPtrArray) details = details_new ();
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autofree char *verdict = NULL;
+  g_autofree char *device = NULL;
+  g_autofree char *protocols = NULL;
+  const SesameRouter *seen = NULL;
+  const SesameRouter *chosen = NULL;
+  gboolean pending;
+  Status status;
+
+  pending = running (self) &&
+            (report == NULL ||
+             (!report->upnp_found && report->upnp_error == NULL) ||
+             (!report->natpmp_found && report->natpmp_error == NULL) ||
+             (!report->pcp_found && report->pcp_error == NULL));
+
+  if (report != NULL)
+    {
+      if (report->upnp_found)
+        g_ptr_array_add (found, (gpointer) "UPnP IGD");
+      if (report->natpmp_found)
+        g_ptr_array_add (found, (gpointer) "NAT-PMP");
+      if (report->pcp_found)
+        g_ptr_array_add (found, (gpointer) "PCP");
+      if (report->upnp_found)
+        device = device_name (report);
+      if (report->upnp_catalog_id != NULL)
+        seen = sesame_catalog_lookup_router (catalog, report->upnp_catalog_id);
+    }
+  if (sesame_plan_get_router_id (plan) != NULL)
+    chosen = sesame_catalog_lookup_router (catalog, sesame_plan_get_router_id (plan));
+  protocols = join_list (found);
+
+  if (seen != NULL && chosen != NULL && seen != chosen && !g_str_equal (chosen->id, "generic"))
+    {
+      g_autofree char *seen_name = catalog_router_name (seen);
+      g_autofree char *chosen_name = catalog_router_name (chosen);
+
+      status = STATUS_WARNING;
+      /* Translators: the first %s is the router that answered, the second the one chosen on the router page */
+      verdict = g_strdup_printf (_("The router that answered is a %s, not the %s you chose. The checklist follows your choice: check it on the router page."),
+                                 seen_name, chosen_name);
+    }
+  else if (found->len > 0 && device != NULL)
+    {
+      status = STATUS_GOOD;
+      /* Translators: the first %s is the router's name, the second the protocols it speaks: "UPnP IGD, NAT-PMP" */
+      verdict = g_strdup_printf (_("Found your router, %s. It can be set up automatically (%s)."), device, protocols);
+    }
+  else if (found->len > 0)
+    {
+      status = STATUS_GOOD;
+      /* Translators: %s lists the protocols the router speaks: "UPnP IGD, NAT-PMP" */
+      verdict = g_strdup_printf (_("Your router can be set up automatically (%s)."), protocols);
+    }
+  else if (pending)
+    {
+      status = STATUS_PENDING;
+      verdict = g_strdup (_("Asking your router whether it can be set up automatically…"));
+    }
+  else if (report == NULL)
+    {
+      status = STATUS_UNKNOWN;
+      verdict = g_strdup (stopped ());
+    }
+  else if (no_network (report))
+    {
+      status = STATUS_ERROR;
+      verdict = g_strdup (report->local_reason);
+    }
+  else
+    {
+      status = STATUS_GOOD;
+      verdict = g_strdup (_("Your router does not offer automatic setup (UPnP IGD, NAT-PMP or PCP). That is fine: you enter the forwarding rows by hand, as the checklist shows."));
+    }
+
+  check_row_set (self->router, status, verdict);
+
+  if (report != NULL)
+    {
+      if (report->gateway != NULL)
+        details_add (details, _("Router address"), g_strdup (report->gateway));
+      if (device != NULL)
+        details_add (details, _("Model"), g_strdup (device));
+      if (report->upnp_friendly_name != NULL)
+        details_add (details, _("Name"), g_strdup (report->upnp_friendly_name));
+      if (seen != NULL)
+        details_add (details, _("In Sesame’s list as"), catalog_router_name (seen));
+      details_add (details, "UPnP IGD",
+                   protocol_state (report->upnp_found, report->upnp_external_address,
+                                   report->upnp_error, pending));
+      details_add (details, "NAT-PMP",
+                   protocol_state (report->natpmp_found, report->natpmp_external_address,
+                                   report->natpmp_error, pending));
+      details_add (details, "PCP",
+                   protocol_state (report->pcp_found, report->pcp_external_address,
+                                   report->pcp_error, pending));
+      if (report->upnp_found)
+        details_add (details, _("Forwarding rows on the router"),
+                     g_strdup_printf ("%u", report->upnp_mappings->len));
+    }
+
+  check_row_set_details (self->router, details);
+}
+
+/* Ports */
+
+/* One port to show: its finding once the run has one */
+typedef struct
+{
+  const char              *protocol;
+  guint16                  port;
+  const SesamePortFinding *finding;   /* nullable */
+} PortView;
+
+/* The ports of the report, or without one the ports a run checks: the
+ * internal ports of the plan's forwarding rows, as the prober takes them */
+static GArray *
+port_views (const SesameProbeReport *report,
+            GPtrArray               *forwards)
+{
+  GArray *views = g_array_new (FALSE, TRUE, sizeof (PortView));
+
+  if (report != NULL)
+    {
+      for (guint i = 0; i < report->ports->len; i++)
+        {
+          const SesamePortFinding *finding = g_ptr_array_index (report->ports, i);
+          PortView view = { finding->protocol, finding->port, finding };
+
+          g_array_append_val (views, view);
+        }
+
+      return views;
+    }
+
+  for (guint i = 0; forwards != NULL && i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+
+      for (guint port = forward->internal.first; port <= forward->internal.last && views->len < 64; port++)
+        {
+          PortView view = { sesame_protocol_to_string (forward->protocol), (guint16) port, NULL };
+          gboolean seen = FALSE;
+
+          for (guint v = 0; v < views->len && !seen; v++)
+            seen = g_array_index (views, PortView, v).port == view.port &&
+                   g_str_equal (g_array_index (views, PortView, v).protocol, view.protocol);
+          if (!seen)
+            g_array_append_val (views, view);
+        }
+    }
+
+  return views;
+}
+
+static char *
+port_key (GArray *views)
+{
+  GString *key = g_string_new (NULL);
+
+  for (guint i = 0; i < views->len; i++)
+    {
+      const PortView *view = &g_array_index (views, PortView, i);
+
+      g_string_append_printf (key, "%s/%u ", view->protocol, view->port);
+    }
+
+  return g_string_free (key, FALSE);
+}
+
+/* The services that need @view's port, as the person knows them */
+static char *
+port_services (SesameChecksPage *self,
+               GPtrArray        *forwards,
+               const PortView   *view)
+{
+  SesameCatalog *catalog = sesame_page_get_catalog (SESAME_PAGE (self));
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint i = 0; forwards != NULL && i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+
+      if (g_strcmp0 (sesame_protocol_to_string (forward->protocol), view->protocol) != 0 ||
+          view->port < forward->internal.first || view->port > forward->internal.last)
+        continue;
+
+      for (guint s = 0; s < forward->services->len; s++)
+        {
+          const char *id = g_ptr_array_index (forward->services, s);
+          const SesameService *service;
+          const char *name;
+
+          if (g_str_has_prefix (id, "custom:"))
+            name = id + strlen ("custom:");
+          else if ((service = sesame_catalog_lookup_service (catalog, id)) != NULL)
+            name = _(service->name);
+          else
+            name = g_ptr_array_index (forward->names, s);
+
+          if (!g_ptr_array_find_with_equal_func (names, name, g_str_equal, NULL))
+            g_ptr_array_add (names, (gpointer) name);
+        }
+    }
+
+  return names->len > 0 ? join_list (names) : NULL;
+}
+
+static const char *
+listening_text (SesameTristate listening)
+{
+  switch (listening)
+    {
+    case SESAME_TRISTATE_YES:
+      return _("Listening");
+    case SESAME_TRISTATE_NO:
+      return _("Not listening");
+    case SESAME_TRISTATE_UNKNOWN:
+    default:
+      return C_("answer", "Not known");
+    }
+}
+
+static const char *
+mapping_state_text (SesameMappingState state)
+{
+  switch (state)
+    {
+    case SESAME_MAPPING_STATE_PRESENT:
+      return _("Forwarded to this computer");
+    case SESAME_MAPPING_STATE_ABSENT:
+      return _("No forwarding row");
+    case SESAME_MAPPING_STATE_WRONG_HOST:
+      return _("Forwarded to another computer");
+    case SESAME_MAPPING_STATE_UNKNOWN:
+    default:
+      return C_("answer", "Not known");
+    }
+}
+
+static const char *
+reachability_text (SesameReachability reachability)
+{
+  switch (reachability)
+    {
+    case SESAME_REACHABILITY_OPEN:
+      return _("Reachable");
+    case SESAME_REACHABILITY_REFUSED:
+      return _("Refused: the port gets through, but nothing answers");
+    case SESAME_REACHABILITY_FILTERED:
+      return _("Blocked on the way in");
+    case SESAME_REACHABILITY_UNKNOWN:
+    default:
+      return C_("answer", "Not known");
+    }
+}
+
+static Status
+port_verdict (SesameChecksPage         *self,
+              const SesameProbeReport  *report,
+              const SesamePortFinding  *finding,
+              const char               *services,
+              char                    **verdict)
+{
+  SesameConnection value = connection (self);
+
+  if (finding->reachable == SESAME_REACHABILITY_UNKNOWN && finding->reason == NULL && running (self))
+    {
+      *verdict = g_strdup (_("Checking from the internet…"));
+      return STATUS_PENDING;
+    }
+
+  if (finding->reachable == SESAME_REACHABILITY_OPEN)
+    {
+      *verdict = g_strdup (_("Reachable from the internet. Nothing to do."));
+      return STATUS_GOOD;
+    }
+
+  if (finding->listening == SESAME_TRISTATE_NO)
+    {
+      if (services != NULL)
+        /* Translators: %s names the services, e.g. "Website (HTTP)" */
+        *verdict = g_strdup_printf (_("Nothing on this computer listens on this port. Start the program for %s, or check which port it uses."),
+                                    services);
+      else
+        *verdict = g_strdup (_("Nothing on this computer listens on this port. Start the program that serves it."));
+      return STATUS_ERROR;
+    }
+
+  if (value == SESAME_CONNECTION_DS_LITE)
+    {
+      *verdict = g_strdup (_("With DS-Lite no IPv4 forwarding can work: reach this service over IPv6 instead."));
+      return STATUS_ERROR;
+    }
+
+  if (report->cgnat == SESAME_TRISTATE_YES)
+    {
+      *verdict = g_strdup (_("Your provider shares your public address (carrier-grade NAT), so no forwarding on your router can open this port."));
+      return STATUS_ERROR;
+    }
+
+  if (value == SESAME_CONNECTION_MAP_E && finding->port < 1024)
+    {
+      *verdict = g_strdup (_("With MAP-E, ports below 1024 cannot be forwarded: forward one of your assigned ports to this one instead."));
+      return STATUS_WARNING;
+    }
+
+  if (finding->router_mapping == SESAME_MAPPING_STATE_WRONG_HOST)
+    {
+      *verdict = g_strdup (_("The router forwards this port to another computer. Change the forwarding row to this computer’s address."));
+      return STATUS_ERROR;
+    }
+
+  if (finding->router_mapping == SESAME_MAPPING_STATE_ABSENT)
+    {
+      *verdict = g_strdup (_("Add the forwarding row on the router."));
+      return STATUS_WARNING;
+    }
+
+  if (finding->reachable == SESAME_REACHABILITY_REFUSED)
+    {
+      *verdict = g_strdup (_("The port gets through to your network but nothing answers: check the forwarding row’s address and this computer’s firewall."));
+      return STATUS_ERROR;
+    }
+
+  if (finding->reachable == SESAME_REACHABILITY_FILTERED)
+    {
+      if (report->double_nat == SESAME_TRISTATE_YES)
+        *verdict = g_strdup (_("Blocked on the way in: forward it on both routers, and allow it in this computer’s firewall."));
+      else
+        *verdict = g_strdup (_("Blocked on the way in: add the forwarding row on the router and allow the port in this computer’s firewall."));
+      return STATUS_WARNING;
+    }
+
+  /* Reachability not known */
+  if (!internet_allowed (self))
+    *verdict = g_strdup (not_contacted ());
+  else if (finding->listening == SESAME_TRISTATE_YES && finding->reason != NULL)
+    /* Translators: %s is why reachability is not known */
+    *verdict = g_strdup_printf (_("Listening on this computer. Whether it can be reached from the internet is not known: %s"),
+                                finding->reason);
+  else if (finding->listening == SESAME_TRISTATE_YES)
+    *verdict = g_strdup (_("Listening on this computer. Whether it can be reached from the internet is not known."));
+  else
+    *verdict = not_known (finding->reason);
+
+  return STATUS_UNKNOWN;
+}
+
+static void
+update_ports (SesameChecksPage        *self,
+              const SesameProbeReport *report)
+{
+  SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
+  SesameCatalog *catalog = sesame_page_get_catalog (SESAME_PAGE (self));
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autoptr(GArray) views = NULL;
+  g_autofree char *key = NULL;
+  GPtrArray *forwards = NULL;
+
+  /* The forwards say which services need which port; a plan without a host address has none */
+  checklist = sesame_checklist_new (plan, catalog, "en", NULL);
+  if (checklist != NULL)
+    forwards = sesame_checklist_get_forwards (checklist);
+  views = port_views (report, forwards);
+  key = port_key (views);
+
+  /* The same ports as before keep their rows, open or not */
+  if (g_strcmp0 (key, self->ports_key) != 0)
+    {
+      for (guint i = 0; i < self->port_rows->len; i++)
+        {
+          CheckRow *check = g_ptr_array_index (self->port_rows, i);
+
+          adw_preferences_group_remove (self->ports_group, GTK_WIDGET (check->row));
+        }
+      g_ptr_array_set_size (self->port_rows, 0);
+
+      for (guint i = 0; i < views->len; i++)
+        {
+          const PortView *view = &g_array_index (views, PortView, i);
+          g_autofree char *protocol = g_ascii_strup (view->protocol, -1);
+          g_autofree char *services = port_services (self, forwards, view);
+          g_autofree char *title = NULL;
+          CheckRow *check;
+
+          if (services != NULL)
+            /* Translators: a port's row: protocol, port number and the services that need it, e.g. "TCP 80 — Website (HTTP)" */
+            title = g_strdup_printf (_("%s %u — %s"), protocol, view->port, services);
+          else
+            /* Translators: a port's row: protocol and port number, e.g. "TCP 80" */
+            title = g_strdup_printf (_("%s %u"), protocol, view->port);
+
+          check = check_row_new (title);
+          adw_preferences_group_add (self->ports_group, GTK_WIDGET (check->row));
+          g_ptr_array_add (self->port_rows, check);
+        }
+
+      g_free (self->ports_key);
+      self->ports_key = g_steal_pointer (&key);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->no_ports_row), self->port_rows->len == 0);
+
+  for (guint i = 0; i < self->port_rows->len; i++)
+    {
+      const PortView *view = &g_array_index (views, PortView, i);
+      const SesamePortFinding *finding = view->finding;
+      CheckRow *check = g_ptr_array_index (self->port_rows, i);
+      g_autoptr(GPtrArray) details = details_new ();
+      g_autofree char *services = port_services (self, forwards, view);
+      g_autofree char *verdict = NULL;
+      Status status;
+
+      if (finding == NULL)
+        {
+          /* No report: the run has not got to its ports yet, or was stopped */
+          status = running (self) ? STATUS_PENDING : STATUS_UNKNOWN;
+          check_row_set (check, status, running (self) ? _("Checking…") : stopped ());
+          check_row_set_details (check, details);
+          continue;
+        }
+
+      status = port_verdict (self, report, finding, services, &verdict);
+      check_row_set (check, status, verdict);
+
+      details_add (details, _("On this computer"), g_strdup (listening_text (finding->listening)));
+      details_add (details, _("On the router"), g_strdup (mapping_state_text (finding->router_mapping)));
+      if (status == STATUS_PENDING)
+        details_add (details, _("From the internet"), g_strdup (_("Checking…")));
+      else if (finding->reachable == SESAME_REACHABILITY_UNKNOWN && !internet_allowed (self))
+        details_add (details, _("From the internet"), g_strdup (C_("answer", "Not checked")));
+      else
+        details_add (details, _("From the internet"), g_strdup (reachability_text (finding->reachable)));
+      if (finding->reason != NULL)
+        details_add (details, _("Why"), g_strdup (finding->reason));
+
+      check_row_set_details (check, details);
+    }
+}
+
+/* Summary */
+
+static Status
+worst_status (SesameChecksPage *self)
+{
+  CheckRow *fixed[] = { self->address, self->nat, self->access, self->router };
+  Status worst = STATUS_GOOD;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixed) + self->port_rows->len; i++)
+    {
+      CheckRow *check = i < G_N_ELEMENTS (fixed) ? fixed[i]
+                                                 : g_ptr_array_index (self->port_rows, i - G_N_ELEMENTS (fixed));
+
+      if (check->status == STATUS_ERROR)
+        return STATUS_ERROR;
+      if (check->status == STATUS_WARNING)
+        worst = STATUS_WARNING;
+    }
+
+  return worst;
+}
+
+static void
+update_summary (SesameChecksPage        *self,
+                const SesameProbeReport *report)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+  gboolean busy = running (self);
+  Status status;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_spinner), busy);
+  gtk_spinner_set_spinning (self->summary_spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_icon), !busy);
+
+  if (busy)
+    {
+      gtk_label_set_text (self->summary_title, _("Checking your network…"));
+      gtk_label_set_text (self->summary_detail, _("You can go on meanwhile: the checks never hold you up."));
+      return;
+    }
+
+  if (report == NULL)
+    {
+      set_status_icon (self->summary_icon, STATUS_UNKNOWN);
+      gtk_label_set_text (self->summary_title, _("The checks were stopped"));
+      gtk_label_set_text (self->summary_detail, _("Check again to see how your network looks from the internet."));
+      return;
+    }
+
+  status = worst_status (self);
+  set_status_icon (self->summary_icon, status);
+
+  {
+    guint checked = 0;
+    guint open = 0;
+
+    for (guint i = 0; i < report->ports->len; i++)
+      {
+        const SesamePortFinding *finding = g_ptr_array_index (report->ports, i);
+
+        if (finding->reachable != SESAME_REACHABILITY_UNKNOWN)
+          checked++;
+        if (finding->reachable == SESAME_REACHABILITY_OPEN)
+          open++;
+      }
+
+    if (checked > 0)
+      /* Translators: "3 of 5 ports can be reached from the internet" */
+      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%u of %u port can be reached from the internet",
+                                            "%u of %u ports can be reached from the internet",
+                                            report->ports->len),
+                               open, report->ports->len);
+    else if (status == STATUS_GOOD)
+      title = g_strdup (_("The checks are done: nothing needs your attention"));
+    else
+      title = g_strdup (_("The checks are done: see the rows marked below"));
+  }
+
+  /* Translators: how long the checks took, in seconds: "Done in 1.2 s" */
+  detail = g_strdup_printf (_("Done in %.1f s"), (double) report->elapsed_ms / 1000.0);
+
+  gtk_label_set_text (self->summary_title, title);
+  gtk_label_set_text (self->summary_detail, detail);
+}
+
+static void
+refresh (SesameChecksPage *self)
+{
+  const SesameProbeReport *report = sesame_probe_session_get_report (sesame_page_get_session (SESAME_PAGE (self)));
+
+  update_address (self, report);
+  update_nat (self, report);
+  update_access (self, report);
+  update_router (self, report);
+  update_ports (self, report);
+  update_summary (self, report);
+}
+
+/* Every section reads from several parts of the report: one refresh is cheap */
+static void
+on_session_updated (SesameChecksPage *self,
+                    const char       *section)
+{
+  refresh (self);
+}
+
+static void
+check_again (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SesamePage *page = SESAME_PAGE (widget);
+
+  sesame_probe_session_start (sesame_page_get_session (page),
+                              sesame_page_get_plan (page),
+                              sesame_page_get_catalog (page));
+  refresh (SESAME_CHECKS_PAGE (widget));
+}
+
+static void
+sesame_checks_page_shown (SesamePage *page)
+{
+  sesame_probe_session_ensure (sesame_page_get_session (page),
+                               sesame_page_get_plan (page),
+                               sesame_page_get_catalog (page));
+  refresh (SESAME_CHECKS_PAGE (page));
+}
+
+static void
+sesame_checks_page_leave (SesamePage *page)
+{
+  /* Quietly: the next visit runs them again */
+  sesame_probe_session_cancel (sesame_page_get_session (page));
+}
+
 static void
 sesame_checks_page_constructed (GObject *object)
 {
+  SesameChecksPage *self = SESAME_CHECKS_PAGE (object);
+  SesameProbeSession *session;
+
   G_OBJECT_CLASS (sesame_checks_page_parent_class)->constructed (object);
 
-  sesame_page_set_complete (SESAME_PAGE (object), TRUE);
+  /* The window gives every page its session: this page shows nothing else */
+  session = sesame_page_get_session (SESAME_PAGE (self));
+  g_assert (SESAME_IS_PROBE_SESSION (session));
+
+  g_signal_connect_object (session, "updated",
+                           G_CALLBACK (on_session_updated), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (session, "finished",
+                           G_CALLBACK (refresh), self,
+                           G_CONNECT_SWAPPED);
+  /* A run stopped before its end leaves no spinner behind */
+  g_signal_connect_object (session, "notify::running",
+                           G_CALLBACK (refresh), self,
+                           G_CONNECT_SWAPPED);
+  refresh (self);
+
+  /* The checks inform; they never hold the person up */
+  sesame_page_set_complete (SESAME_PAGE (self), TRUE);
 }
 
 static void
 sesame_checks_page_dispose (GObject *object)
 {
+  SesameChecksPage *self = SESAME_CHECKS_PAGE (object);
+  SesameProbeSession *session = sesame_page_get_session (SESAME_PAGE (self));
+
+  /* The session outlives the page's widgets: a run ending now must not reach them */
+  if (session != NULL)
+    g_signal_handlers_disconnect_by_data (session, self);
+
   gtk_widget_dispose_template (GTK_WIDGET (object), SESAME_TYPE_CHECKS_PAGE);
 
+  g_clear_pointer (&self->address, check_row_free);
+  g_clear_pointer (&self->nat, check_row_free);
+  g_clear_pointer (&self->access, check_row_free);
+  g_clear_pointer (&self->router, check_row_free);
+  g_clear_pointer (&self->port_rows, g_ptr_array_unref);
+
   G_OBJECT_CLASS (sesame_checks_page_parent_class)->dispose (object);
+}
+
+static void
+sesame_checks_page_finalize (GObject *object)
+{
+  SesameChecksPage *self = SESAME_CHECKS_PAGE (object);
+
+  g_free (self->ports_key);
+
+  G_OBJECT_CLASS (sesame_checks_page_parent_class)->finalize (object);
 }
 
 static void
@@ -39,15 +1394,40 @@ sesame_checks_page_class_init (SesameChecksPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  SesamePageClass *page_class = SESAME_PAGE_CLASS (klass);
 
   object_class->constructed = sesame_checks_page_constructed;
   object_class->dispose = sesame_checks_page_dispose;
+  object_class->finalize = sesame_checks_page_finalize;
+
+  page_class->shown = sesame_checks_page_shown;
+  page_class->leave = sesame_checks_page_leave;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sesame-checks-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SesameChecksPage, summary_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecksPage, summary_icon);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecksPage, summary_title);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecksPage, summary_detail);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecksPage, connection_group);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecksPage, ports_group);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecksPage, no_ports_row);
+
+  gtk_widget_class_install_action (widget_class, "checks.check-again", NULL, check_again);
 }
 
 static void
 sesame_checks_page_init (SesameChecksPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->address = check_row_new (_("Public Address"));
+  self->nat = check_row_new (_("Address Translation (NAT)"));
+  self->access = check_row_new (_("Path to the Internet"));
+  self->router = check_row_new (_("Router Automatic Setup"));
+  adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->address->row));
+  adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->nat->row));
+  adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->access->row));
+  adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->router->row));
+
+  self->port_rows = g_ptr_array_new_with_free_func (check_row_free);
 }
