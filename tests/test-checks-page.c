@@ -701,6 +701,46 @@ test_back_cancels (void)
   gui_test_close_window (window);
 }
 
+/* Next while the checks run lets them finish: the checklist page's
+ * settings report and port mappings need their results */
+static void
+test_next_continues (void)
+{
+  g_autoptr(FakeInternet) net = NULL;
+  g_autoptr(SesameProbeSession) session = NULL;
+  SesameWindow *window;
+
+  if (!g_test_subprocess ())
+    {
+      if (!can_isolate ())
+        {
+          g_test_skip ("No network namespace can be made here (run under tests/netns-run)");
+          return;
+        }
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  enter_test_network ();
+  net = fake_internet_new ();
+  net->holding = TRUE;
+  session = session_for (net);
+  window = open_window (session);
+  g_assert_true (sesame_probe_session_get_running (session));
+
+  gui_test_activate (window, "next");
+  g_assert_cmpstr (sesame_window_get_page_name (window), ==, "checklist");
+  g_assert_true (sesame_probe_session_get_running (session));
+
+  fake_internet_release (net);
+  gui_test_wait_until (session_done, session, 10000);
+  g_assert_true (sesame_probe_session_get_finished (session));
+  g_assert_cmpstr (sesame_probe_session_get_report (session)->external_ipv4, ==, PUBLIC_ADDRESS);
+
+  gui_test_close_window (window);
+}
+
 /* Told not to contact the internet, the external checks say so instead of failing */
 static void
 test_no_internet (void)
@@ -771,6 +811,7 @@ gui_test_add_checks_page_tests (void)
 {
   g_test_add_func ("/gui/checks/live", test_live);
   g_test_add_func ("/gui/checks/back-cancels", test_back_cancels);
+  g_test_add_func ("/gui/checks/next-continues", test_next_continues);
   g_test_add_func ("/gui/checks/no-internet", test_no_internet);
   g_test_add_func ("/gui/checks/no-ports", test_no_ports);
 }

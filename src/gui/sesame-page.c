@@ -312,3 +312,12 @@ sesame_page_leave (SesamePage *self)
   if (SESAME_PAGE_GET_CLASS (self)->leave)
     SESAME_PAGE_GET_CLASS (self)->leave (self);
 }
+
+void
+sesame_page_back (SesamePage *self)
+{
+  g_return_if_fail (SESAME_IS_PAGE (self));
+
+  if (SESAME_PAGE_GET_CLASS (self)->back)
+    SESAME_PAGE_GET_CLASS (self)->back (self);
+}

@@ -33,6 +33,9 @@ G_DECLARE_DERIVABLE_TYPE (SesamePage, sesame_page, SESAME, PAGE, AdwBin)
  *   or back, and when the window closes. Cancel pending work here, quietly;
  *   the plan already holds the answers, so there is nothing to "apply".
  *   The default does nothing.
+ * @back: called before @leave when the person goes back to an earlier page:
+ *   stop work whose results only later pages need, quietly. The default
+ *   does nothing.
  */
 struct _SesamePageClass
 {
@@ -40,9 +43,10 @@ struct _SesamePageClass
 
   void (*shown) (SesamePage *self);
   void (*leave) (SesamePage *self);
+  void (*back)  (SesamePage *self);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 SesamePlan    *sesame_page_get_plan     (SesamePage *self);
@@ -58,5 +62,6 @@ void           sesame_page_set_title    (SesamePage *self,
 /* For the window: run the vfuncs */
 void           sesame_page_shown        (SesamePage *self);
 void           sesame_page_leave        (SesamePage *self);
+void           sesame_page_back         (SesamePage *self);
 
 G_END_DECLS

@@ -132,6 +132,8 @@ go_to (SesameWindow *self,
   old_page = self->pages[self->current];
   g_clear_signal_handler (&self->complete_handler, old_page);
   g_clear_signal_handler (&self->title_handler, old_page);
+  if (index < self->current)
+    sesame_page_back (old_page);
   if (index != self->current)
     sesame_page_leave (old_page);
 

@@ -1324,9 +1324,10 @@ sesame_checks_page_shown (SesamePage *page)
 }
 
 static void
-sesame_checks_page_leave (SesamePage *page)
+sesame_checks_page_back (SesamePage *page)
 {
-  /* Quietly: the next visit runs them again */
+  /* Quietly: the next visit runs them again. Going on to the checklist
+   * lets them finish, for its settings report and port mappings. */
   sesame_probe_session_cancel (sesame_page_get_session (page));
 }
 
@@ -1401,7 +1402,7 @@ sesame_checks_page_class_init (SesameChecksPageClass *klass)
   object_class->finalize = sesame_checks_page_finalize;
 
   page_class->shown = sesame_checks_page_shown;
-  page_class->leave = sesame_checks_page_leave;
+  page_class->back = sesame_checks_page_back;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sesame-checks-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SesameChecksPage, summary_spinner);
