@@ -312,8 +312,8 @@ gui_test_activate (SesameWindow *window,
     ;
 }
 
-static const char *
-widget_text (GtkWidget *widget)
+const char *
+gui_test_widget_text (GtkWidget *widget)
 {
   if (GTK_IS_BUTTON (widget))
     return gtk_button_get_label (GTK_BUTTON (widget));
@@ -346,7 +346,7 @@ find_all (GtkWidget  *root,
         return;
 
       if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
-          (text == NULL || g_strcmp0 (widget_text (child), text) == 0))
+          (text == NULL || g_strcmp0 (gui_test_widget_text (child), text) == 0))
         g_ptr_array_add (found, child);
 
       find_all (child, type, text, found, first_only);
@@ -454,4 +454,38 @@ gui_test_press (GtkWidget *widget)
   g_assert_true (gtk_widget_activate (widget));
   /* GtkButton shows itself pressed for 250 ms before it clicks */
   gui_test_iterate (350);
+}
+
+/* @widget, or the nearest widget above it, says @text */
+static gboolean
+says (GtkWidget  *widget,
+      const char *text)
+{
+  for (guint depth = 0; widget != NULL && depth < 6; depth++, widget = gtk_widget_get_parent (widget))
+    if (g_strcmp0 (gui_test_widget_text (widget), text) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+GtkWidget *
+gui_test_tab_to (SesameWindow *window,
+                 const char   *text)
+{
+  for (guint i = 0; i < 500; i++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD))
+        {
+          gtk_window_set_focus (GTK_WINDOW (window), NULL);
+          gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD);
+        }
+
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      if (focus != NULL && says (focus, text))
+        return focus;
+    }
+
+  g_error ("Tab never reaches “%s” on the %s page", text, sesame_window_get_page_name (window));
 }

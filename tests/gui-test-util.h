@@ -61,6 +61,16 @@ GtkWidget    *gui_test_find            (GtkWidget           *root,
 GPtrArray    *gui_test_find_all        (GtkWidget           *root,
                                         GType                type,
                                         const char          *text);
+/* What @widget shows as its text: a button's or label's label, a row's
+ * title, an editable's text; %NULL for none */
+const char   *gui_test_widget_text     (GtkWidget           *widget);
+
+/* Presses Tab until the focus is on a widget that says @text, or inside
+ * one (a row's check button, an entry row's text); fails the test when
+ * Tab goes round the window without getting there */
+GtkWidget    *gui_test_tab_to          (SesameWindow        *window,
+                                        const char          *text);
+
 /* Whether @widget is visible all the way up to its window */
 gboolean      gui_test_is_shown        (GtkWidget           *widget);
 

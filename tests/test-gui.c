@@ -200,6 +200,57 @@ test_start_page (void)
   run_app (&fixture);
 }
 
+/* From the first page to the checklist with the keyboard alone: Tab to a
+ * control, then Enter or space on it, or typing into it */
+static void
+test_keyboard_walk (void)
+{
+  SesameWindow *window = gui_test_open_window (NULL, NULL, NULL, NULL);
+  SesamePlan *plan = sesame_window_get_plan (window);
+  const char *next = g_dpgettext2 (GETTEXT_PACKAGE, "wizard", "_Next");
+  g_autofree char *text = NULL;
+  GtkWidget *focus;
+
+  gui_test_press (gui_test_tab_to (window, _("_Start")));
+  g_assert_cmpstr (sesame_window_get_page_name (window), ==, "router");
+
+  /* Next waits for the answers */
+  g_assert_false (gui_test_action_enabled (window, "next"));
+  gui_test_press (gui_test_tab_to (window, _("I don’t know my router")));
+  gui_test_press (gui_test_tab_to (window, _("PPPoE")));
+  g_assert_cmpint (sesame_plan_get_connection (plan), ==, SESAME_CONNECTION_PPPOE);
+  gui_test_press (gui_test_tab_to (window, next));
+  g_assert_cmpstr (sesame_window_get_page_name (window), ==, "host");
+
+  /* Nothing found on this namespace's network: type the address */
+  focus = gui_test_tab_to (window, _("Server Address"));
+  g_assert_true (GTK_IS_EDITABLE (focus));
+  gui_test_type (focus, "192.168.1.20");
+  gui_test_press (gui_test_tab_to (window, next));
+  g_assert_cmpstr (sesame_window_get_page_name (window), ==, "services");
+  g_assert_cmpstr (sesame_plan_get_host_address (plan), ==, "192.168.1.20");
+
+  g_assert_false (gui_test_action_enabled (window, "next"));
+  gui_test_press (gui_test_tab_to (window, _("Remote login (SSH and SFTP)")));
+  g_assert_true (sesame_plan_has_service (plan, "ssh"));
+  gui_test_press (gui_test_tab_to (window, next));
+  g_assert_cmpstr (sesame_window_get_page_name (window), ==, "checks");
+
+  gui_test_press (gui_test_tab_to (window, next));
+  g_assert_cmpstr (sesame_window_get_page_name (window), ==, "checklist");
+
+  /* The checklist forwards SSH to the address typed */
+  text = sesame_checklist_page_dup_text (SESAME_CHECKLIST_PAGE (sesame_window_get_page (window, "checklist")));
+  g_assert_nonnull (strstr (text, "192.168.1.20"));
+  g_assert_nonnull (strstr (text, "22"));
+
+  /* And Back is a Tab away too */
+  gui_test_press (gui_test_tab_to (window, g_dpgettext2 (GETTEXT_PACKAGE, "wizard", "_Back")));
+  g_assert_cmpstr (sesame_window_get_page_name (window), ==, "checks");
+
+  gui_test_close_window (window);
+}
+
 /* The preferences: what is typed is checked before it reaches the settings */
 static void
 test_preferences (void)
@@ -289,6 +340,7 @@ main (int   argc,
   g_test_add_func ("/gui/app/walk/report-ja", test_walk_ja);
   g_test_add_func ("/gui/app/start-page", test_start_page);
   g_test_add_func ("/gui/app/preferences", test_preferences);
+  g_test_add_func ("/gui/app/keyboard-walk", test_keyboard_walk);
 
   gui_test_add_welcome_page_tests ();
   gui_test_add_router_page_tests ();
