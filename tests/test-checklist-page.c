@@ -1,22 +1,938 @@
 /* test-checklist-page.c: the checklist page in the real window
  *
+ * The seed plan (a Buffalo router, a Mac, web, SSH, file and screen
+ * sharing, iChat, XMPP and a custom game server) rendered in both report
+ * languages; saving, printing and the settings report written to a
+ * temporary directory; the router mappings offered only with a probe report
+ * that found a way to ask the router, and never sent without consent (no
+ * router is contacted here: the consent dialog is declined).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
 #include "gui-test-util.h"
 #include "gui-tests.h"
+#include "sesame-checklist.h"
+#include "sesame-checklist-page.h"
+#include "sesame-checklist-writer.h"
+#include "sesame-pdf-writer.h"
+
+typedef struct
+{
+  SesameWindow        *window;
+  SesameChecklistPage *page;
+  char                *tmpdir;
+} Fixture;
 
 static void
-test_shown (void)
+fixture_open (Fixture    *fixture,
+              const char *report_language)
 {
-  SesameWindow *window = gui_test_open_window ("seed-plan.json", "en", "checklist", NULL);
-  SesamePage *page = sesame_window_get_page (window, "checklist");
+  g_autoptr(GError) error = NULL;
 
-  g_assert_cmpstr (sesame_window_get_page_name (window), ==, "checklist");
-  g_assert_nonnull (sesame_page_get_title (page));
-  gui_test_screenshot (window, "seed");
+  fixture->window = gui_test_open_window ("seed-plan.json", report_language, "checklist", NULL);
+  fixture->page = SESAME_CHECKLIST_PAGE (sesame_window_get_page (fixture->window, "checklist"));
+  fixture->tmpdir = g_dir_make_tmp ("sesame-checklist-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_assert_cmpint (g_unlink (child), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (path), ==, 0);
+}
+
+static void
+fixture_close (Fixture *fixture)
+{
+  gui_test_close_window (fixture->window);
+  remove_tree (fixture->tmpdir);
+  g_free (fixture->tmpdir);
+}
+
+static SesameChecklist *
+expected_checklist (Fixture    *fixture,
+                    const char *language)
+{
+  SesamePage *page = SESAME_PAGE (fixture->page);
+  g_autoptr(GError) error = NULL;
+  SesameChecklist *checklist;
+
+  checklist = sesame_checklist_new (sesame_page_get_plan (page), sesame_page_get_catalog (page),
+                                    language, &error);
+  g_assert_no_error (error);
+
+  return checklist;
+}
+
+static char *
+forward_title (SesameChecklist     *checklist,
+               const SesameForward *forward)
+{
+  g_autofree char *external = sesame_port_range_to_string (&forward->external);
+  g_autofree char *internal = sesame_port_range_to_string (&forward->internal);
+
+  return g_strdup_printf ("%s %s → %s:%s", sesame_checklist_format_protocol (checklist, forward->protocol),
+                          external, forward->internal_address, internal);
+}
+
+static GtkWidget *
+find_heading (Fixture    *fixture,
+              guint       section,
+              const char *text)
+{
+  g_autofree char *title = g_strdup_printf ("%u. %s", section, text);
+
+  return gui_test_find (GTK_WIDGET (fixture->page), GTK_TYPE_LABEL, title);
+}
+
+/* A click, as the mouse or Space makes it */
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* Toasts are labels in the window while they show */
+static gboolean
+toast_shown (Fixture    *fixture,
+             const char *title)
+{
+  GtkWidget *label = gui_test_find (GTK_WIDGET (fixture->window), GTK_TYPE_LABEL, title);
+
+  return label != NULL && gui_test_is_shown (label);
+}
+
+/* Scrolls the page so that @widget is at the top, for a screenshot */
+static void
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content;
+  GtkAdjustment *adjustment;
+  graphene_point_t point;
+
+  g_assert_nonnull (scrolled);
+  gui_test_iterate (50);
+  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  g_assert_true (gtk_widget_compute_point (widget, content, &GRAPHENE_POINT_INIT (0, 0), &point));
+  gtk_adjustment_set_value (adjustment, point.y - 12);
+}
+
+static void
+test_rendered (gconstpointer data)
+{
+  const char *language = data;
+  Fixture fixture = { 0 };
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autoptr(GPtrArray) ticks = NULL;
+  g_autofree char *router_heading = NULL;
+  g_autofree char *tag = g_strdup_printf ("report_%s", language);
+  GPtrArray *forwards;
+
+  fixture_open (&fixture, language);
+  checklist = expected_checklist (&fixture, language);
+  forwards = sesame_checklist_get_forwards (checklist);
+  g_assert_cmpuint (forwards->len, >, 0);
+
+  /* Every forwarded port of the plan is a row with a tick box */
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+      g_autofree char *title = forward_title (checklist, forward);
+      g_autofree char *names = sesame_checklist_join_names (checklist, forward->names);
+      GtkWidget *row = gui_test_find (GTK_WIDGET (fixture.page), ADW_TYPE_ACTION_ROW, title);
+
+      g_assert_nonnull (row);
+      g_assert_true (gui_test_is_shown (row));
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, names);
+      g_assert_nonnull (gui_test_find (row, GTK_TYPE_CHECK_BUTTON, NULL));
+    }
+  ticks = gui_test_find_all (GTK_WIDGET (fixture.page), GTK_TYPE_CHECK_BUTTON, NULL);
+  g_assert_cmpuint (ticks->len, ==, forwards->len);
+
+  /* The router's own page name, in the report language */
+  g_assert_nonnull (strstr (sesame_checklist_get_router_page (checklist),
+                            g_str_equal (language, "ja") ? "アドレス変換" : "Address Translation"));
+  router_heading = g_strdup_printf (g_str_equal (language, "ja") ? "ルーターの設定: %s" : "Router settings: %s",
+                                    sesame_checklist_get_router_page (checklist));
+  g_assert_nonnull (find_heading (&fixture, 1, router_heading));
+  g_assert_nonnull (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL,
+                                   sesame_checklist_get_title (checklist)));
+
+  /* Commands can be copied, whole */
+  {
+    g_autoptr(GPtrArray) buttons = gui_test_find_all (GTK_WIDGET (fixture.page), GTK_TYPE_BUTTON, NULL);
+    GtkWidget *copy = NULL;
+    GdkClipboard *clipboard;
+    GValue value = G_VALUE_INIT;
+    GVariant *command;
+
+    for (guint i = 0; i < buttons->len && copy == NULL; i++)
+      if (g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, i)), "checklist.copy-command") == 0)
+        copy = g_ptr_array_index (buttons, i);
+    g_assert_nonnull (copy);
+
+    click (copy);
+    gui_test_iterate (50);
+    clipboard = gtk_widget_get_clipboard (copy);
+    g_assert_true (gdk_clipboard_is_local (clipboard));
+    g_value_init (&value, G_TYPE_STRING);
+    g_assert_true (gdk_content_provider_get_value (gdk_clipboard_get_content (clipboard), &value, NULL));
+    command = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (copy));
+    g_assert_cmpstr (g_value_get_string (&value), ==, g_variant_get_string (command, NULL));
+    g_assert_nonnull (gui_test_find (gtk_widget_get_parent (copy), GTK_TYPE_LABEL, g_value_get_string (&value)));
+    g_value_unset (&value);
+    g_assert_true (toast_shown (&fixture, _("Command copied")));
+  }
+
+  gui_test_screenshot (fixture.window, tag);
+
+  /* Down to the forwarding rows */
+  {
+    g_autofree char *rows_tag = g_strdup_printf ("report_%s-rows", language);
+
+    scroll_to (gtk_widget_get_ancestor (g_ptr_array_index (ticks, 0), GTK_TYPE_LIST_BOX));
+    gui_test_screenshot (fixture.window, rows_tag);
+  }
+
+  fixture_close (&fixture);
+}
+
+static void
+test_language_switch (void)
+{
+  Fixture fixture = { 0 };
+  SesamePlan *plan;
+  GtkWidget *english;
+  GtkWidget *japanese;
+  GtkWidget *print_button;
+  GtkWidget *tick;
+  g_autofree char *text = NULL;
+
+  fixture_open (&fixture, "ja");
+  plan = sesame_page_get_plan (SESAME_PAGE (fixture.page));
+  english = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_TOGGLE_BUTTON, "English");
+  japanese = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_TOGGLE_BUTTON, "日本語");
+  print_button = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_BUTTON, _("_Print…"));
+  g_assert_nonnull (english);
+  g_assert_nonnull (japanese);
+  g_assert_nonnull (print_button);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (japanese)));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (english)));
+  g_assert_nonnull (find_heading (&fixture, 1, "ルーターの設定: アドレス変換"));
+
+  /* A row ticked off stays ticked in the other language */
+  tick = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_CHECK_BUTTON, NULL);
+  gtk_widget_activate (gtk_widget_get_ancestor (tick, ADW_TYPE_ACTION_ROW));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (tick)));
+
+  click (english);
+  gui_test_iterate (50);
+
+  /* The plan's language, and the checklist with it; not the UI's */
+  g_assert_cmpstr (sesame_plan_get_language (plan), ==, "en");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (english)));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (japanese)));
+  text = sesame_checklist_page_dup_text (fixture.page);
+  g_assert_nonnull (strstr (text, "Router settings: Address Translation"));
+  g_assert_null (strstr (text, "ルーターの設定"));
+  g_assert_nonnull (find_heading (&fixture, 1, "Router settings: Address Translation"));
+  g_assert_null (find_heading (&fixture, 1, "ルーターの設定: アドレス変換"));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (print_button)), ==, _("_Print…"));
+  tick = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_CHECK_BUTTON, NULL);
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (tick)));
+
+  /* And back */
+  click (japanese);
+  gui_test_iterate (50);
+  g_assert_cmpstr (sesame_plan_get_language (plan), ==, "ja");
+  g_clear_pointer (&text, g_free);
+  text = sesame_checklist_page_dup_text (fixture.page);
+  g_assert_nonnull (strstr (text, "ルーターの設定: アドレス変換"));
+
+  fixture_close (&fixture);
+}
+
+/* Saving */
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  saved;
+  GError   *error;
+} SaveResult;
+
+static void
+on_saved (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  SaveResult *save = user_data;
+
+  save->saved = sesame_checklist_page_save_finish (SESAME_CHECKLIST_PAGE (object), result, &save->error);
+  save->done = TRUE;
+}
+
+static gboolean
+save_done (gpointer data)
+{
+  return ((SaveResult *) data)->done;
+}
+
+static void
+save (Fixture      *fixture,
+      SesameExport  what,
+      const char   *path,
+      SaveResult   *result)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  sesame_checklist_page_save_async (fixture->page, what, file, NULL, on_saved, result);
+  gui_test_wait_until (save_done, result, 10000);
+}
+
+/* pdfinfo FILE, pdftotext FILE - */
+static char *
+run_poppler (const char *tool,
+             const char *path)
+{
+  const char *argv[] = { tool, path, g_str_equal (tool, "pdftotext") ? "-" : NULL, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  return g_steal_pointer (&out);
+}
+
+static guint
+pdf_pages (const char *path)
+{
+  g_autofree char *info = run_poppler ("pdfinfo", path);
+  const char *pages = strstr (info, "\nPages:");
+
+  g_assert_nonnull (pages);
+  return (guint) g_ascii_strtoull (pages + strlen ("\nPages:"), NULL, 10);
+}
+
+static const struct
+{
+  const char            *name;
+  SesameExport           what;
+  SesameChecklistFormat  format;
+} save_cases[] = {
+  { "checklist.html", SESAME_EXPORT_CHECKLIST_HTML, SESAME_CHECKLIST_FORMAT_HTML },
+  { "checklist.md", SESAME_EXPORT_CHECKLIST_MARKDOWN, SESAME_CHECKLIST_FORMAT_MARKDOWN },
+  { "checklist.json", SESAME_EXPORT_CHECKLIST_JSON, SESAME_CHECKLIST_FORMAT_JSON },
+  { "checklist.pdf", SESAME_EXPORT_CHECKLIST_PDF, 0 },
+};
+
+static void
+test_save (gconstpointer data)
+{
+  guint index = GPOINTER_TO_UINT (data);
+  Fixture fixture = { 0 };
+  SaveResult result = { 0 };
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *toast = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  fixture_open (&fixture, "en");
+  checklist = expected_checklist (&fixture, "en");
+  path = g_build_filename (fixture.tmpdir, save_cases[index].name, NULL);
+
+  save (&fixture, save_cases[index].what, path, &result);
+  g_assert_no_error (result.error);
+  g_assert_true (result.saved);
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+
+  if (save_cases[index].what == SESAME_EXPORT_CHECKLIST_PDF)
+    {
+      g_autoptr(SesamePdfWriter) writer = sesame_pdf_writer_new (checklist, NULL, NULL);
+      g_autofree char *text = run_poppler ("pdftotext", path);
+
+      g_assert_true (g_str_has_prefix (contents, "%PDF-"));
+      g_assert_cmpuint (pdf_pages (path), ==, sesame_pdf_writer_get_n_pages (writer));
+      g_assert_nonnull (strstr (text, "Address Translation"));
+      g_assert_nonnull (strstr (text, "192.168.11.5"));
+    }
+  else
+    {
+      /* Exactly what the writer makes of this plan */
+      g_autofree char *expected = sesame_checklist_write (checklist, save_cases[index].format);
+
+      g_assert_cmpstr (contents, ==, expected);
+    }
+
+  toast = g_strdup_printf (_("Saved “%s”"), save_cases[index].name);
+  g_assert_true (toast_shown (&fixture, toast));
+
+  fixture_close (&fixture);
+}
+
+static GtkFileChooser *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_FILE_CHOOSER (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+file_chooser_shown (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+static gboolean
+file_chooser_gone (gpointer data)
+{
+  return find_file_chooser () == NULL;
+}
+
+/* Save As asks where, offering the checklist's title as the name and the
+ * format asked for */
+static void
+test_save_as (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autofree char *expected_name = NULL;
+  g_autofree char *name = NULL;
+  GtkFileChooser *chooser;
+  GtkFileFilter *filter;
+
+  fixture_open (&fixture, "en");
+  checklist = expected_checklist (&fixture, "en");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "checklist.save-as", "s", "markdown"));
+  gui_test_wait_until (file_chooser_shown, NULL, 5000);
+  chooser = find_file_chooser ();
+
+  expected_name = g_strconcat (sesame_checklist_get_title (checklist), ".md", NULL);
+  name = gtk_file_chooser_get_current_name (chooser);
+  g_assert_cmpstr (name, ==, expected_name);
+  filter = gtk_file_chooser_get_filter (chooser);
+  g_assert_nonnull (filter);
+  g_assert_cmpstr (gtk_file_filter_get_name (filter), ==, _("Markdown"));
+
+  click (gui_test_find (GTK_WIDGET (chooser), GTK_TYPE_BUTTON, _("_Cancel")));
+  gui_test_wait_until (file_chooser_gone, NULL, 5000);
+
+  fixture_close (&fixture);
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+static gboolean
+message_dialog_gone (gpointer data)
+{
+  return find_message_dialog () == NULL;
+}
+
+static void
+test_save_error (void)
+{
+  Fixture fixture = { 0 };
+  SaveResult result = { 0 };
+  g_autofree char *path = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *toast = NULL;
+  AdwMessageDialog *dialog;
+
+  fixture_open (&fixture, "en");
+  path = g_build_filename (fixture.tmpdir, "missing", "checklist.html", NULL);
+
+  save (&fixture, SESAME_EXPORT_CHECKLIST_HTML, path, &result);
+  g_assert_false (result.saved);
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&result.error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* Told, not silent */
+  gui_test_wait_until (message_dialog_shown, NULL, 5000);
+  dialog = find_message_dialog ();
+  heading = g_strdup_printf (_("Could Not Save “%s”"), "checklist.html");
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
+  g_assert_cmpuint (strlen (adw_message_dialog_get_body (dialog)), >, 0);
+  toast = g_strdup_printf (_("Saved “%s”"), "checklist.html");
+  g_assert_false (toast_shown (&fixture, toast));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  fixture_close (&fixture);
+}
+
+static gboolean
+session_idle (gpointer data)
+{
+  return !sesame_probe_session_get_running (data);
+}
+
+static SesameProbeSession *
+wait_for_checks (Fixture *fixture)
+{
+  SesameProbeSession *session = sesame_page_get_session (SESAME_PAGE (fixture->page));
+
+  gui_test_wait_until (session_idle, session, 20000);
+  return session;
+}
+
+static void
+test_settings_report (void)
+{
+  Fixture fixture = { 0 };
+  SaveResult result = { 0 };
+  SesameProbeSession *session;
+  SesameProbeReport *report;
+  g_autoptr(GDateTime) finished = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_open (&fixture, "en");
+  checklist = expected_checklist (&fixture, "en");
+  session = wait_for_checks (&fixture);
+
+  /* Checks that ended at a time of their own */
+  report = sesame_probe_report_new ();
+  report->finished_at = g_strdup ("2025-02-03T04:05:00Z");
+  report->local_address = g_strdup ("192.168.11.5");
+  report->gateway = g_strdup ("192.168.11.1");
+  sesame_probe_session_set_report (session, report);
+  g_assert_true (sesame_probe_session_get_finished (session));
+
+  path = g_build_filename (fixture.tmpdir, "report.md", NULL);
+  save (&fixture, SESAME_EXPORT_REPORT_MARKDOWN, path, &result);
+  g_assert_no_error (result.error);
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  finished = g_date_time_new_from_iso8601 ("2025-02-03T04:05:00Z", NULL);
+  local = g_date_time_to_local (finished);
+  when = g_date_time_format (local, "%Y-%m-%d %H:%M");
+  g_assert_nonnull (strstr (contents, when));
+  g_assert_nonnull (strstr (contents, "192.168.11.1"));
+  g_assert_nonnull (strstr (contents, sesame_checklist_get_title (checklist)));
+
+  fixture_close (&fixture);
+}
+
+static void
+test_save_plan (void)
+{
+  Fixture fixture = { 0 };
+  SaveResult result = { 0 };
+  SesamePage *page;
+  g_autoptr(SesamePlan) saved = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_open (&fixture, "en");
+  page = SESAME_PAGE (fixture.page);
+  path = g_build_filename (fixture.tmpdir, "plan.json", NULL);
+
+  save (&fixture, SESAME_EXPORT_PLAN, path, &result);
+  g_assert_no_error (result.error);
+
+  saved = sesame_plan_load_from_file (path, sesame_page_get_catalog (page), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sesame_plan_get_host_address (saved), ==, "192.168.11.5");
+  g_assert_cmpstr (sesame_plan_get_language (saved), ==, "en");
+  g_assert_cmpstrv (sesame_plan_get_services (saved), sesame_plan_get_services (sesame_page_get_plan (page)));
+
+  fixture_close (&fixture);
+}
+
+static void
+test_print (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autoptr(SesamePdfWriter) writer = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkPrintOperationResult result;
+
+  fixture_open (&fixture, "ja");
+  checklist = expected_checklist (&fixture, "ja");
+  path = g_build_filename (fixture.tmpdir, "printed.pdf", NULL);
+
+  /* The page's own print path, to a file instead of a printer */
+  result = sesame_checklist_page_print (fixture.page, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (result, ==, GTK_PRINT_OPERATION_RESULT_APPLY);
+
+  writer = sesame_pdf_writer_new (checklist, sesame_paper_get_default (), NULL);
+  g_assert_cmpuint (pdf_pages (path), ==, sesame_pdf_writer_get_n_pages (writer));
+  text = run_poppler ("pdftotext", path);
+  g_assert_nonnull (strstr (text, "アドレス変換"));
+
+  fixture_close (&fixture);
+}
+
+static void
+test_mappings (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(SesameChecklist) checklist = NULL;
+  SesameProbeSession *session;
+  SesameProbeReport *report;
+  GtkWidget *add_button;
+  GtkWidget *remove_button;
+  AdwMessageDialog *dialog;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) spinners = NULL;
+  GPtrArray *forwards;
+  guint expected = 0;
+
+  fixture_open (&fixture, "en");
+  checklist = expected_checklist (&fixture, "en");
+  session = wait_for_checks (&fixture);
+  add_button = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_BUTTON, _("_Add Mappings…"));
+  remove_button = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_BUTTON, _("_Remove the Mappings Sesame Added"));
+  g_assert_nonnull (add_button);
+  g_assert_nonnull (remove_button);
+
+  /* Nothing here to ask: no offer */
+  report = sesame_probe_report_new ();
+  report->local_address = g_strdup ("192.168.11.5");
+  report->gateway = g_strdup ("192.168.11.1");
+  sesame_probe_session_set_report (session, report);
+  g_assert_false (gui_test_is_shown (add_button));
+  g_assert_false (gtk_widget_get_sensitive (add_button));
+
+  /* NAT-PMP maps only for the computer asking, and this is not the server */
+  report = sesame_probe_report_new ();
+  report->local_address = g_strdup ("192.168.11.9");
+  report->gateway = g_strdup ("192.168.11.1");
+  report->natpmp_found = TRUE;
+  sesame_probe_session_set_report (session, report);
+  g_assert_true (gui_test_is_shown (add_button));
+  g_assert_false (gtk_widget_get_sensitive (add_button));
+
+  /* A router with UPnP IGD */
+  report = sesame_probe_report_new ();
+  report->local_address = g_strdup ("192.168.11.9");
+  report->gateway = g_strdup ("192.168.11.1");
+  report->upnp_found = TRUE;
+  sesame_probe_session_set_report (session, report);
+  g_assert_true (gui_test_is_shown (add_button));
+  g_assert_true (gtk_widget_get_sensitive (add_button));
+  g_assert_false (gtk_widget_get_sensitive (remove_button));
+  scroll_to (gtk_widget_get_ancestor (add_button, ADW_TYPE_PREFERENCES_GROUP));
+  gui_test_screenshot (fixture.window, "mappings");
+
+  /* The consent dialog lists every port it would add, and nothing else */
+  click (add_button);
+  gui_test_wait_until (message_dialog_shown, NULL, 5000);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "UPnP IGD"));
+
+  forwards = sesame_checklist_get_forwards (checklist);
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+
+      for (guint port = forward->external.first; port <= forward->external.last; port++)
+        {
+          guint internal = forward->internal.first + (port - forward->external.first);
+          g_autofree char *title = g_strdup_printf ("%s %u → %s:%u",
+                                                    sesame_checklist_format_protocol (checklist, forward->protocol),
+                                                    port, forward->internal_address, internal);
+
+          g_assert_nonnull (gui_test_find (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, title));
+          expected++;
+        }
+    }
+  rows = gui_test_find_all (GTK_WIDGET (dialog), ADW_TYPE_ACTION_ROW, NULL);
+  g_assert_cmpuint (rows->len, ==, expected);
+
+  /* Declined: the router is left alone */
+  click (gui_test_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, _("_Cancel")));
+  gui_test_wait_until (message_dialog_gone, NULL, 5000);
+  gui_test_iterate (50);
+  spinners = gui_test_find_all (GTK_WIDGET (fixture.page), GTK_TYPE_SPINNER, NULL);
+  g_assert_cmpuint (spinners->len, ==, 0);
+  g_assert_true (gtk_widget_get_sensitive (add_button));
+  g_assert_false (gtk_widget_get_sensitive (remove_button));
+
+  fixture_close (&fixture);
+}
+
+/* A NAT-PMP router on loopback (RFC 6886), in this test's own network
+ * namespace: it grants every mapping asked for and keeps a log */
+
+#define NATPMP_PORT 5351
+
+typedef struct
+{
+  GSocket   *socket;
+  GSource   *source;
+  GPtrArray *log;      /* element-type utf8: "add TCP 22 22", "remove TCP 22" */
+} FakeRouter;
+
+static gboolean
+fake_router_on_ready (GSocket      *socket,
+                      GIOCondition  condition,
+                      gpointer      user_data)
+{
+  FakeRouter *fake = user_data;
+  g_autoptr(GSocketAddress) from = NULL;
+  guint8 request[64];
+  guint8 reply[16] = { 0 };
+  guint16 internal;
+  guint16 external;
+  guint32 lifetime;
+  gssize length;
+
+  length = g_socket_receive_from (socket, &from, (char *) request, sizeof request, NULL, NULL);
+  if (length != 12 || request[0] != 0 || (request[1] != 1 && request[1] != 2))
+    return G_SOURCE_CONTINUE;
+
+  internal = (guint16) (request[4] << 8 | request[5]);
+  external = (guint16) (request[6] << 8 | request[7]);
+  lifetime = (guint32) request[8] << 24 | (guint32) request[9] << 16 | (guint32) request[10] << 8 | request[11];
+  if (lifetime > 0)
+    g_ptr_array_add (fake->log, g_strdup_printf ("add %s %u %u", request[1] == 2 ? "TCP" : "UDP", external, internal));
+  else
+    {
+      g_ptr_array_add (fake->log, g_strdup_printf ("remove %s %u", request[1] == 2 ? "TCP" : "UDP", internal));
+      external = 0;
+    }
+
+  reply[1] = (guint8) (128 + request[1]);
+  reply[7] = 100;                       /* seconds since the table started */
+  memcpy (reply + 8, request + 4, 2);   /* internal port */
+  reply[10] = (guint8) (external >> 8);
+  reply[11] = (guint8) external;
+  memcpy (reply + 12, request + 8, 4);  /* the lifetime asked for */
+  g_socket_send_to (socket, from, (const char *) reply, sizeof reply, NULL, NULL);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static FakeRouter *
+fake_router_new (void)
+{
+  FakeRouter *fake = g_new0 (FakeRouter, 1);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_from_string ("127.0.0.1");
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, NATPMP_PORT);
+  g_autoptr(GError) error = NULL;
+
+  fake->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (fake->socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (fake->socket, FALSE);
+
+  fake->log = g_ptr_array_new_with_free_func (g_free);
+  fake->source = g_socket_create_source (fake->socket, G_IO_IN, NULL);
+  g_source_set_callback (fake->source, G_SOURCE_FUNC (fake_router_on_ready), fake, NULL);
+  g_source_attach (fake->source, NULL);
+
+  return fake;
+}
+
+static void
+fake_router_free (FakeRouter *fake)
+{
+  g_source_destroy (fake->source);
+  g_source_unref (fake->source);
+  g_object_unref (fake->socket);
+  g_ptr_array_unref (fake->log);
+  g_free (fake);
+}
+
+static gboolean
+button_sensitive (gpointer data)
+{
+  return gtk_widget_get_sensitive (data);
+}
+
+static void
+test_mappings_added (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autoptr(GPtrArray) expected_log = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) rows = NULL;
+  FakeRouter *fake;
+  SesameProbeSession *session;
+  SesameProbeReport *report;
+  GtkWidget *add_button;
+  GtkWidget *remove_button;
+  GtkWidget *group;
+  AdwMessageDialog *dialog;
+  GPtrArray *forwards;
+
+  fixture_open (&fixture, "en");
+  checklist = expected_checklist (&fixture, "en");
+  session = wait_for_checks (&fixture);
+  fake = fake_router_new ();
+  add_button = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_BUTTON, _("_Add Mappings…"));
+  remove_button = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_BUTTON, _("_Remove the Mappings Sesame Added"));
+  group = gtk_widget_get_ancestor (add_button, ADW_TYPE_PREFERENCES_GROUP);
+
+  /* This computer is the server, and the router speaks NAT-PMP */
+  report = sesame_probe_report_new ();
+  report->local_address = g_strdup ("192.168.11.5");
+  report->gateway = g_strdup ("127.0.0.1");
+  report->natpmp_found = TRUE;
+  sesame_probe_session_set_report (session, report);
+  g_assert_true (gtk_widget_get_sensitive (add_button));
+
+  forwards = sesame_checklist_get_forwards (checklist);
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+
+      for (guint port = forward->external.first; port <= forward->external.last; port++)
+        g_ptr_array_add (expected_log,
+                         g_strdup_printf ("add %s %u %u", sesame_checklist_format_protocol (checklist, forward->protocol),
+                                          port, forward->internal.first + (port - forward->external.first)));
+    }
+
+  /* Nothing reaches the router before the person agrees */
+  click (add_button);
+  gui_test_wait_until (message_dialog_shown, NULL, 5000);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "NAT-PMP"));
+  gui_test_iterate (100);
+  g_assert_cmpuint (fake->log->len, ==, 0);
+
+  click (gui_test_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, _("_Add Mappings")));
+  gui_test_wait_until (message_dialog_gone, NULL, 5000);
+
+  /* Every row, one request each, each with its result */
+  gui_test_wait_until (button_sensitive, remove_button, 20000);
+  g_assert_cmpuint (fake->log->len, ==, expected_log->len);
+  for (guint i = 0; i < expected_log->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (fake->log, i), ==, g_ptr_array_index (expected_log, i));
+  rows = gui_test_find_all (group, ADW_TYPE_ACTION_ROW, NULL);
+  g_assert_cmpuint (rows->len, ==, expected_log->len);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_cmpstr (adw_action_row_get_subtitle (g_ptr_array_index (rows, i)), ==, _("Added"));
+  g_assert_false (gtk_widget_get_sensitive (add_button));
+  scroll_to (group);
+  gui_test_screenshot (fixture.window, "mappings-added");
+
+  /* And taken away again */
+  g_ptr_array_set_size (fake->log, 0);
+  click (remove_button);
+  gui_test_wait_until (button_sensitive, add_button, 20000);
+  g_assert_cmpuint (fake->log->len, ==, expected_log->len);
+  g_assert_false (gtk_widget_get_sensitive (remove_button));
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_cmpstr (adw_action_row_get_subtitle (g_ptr_array_index (rows, i)), ==, _("Removed"));
+
+  fake_router_free (fake);
+  fixture_close (&fixture);
+}
+
+static void
+test_keyboard (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(GPtrArray) chain = NULL;
+  GtkWidget *wanted[5];
+  GtkWidget *save_button;
+
+  fixture_open (&fixture, "en");
+  wanted[0] = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_TOGGLE_BUTTON, "日本語");
+  wanted[1] = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_TOGGLE_BUTTON, "English");
+  wanted[2] = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_BUTTON, _("_Print…"));
+  save_button = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_MENU_BUTTON, NULL);
+  wanted[3] = gtk_widget_get_first_child (save_button);
+  wanted[4] = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_CHECK_BUTTON, NULL);
+
+  chain = gui_test_focus_chain (fixture.window, 400);
+  for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+    {
+      g_assert_nonnull (wanted[i]);
+      g_assert_true (g_ptr_array_find (chain, wanted[i], NULL));
+    }
+
+  fixture_close (&fixture);
+}
+
+static void
+test_not_ready (void)
+{
+  SesameWindow *window = gui_test_open_window (NULL, "en", "checklist", NULL);
+  GtkWidget *page = GTK_WIDGET (sesame_window_get_page (window, "checklist"));
+  GtkWidget *status = gui_test_find (page, ADW_TYPE_STATUS_PAGE, _("The Checklist Is Not Ready Yet"));
+  GtkWidget *print_button = gui_test_find (page, GTK_TYPE_BUTTON, _("_Print…"));
+  g_autofree char *text = sesame_checklist_page_dup_text (SESAME_CHECKLIST_PAGE (page));
+
+  /* A new plan has no router and no server yet: the page says why */
+  g_assert_nonnull (status);
+  g_assert_true (gui_test_is_shown (status));
+  g_assert_cmpuint (strlen (adw_status_page_get_description (ADW_STATUS_PAGE (status))), >, 0);
+  g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), ==, text);
+  g_assert_null (gui_test_find (page, GTK_TYPE_CHECK_BUTTON, NULL));
+  g_assert_false (gtk_widget_get_sensitive (print_button));
+  gui_test_screenshot (window, "not-ready");
 
   gui_test_close_window (window);
 }
@@ -24,5 +940,22 @@ test_shown (void)
 void
 gui_test_add_checklist_page_tests (void)
 {
-  g_test_add_func ("/gui/checklist/shown", test_shown);
+  g_test_add_data_func ("/gui/checklist/rendered-report-en", "en", test_rendered);
+  g_test_add_data_func ("/gui/checklist/rendered-report-ja", "ja", test_rendered);
+  g_test_add_func ("/gui/checklist/language-switch", test_language_switch);
+  g_test_add_func ("/gui/checklist/not-ready", test_not_ready);
+  for (guint i = 0; i < G_N_ELEMENTS (save_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/gui/checklist/save-%s", save_cases[i].name);
+
+      g_test_add_data_func (name, GUINT_TO_POINTER (i), test_save);
+    }
+  g_test_add_func ("/gui/checklist/save-error", test_save_error);
+  g_test_add_func ("/gui/checklist/save-as", test_save_as);
+  g_test_add_func ("/gui/checklist/save-plan", test_save_plan);
+  g_test_add_func ("/gui/checklist/settings-report", test_settings_report);
+  g_test_add_func ("/gui/checklist/print", test_print);
+  g_test_add_func ("/gui/checklist/mappings", test_mappings);
+  g_test_add_func ("/gui/checklist/mappings-added", test_mappings_added);
+  g_test_add_func ("/gui/checklist/keyboard", test_keyboard);
 }

@@ -1,5 +1,12 @@
 /* sesame-checklist-page.c
  *
+ * The last page: the checklist for this plan, drawn from the SesameChecklist
+ * model in the report language (which may differ from the UI language), to
+ * tick off row by row, print, and save in several formats. Where the router
+ * takes port mapping requests (UPnP IGD, NAT-PMP, PCP), Sesame offers to add
+ * the forwarding rows itself, and only after the person has seen and agreed
+ * to exactly what it will add.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -7,57 +14,1968 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "sesame-checklist.h"
 #include "sesame-checklist-page.h"
 #include "sesame-checklist-writer.h"
+#include "sesame-pdf-writer.h"
+#include "sesame-pmp-client.h"
+#include "sesame-settings-report.h"
+#include "sesame-translation.h"
+#include "sesame-upnp-client.h"
+
+/* Ranges wider than this are left to the person: one request per port */
+#define MAX_PORTS_PER_ROW  32
+/* How long a mapping Sesame adds lasts: a week, the longest UPnP IGD 2 allows */
+#define MAPPING_LEASE      604800
+/* Smaller sheets print the checklist laid out for the default paper, scaled down */
+#define MIN_PAPER_POINTS   216.0
+
+typedef enum
+{
+  ROUTER_NONE,
+  ROUTER_UPNP,
+  ROUTER_PMP,
+} RouterKind;
+
+typedef enum
+{
+  MAP_WAITING,
+  MAP_ADDING,
+  MAP_ADDED,
+  MAP_FAILED,
+  MAP_STOPPED,
+  MAP_REMOVING,
+  MAP_REMOVED,
+} MapState;
+
+/* One port mapping: one port of a forwarding row */
+typedef struct
+{
+  SesameProtocol  protocol;
+  guint16         external_port;
+  guint16         internal_port;
+  char           *internal_address;
+  char           *description;
+  guint16         granted_port;   /* what the router gave, once added */
+  MapState        state;
+  AdwActionRow   *row;            /* unowned: in mapping_list */
+  GtkSpinner     *spinner;        /* unowned */
+  GtkImage       *icon;           /* unowned */
+} Mapping;
 
 struct _SesameChecklistPage
 {
-  SesamePage   parent_instance;
+  SesamePage            parent_instance;
 
-  GtkTextView *text_view;
+  /* template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkButton            *print_button;
+  GtkStack             *stack;
+  GtkBox               *router_box;
+  GtkBox               *rest_box;
+  AdwPreferencesGroup  *mapping_group;
+  GtkListBox           *mapping_list;
+  AdwStatusPage        *error_page;
+
+  SesameChecklist      *checklist;        /* nullable: none while the plan is incomplete */
+  char                 *text;             /* the checklist as text, or why there is none */
+  GHashTable           *ticked;           /* forwarding rows ticked off, by row_key() */
+  GtkPrintSettings     *print_settings;   /* nullable: as the last print left them */
+  GtkFileChooserNative *chooser;          /* nullable: while the person picks a file */
+
+  /* Port mappings on the router */
+  GPtrArray            *mappings;         /* nullable, element-type Mapping: the last agreed set */
+  GCancellable         *map_cancellable;  /* nullable: while adding or removing */
+  SesameUpnpClient     *upnp;             /* nullable: the router that took them, over UPnP */
+  SesamePmpClient      *pmp;              /* nullable: or over NAT-PMP / PCP */
+  guint                 map_next;
+  gboolean              removing;
 };
 
 G_DEFINE_FINAL_TYPE (SesameChecklistPage, sesame_checklist_page, SESAME_TYPE_PAGE)
+
+enum {
+  PROP_0,
+  PROP_REPORT_LANGUAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* What each export writes, for the file chooser */
+typedef enum
+{
+  FAMILY_CHECKLIST,
+  FAMILY_PLAN,
+  FAMILY_REPORT,
+} ExportFamily;
+
+static const struct
+{
+  SesameExport  what;
+  ExportFamily  family;
+  const char   *format;      /* the save-as action's parameter */
+  const char   *suffixes[3];
+  const char   *name;
+} exports[] = {
+  { SESAME_EXPORT_CHECKLIST_PDF, FAMILY_CHECKLIST, "pdf", { "pdf", NULL }, N_("PDF document") },
+  { SESAME_EXPORT_CHECKLIST_HTML, FAMILY_CHECKLIST, "html", { "html", "htm", NULL }, N_("Web page (HTML)") },
+  { SESAME_EXPORT_CHECKLIST_MARKDOWN, FAMILY_CHECKLIST, "markdown", { "md", "markdown", NULL }, N_("Markdown") },
+  { SESAME_EXPORT_CHECKLIST_JSON, FAMILY_CHECKLIST, "json", { "json", NULL }, N_("JSON") },
+  { SESAME_EXPORT_PLAN, FAMILY_PLAN, NULL, { "json", NULL }, N_("Sesame plan (JSON)") },
+  { SESAME_EXPORT_REPORT_HTML, FAMILY_REPORT, NULL, { "html", "htm", NULL }, N_("Web page (HTML)") },
+  { SESAME_EXPORT_REPORT_MARKDOWN, FAMILY_REPORT, NULL, { "md", "markdown", NULL }, N_("Markdown") },
+  { SESAME_EXPORT_REPORT_TEXT, FAMILY_REPORT, NULL, { "txt", NULL }, N_("Plain text") },
+  { SESAME_EXPORT_REPORT_JSON, FAMILY_REPORT, NULL, { "json", NULL }, N_("JSON") },
+};
+
+static guint
+export_index (SesameExport what)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (exports); i++)
+    if (exports[i].what == what)
+      return i;
+
+  g_assert_not_reached ();
+}
+
+static void
+mapping_free (gpointer data)
+{
+  Mapping *mapping = data;
+
+  g_free (mapping->internal_address);
+  g_free (mapping->description);
+  g_free (mapping);
+}
+
+static GtkWindow *
+get_window (SesameChecklistPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+show_toast (SesameChecklistPage *self,
+            const char          *title)
+{
+  /* Toast titles are markup; file names are not */
+  g_autofree char *markup = g_markup_escape_text (title, -1);
+  AdwToast *toast = adw_toast_new (markup);
+
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_error (SesameChecklistPage *self,
+            const char          *heading,
+            const char          *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (get_window (self), heading, body);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The probe report that says what the router takes */
+static const SesameProbeReport *
+get_report (SesameChecklistPage *self)
+{
+  SesameProbeSession *session = sesame_page_get_session (SESAME_PAGE (self));
+
+  return session != NULL ? sesame_probe_session_get_report (session) : NULL;
+}
+
+static RouterKind
+router_kind (const SesameProbeReport *report)
+{
+  if (report == NULL)
+    return ROUTER_NONE;
+  if (report->upnp_found)
+    return ROUTER_UPNP;
+  if (report->pcp_found || report->natpmp_found)
+    return ROUTER_PMP;
+
+  return ROUTER_NONE;
+}
+
+static const char *
+router_protocol_name (const SesameProbeReport *report)
+{
+  switch (router_kind (report))
+    {
+    case ROUTER_UPNP:
+      return "UPnP IGD";
+    case ROUTER_PMP:
+      return report->pcp_found ? "PCP" : "NAT-PMP";
+    case ROUTER_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/* NAT-PMP and PCP map ports only for the computer that asks */
+static gboolean
+router_can_map_for_server (SesameChecklistPage     *self,
+                           const SesameProbeReport *report)
+{
+  SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
+
+  switch (router_kind (report))
+    {
+    case ROUTER_UPNP:
+      return TRUE;
+    case ROUTER_PMP:
+      return report->gateway != NULL && report->local_address != NULL &&
+             g_strcmp0 (report->local_address, sesame_plan_get_host_address (plan)) == 0;
+    case ROUTER_NONE:
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+has_mappings_in_state (SesameChecklistPage *self,
+                       MapState             state)
+{
+  for (guint i = 0; self->mappings != NULL && i < self->mappings->len; i++)
+    {
+      const Mapping *mapping = g_ptr_array_index (self->mappings, i);
+
+      if (mapping->state == state)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+has_mappable_rows (SesameChecklistPage *self)
+{
+  GPtrArray *forwards;
+
+  if (self->checklist == NULL)
+    return FALSE;
+
+  forwards = sesame_checklist_get_forwards (self->checklist);
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+
+      if (sesame_port_range_count (&forward->external) <= MAX_PORTS_PER_ROW)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+update_actions (SesameChecklistPage *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  const SesameProbeReport *report = get_report (self);
+  gboolean ready = self->checklist != NULL;
+  gboolean busy = self->map_cancellable != NULL;
+  gboolean added = has_mappings_in_state (self, MAP_ADDED);
+
+  gtk_widget_action_set_enabled (widget, "checklist.print", ready);
+  gtk_widget_action_set_enabled (widget, "checklist.save-as", ready);
+  gtk_widget_action_set_enabled (widget, "checklist.export-report", ready);
+  gtk_widget_action_set_enabled (widget, "checklist.add-mappings",
+                                 ready && !busy && !added &&
+                                 router_can_map_for_server (self, report) &&
+                                 has_mappable_rows (self));
+  gtk_widget_action_set_enabled (widget, "checklist.remove-mappings", !busy && added);
+}
+
+static void
+update_mapping_group (SesameChecklistPage *self)
+{
+  const SesameProbeReport *report = get_report (self);
+  SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
+  const char *protocol = router_protocol_name (report);
+  g_autofree char *description = NULL;
+
+  /* Once Sesame has added mappings, the way to remove them stays */
+  gtk_widget_set_visible (GTK_WIDGET (self->mapping_group),
+                          protocol != NULL || self->mappings != NULL);
+
+  if (protocol == NULL)
+    description = NULL;
+  else if (router_can_map_for_server (self, report))
+    /* Translators: %s is how the router takes requests: "UPnP IGD", "NAT-PMP" or "PCP" */
+    description = g_strdup_printf (_("Your router lets programs on your home network open ports (%s). "
+                                     "Sesame can add the forwarding rows above for you, once you have seen "
+                                     "and agreed to exactly what it will add, and remove them again later."),
+                                   protocol);
+  else
+    /* Translators: %s is "NAT-PMP" or "PCP", %s the server's address */
+    description = g_strdup_printf (_("Your router opens ports only for the computer that asks (%s). "
+                                     "To let Sesame add the rows, run it on the server, %s; "
+                                     "or enter them on the router by hand."),
+                                   protocol, sesame_plan_get_host_address (plan));
+
+  adw_preferences_group_set_description (self->mapping_group, description);
+  update_actions (self);
+}
+
+/* Rendering the checklist */
+
+static char *
+row_key (const SesameForward *forward)
+{
+  return g_strdup_printf ("%d/%u-%u", forward->protocol, forward->external.first, forward->external.last);
+}
+
+static void
+clear_box (GtkBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_box_remove (box, child);
+}
+
+static GtkWidget *
+wrap_label (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+
+  return label;
+}
+
+static void
+add_heading (GtkBox     *box,
+             const char *text,
+             guint      *section)
+{
+  g_autofree char *title = NULL;
+  GtkWidget *label;
+
+  if (section != NULL)
+    title = g_strdup_printf ("%u. %s", ++(*section), text);
+  else
+    title = g_strdup (text);
+
+  label = g_object_new (GTK_TYPE_LABEL,
+                        "label", title,
+                        "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING,
+                        "wrap", TRUE,
+                        "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                        "xalign", 0.0f,
+                        "margin-top", 6,
+                        NULL);
+  gtk_widget_add_css_class (label, "title-3");
+  gtk_box_append (box, label);
+}
+
+static GtkWidget *
+command_box (const char *command)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = wrap_label (command);
+  GtkWidget *copy;
+
+  gtk_widget_add_css_class (box, "card");
+  gtk_widget_set_margin_top (box, 6);
+
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_top (label, 8);
+  gtk_widget_set_margin_bottom (label, 8);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Command to type"),
+                                  -1);
+  gtk_box_append (GTK_BOX (box), label);
+
+  copy = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  gtk_widget_add_css_class (copy, "flat");
+  gtk_widget_set_valign (copy, GTK_ALIGN_START);
+  gtk_widget_set_margin_top (copy, 3);
+  gtk_widget_set_margin_end (copy, 3);
+  gtk_widget_set_tooltip_text (copy, _("Copy the command"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (copy),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Copy the command"),
+                                  -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (copy), "checklist.copy-command");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (copy), "s", command);
+  gtk_box_append (GTK_BOX (box), copy);
+
+  return box;
+}
+
+static void
+add_steps (GtkBox    *box,
+           GPtrArray *steps)
+{
+  GtkWidget *list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const SesameStep *step = g_ptr_array_index (steps, i);
+      g_autofree char *number_text = g_strdup_printf ("%u.", i + 1);
+      GtkWidget *line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *number = gtk_label_new (number_text);
+      GtkWidget *body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      GtkWidget *text = wrap_label (step->text);
+
+      gtk_widget_add_css_class (number, "heading");
+      gtk_widget_add_css_class (number, "numeric");
+      gtk_widget_set_valign (number, GTK_ALIGN_START);
+      gtk_widget_set_size_request (number, 24, -1);
+      gtk_label_set_xalign (GTK_LABEL (number), 1);
+      gtk_widget_set_hexpand (body, TRUE);
+
+      gtk_box_append (GTK_BOX (body), text);
+      if (step->command != NULL)
+        gtk_box_append (GTK_BOX (body), command_box (step->command));
+
+      gtk_box_append (GTK_BOX (line), number);
+      gtk_box_append (GTK_BOX (line), body);
+      gtk_box_append (GTK_BOX (list), line);
+    }
+
+  gtk_box_append (box, list);
+}
+
+static void
+add_header (SesameChecklistPage *self,
+            GtkBox              *box)
+{
+  SesameTranslation *tr = sesame_checklist_get_translation (self->checklist);
+  g_autofree char *server = sesame_checklist_get_server_label (self->checklist);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *made = g_strdup_printf (T_ (tr, "Made on %s"), date);
+  const char *labels[] = {
+    TC_ (tr, "checklist header", "Router"),
+    TC_ (tr, "checklist header", "Connection"),
+    TC_ (tr, "checklist header", "Server"),
+  };
+  const char *values[] = {
+    sesame_checklist_get_router_name (self->checklist),
+    sesame_checklist_get_connection_label (self->checklist),
+    server,
+  };
+  GtkWidget *title;
+  GtkWidget *grid;
+  GtkWidget *date_label;
+
+  title = g_object_new (GTK_TYPE_LABEL,
+                        "label", sesame_checklist_get_title (self->checklist),
+                        "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING,
+                        "wrap", TRUE,
+                        "wrap-mode", PANGO_WRAP_WORD_CHAR,
+                        "xalign", 0.0f,
+                        NULL);
+  gtk_widget_add_css_class (title, "title-2");
+  gtk_box_append (box, title);
+
+  grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    {
+      GtkWidget *label = gtk_label_new (labels[i]);
+      GtkWidget *value = wrap_label (values[i] != NULL ? values[i] : "");
+
+      gtk_widget_add_css_class (label, "heading");
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_valign (label, GTK_ALIGN_START);
+      gtk_widget_set_hexpand (value, TRUE);
+      gtk_grid_attach (GTK_GRID (grid), label, 0, (int) i, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), value, 1, (int) i, 1, 1);
+    }
+  gtk_box_append (box, grid);
+
+  date_label = wrap_label (made);
+  gtk_widget_add_css_class (date_label, "dim-label");
+  gtk_box_append (box, date_label);
+}
+
+static GtkWidget *
+alert_box (SesameSeverity  severity,
+           const char     *label,
+           const char     *text,
+           const char     *advice_label,
+           const char     *advice)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *icon;
+  GtkWidget *title;
+  const char *icon_name;
+  const char *css_class;
+
+  switch (severity)
+    {
+    case SESAME_SEVERITY_CRITICAL:
+      icon_name = "dialog-error-symbolic";
+      css_class = "error";
+      break;
+    case SESAME_SEVERITY_WARNING:
+      icon_name = "dialog-warning-symbolic";
+      css_class = "warning";
+      break;
+    case SESAME_SEVERITY_INFO:
+    default:
+      icon_name = "dialog-information-symbolic";
+      css_class = "accent";
+      break;
+    }
+
+  gtk_widget_add_css_class (box, "card");
+
+  /* The severity is in words next to it */
+  icon = g_object_new (GTK_TYPE_IMAGE,
+                       "icon-name", icon_name,
+                       "pixel-size", 24,
+                       "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                       "valign", GTK_ALIGN_START,
+                       "margin-start", 12,
+                       "margin-top", 12,
+                       NULL);
+  gtk_widget_add_css_class (icon, css_class);
+  gtk_box_append (GTK_BOX (box), icon);
+
+  gtk_widget_set_hexpand (body, TRUE);
+  gtk_widget_set_margin_top (body, 12);
+  gtk_widget_set_margin_bottom (body, 12);
+  gtk_widget_set_margin_end (body, 12);
+
+  title = wrap_label (label);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_add_css_class (title, css_class);
+  gtk_box_append (GTK_BOX (body), title);
+  gtk_box_append (GTK_BOX (body), wrap_label (text));
+
+  if (advice != NULL)
+    {
+      GtkWidget *advice_title = wrap_label (advice_label);
+
+      gtk_widget_add_css_class (advice_title, "heading");
+      gtk_box_append (GTK_BOX (body), advice_title);
+      gtk_box_append (GTK_BOX (body), wrap_label (advice));
+    }
+
+  gtk_box_append (GTK_BOX (box), body);
+
+  return box;
+}
+
+static void
+add_warnings (SesameChecklistPage *self,
+              GtkBox              *box)
+{
+  SesameTranslation *tr = sesame_checklist_get_translation (self->checklist);
+  GPtrArray *warnings = sesame_checklist_get_warnings (self->checklist);
+  GPtrArray *conflicts = sesame_checklist_get_conflicts (self->checklist);
+
+  if (warnings->len == 0 && conflicts->len == 0)
+    return;
+
+  add_heading (box, T_ (tr, "Read this first"), NULL);
+
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      const SesameConflict *conflict = g_ptr_array_index (conflicts, i);
+
+      gtk_box_append (box, alert_box (SESAME_SEVERITY_CRITICAL,
+                                      TC_ (tr, "severity", "Conflict"),
+                                      conflict->text, NULL, NULL));
+    }
+
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const SesameWarning *warning = g_ptr_array_index (warnings, i);
+      const char *label;
+
+      if (warning->severity == SESAME_SEVERITY_CRITICAL)
+        label = TC_ (tr, "severity", "Important");
+      else if (warning->severity == SESAME_SEVERITY_WARNING)
+        label = TC_ (tr, "severity", "Warning");
+      else
+        label = TC_ (tr, "severity", "Note");
+
+      gtk_box_append (box, alert_box (warning->severity, label, warning->text,
+                                      T_ (tr, "What to do instead"), warning->advice));
+    }
+}
+
+static void
+on_tick_toggled (GtkCheckButton      *button,
+                 GParamSpec          *pspec,
+                 SesameChecklistPage *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (button), "sesame-row-key");
+
+  if (gtk_check_button_get_active (button))
+    g_hash_table_add (self->ticked, g_strdup (key));
+  else
+    g_hash_table_remove (self->ticked, key);
+}
+
+static void
+add_forwards (SesameChecklistPage *self,
+              GtkBox              *box)
+{
+  SesameTranslation *tr = sesame_checklist_get_translation (self->checklist);
+  GPtrArray *forwards = sesame_checklist_get_forwards (self->checklist);
+  GtkWidget *list;
+
+  if (forwards->len == 0)
+    return;
+
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Port forwarding rows to enter on the router"),
+                                  -1);
+
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+      const char *protocol = sesame_checklist_format_protocol (self->checklist, forward->protocol);
+      g_autofree char *external = sesame_port_range_to_string (&forward->external);
+      g_autofree char *internal = sesame_port_range_to_string (&forward->internal);
+      g_autofree char *names = sesame_checklist_join_names (self->checklist, forward->names);
+      /* Protocol, external ports → server address:internal ports, as on the router's page */
+      g_autofree char *title = g_strdup_printf ("%s %s → %s:%s", protocol, external,
+                                                forward->internal_address, internal);
+      g_autofree char *done = g_strdup_printf (T_ (tr, "Done: %s %s"), protocol, external);
+      g_autofree char *key = row_key (forward);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *tick = gtk_check_button_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), names);
+      gtk_widget_add_css_class (row, "numeric");
+
+      gtk_widget_set_valign (tick, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (tick),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, done,
+                                      -1);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (tick), g_hash_table_contains (self->ticked, key));
+      g_object_set_data_full (G_OBJECT (tick), "sesame-row-key", g_steal_pointer (&key), g_free);
+      g_signal_connect (tick, "notify::active", G_CALLBACK (on_tick_toggled), self);
+
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), tick);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), tick);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+
+  gtk_box_append (box, list);
+}
+
+static void
+add_group (SesameChecklistPage *self,
+           GtkBox              *box,
+           GPtrArray           *groups,
+           const char          *intro)
+{
+  GtkWidget *list;
+
+  if (groups->len == 0)
+    return;
+
+  gtk_box_append (box, wrap_label (intro));
+
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, intro,
+                                  -1);
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const SesamePortGroup *group = g_ptr_array_index (groups, i);
+      g_autofree char *ports = sesame_port_range_to_string (&group->ports);
+      g_autofree char *title = g_strdup_printf ("%s %s",
+                                                sesame_checklist_format_protocol (self->checklist, group->protocol),
+                                                ports);
+      g_autofree char *names = sesame_checklist_join_names (self->checklist, group->names);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), names);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_widget_set_focusable (row, FALSE);
+      gtk_widget_add_css_class (row, "numeric");
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+
+  gtk_box_append (box, list);
+}
 
 static void
 render (SesameChecklistPage *self)
 {
   SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
   SesameCatalog *catalog = sesame_page_get_catalog (SESAME_PAGE (self));
-  g_autoptr(SesameChecklist) checklist = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *router_title = NULL;
+  SesameTranslation *tr;
+  GPtrArray *lan;
+  GPtrArray *blocked;
+  GPtrArray *outbound;
+  guint section = 0;
 
   g_assert (SESAME_IS_CHECKLIST_PAGE (self));
 
   if (plan == NULL || catalog == NULL)
     return;
 
-  /* The report language is the plan's, independent of the UI language */
-  checklist = sesame_checklist_new (plan, catalog, sesame_plan_get_language (plan), &error);
-  if (checklist != NULL)
-    text = sesame_checklist_write (checklist, SESAME_CHECKLIST_FORMAT_TEXT);
-  else
-    /* Translators: %s is the reason, one problem a line */
-    text = g_strdup_printf (_("Sesame cannot write a checklist for this plan yet:\n%s"),
-                            error->message);
+  clear_box (self->router_box);
+  clear_box (self->rest_box);
+  g_clear_object (&self->checklist);
+  g_clear_pointer (&self->text, g_free);
 
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), text, -1);
+  /* The report language is the plan's, independent of the UI language */
+  self->checklist = sesame_checklist_new (plan, catalog, sesame_plan_get_language (plan), &error);
+  if (self->checklist == NULL)
+    {
+      g_autofree char *markup = NULL;
+
+      /* Translators: %s is the reason, one problem a line */
+      self->text = g_strdup_printf (_("Sesame cannot write a checklist for this plan yet:\n%s"),
+                                    error->message);
+      markup = g_markup_escape_text (self->text, -1);
+      adw_status_page_set_description (self->error_page, markup);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      update_mapping_group (self);
+      return;
+    }
+
+  self->text = sesame_checklist_write (self->checklist, SESAME_CHECKLIST_FORMAT_TEXT);
+  tr = sesame_checklist_get_translation (self->checklist);
+
+  add_header (self, self->router_box);
+  add_warnings (self, self->router_box);
+
+  /* Translators: "Router settings: アドレス変換" — the page name follows */
+  router_title = g_strdup_printf (T_ (tr, "Router settings: %s"),
+                                  sesame_checklist_get_router_page (self->checklist));
+  add_heading (self->router_box, router_title, &section);
+  add_steps (self->router_box, sesame_checklist_get_router_steps (self->checklist));
+  add_forwards (self, self->router_box);
+
+  lan = sesame_checklist_get_lan_only (self->checklist);
+  blocked = sesame_checklist_get_not_forwarded (self->checklist);
+  outbound = sesame_checklist_get_outbound_only (self->checklist);
+  if (lan->len > 0 || blocked->len > 0 || outbound->len > 0)
+    {
+      add_heading (self->rest_box, T_ (tr, "Ports that must not be forwarded"), &section);
+      add_group (self, self->rest_box, lan,
+                 T_ (tr, "Used only inside the home network. Never forward these; the router must keep them off the internet."));
+      add_group (self, self->rest_box, blocked,
+                 T_ (tr, "Kept off the internet on purpose, because exposing them is dangerous (see above). They stay usable at home."));
+      add_group (self, self->rest_box, outbound,
+                 T_ (tr, "Used only to connect out. Nothing to forward: the router lets the replies in by itself."));
+    }
+
+  add_heading (self->rest_box, sesame_checklist_get_firewall_title (self->checklist), &section);
+  add_steps (self->rest_box, sesame_checklist_get_firewall_steps (self->checklist));
+
+  add_heading (self->rest_box, T_ (tr, "Check that it works"), &section);
+  add_steps (self->rest_box, sesame_checklist_get_verify_steps (self->checklist));
+
+  gtk_stack_set_visible_child_name (self->stack, "checklist");
+  update_mapping_group (self);
 }
+
+static void
+on_language_changed (SesameChecklistPage *self)
+{
+  render (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT_LANGUAGE]);
+}
+
+/* Saving */
+
+static char *
+safe_file_name (const char *name,
+                const char *suffix)
+{
+  g_autofree char *copy = g_strdup (name);
+
+  /* Names that work on every system the file may be copied to */
+  g_strdelimit (copy, "/\\:*?\"<>|", '-');
+  for (char *p = copy; *p != '\0'; p++)
+    if ((guchar) *p < 0x20)
+      *p = ' ';
+
+  return g_strconcat (copy, ".", suffix, NULL);
+}
+
+static char *
+default_file_name (SesameChecklistPage *self,
+                   SesameExport         what)
+{
+  SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
+  const char *host = sesame_plan_get_host_name (plan);
+  const char *suffix = exports[export_index (what)].suffixes[0];
+  g_autofree char *name = NULL;
+
+  if (host == NULL)
+    host = sesame_plan_get_host_address (plan);
+
+  switch (exports[export_index (what)].family)
+    {
+    case FAMILY_CHECKLIST:
+      name = g_strdup (sesame_checklist_get_title (self->checklist));
+      break;
+
+    case FAMILY_PLAN:
+      /* Translators: the file name a plan is saved under; %s is the server's name */
+      name = host != NULL ? g_strdup_printf (_("Sesame plan for %s"), host) : g_strdup (_("Sesame plan"));
+      break;
+
+    case FAMILY_REPORT:
+    default:
+      /* Translators: the file name a settings report is saved under; %s is the server's name */
+      name = host != NULL ? g_strdup_printf (_("Settings report for %s"), host) : g_strdup (_("Settings report"));
+      break;
+    }
+
+  return safe_file_name (name, suffix);
+}
+
+static GBytes *
+export_bytes (SesameChecklistPage  *self,
+              SesameExport          what,
+              GError              **error)
+{
+  SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
+  SesameProbeSession *session = sesame_page_get_session (SESAME_PAGE (self));
+  const SesameProbeReport *probe = NULL;
+  SesameChecklistFormat format;
+  char *text;
+
+  if (what == SESAME_EXPORT_PLAN)
+    {
+      text = sesame_plan_to_json (plan);
+      return g_bytes_new_take (text, strlen (text));
+    }
+
+  if (self->checklist == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, self->text);
+      return NULL;
+    }
+
+  if (what == SESAME_EXPORT_CHECKLIST_PDF)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+      return sesame_pdf_writer_write (self->checklist, NULL, now, NULL, NULL, error);
+    }
+
+  /* The latest finished probe results, when there are some */
+  if (session != NULL && sesame_probe_session_get_finished (session))
+    probe = sesame_probe_session_get_report (session);
+
+  switch (what)
+    {
+    case SESAME_EXPORT_CHECKLIST_HTML:
+      text = sesame_checklist_write (self->checklist, SESAME_CHECKLIST_FORMAT_HTML);
+      break;
+    case SESAME_EXPORT_CHECKLIST_MARKDOWN:
+      text = sesame_checklist_write (self->checklist, SESAME_CHECKLIST_FORMAT_MARKDOWN);
+      break;
+    case SESAME_EXPORT_CHECKLIST_JSON:
+      text = sesame_checklist_write (self->checklist, SESAME_CHECKLIST_FORMAT_JSON);
+      break;
+
+    case SESAME_EXPORT_REPORT_HTML:
+    case SESAME_EXPORT_REPORT_MARKDOWN:
+    case SESAME_EXPORT_REPORT_TEXT:
+    case SESAME_EXPORT_REPORT_JSON:
+      if (what == SESAME_EXPORT_REPORT_HTML)
+        format = SESAME_CHECKLIST_FORMAT_HTML;
+      else if (what == SESAME_EXPORT_REPORT_MARKDOWN)
+        format = SESAME_CHECKLIST_FORMAT_MARKDOWN;
+      else if (what == SESAME_EXPORT_REPORT_TEXT)
+        format = SESAME_CHECKLIST_FORMAT_TEXT;
+      else
+        format = SESAME_CHECKLIST_FORMAT_JSON;
+      text = sesame_settings_report_write (self->checklist, probe, format);
+      break;
+
+    case SESAME_EXPORT_CHECKLIST_PDF:
+    case SESAME_EXPORT_PLAN:
+    default:
+      g_assert_not_reached ();
+    }
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
+static char *
+file_display_name (GFile *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+
+  return basename != NULL ? g_filename_display_name (basename) : g_file_get_parse_name (file);
+}
+
+static void
+on_contents_replaced (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  GFile *file = G_FILE (object);
+  g_autoptr(GTask) task = user_data;
+  SesameChecklistPage *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = file_display_name (file);
+
+  if (!g_file_replace_contents_finish (file, result, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Translators: %s is a file name */
+          g_autofree char *heading = g_strdup_printf (_("Could Not Save “%s”"), name);
+
+          show_error (self, heading, error->message);
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  {
+    /* Translators: a notification; %s is a file name */
+    g_autofree char *title = g_strdup_printf (_("Saved “%s”"), name);
+
+    show_toast (self, title);
+  }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sesame_checklist_page_save_async:
+ * @self: the page
+ * @what: what to save, in which format
+ * @file: where
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the file is written, or not
+ * @user_data: for @callback
+ *
+ * Writes the checklist, the plan or the settings report to @file, in the
+ * report language, replacing what is there in one step. The page itself
+ * tells the person: a notification with the file name, or a dialog with
+ * the reason it could not.
+ */
+void
+sesame_checklist_page_save_async (SesameChecklistPage *self,
+                                  SesameExport         what,
+                                  GFile               *file,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (SESAME_IS_CHECKLIST_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sesame_checklist_page_save_async);
+
+  bytes = export_bytes (self, what, &error);
+  if (bytes == NULL)
+    {
+      g_autofree char *name = file_display_name (file);
+      g_autofree char *heading = g_strdup_printf (_("Could Not Save “%s”"), name);
+
+      show_error (self, heading, error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_NONE,
+                                       cancellable, on_contents_replaced,
+                                       g_steal_pointer (&task));
+}
+
+gboolean
+sesame_checklist_page_save_finish (SesameChecklistPage  *self,
+                                   GAsyncResult         *result,
+                                   GError              **error)
+{
+  g_return_val_if_fail (SESAME_IS_CHECKLIST_PAGE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+has_suffix (GFile      *file,
+            const char *suffix)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *dotted = g_strconcat (".", suffix, NULL);
+  g_autofree char *lower = basename != NULL ? g_ascii_strdown (basename, -1) : NULL;
+
+  return lower != NULL && g_str_has_suffix (lower, dotted);
+}
+
+static void
+on_chooser_response (GtkNativeDialog     *chooser,
+                     int                  response,
+                     SesameChecklistPage *self)
+{
+  g_autoptr(GFile) file = NULL;
+  GtkFileFilter *filter;
+  ExportFamily family;
+  SesameExport what;
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    goto out;
+
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
+  family = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "sesame-family"));
+  what = (SesameExport) GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "sesame-export"));
+  if (filter != NULL)
+    what = (SesameExport) GPOINTER_TO_INT (g_object_get_data (G_OBJECT (filter), "sesame-export"));
+
+  /* The name the person typed wins over the filter left selected */
+  for (guint i = 0; i < G_N_ELEMENTS (exports); i++)
+    {
+      if (exports[i].family != family)
+        continue;
+      for (guint s = 0; exports[i].suffixes[s] != NULL; s++)
+        if (has_suffix (file, exports[i].suffixes[s]))
+          what = exports[i].what;
+    }
+
+  if (file != NULL)
+    sesame_checklist_page_save_async (self, what, file, NULL, NULL, NULL);
+
+out:
+  gtk_native_dialog_destroy (chooser);
+  g_clear_object (&self->chooser);
+}
+
+static void
+choose_file (SesameChecklistPage *self,
+             SesameExport         what,
+             const char          *title)
+{
+  ExportFamily family = exports[export_index (what)].family;
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = default_file_name (self, what);
+
+  /* One file at a time */
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
+
+  self->chooser = chooser = gtk_file_chooser_native_new (title, get_window (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (exports); i++)
+    {
+      g_autoptr(GtkFileFilter) filter = NULL;
+
+      if (exports[i].family != family)
+        continue;
+
+      filter = gtk_file_filter_new ();
+      gtk_file_filter_set_name (filter, _(exports[i].name));
+      for (guint s = 0; exports[i].suffixes[s] != NULL; s++)
+        gtk_file_filter_add_suffix (filter, exports[i].suffixes[s]);
+      g_object_set_data (G_OBJECT (filter), "sesame-export", GINT_TO_POINTER (exports[i].what));
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+      if (exports[i].what == what)
+        gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), filter);
+    }
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data (G_OBJECT (chooser), "sesame-family", GINT_TO_POINTER (family));
+  g_object_set_data (G_OBJECT (chooser), "sesame-export", GINT_TO_POINTER (what));
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+save_as_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (widget);
+  const char *format = g_variant_get_string (parameter, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (exports); i++)
+    {
+      if (g_strcmp0 (exports[i].format, format) == 0)
+        {
+          choose_file (self, exports[i].what, _("Save the Checklist"));
+          return;
+        }
+    }
+
+  g_critical ("No checklist format “%s”", format);
+}
+
+static void
+save_plan_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  choose_file (SESAME_CHECKLIST_PAGE (widget), SESAME_EXPORT_PLAN, _("Save the Plan"));
+}
+
+static void
+export_report_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  choose_file (SESAME_CHECKLIST_PAGE (widget), SESAME_EXPORT_REPORT_HTML, _("Export the Settings Report"));
+}
+
+static void
+copy_command_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (widget);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), g_variant_get_string (parameter, NULL));
+  show_toast (self, _("Command copied"));
+}
+
+/* Printing */
+
+typedef struct
+{
+  SesameChecklistPage *self;        /* owned */
+  SesameChecklist     *checklist;   /* owned */
+  SesamePdfWriter     *writer;      /* nullable until begin-print */
+  gboolean             to_printer;  /* not an export: keep the person's settings */
+} PrintJob;
+
+static void
+print_job_free (gpointer data,
+                GClosure *closure)
+{
+  PrintJob *job = data;
+
+  g_clear_object (&job->writer);
+  g_clear_object (&job->checklist);
+  g_clear_object (&job->self);
+  g_free (job);
+}
+
+static GtkPageSetup *
+default_page_setup (void)
+{
+  const SesamePaper *paper = sesame_paper_get_default ();
+  GtkPageSetup *setup = gtk_page_setup_new ();
+  GtkPaperSize *size;
+
+  size = gtk_paper_size_new (g_strcmp0 (paper->name, "letter") == 0 ? GTK_PAPER_NAME_LETTER
+                                                                    : GTK_PAPER_NAME_A4);
+  gtk_page_setup_set_paper_size (setup, size);
+  gtk_paper_size_free (size);
+
+  return setup;
+}
+
+static void
+on_begin_print (GtkPrintOperation *operation,
+                GtkPrintContext   *context,
+                PrintJob          *job)
+{
+  SesamePaper paper = { NULL, gtk_print_context_get_width (context), gtk_print_context_get_height (context) };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  /* Laid out for the sheet as the person set it up, portrait or landscape */
+  g_clear_object (&job->writer);
+  if (paper.width >= MIN_PAPER_POINTS && paper.height >= MIN_PAPER_POINTS)
+    job->writer = sesame_pdf_writer_new (job->checklist, &paper, now);
+  else
+    job->writer = sesame_pdf_writer_new (job->checklist, NULL, now);
+
+  gtk_print_operation_set_n_pages (operation, (int) sesame_pdf_writer_get_n_pages (job->writer));
+}
+
+static void
+on_draw_page (GtkPrintOperation *operation,
+              GtkPrintContext   *context,
+              int                page,
+              PrintJob          *job)
+{
+  const SesamePaper *paper = sesame_pdf_writer_get_paper (job->writer);
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+  double scale;
+
+  g_assert (page >= 0);
+
+  /* The same proportions, whatever the sheet */
+  scale = MIN (gtk_print_context_get_width (context) / paper->width,
+               gtk_print_context_get_height (context) / paper->height);
+
+  cairo_save (cr);
+  cairo_scale (cr, scale, scale);
+  sesame_pdf_writer_draw_page (job->writer, cr, (guint) page);
+  cairo_restore (cr);
+}
+
+static void
+on_print_done (GtkPrintOperation       *operation,
+               GtkPrintOperationResult  result,
+               PrintJob                *job)
+{
+  SesameChecklistPage *self = job->self;
+
+  if (result == GTK_PRINT_OPERATION_RESULT_APPLY && job->to_printer)
+    g_set_object (&self->print_settings, gtk_print_operation_get_print_settings (operation));
+  else if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      g_autoptr(GError) error = NULL;
+
+      gtk_print_operation_get_error (operation, &error);
+      show_error (self, _("Could Not Print the Checklist"),
+                  error != NULL ? error->message : _("The printing system gave no reason."));
+    }
+}
+
+/**
+ * sesame_checklist_page_print:
+ * @self: the page
+ * @export_filename: (nullable): a PDF file to print to, without a dialog;
+ *   %NULL to show the print dialog (with its preview and "Print to File")
+ * @error: return location for a #GError
+ *
+ * Prints the checklist as the PDF export lays it out, on the paper the
+ * person chooses. With the dialog the operation goes on after this returns.
+ *
+ * Returns: what gtk_print_operation_run() returned
+ */
+GtkPrintOperationResult
+sesame_checklist_page_print (SesameChecklistPage  *self,
+                             const char           *export_filename,
+                             GError              **error)
+{
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autoptr(GtkPageSetup) setup = NULL;
+  PrintJob *job;
+
+  g_return_val_if_fail (SESAME_IS_CHECKLIST_PAGE (self), GTK_PRINT_OPERATION_RESULT_ERROR);
+  g_return_val_if_fail (error == NULL || *error == NULL, GTK_PRINT_OPERATION_RESULT_ERROR);
+
+  if (self->checklist == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, self->text);
+      return GTK_PRINT_OPERATION_RESULT_ERROR;
+    }
+
+  operation = gtk_print_operation_new ();
+  setup = default_page_setup ();
+  gtk_print_operation_set_job_name (operation, sesame_checklist_get_title (self->checklist));
+  gtk_print_operation_set_default_page_setup (operation, setup);
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  gtk_print_operation_set_use_full_page (operation, TRUE);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  if (self->print_settings != NULL)
+    gtk_print_operation_set_print_settings (operation, self->print_settings);
+
+  job = g_new0 (PrintJob, 1);
+  job->self = g_object_ref (self);
+  job->checklist = g_object_ref (self->checklist);
+  job->to_printer = export_filename == NULL;
+  g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), job);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), job);
+  g_signal_connect_data (operation, "done", G_CALLBACK (on_print_done), job, print_job_free, 0);
+
+  if (export_filename != NULL)
+    {
+      gtk_print_operation_set_export_filename (operation, export_filename);
+      return gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT,
+                                      get_window (self), error);
+    }
+
+  gtk_print_operation_set_allow_async (operation, TRUE);
+  return gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                  get_window (self), error);
+}
+
+static void
+print_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  /* Errors are shown when the operation is done */
+  sesame_checklist_page_print (SESAME_CHECKLIST_PAGE (widget), NULL, NULL);
+}
+
+/* Port mappings on the router */
+
+static const char *
+mapping_protocol (const Mapping *mapping)
+{
+  return mapping->protocol == SESAME_PROTOCOL_UDP ? "UDP" : "TCP";
+}
+
+static char *
+mapping_title (const Mapping *mapping)
+{
+  return g_strdup_printf ("%s %u → %s:%u", mapping_protocol (mapping), mapping->external_port,
+                          mapping->internal_address, mapping->internal_port);
+}
+
+/* What the router lists the mapping as: "Sesame: http, ssh" */
+static char *
+mapping_description (const SesameForward *forward)
+{
+  g_autoptr(GString) text = g_string_new ("Sesame");
+
+  for (guint i = 0; i < forward->services->len; i++)
+    {
+      const char *id = g_ptr_array_index (forward->services, i);
+
+      if (g_str_has_prefix (id, "custom:"))
+        id += strlen ("custom:");
+      g_string_append (text, i == 0 ? ": " : ", ");
+      g_string_append (text, id);
+    }
+
+  /* Routers keep short descriptions */
+  return g_utf8_substring (text->str, 0, MIN (g_utf8_strlen (text->str, -1), 60));
+}
+
+static GPtrArray *
+plan_mappings (SesameChecklistPage     *self,
+               const SesameProbeReport *report,
+               guint                   *n_skipped)
+{
+  GPtrArray *forwards = sesame_checklist_get_forwards (self->checklist);
+  GPtrArray *mappings = g_ptr_array_new_with_free_func (mapping_free);
+
+  *n_skipped = 0;
+
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+      guint count = sesame_port_range_count (&forward->external);
+      g_autofree char *description = NULL;
+
+      if (count > MAX_PORTS_PER_ROW)
+        {
+          (*n_skipped)++;
+          continue;
+        }
+
+      description = mapping_description (forward);
+      for (guint p = 0; p < count; p++)
+        {
+          Mapping *mapping = g_new0 (Mapping, 1);
+
+          mapping->protocol = forward->protocol;
+          mapping->external_port = (guint16) (forward->external.first + p);
+          mapping->internal_port = (guint16) (forward->internal.first + p);
+          /* NAT-PMP and PCP map for the asking computer, which is the server */
+          mapping->internal_address = g_strdup (router_kind (report) == ROUTER_PMP ? report->local_address
+                                                                                  : forward->internal_address);
+          mapping->description = g_strdup (description);
+          mapping->state = MAP_WAITING;
+          g_ptr_array_add (mappings, mapping);
+        }
+    }
+
+  return mappings;
+}
+
+static void
+set_mapping_state (Mapping    *mapping,
+                   MapState    state,
+                   const char *detail)
+{
+  const char *icon_name = NULL;
+  const char *css_class = NULL;
+  g_autofree char *status = NULL;
+
+  mapping->state = state;
+
+  switch (state)
+    {
+    case MAP_WAITING:
+      status = g_strdup (_("Waiting"));
+      break;
+    case MAP_ADDING:
+      status = g_strdup (_("Adding…"));
+      break;
+    case MAP_ADDED:
+      status = detail != NULL ? g_strdup (detail) : g_strdup (_("Added"));
+      icon_name = "emblem-ok-symbolic";
+      css_class = "success";
+      break;
+    case MAP_FAILED:
+      /* Translators: a mapping the router refused; %s is its reason */
+      status = g_strdup_printf (_("Not added: %s"), detail);
+      icon_name = "dialog-error-symbolic";
+      css_class = "error";
+      break;
+    case MAP_STOPPED:
+      status = g_strdup (_("Not added: you left the page before Sesame got to it"));
+      break;
+    case MAP_REMOVING:
+      status = g_strdup (_("Removing…"));
+      break;
+    case MAP_REMOVED:
+      status = g_strdup (_("Removed"));
+      icon_name = "list-remove-symbolic";
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  adw_action_row_set_subtitle (mapping->row, status);
+  gtk_spinner_set_spinning (mapping->spinner, state == MAP_ADDING || state == MAP_REMOVING);
+  gtk_widget_set_visible (GTK_WIDGET (mapping->spinner), state == MAP_ADDING || state == MAP_REMOVING);
+  gtk_widget_set_visible (GTK_WIDGET (mapping->icon), icon_name != NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (mapping->icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (mapping->icon), "error");
+  if (icon_name != NULL)
+    gtk_image_set_from_icon_name (mapping->icon, icon_name);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (mapping->icon), css_class);
+}
+
+static void
+show_mapping_rows (SesameChecklistPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->mapping_list))) != NULL)
+    gtk_list_box_remove (self->mapping_list, child);
+
+  for (guint i = 0; i < self->mappings->len; i++)
+    {
+      Mapping *mapping = g_ptr_array_index (self->mappings, i);
+      g_autofree char *title = mapping_title (mapping);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *spinner = gtk_spinner_new ();
+      /* The state is in words in the subtitle */
+      GtkWidget *icon = g_object_new (GTK_TYPE_IMAGE,
+                                      "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                      NULL);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_widget_add_css_class (row, "numeric");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), spinner);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+      gtk_list_box_append (self->mapping_list, row);
+
+      mapping->row = ADW_ACTION_ROW (row);
+      mapping->spinner = GTK_SPINNER (spinner);
+      mapping->icon = GTK_IMAGE (icon);
+      set_mapping_state (mapping, mapping->state, NULL);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->mapping_list), self->mappings->len > 0);
+}
+
+static void
+mapping_work_done (SesameChecklistPage *self)
+{
+  guint done = 0;
+  guint total = 0;
+  g_autofree char *summary = NULL;
+
+  g_clear_object (&self->map_cancellable);
+
+  for (guint i = 0; i < self->mappings->len; i++)
+    {
+      const Mapping *mapping = g_ptr_array_index (self->mappings, i);
+
+      if (self->removing)
+        {
+          total += mapping->state == MAP_REMOVED || mapping->state == MAP_ADDED;
+          done += mapping->state == MAP_REMOVED;
+        }
+      else
+        {
+          total++;
+          done += mapping->state == MAP_ADDED;
+        }
+    }
+
+  if (self->removing)
+    /* Translators: a notification, "Removed 3 of 3 mappings from the router" */
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Removed %u of %u mapping from the router",
+                                            "Removed %u of %u mappings from the router", total),
+                               done, total);
+  else
+    /* Translators: a notification, "Added 3 of 3 mappings to the router" */
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Added %u of %u mapping to the router",
+                                            "Added %u of %u mappings to the router", total),
+                               done, total);
+
+  show_toast (self, summary);
+  update_mapping_group (self);
+}
+
+static void
+stop_mapping_work (SesameChecklistPage *self)
+{
+  for (guint i = self->map_next; i < self->mappings->len; i++)
+    {
+      Mapping *mapping = g_ptr_array_index (self->mappings, i);
+
+      if (mapping->state == MAP_WAITING || mapping->state == MAP_ADDING)
+        set_mapping_state (mapping, MAP_STOPPED, NULL);
+      else if (mapping->state == MAP_REMOVING)
+        set_mapping_state (mapping, MAP_ADDED, NULL);
+    }
+
+  g_clear_object (&self->map_cancellable);
+  update_mapping_group (self);
+}
+
+static void map_step (SesameChecklistPage *self);
+
+/* Whether a mapping callback still has a page to report to */
+static gboolean
+mapping_callback_wanted (SesameChecklistPage *self,
+                         const GError        *error)
+{
+  /* Disposed: the rows are gone */
+  if (self->mappings == NULL)
+    return FALSE;
+
+  /* The page was left: quietly */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      stop_mapping_work (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+on_upnp_added (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(SesameChecklistPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  Mapping *mapping;
+
+  sesame_upnp_client_add_mapping_finish (SESAME_UPNP_CLIENT (object), result, &error);
+  if (!mapping_callback_wanted (self, error))
+    return;
+
+  mapping = g_ptr_array_index (self->mappings, self->map_next);
+  if (error != NULL)
+    set_mapping_state (mapping, MAP_FAILED, error->message);
+  else
+    {
+      mapping->granted_port = mapping->external_port;
+      set_mapping_state (mapping, MAP_ADDED, NULL);
+    }
+
+  self->map_next++;
+  map_step (self);
+}
+
+static void
+on_pmp_added (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SesameChecklistPage) self = user_data;
+  g_autoptr(SesamePmpMapping) granted = NULL;
+  g_autoptr(GError) error = NULL;
+  Mapping *mapping;
+
+  granted = sesame_pmp_client_add_mapping_finish (SESAME_PMP_CLIENT (object), result, &error);
+  if (!mapping_callback_wanted (self, error))
+    return;
+
+  mapping = g_ptr_array_index (self->mappings, self->map_next);
+  if (granted == NULL)
+    set_mapping_state (mapping, MAP_FAILED, error->message);
+  else
+    {
+      g_autofree char *detail = NULL;
+
+      mapping->granted_port = granted->external_port;
+      if (granted->external_port != mapping->external_port)
+        /* Translators: the router took the mapping, on another port than asked; %u is that port */
+        detail = g_strdup_printf (_("Added, but the router chose external port %u: use that one from outside"),
+                                  granted->external_port);
+      else if (granted->lifetime < MAPPING_LEASE)
+        /* Translators: the router took the mapping for less time than asked */
+        detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "Added, but the router ends it after %u minute",
+                                               "Added, but the router ends it after %u minutes",
+                                               MAX (granted->lifetime / 60, 1)),
+                                  MAX (granted->lifetime / 60, 1));
+      set_mapping_state (mapping, MAP_ADDED, detail);
+    }
+
+  self->map_next++;
+  map_step (self);
+}
+
+static void
+on_upnp_removed (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SesameChecklistPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  Mapping *mapping;
+
+  sesame_upnp_client_delete_mapping_finish (SESAME_UPNP_CLIENT (object), result, &error);
+  if (!mapping_callback_wanted (self, error))
+    return;
+
+  mapping = g_ptr_array_index (self->mappings, self->map_next);
+  /* Gone already (the router restarted, or the lease ended) is what was wanted */
+  if (error == NULL || g_error_matches (error, SESAME_UPNP_ACTION_ERROR, SESAME_UPNP_ACTION_ERROR_NO_SUCH_ENTRY))
+    set_mapping_state (mapping, MAP_REMOVED, NULL);
+  else
+    {
+      /* Translators: a mapping the router did not remove; %s is its reason */
+      g_autofree char *detail = g_strdup_printf (_("Still on the router: %s"), error->message);
+
+      set_mapping_state (mapping, MAP_ADDED, detail);
+    }
+
+  self->map_next++;
+  map_step (self);
+}
+
+static void
+on_pmp_removed (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SesameChecklistPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SesamePmpProtocol used;
+  Mapping *mapping;
+
+  sesame_pmp_client_remove_mapping_finish (SESAME_PMP_CLIENT (object), result, &used, &error);
+  if (!mapping_callback_wanted (self, error))
+    return;
+
+  mapping = g_ptr_array_index (self->mappings, self->map_next);
+  if (error == NULL)
+    set_mapping_state (mapping, MAP_REMOVED, NULL);
+  else
+    {
+      g_autofree char *detail = g_strdup_printf (_("Still on the router: %s"), error->message);
+
+      set_mapping_state (mapping, MAP_ADDED, detail);
+    }
+
+  self->map_next++;
+  map_step (self);
+}
+
+/* One request at a time, in the order shown */
+static void
+map_step (SesameChecklistPage *self)
+{
+  Mapping *mapping = NULL;
+
+  for (; self->map_next < self->mappings->len; self->map_next++)
+    {
+      mapping = g_ptr_array_index (self->mappings, self->map_next);
+      if (self->removing ? mapping->state == MAP_ADDED : mapping->state == MAP_WAITING)
+        break;
+      mapping = NULL;
+    }
+
+  if (mapping == NULL)
+    {
+      mapping_work_done (self);
+      return;
+    }
+
+  set_mapping_state (mapping, self->removing ? MAP_REMOVING : MAP_ADDING, NULL);
+
+  if (self->upnp != NULL && self->removing)
+    sesame_upnp_client_delete_mapping_async (self->upnp,
+                                             mapping->protocol == SESAME_PROTOCOL_UDP ? SESAME_UPNP_PROTOCOL_UDP
+                                                                                      : SESAME_UPNP_PROTOCOL_TCP,
+                                             mapping->granted_port, SESAME_UPNP_DEFAULT_TIMEOUT_MS,
+                                             self->map_cancellable, on_upnp_removed, g_object_ref (self));
+  else if (self->upnp != NULL)
+    sesame_upnp_client_add_mapping_async (self->upnp,
+                                          mapping->protocol == SESAME_PROTOCOL_UDP ? SESAME_UPNP_PROTOCOL_UDP
+                                                                                   : SESAME_UPNP_PROTOCOL_TCP,
+                                          mapping->external_port, mapping->internal_address,
+                                          mapping->internal_port, mapping->description, MAPPING_LEASE,
+                                          SESAME_UPNP_DEFAULT_TIMEOUT_MS, self->map_cancellable,
+                                          on_upnp_added, g_object_ref (self));
+  else if (self->removing)
+    /* NAT-PMP and PCP remove by internal port */
+    sesame_pmp_client_remove_mapping_async (self->pmp,
+                                            mapping->protocol == SESAME_PROTOCOL_UDP ? SESAME_PMP_TRANSPORT_UDP
+                                                                                     : SESAME_PMP_TRANSPORT_TCP,
+                                            mapping->internal_port, SESAME_PMP_DEFAULT_TIMEOUT_MS,
+                                            self->map_cancellable, on_pmp_removed, g_object_ref (self));
+  else
+    sesame_pmp_client_add_mapping_async (self->pmp,
+                                         mapping->protocol == SESAME_PROTOCOL_UDP ? SESAME_PMP_TRANSPORT_UDP
+                                                                                  : SESAME_PMP_TRANSPORT_TCP,
+                                         mapping->internal_port, mapping->external_port, MAPPING_LEASE,
+                                         SESAME_PMP_DEFAULT_TIMEOUT_MS, self->map_cancellable,
+                                         on_pmp_added, g_object_ref (self));
+}
+
+static void
+on_upnp_discovered (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(SesameChecklistPage) self = user_data;
+  g_autoptr(SesameUpnpDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+
+  device = sesame_upnp_client_discover_finish (SESAME_UPNP_CLIENT (object), result, &error);
+  if (!mapping_callback_wanted (self, error))
+    return;
+
+  if (device == NULL)
+    {
+      for (guint i = 0; i < self->mappings->len; i++)
+        set_mapping_state (g_ptr_array_index (self->mappings, i), MAP_FAILED, error->message);
+      self->map_next = self->mappings->len;
+    }
+
+  map_step (self);
+}
+
+static void
+start_adding (SesameChecklistPage     *self,
+              GPtrArray               *mappings,
+              const SesameProbeReport *report)
+{
+  g_autoptr(GInetAddress) local = NULL;
+
+  g_assert (self->map_cancellable == NULL);
+
+  g_clear_pointer (&self->mappings, g_ptr_array_unref);
+  g_clear_object (&self->upnp);
+  g_clear_object (&self->pmp);
+  self->mappings = g_ptr_array_ref (mappings);
+  self->map_cancellable = g_cancellable_new ();
+  self->map_next = 0;
+  self->removing = FALSE;
+  show_mapping_rows (self);
+  update_mapping_group (self);
+
+  if (report->local_address != NULL)
+    local = g_inet_address_new_from_string (report->local_address);
+
+  if (router_kind (report) == ROUTER_UPNP)
+    {
+      self->upnp = sesame_upnp_client_new (NULL, local);
+      sesame_upnp_client_discover_async (self->upnp, SESAME_UPNP_DEFAULT_TIMEOUT_MS,
+                                         self->map_cancellable, on_upnp_discovered,
+                                         g_object_ref (self));
+      return;
+    }
+
+  {
+    g_autoptr(GInetAddress) gateway = g_inet_address_new_from_string (report->gateway);
+
+    self->pmp = sesame_pmp_client_new (gateway, local);
+    if (!report->pcp_found)
+      sesame_pmp_client_set_protocols (self->pmp, SESAME_PMP_PROTOCOLS_NATPMP);
+    else if (!report->natpmp_found)
+      sesame_pmp_client_set_protocols (self->pmp, SESAME_PMP_PROTOCOLS_PCP);
+  }
+
+  map_step (self);
+}
+
+static void
+on_consent_response (AdwMessageDialog    *dialog,
+                     const char          *response,
+                     SesameChecklistPage *self)
+{
+  GPtrArray *mappings = g_object_get_data (G_OBJECT (dialog), "sesame-mappings");
+  const SesameProbeReport *report = get_report (self);
+
+  /* The router changes only on this answer, and only as listed */
+  if (g_strcmp0 (response, "add") != 0)
+    return;
+
+  /* The checks may have run again meanwhile and found another router */
+  if (!router_can_map_for_server (self, report) || self->map_cancellable != NULL)
+    {
+      show_toast (self, _("The router changed while you decided: nothing was added"));
+      return;
+    }
+
+  start_adding (self, mappings, report);
+}
+
+static GtkWidget *
+consent_list (GPtrArray *mappings)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 260);
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Mappings Sesame will add"),
+                                  -1);
+
+  for (guint i = 0; i < mappings->len; i++)
+    {
+      const Mapping *mapping = g_ptr_array_index (mappings, i);
+      g_autofree char *title = mapping_title (mapping);
+      /* Translators: the description the router will show for a mapping, in quotes */
+      g_autofree char *subtitle = g_strdup_printf (_("Description “%s”"), mapping->description);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_widget_add_css_class (row, "numeric");
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+
+  return scrolled;
+}
+
+static void
+add_mappings_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (widget);
+  const SesameProbeReport *report = get_report (self);
+  g_autoptr(GPtrArray) mappings = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  guint n_skipped;
+
+  if (self->checklist == NULL || !router_can_map_for_server (self, report))
+    return;
+
+  mappings = plan_mappings (self, report, &n_skipped);
+  if (mappings->len == 0)
+    return;
+
+  if (n_skipped > 0)
+    /* Translators: %s is "UPnP IGD", "NAT-PMP" or "PCP"; %u is a number of ports, always more than one */
+    body = g_strdup_printf (_("Sesame will ask your router, over %s, to forward these ports from the internet. "
+                              "The mappings end after a week or when the router restarts; you can remove them "
+                              "here at any time. Nothing else on the router changes. "
+                              "Ranges of more than %u ports are left for you to enter by hand."),
+                            router_protocol_name (report), MAX_PORTS_PER_ROW);
+  else
+    /* Translators: %s is "UPnP IGD", "NAT-PMP" or "PCP" */
+    body = g_strdup_printf (_("Sesame will ask your router, over %s, to forward these ports from the internet. "
+                              "The mappings end after a week or when the router restarts; you can remove them "
+                              "here at any time. Nothing else on the router changes."),
+                            router_protocol_name (report));
+
+  dialog = adw_message_dialog_new (get_window (self), _("Add These Mappings to Your Router?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "add", _("_Add Mappings"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "add", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), consent_list (mappings));
+  g_object_set_data_full (G_OBJECT (dialog), "sesame-mappings",
+                          g_ptr_array_ref (mappings), (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_consent_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+remove_mappings_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (widget);
+
+  if (self->map_cancellable != NULL || !has_mappings_in_state (self, MAP_ADDED))
+    return;
+
+  self->map_cancellable = g_cancellable_new ();
+  self->map_next = 0;
+  self->removing = TRUE;
+  update_actions (self);
+  map_step (self);
+}
+
+/* The page */
 
 static void
 sesame_checklist_page_shown (SesamePage *page)
 {
-  render (SESAME_CHECKLIST_PAGE (page));
+  SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (page);
+
+  render (self);
+
+  /* The page's shortcuts (Ctrl+P, Ctrl+S) work from the first key press */
+  gtk_widget_grab_focus (GTK_WIDGET (self->print_button));
+}
+
+static void
+sesame_checklist_page_leave (SesamePage *page)
+{
+  SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (page);
+
+  g_cancellable_cancel (self->map_cancellable);
 }
 
 static void
 sesame_checklist_page_constructed (GObject *object)
 {
   SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (object);
+  SesameProbeSession *session;
   SesamePlan *plan;
 
   G_OBJECT_CLASS (sesame_checklist_page_parent_class)->constructed (object);
@@ -65,19 +1983,112 @@ sesame_checklist_page_constructed (GObject *object)
   /* A report-language switch re-renders at once */
   if ((plan = sesame_page_get_plan (SESAME_PAGE (self))) != NULL)
     g_signal_connect_object (plan, "notify::language",
-                             G_CALLBACK (render), self,
+                             G_CALLBACK (on_language_changed), self,
                              G_CONNECT_SWAPPED);
+
+  /* Whether the router takes mapping requests is known as the checks go */
+  if ((session = sesame_page_get_session (SESAME_PAGE (self))) != NULL)
+    {
+      g_signal_connect_object (session, "updated",
+                               G_CALLBACK (update_mapping_group), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "finished",
+                               G_CALLBACK (update_mapping_group), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  render (self);
+  g_object_notify_by_pspec (object, properties[PROP_REPORT_LANGUAGE]);
 
   /* The last page: nothing to answer, printing and saving are optional */
   sesame_page_set_complete (SESAME_PAGE (self), TRUE);
 }
 
 static void
+sesame_checklist_page_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (object);
+  SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
+  const char *language;
+
+  switch (prop_id)
+    {
+    case PROP_REPORT_LANGUAGE:
+      /* Never NULL: the language action's state is a string. Before the
+       * plan is set (while the template is built) there is none. */
+      language = plan != NULL ? sesame_plan_get_language (plan) : NULL;
+      g_value_set_string (value, language != NULL ? language : "");
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sesame_checklist_page_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (object);
+  SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
+  const char *language;
+
+  switch (prop_id)
+    {
+    case PROP_REPORT_LANGUAGE:
+      language = g_value_get_string (value);
+      /* The plan notifies, and the page follows from there */
+      if (plan != NULL && language != NULL && sesame_translation_is_supported (language))
+        sesame_plan_set_language (plan, language);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 sesame_checklist_page_dispose (GObject *object)
 {
+  SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (object);
+
+  /* Callbacks still on their way find no rows and return */
+  g_clear_pointer (&self->mappings, g_ptr_array_unref);
+  g_cancellable_cancel (self->map_cancellable);
+  g_clear_object (&self->map_cancellable);
+  g_clear_object (&self->upnp);
+  g_clear_object (&self->pmp);
+
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
+
+  /* The template's top widget is the bin's child: unparent it once, here */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), SESAME_TYPE_CHECKLIST_PAGE);
 
+  g_clear_object (&self->checklist);
+  g_clear_object (&self->print_settings);
+
   G_OBJECT_CLASS (sesame_checklist_page_parent_class)->dispose (object);
+}
+
+static void
+sesame_checklist_page_finalize (GObject *object)
+{
+  SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (object);
+
+  g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->ticked, g_hash_table_unref);
+
+  G_OBJECT_CLASS (sesame_checklist_page_parent_class)->finalize (object);
 }
 
 static void
@@ -88,36 +2099,75 @@ sesame_checklist_page_class_init (SesameChecklistPageClass *klass)
   SesamePageClass *page_class = SESAME_PAGE_CLASS (klass);
 
   object_class->constructed = sesame_checklist_page_constructed;
+  object_class->get_property = sesame_checklist_page_get_property;
+  object_class->set_property = sesame_checklist_page_set_property;
   object_class->dispose = sesame_checklist_page_dispose;
+  object_class->finalize = sesame_checklist_page_finalize;
 
   page_class->shown = sesame_checklist_page_shown;
+  page_class->leave = sesame_checklist_page_leave;
+
+  /**
+   * SesameChecklistPage:report-language:
+   *
+   * The language the checklist is written in: the plan's, "en" or "ja"
+   */
+  properties[PROP_REPORT_LANGUAGE] =
+    g_param_spec_string ("report-language", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sesame-checklist-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, SesameChecklistPage, text_view);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecklistPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecklistPage, print_button);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecklistPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecklistPage, router_box);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecklistPage, rest_box);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecklistPage, mapping_group);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecklistPage, mapping_list);
+  gtk_widget_class_bind_template_child (widget_class, SesameChecklistPage, error_page);
+
+  gtk_widget_class_install_property_action (widget_class, "checklist.language", "report-language");
+  gtk_widget_class_install_action (widget_class, "checklist.print", NULL, print_activated);
+  gtk_widget_class_install_action (widget_class, "checklist.save-as", "s", save_as_activated);
+  gtk_widget_class_install_action (widget_class, "checklist.save-plan", NULL, save_plan_activated);
+  gtk_widget_class_install_action (widget_class, "checklist.export-report", NULL, export_report_activated);
+  gtk_widget_class_install_action (widget_class, "checklist.add-mappings", NULL, add_mappings_activated);
+  gtk_widget_class_install_action (widget_class, "checklist.remove-mappings", NULL, remove_mappings_activated);
+  gtk_widget_class_install_action (widget_class, "checklist.copy-command", "s", copy_command_activated);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "checklist.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
+                                       "checklist.save-as", "s", "pdf");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "checklist.save-plan", NULL);
 }
 
 static void
 sesame_checklist_page_init (SesameChecklistPage *self)
 {
+  self->ticked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checklist.add-mappings", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checklist.remove-mappings", FALSE);
 }
 
 /**
  * sesame_checklist_page_dup_text:
  * @self: the page
  *
- * Returns: (transfer full): the checklist as shown
+ * Returns: (transfer full): the checklist as shown, as plain text in the
+ *   report language; or why there is none yet
  */
 char *
 sesame_checklist_page_dup_text (SesameChecklistPage *self)
 {
-  GtkTextBuffer *buffer;
-  GtkTextIter start, end;
-
   g_return_val_if_fail (SESAME_IS_CHECKLIST_PAGE (self), NULL);
 
-  buffer = gtk_text_view_get_buffer (self->text_view);
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  return g_strdup (self->text);
 }

@@ -1,4 +1,4 @@
-/* sesame-checklist-page.h: the checklist for this plan, as the text writer renders it
+/* sesame-checklist-page.h: the checklist for this plan, to tick off, print and save
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,10 +9,38 @@
 
 G_BEGIN_DECLS
 
+/* What the page saves */
+typedef enum
+{
+  SESAME_EXPORT_CHECKLIST_PDF,
+  SESAME_EXPORT_CHECKLIST_HTML,
+  SESAME_EXPORT_CHECKLIST_MARKDOWN,
+  SESAME_EXPORT_CHECKLIST_JSON,
+  SESAME_EXPORT_PLAN,
+  SESAME_EXPORT_REPORT_HTML,
+  SESAME_EXPORT_REPORT_MARKDOWN,
+  SESAME_EXPORT_REPORT_TEXT,
+  SESAME_EXPORT_REPORT_JSON,
+} SesameExport;
+
 #define SESAME_TYPE_CHECKLIST_PAGE (sesame_checklist_page_get_type ())
 
 G_DECLARE_FINAL_TYPE (SesameChecklistPage, sesame_checklist_page, SESAME, CHECKLIST_PAGE, SesamePage)
 
-char *sesame_checklist_page_dup_text (SesameChecklistPage *self);
+char                    *sesame_checklist_page_dup_text     (SesameChecklistPage  *self);
+
+void                     sesame_checklist_page_save_async   (SesameChecklistPage  *self,
+                                                             SesameExport          what,
+                                                             GFile                *file,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+gboolean                 sesame_checklist_page_save_finish  (SesameChecklistPage  *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+
+GtkPrintOperationResult  sesame_checklist_page_print        (SesameChecklistPage  *self,
+                                                             const char           *export_filename,
+                                                             GError              **error);
 
 G_END_DECLS
