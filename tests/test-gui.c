@@ -336,8 +336,8 @@ main (int   argc,
 {
   gui_test_init (&argc, &argv);
 
-  g_test_add_func ("/gui/app/walk/report-en", test_walk_en);
-  g_test_add_func ("/gui/app/walk/report-ja", test_walk_ja);
+  g_test_add_func ("/gui/app/walk-report-en", test_walk_en);
+  g_test_add_func ("/gui/app/walk-report-ja", test_walk_ja);
   g_test_add_func ("/gui/app/start-page", test_start_page);
   g_test_add_func ("/gui/app/preferences", test_preferences);
   g_test_add_func ("/gui/app/keyboard-walk", test_keyboard_walk);

@@ -171,6 +171,44 @@ test_listen_check_live (void)
 }
 
 static void
+tables_read_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  SesameListenTables **tables = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *tables = sesame_listen_tables_read_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* The tables read in a worker thread, once, answer for every port */
+static void
+test_listen_tables_async (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(SesameListenTables) tables = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  guint16 other;
+
+  g_assert_no_error (error);
+  other = port == 65535 ? port - 1 : port + 1;
+
+  sesame_listen_tables_read_async (NULL, tables_read_cb, &tables);
+  while (tables == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpint (sesame_listen_tables_check (tables, "tcp", port), ==, SESAME_TRISTATE_YES);
+  g_assert_cmpint (sesame_listen_tables_check (tables, "udp", port), !=, SESAME_TRISTATE_UNKNOWN);
+  /* A copy: closing the listener later does not change what was read */
+  g_socket_listener_close (listener);
+  g_assert_cmpint (sesame_listen_tables_check (tables, "tcp", port), ==, SESAME_TRISTATE_YES);
+  if (sesame_listen_check ("tcp", other) == SESAME_TRISTATE_NO)
+    g_assert_cmpint (sesame_listen_tables_check (tables, "tcp", other), ==, SESAME_TRISTATE_NO);
+}
+
+static void
 test_report_json (void)
 {
   g_autoptr(SesameProbeReport) report = sesame_probe_report_new ();
@@ -417,6 +455,7 @@ main (int   argc,
   g_test_add_func ("/probe-parsers/check-url", test_check_url);
   g_test_add_func ("/probe-parsers/route-table", test_route_table);
   g_test_add_func ("/probe-parsers/proc-net", test_proc_net);
+  g_test_add_func ("/probe-parsers/listen-tables-async", test_listen_tables_async);
   g_test_add_func ("/probe-parsers/listen-check-live", test_listen_check_live);
   g_test_add_func ("/probe-parsers/report-json", test_report_json);
   g_test_add_func ("/probe-parsers/arp-table", test_arp_table);

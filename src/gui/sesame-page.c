@@ -33,8 +33,12 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* The plan, the catalog and the session are dropped in finalize, not in
+ * dispose: the page's widgets go away in AdwBin's dispose, after this
+ * class's, and a list's header or filter function may still read the
+ * catalog while its rows are removed */
 static void
-sesame_page_dispose (GObject *object)
+sesame_page_finalize (GObject *object)
 {
   SesamePage *self = SESAME_PAGE (object);
   SesamePagePrivate *priv = sesame_page_get_instance_private (self);
@@ -42,16 +46,6 @@ sesame_page_dispose (GObject *object)
   g_clear_object (&priv->plan);
   g_clear_object (&priv->catalog);
   g_clear_object (&priv->session);
-
-  G_OBJECT_CLASS (sesame_page_parent_class)->dispose (object);
-}
-
-static void
-sesame_page_finalize (GObject *object)
-{
-  SesamePage *self = SESAME_PAGE (object);
-  SesamePagePrivate *priv = sesame_page_get_instance_private (self);
-
   g_free (priv->title);
 
   G_OBJECT_CLASS (sesame_page_parent_class)->finalize (object);
@@ -139,7 +133,6 @@ sesame_page_class_init (SesamePageClass *klass)
 
   sesame_gui_ensure_resources ();
 
-  object_class->dispose = sesame_page_dispose;
   object_class->finalize = sesame_page_finalize;
   object_class->get_property = sesame_page_get_property;
   object_class->set_property = sesame_page_set_property;

@@ -55,7 +55,7 @@ struct _SesameWindow
   SesamePlan           *previous_plan;  /* owned, nullable: before "I replaced my router" */
   SesameProbeReport    *saved_report;   /* owned, nullable: the last run's, from the store */
   guint                 save_source;    /* plan changes waiting to be saved */
-  SesamePage           *pages[G_N_ELEMENTS (page_table)];  /* owned by the stack */
+  SesamePage           *pages[G_N_ELEMENTS (page_table)];  /* owned by the stack; NULL until first needed */
   guint                 current;
   gulong                complete_handler;  /* on pages[current] */
   gulong                title_handler;     /* on pages[current] */
@@ -82,6 +82,31 @@ page_index (const char *name)
       return (int) i;
 
   return -1;
+}
+
+/* Pages are built when first needed: building all six up front costs the
+ * first frame more than the window itself */
+static SesamePage *
+ensure_page (SesameWindow *self,
+             guint         index)
+{
+  GType type;
+
+  g_assert (index < G_N_ELEMENTS (page_table));
+
+  if (self->pages[index] != NULL)
+    return self->pages[index];
+
+  type = page_table[index].get_type ();
+  g_assert (g_type_is_a (type, SESAME_TYPE_PAGE));
+  self->pages[index] = g_object_new (type,
+                                     "plan", self->plan,
+                                     "catalog", self->catalog,
+                                     "session", self->session,
+                                     NULL);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->pages[index]), page_table[index].name);
+
+  return ensure_page (self, (guint) index);
 }
 
 static void
@@ -138,7 +163,7 @@ go_to (SesameWindow *self,
     sesame_page_leave (old_page);
 
   self->current = index;
-  page = self->pages[index];
+  page = ensure_page (self, index);
 
   gtk_stack_set_transition_type (self->stack,
                                  forward ? GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT
@@ -247,7 +272,7 @@ replace_router_activated (GSimpleAction *action,
   sesame_plan_set_connection (self->plan, SESAME_CONNECTION_UNKNOWN);
   sesame_plan_set_host_address (self->plan, NULL);
 
-  sesame_welcome_page_set_router_changes (SESAME_WELCOME_PAGE (self->pages[0]), NULL);
+  sesame_welcome_page_set_router_changes (SESAME_WELCOME_PAGE (ensure_page (self, 0)), NULL);
   sesame_probe_session_start (self->session, self->plan, self->catalog);
   go_to (self, (guint) page_index ("router"), TRUE);
 }
@@ -304,7 +329,7 @@ on_session_finished (SesameWindow *self)
     {
       g_autoptr(GPtrArray) changes = sesame_probe_report_router_changes (self->saved_report, report);
 
-      sesame_welcome_page_set_router_changes (SESAME_WELCOME_PAGE (self->pages[0]), changes);
+      sesame_welcome_page_set_router_changes (SESAME_WELCOME_PAGE (ensure_page (self, 0)), changes);
     }
 
   json = sesame_probe_report_to_json (report);
@@ -350,19 +375,7 @@ sesame_window_constructed (GObject *object)
                            G_CALLBACK (on_session_finished), self,
                            G_CONNECT_SWAPPED);
 
-  for (guint i = 0; i < G_N_ELEMENTS (page_table); i++)
-    {
-      GType type = page_table[i].get_type ();
-
-      g_assert (g_type_is_a (type, SESAME_TYPE_PAGE));
-      self->pages[i] = g_object_new (type,
-                                     "plan", self->plan,
-                                     "catalog", self->catalog,
-                                     "session", self->session,
-                                     NULL);
-      gtk_stack_add_named (self->stack, GTK_WIDGET (self->pages[i]), page_table[i].name);
-    }
-
+  ensure_page (self, 0);
   go_to (self, 0, TRUE);
 
   /* The checks run in the background from the start; the checks page
@@ -604,7 +617,7 @@ sesame_window_get_page_name (SesameWindow *self)
  * @self: the window
  * @name: a page name
  *
- * Returns: (transfer none) (nullable): the page, or %NULL when there is none
+ * Returns: (transfer none) (nullable): the page (built now if it was not yet), or %NULL when there is none
  */
 SesamePage *
 sesame_window_get_page (SesameWindow *self,
@@ -618,7 +631,7 @@ sesame_window_get_page (SesameWindow *self,
   if ((index = page_index (name)) < 0)
     return NULL;
 
-  return self->pages[index];
+  return ensure_page (self, (guint) index);
 }
 
 SesamePlan *
@@ -663,7 +676,7 @@ sesame_window_set_store (SesameWindow *self,
         g_message ("The last network check results cannot be read (%s); the router is not compared", error->message);
     }
 
-  welcome = SESAME_WELCOME_PAGE (self->pages[page_index ("welcome")]);
+  welcome = SESAME_WELCOME_PAGE (ensure_page (self, (guint) page_index ("welcome")));
   sesame_welcome_page_set_returning (welcome, returning);
   sesame_welcome_page_set_plan_notice (welcome, notice);
 }

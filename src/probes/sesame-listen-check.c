@@ -76,10 +76,114 @@ sesame_proc_net_has_listener (const char *proc_net_text,
   return FALSE;
 }
 
+struct _SesameListenTables
+{
+  char *text[4];   /* nullable each: tcp, tcp6, udp, udp6 */
+};
+
+static const char * const table_paths[] = {
+  "/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp", "/proc/net/udp6",
+};
+
+void
+sesame_listen_tables_free (SesameListenTables *tables)
+{
+  if (tables == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables->text); i++)
+    g_free (tables->text[i]);
+  g_free (tables);
+}
+
+/**
+ * sesame_listen_tables_read:
+ *
+ * Reads the socket tables, blocking: each read walks the kernel's whole
+ * hash table, milliseconds on a busy machine. From the main thread use
+ * sesame_listen_tables_read_async().
+ *
+ * Returns: (transfer full): the tables; those that cannot be read are missing
+ */
+SesameListenTables *
+sesame_listen_tables_read (void)
+{
+  SesameListenTables *tables = g_new0 (SesameListenTables, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (table_paths); i++)
+    g_file_get_contents (table_paths[i], &tables->text[i], NULL, NULL);
+
+  return tables;
+}
+
+static void
+read_tables_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  g_task_return_pointer (task, sesame_listen_tables_read (), (GDestroyNotify) sesame_listen_tables_free);
+}
+
+void
+sesame_listen_tables_read_async (GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, sesame_listen_tables_read_async);
+  g_task_run_in_thread (task, read_tables_thread);
+}
+
+SesameListenTables *
+sesame_listen_tables_read_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * sesame_listen_tables_check:
+ * @tables: the socket tables
+ * @protocol: "tcp" or "udp"
+ * @port: the port
+ *
+ * Returns: whether something on this computer listens on @port, or unknown
+ *   when the tables could not be read
+ */
+SesameTristate
+sesame_listen_tables_check (const SesameListenTables *tables,
+                            const char               *protocol,
+                            guint16                   port)
+{
+  gboolean tcp = g_strcmp0 (protocol, "tcp") == 0;
+  gboolean readable = FALSE;
+
+  g_return_val_if_fail (tables != NULL, SESAME_TRISTATE_UNKNOWN);
+
+  for (guint i = tcp ? 0 : 2; i < (tcp ? 2u : 4u); i++)
+    {
+      if (tables->text[i] == NULL)
+        continue;
+
+      readable = TRUE;
+      if (sesame_proc_net_has_listener (tables->text[i], port, tcp))
+        return SESAME_TRISTATE_YES;
+    }
+
+  return readable ? SESAME_TRISTATE_NO : SESAME_TRISTATE_UNKNOWN;
+}
+
 /**
  * sesame_listen_check:
  * @protocol: "tcp" or "udp"
  * @port: the port
+ *
+ * sesame_listen_tables_read() and sesame_listen_tables_check() for one
+ * port, blocking.
  *
  * Returns: whether something on this computer listens on @port, or unknown
  *   when the socket tables cannot be read
@@ -88,24 +192,7 @@ SesameTristate
 sesame_listen_check (const char *protocol,
                      guint16     port)
 {
-  gboolean tcp = g_strcmp0 (protocol, "tcp") == 0;
-  const char *tables[2] = {
-    tcp ? "/proc/net/tcp" : "/proc/net/udp",
-    tcp ? "/proc/net/tcp6" : "/proc/net/udp6",
-  };
-  gboolean readable = FALSE;
+  g_autoptr(SesameListenTables) tables = sesame_listen_tables_read ();
 
-  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
-    {
-      g_autofree char *text = NULL;
-
-      if (!g_file_get_contents (tables[i], &text, NULL, NULL))
-        continue;
-
-      readable = TRUE;
-      if (sesame_proc_net_has_listener (text, port, tcp))
-        return SESAME_TRISTATE_YES;
-    }
-
-  return readable ? SESAME_TRISTATE_NO : SESAME_TRISTATE_UNKNOWN;
+  return sesame_listen_tables_check (tables, protocol, port);
 }

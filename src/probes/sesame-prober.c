@@ -789,6 +789,34 @@ server_of (const char *url)
 /* Ports */
 
 static void
+listen_tables_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(SesameListenTables) tables = sesame_listen_tables_read_finish (result, NULL);
+
+  for (guint i = 0; i < run->report->ports->len; i++)
+    {
+      SesamePortFinding *finding = g_ptr_array_index (run->report->ports, i);
+
+      finding->listening = tables != NULL
+        ? sesame_listen_tables_check (tables, finding->protocol, finding->port)
+        : SESAME_TRISTATE_UNKNOWN;
+    }
+
+  updated (run, "ports");
+  end (run);
+}
+
+static void
+start_listen_checks (Run *run)
+{
+  begin (run);
+  sesame_listen_tables_read_async (NULL, listen_tables_cb, run);
+}
+
+static void
 start_port_checks (Run *run)
 {
   SesameProber *self = run->self;
@@ -800,7 +828,8 @@ start_port_checks (Run *run)
       g_autofree char *url = NULL;
       g_autofree char *server = NULL;
 
-      finding->listening = sesame_listen_check (spec->protocol, spec->port);
+      /* Filled in by listen_tables_cb() */
+      finding->listening = SESAME_TRISTATE_UNKNOWN;
 
       if (!self->internet || self->check_url == NULL)
         {
@@ -821,7 +850,10 @@ start_port_checks (Run *run)
     }
 
   if (self->ports->len > 0)
-    updated (run, "ports");
+    {
+      start_listen_checks (run);
+      updated (run, "ports");
+    }
 }
 
 /* Router: UPnP IGD, then PCP with NAT-PMP fallback */
@@ -1196,9 +1228,11 @@ sesame_prober_run_async (SesameProber        *self,
           const PortSpec *spec = &g_array_index (self->ports, PortSpec, i);
           SesamePortFinding *finding = sesame_probe_report_add_port (run->report, spec->protocol, spec->port);
 
-          finding->listening = sesame_listen_check (spec->protocol, spec->port);
+          finding->listening = SESAME_TRISTATE_UNKNOWN;
           finding->reason = g_strdup (reason);
         }
+      if (self->ports->len > 0)
+        start_listen_checks (run);
       end (run);
       return;
     }
