@@ -200,6 +200,147 @@ test_start_page (void)
   run_app (&fixture);
 }
 
+static gboolean
+has_text (const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+/* What a screen reader can call @widget: its own accessible label, the
+ * text it shows, or the title of the row it sits in (rows name their
+ * switches, check buttons and entries) */
+static gboolean
+has_accessible_name (GtkWidget *widget)
+{
+  GtkWidget *ancestor = widget;
+
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return TRUE;
+
+  /* A button is "labelled by" its child even when that is an icon: that names nothing */
+  if (!GTK_IS_BUTTON (widget) && !GTK_IS_MENU_BUTTON (widget) &&
+      gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+
+  /* A menu button's own toggle: named by the menu button */
+  if (GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
+    return has_accessible_name (gtk_widget_get_parent (widget));
+
+  if (GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget))
+    {
+      GtkWidget *label = gui_test_find (widget, GTK_TYPE_LABEL, NULL);
+
+      if ((GTK_IS_BUTTON (widget) && has_text (gtk_button_get_label (GTK_BUTTON (widget)))) ||
+          (GTK_IS_MENU_BUTTON (widget) && has_text (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)))) ||
+          (label != NULL && has_text (gtk_label_get_text (GTK_LABEL (label)))))
+        return TRUE;
+    }
+
+  if (GTK_IS_CHECK_BUTTON (widget) && has_text (gtk_check_button_get_label (GTK_CHECK_BUTTON (widget))))
+    return TRUE;
+
+  for (guint depth = 0; ancestor != NULL && depth < 8; depth++, ancestor = gtk_widget_get_parent (ancestor))
+    {
+      if (ancestor != widget &&
+          (gtk_test_accessible_has_property (GTK_ACCESSIBLE (ancestor), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+           gtk_test_accessible_has_relation (GTK_ACCESSIBLE (ancestor), GTK_ACCESSIBLE_RELATION_LABELLED_BY)) &&
+          (GTK_IS_EDITABLE (ancestor) || GTK_IS_DROP_DOWN (ancestor)))
+        return TRUE;
+      if (ADW_IS_PREFERENCES_ROW (ancestor) &&
+          has_text (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (ancestor))))
+        return TRUE;
+      if (GTK_IS_EDITABLE (ancestor) && GTK_IS_ENTRY (ancestor) &&
+          has_text (gtk_entry_get_placeholder_text (GTK_ENTRY (ancestor))))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+needs_name (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget) ||
+         GTK_IS_SWITCH (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_TEXT (widget) ||
+         GTK_IS_SPIN_BUTTON (widget) || GTK_IS_SCALE (widget);
+}
+
+static void
+audit (GtkWidget *root,
+       GString   *missing,
+       guint     *checked)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_visible (child))
+        continue;
+
+      if (needs_name (child))
+        (*checked)++;
+
+      if (needs_name (child) && !has_accessible_name (child))
+        {
+          GtkWidget *parent = gtk_widget_get_parent (child);
+
+          g_string_append_printf (missing, "  %s in %s (tooltip: %s)\n",
+                                  G_OBJECT_TYPE_NAME (child),
+                                  parent != NULL ? G_OBJECT_TYPE_NAME (parent) : "nothing",
+                                  gtk_widget_get_tooltip_text (child) ? gtk_widget_get_tooltip_text (child) : "none");
+        }
+
+      audit (child, missing, checked);
+    }
+}
+
+/* Every control of every page can be named by a screen reader */
+static void
+test_accessible_names (void)
+{
+  static const char * const pages[] = { "welcome", "router", "host", "services", "checks", "checklist" };
+  static const char * const plans[] = { "seed-plan.json", NULL };
+
+  /* The audit itself: an icon alone names nothing */
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+    g_autoptr(GString) missing = g_string_new (NULL);
+    guint checked = 0;
+
+    g_object_ref_sink (box);
+    gtk_box_append (GTK_BOX (box), gtk_button_new_from_icon_name ("edit-copy-symbolic"));
+    gtk_box_append (GTK_BOX (box), gtk_button_new_with_label ("Copy"));
+    audit (box, missing, &checked);
+    g_assert_cmpuint (checked, ==, 2);
+    g_assert_nonnull (strstr (missing->str, "GtkButton in GtkBox"));
+    /* …the labelled one is fine */
+    g_assert_null (strchr (strchr (missing->str, '\n') + 1, '\n'));
+    g_object_unref (box);
+  }
+
+  for (guint p = 0; p < G_N_ELEMENTS (plans); p++)
+    {
+      SesameWindow *window = gui_test_open_window (plans[p], NULL, NULL, NULL);
+
+      for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+        {
+          g_autoptr(GString) missing = g_string_new (NULL);
+          guint checked = 0;
+
+          g_assert_true (sesame_window_set_page (window, pages[i]));
+          gui_test_iterate (50);
+          audit (GTK_WIDGET (window), missing, &checked);
+          g_test_message ("%s page: %u controls", pages[i], checked);
+          g_assert_cmpuint (checked, >=, 4);
+          if (missing->len > 0)
+            g_error ("Controls without an accessible name on the %s page (plan %s):\n%s",
+                     pages[i], plans[p] ? plans[p] : "new", missing->str);
+        }
+
+      gui_test_close_window (window);
+    }
+}
+
 /* From the first page to the checklist with the keyboard alone: Tab to a
  * control, then Enter or space on it, or typing into it */
 static void
@@ -341,6 +482,7 @@ main (int   argc,
   g_test_add_func ("/gui/app/start-page", test_start_page);
   g_test_add_func ("/gui/app/preferences", test_preferences);
   g_test_add_func ("/gui/app/keyboard-walk", test_keyboard_walk);
+  g_test_add_func ("/gui/app/accessible-names", test_accessible_names);
 
   gui_test_add_welcome_page_tests ();
   gui_test_add_router_page_tests ();
