@@ -5,7 +5,10 @@
  * languages; saving, printing and the settings report written to a
  * temporary directory; the router mappings offered only with a probe report
  * that found a way to ask the router, and never sent without consent (no
- * router is contacted here: the consent dialog is declined).
+ * router is contacted here: the consent dialog is declined). After "I
+ * replaced my router" (the seed's Buffalo replaced by an AirPort at
+ * 10.0.1.1, the Mac moved to 10.0.1.5) the page adds what changed and what
+ * to delete from the old router, and saves it as `sesame-cli diff` does.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +25,8 @@
 #include "sesame-checklist.h"
 #include "sesame-checklist-page.h"
 #include "sesame-checklist-writer.h"
+#include "sesame-migration.h"
+#include "sesame-migration-writer.h"
 #include "sesame-pdf-writer.h"
 
 typedef struct
@@ -121,6 +126,14 @@ toast_shown (Fixture    *fixture,
   return label != NULL && gui_test_is_shown (label);
 }
 
+static gboolean
+laid_out (gpointer data)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (data));
+
+  return gtk_adjustment_get_upper (adjustment) > 0;
+}
+
 /* Scrolls the page so that @widget is at the top, for a screenshot */
 static void
 scroll_to (GtkWidget *widget)
@@ -131,11 +144,14 @@ scroll_to (GtkWidget *widget)
   graphene_point_t point;
 
   g_assert_nonnull (scrolled);
+  /* A page just switched to is laid out on the next frames */
+  gui_test_wait_until (laid_out, scrolled, 5000);
   gui_test_iterate (50);
   content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
   adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   g_assert_true (gtk_widget_compute_point (widget, content, &GRAPHENE_POINT_INIT (0, 0), &point));
-  gtk_adjustment_set_value (adjustment, point.y - 12);
+  /* The viewport's coordinates move with the scrolling */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + point.y - 12);
 }
 
 static void
@@ -937,6 +953,554 @@ test_not_ready (void)
   gui_test_close_window (window);
 }
 
+/* After a router change */
+
+/* The seed plan, then "I replaced my router", then the router and the
+ * server's address set as the router and host pages set them */
+static void
+fixture_open_replaced (Fixture    *fixture,
+                       const char *report_language,
+                       const char *router_id,
+                       const char *router_address,
+                       const char *host_address)
+{
+  g_autoptr(GError) error = NULL;
+  SesamePlan *plan;
+
+  fixture->window = gui_test_open_window ("seed-plan.json", report_language, NULL, NULL);
+  gui_test_activate (fixture->window, "replace-router");
+  g_assert_cmpstr (sesame_window_get_page_name (fixture->window), ==, "router");
+  g_assert_nonnull (sesame_window_get_previous_plan (fixture->window));
+
+  plan = sesame_window_get_plan (fixture->window);
+  sesame_plan_set_router_id (plan, router_id);
+  sesame_plan_set_router_address (plan, router_address);
+  sesame_plan_set_connection (plan, SESAME_CONNECTION_PPPOE);
+  sesame_plan_set_host_address (plan, host_address);
+
+  g_assert_true (sesame_window_set_page (fixture->window, "checklist"));
+  fixture->page = SESAME_CHECKLIST_PAGE (sesame_window_get_page (fixture->window, "checklist"));
+  fixture->tmpdir = g_dir_make_tmp ("sesame-checklist-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static SesameMigration *
+expected_migration (Fixture    *fixture,
+                    const char *language)
+{
+  SesamePage *page = SESAME_PAGE (fixture->page);
+  g_autoptr(GError) error = NULL;
+  SesameMigration *migration;
+
+  migration = sesame_migration_new (sesame_window_get_previous_plan (fixture->window),
+                                    sesame_page_get_plan (page), sesame_page_get_catalog (page),
+                                    language, &error);
+  g_assert_no_error (error);
+
+  return migration;
+}
+
+/* The change of @kind, which the test expects to be there */
+static const SesameChange *
+find_change (SesameMigration  *migration,
+             SesameChangeKind  kind)
+{
+  GPtrArray *changes = sesame_migration_get_changes (migration);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const SesameChange *change = g_ptr_array_index (changes, i);
+
+      if (change->kind == kind)
+        return change;
+    }
+
+  g_error ("No “%s” change", sesame_change_kind_to_string (kind));
+}
+
+/* A forwarding row with its tick box, shown, under @parent */
+static GtkWidget *
+find_forward_row (GtkWidget           *parent,
+                  SesameChecklist     *checklist,
+                  const SesameForward *forward)
+{
+  g_autofree char *title = forward_title (checklist, forward);
+  GtkWidget *row = gui_test_find (parent, ADW_TYPE_ACTION_ROW, title);
+
+  g_assert_nonnull (row);
+  g_assert_true (gui_test_is_shown (row));
+  g_assert_nonnull (gui_test_find (row, GTK_TYPE_CHECK_BUTTON, NULL));
+
+  return row;
+}
+
+static void
+test_router_change (gconstpointer data)
+{
+  const char *language = data;
+  gboolean ja = g_str_equal (language, "ja");
+  Fixture fixture = { 0 };
+  g_autoptr(SesameMigration) migration = NULL;
+  g_autoptr(GPtrArray) ticks = NULL;
+  g_autofree char *router_heading = NULL;
+  g_autofree char *tag = g_strdup_printf ("router-change_%s", language);
+  g_autofree char *remove_tag = g_strdup_printf ("router-change_%s-remove", language);
+  SesameChecklist *old_checklist;
+  SesameChecklist *new_checklist;
+  const SesameChange *change;
+  GtkWidget *changes_heading;
+  GtkWidget *remove_heading;
+  GtkWidget *remove_part;
+  GtkWidget *list;
+  GtkWidget *label;
+  GPtrArray *changes;
+  GPtrArray *add;
+  GPtrArray *remove;
+  GPtrArray *steps;
+
+  fixture_open_replaced (&fixture, language, "apple-airport-extreme", "10.0.1.1", "10.0.1.5");
+  migration = expected_migration (&fixture, language);
+  old_checklist = sesame_migration_get_old_checklist (migration);
+  new_checklist = sesame_migration_get_new_checklist (migration);
+  changes = sesame_migration_get_changes (migration);
+  add = sesame_migration_get_add_forwards (migration);
+  remove = sesame_migration_get_remove_forwards (migration);
+
+  /* The header names both routers, under the router change's title */
+  g_assert_nonnull (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, sesame_migration_get_title (migration)));
+  g_assert_nonnull (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, ja ? "以前のルーター" : "Old router"));
+  g_assert_nonnull (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL,
+                                   sesame_checklist_get_router_name (old_checklist)));
+
+  /* What changed, first: one row a sentence, as the migration has them */
+  changes_heading = find_heading (&fixture, 1, ja ? "変更点" : "What changed");
+  g_assert_nonnull (changes_heading);
+  g_assert_true (gui_test_is_shown (changes_heading));
+  g_assert_cmpuint (changes->len, >, 0);
+  list = NULL;
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const SesameChange *each = g_ptr_array_index (changes, i);
+      GtkWidget *row = gui_test_find (GTK_WIDGET (fixture.page), ADW_TYPE_ACTION_ROW, each->text);
+
+      g_assert_nonnull (row);
+      g_assert_true (gui_test_is_shown (row));
+      list = gtk_widget_get_ancestor (row, GTK_TYPE_LIST_BOX);
+    }
+  {
+    g_autoptr(GPtrArray) rows = gui_test_find_all (list, ADW_TYPE_ACTION_ROW, NULL);
+
+    g_assert_cmpuint (rows->len, ==, changes->len);
+  }
+
+  /* …among them the router's page names and the home network */
+  change = find_change (migration, SESAME_CHANGE_PAGE);
+  g_assert_nonnull (strstr (change->old_value, ja ? "アドレス変換" : "Address Translation"));
+  g_assert_nonnull (strstr (change->text, change->old_value));
+  g_assert_nonnull (strstr (change->text, change->new_value));
+  g_assert_nonnull (gui_test_find (list, ADW_TYPE_ACTION_ROW, change->text));
+  change = find_change (migration, SESAME_CHANGE_SUBNET);
+  g_assert_cmpstr (change->old_value, ==, "192.168.11.0/24");
+  g_assert_cmpstr (change->new_value, ==, "10.0.1.0/24");
+  g_assert_nonnull (gui_test_find (list, ADW_TYPE_ACTION_ROW, change->text));
+
+  /* The new router's rows, once, leading to the new address */
+  router_heading = g_strdup_printf (ja ? "ルーターの設定: %s" : "Router settings: %s",
+                                    sesame_checklist_get_router_page (new_checklist));
+  g_assert_nonnull (find_heading (&fixture, 2, router_heading));
+  for (guint i = 0; i < add->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (add, i);
+
+      g_assert_cmpstr (forward->internal_address, ==, "10.0.1.5");
+      find_forward_row (GTK_WIDGET (fixture.page), new_checklist, forward);
+    }
+
+  scroll_to (changes_heading);
+  gui_test_screenshot (fixture.window, tag);
+
+  /* Then the old router's rows, with how to delete them: its page by name */
+  remove_heading = find_heading (&fixture, 3, ja ? "以前のルーターを使い続ける場合は、そのルーターから削除する"
+                                                 : "Remove from the old router if it stays in use");
+  g_assert_nonnull (remove_heading);
+  g_assert_true (gui_test_is_shown (remove_heading));
+  remove_part = gtk_widget_get_parent (remove_heading);
+  g_assert_cmpuint (remove->len, ==, add->len);
+  for (guint i = 0; i < remove->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (remove, i);
+
+      g_assert_cmpstr (forward->internal_address, ==, "192.168.11.5");
+      find_forward_row (remove_part, old_checklist, forward);
+    }
+  steps = sesame_migration_get_remove_steps (migration);
+  g_assert_cmpuint (steps->len, ==, 3);
+  g_assert_nonnull (strstr (((SesameStep *) g_ptr_array_index (steps, 1))->text,
+                            ja ? "アドレス変換" : "Address Translation"));
+  for (guint i = 0; i < steps->len; i++)
+    {
+      label = gui_test_find (remove_part, GTK_TYPE_LABEL, ((SesameStep *) g_ptr_array_index (steps, i))->text);
+      g_assert_nonnull (label);
+      g_assert_true (gui_test_is_shown (label));
+    }
+  label = gui_test_find (remove_part, GTK_TYPE_LABEL, g_ptr_array_index (sesame_migration_get_remove_notes (migration), 0));
+  g_assert_nonnull (label);
+
+  /* No row twice: a tick box for each row to add and each to delete */
+  ticks = gui_test_find_all (GTK_WIDGET (fixture.page), GTK_TYPE_CHECK_BUTTON, NULL);
+  g_assert_cmpuint (ticks->len, ==, add->len + remove->len);
+
+  /* The rows to delete are ticked off with the keyboard too */
+  {
+    g_autoptr(GPtrArray) chain = gui_test_focus_chain (fixture.window, 400);
+    GtkWidget *row = find_forward_row (remove_part, old_checklist, g_ptr_array_index (remove, 0));
+
+    g_assert_true (g_ptr_array_find (chain, gui_test_find (row, GTK_TYPE_CHECK_BUTTON, NULL), NULL));
+  }
+
+  /* The server moved: its firewall rules are looked at again */
+  g_assert_true (sesame_migration_get_firewall_changed (migration));
+  label = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, sesame_migration_get_firewall_note (migration));
+  g_assert_nonnull (label);
+  g_assert_true (gui_test_is_shown (label));
+
+  scroll_to (remove_heading);
+  gui_test_screenshot (fixture.window, remove_tag);
+
+  fixture_close (&fixture);
+}
+
+/* The same router and address, another address for the server: the old
+ * entries on that router go before the new ones */
+static void
+test_router_change_same_router (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(SesameMigration) migration = NULL;
+  GPtrArray *remove;
+
+  fixture_open_replaced (&fixture, "en", "buffalo-bbr-4mg", "192.168.11.1", "192.168.11.7");
+  migration = expected_migration (&fixture, "en");
+  g_assert_true (sesame_migration_is_same_router (migration));
+  g_assert_cmpstr (find_change (migration, SESAME_CHANGE_HOST_ADDRESS)->new_value, ==, "192.168.11.7");
+
+  g_assert_nonnull (find_heading (&fixture, 1, "What changed"));
+  g_assert_nonnull (find_heading (&fixture, 2, "Delete the old entries first"));
+  g_assert_nonnull (find_heading (&fixture, 3, "Router settings: Address Translation"));
+  g_assert_null (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, "Old router"));
+
+  remove = sesame_migration_get_remove_forwards (migration);
+  for (guint i = 0; i < remove->len; i++)
+    find_forward_row (gtk_widget_get_parent (find_heading (&fixture, 2, "Delete the old entries first")),
+                      sesame_migration_get_old_checklist (migration), g_ptr_array_index (remove, i));
+
+  fixture_close (&fixture);
+}
+
+/* Back on the same router at the same address: nothing to add */
+static void
+test_router_change_nothing_changed (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autoptr(SesameMigration) migration = NULL;
+  g_autoptr(GPtrArray) ticks = NULL;
+
+  fixture_open_replaced (&fixture, "en", "buffalo-bbr-4mg", "192.168.11.1", "192.168.11.5");
+  migration = expected_migration (&fixture, "en");
+  g_assert_cmpuint (sesame_migration_get_changes (migration)->len, ==, 0);
+  checklist = expected_checklist (&fixture, "en");
+
+  g_assert_null (find_heading (&fixture, 1, "What changed"));
+  g_assert_nonnull (find_heading (&fixture, 1, "Router settings: Address Translation"));
+  g_assert_null (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, "Old router"));
+  g_assert_nonnull (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, sesame_checklist_get_title (checklist)));
+  ticks = gui_test_find_all (GTK_WIDGET (fixture.page), GTK_TYPE_CHECK_BUTTON, NULL);
+  g_assert_cmpuint (ticks->len, ==, sesame_checklist_get_forwards (checklist)->len);
+
+  fixture_close (&fixture);
+}
+
+static void
+test_router_change_language_switch (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(SesameMigration) migration = NULL;
+  GtkWidget *english;
+  const SesameChange *change;
+
+  fixture_open_replaced (&fixture, "ja", "apple-airport-extreme", "10.0.1.1", "10.0.1.5");
+  g_assert_nonnull (find_heading (&fixture, 1, "変更点"));
+
+  english = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_TOGGLE_BUTTON, "English");
+  click (english);
+  gui_test_iterate (50);
+
+  /* The router change follows the checklist into English */
+  migration = expected_migration (&fixture, "en");
+  g_assert_null (find_heading (&fixture, 1, "変更点"));
+  g_assert_nonnull (find_heading (&fixture, 1, "What changed"));
+  g_assert_nonnull (find_heading (&fixture, 3, "Remove from the old router if it stays in use"));
+  change = find_change (migration, SESAME_CHANGE_PAGE);
+  g_assert_nonnull (strstr (change->text, "Address Translation"));
+  g_assert_nonnull (gui_test_find (GTK_WIDGET (fixture.page), ADW_TYPE_ACTION_ROW, change->text));
+  g_assert_nonnull (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, sesame_migration_get_title (migration)));
+
+  fixture_close (&fixture);
+}
+
+/* The items the Save menu shows, as they read: without the mnemonic's underscore */
+static void
+collect_menu_labels (GtkWidget *widget,
+                     GPtrArray *labels)
+{
+  GParamSpec *text = g_object_class_find_property (G_OBJECT_GET_CLASS (widget), "text");
+
+  if (text != NULL && text->value_type == G_TYPE_STRING && gtk_widget_get_visible (widget))
+    {
+      g_autofree char *label = NULL;
+
+      g_object_get (widget, "text", &label, NULL);
+      if (label != NULL)
+        g_ptr_array_add (labels, g_steal_pointer (&label));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_menu_labels (child, labels);
+}
+
+static char *
+without_mnemonic (const char *label)
+{
+  g_auto(GStrv) parts = g_strsplit (label, "_", -1);
+
+  return g_strjoinv ("", parts);
+}
+
+static gboolean
+save_menu_has (Fixture    *fixture,
+               const char *label)
+{
+  GtkWidget *button = gui_test_find (GTK_WIDGET (fixture->page), GTK_TYPE_MENU_BUTTON, NULL);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *pdf = without_mnemonic (_("Save as _PDF…"));
+  g_autofree char *wanted = without_mnemonic (label);
+
+  gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+  gui_test_iterate (50);
+  collect_menu_labels (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))), labels);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+  gui_test_iterate (50);
+
+  /* The menu is there at all */
+  g_assert_true (g_ptr_array_find_with_equal_func (labels, pdf, g_str_equal, NULL));
+
+  return g_ptr_array_find_with_equal_func (labels, wanted, g_str_equal, NULL);
+}
+
+static const struct
+{
+  const char            *name;
+  SesameExport           what;
+  SesameChecklistFormat  format;
+} router_change_save_cases[] = {
+  { "router-change.html", SESAME_EXPORT_MIGRATION_HTML, SESAME_CHECKLIST_FORMAT_HTML },
+  { "router-change.md", SESAME_EXPORT_MIGRATION_MARKDOWN, SESAME_CHECKLIST_FORMAT_MARKDOWN },
+  { "router-change.txt", SESAME_EXPORT_MIGRATION_TEXT, SESAME_CHECKLIST_FORMAT_TEXT },
+  { "router-change.json", SESAME_EXPORT_MIGRATION_JSON, SESAME_CHECKLIST_FORMAT_JSON },
+};
+
+static void
+test_router_change_save (gconstpointer data)
+{
+  guint index = GPOINTER_TO_UINT (data);
+  Fixture fixture = { 0 };
+  SaveResult result = { 0 };
+  g_autoptr(SesameMigration) migration = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *toast = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_open_replaced (&fixture, "ja", "apple-airport-extreme", "10.0.1.1", "10.0.1.5");
+  migration = expected_migration (&fixture, "ja");
+  path = g_build_filename (fixture.tmpdir, router_change_save_cases[index].name, NULL);
+
+  save (&fixture, router_change_save_cases[index].what, path, &result);
+  g_assert_no_error (result.error);
+  g_assert_true (result.saved);
+
+  /* Exactly what `sesame-cli diff` writes for these two plans */
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  expected = sesame_migration_write (migration, router_change_save_cases[index].format);
+  g_assert_cmpstr (contents, ==, expected);
+  g_assert_nonnull (strstr (contents, "192.168.11.5"));
+  g_assert_nonnull (strstr (contents, "10.0.1.5"));
+
+  toast = g_strdup_printf (_("Saved “%s”"), router_change_save_cases[index].name);
+  g_assert_true (toast_shown (&fixture, toast));
+
+  fixture_close (&fixture);
+}
+
+/* Save offers the router change too, named after it, next to the
+ * checklist's own formats */
+static void
+test_router_change_save_as (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(SesameMigration) migration = NULL;
+  g_autofree char *expected_name = NULL;
+  g_autofree char *name = NULL;
+  GtkFileChooser *chooser;
+  GtkFileFilter *filter;
+
+  fixture_open_replaced (&fixture, "en", "apple-airport-extreme", "10.0.1.1", "10.0.1.5");
+  migration = expected_migration (&fixture, "en");
+  g_assert_true (save_menu_has (&fixture, _("Save Router _Change Checklist…")));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "checklist.save-migration", NULL));
+  gui_test_wait_until (file_chooser_shown, NULL, 5000);
+  chooser = find_file_chooser ();
+
+  expected_name = g_strconcat (sesame_migration_get_title (migration), ".html", NULL);
+  name = gtk_file_chooser_get_current_name (chooser);
+  g_assert_cmpstr (name, ==, expected_name);
+  filter = gtk_file_chooser_get_filter (chooser);
+  g_assert_nonnull (filter);
+  g_assert_cmpstr (gtk_file_filter_get_name (filter), ==, _("Web page (HTML)"));
+
+  click (gui_test_find (GTK_WIDGET (chooser), GTK_TYPE_BUTTON, _("_Cancel")));
+  gui_test_wait_until (file_chooser_gone, NULL, 5000);
+
+  fixture_close (&fixture);
+}
+
+/* Without "I replaced my router" the page is the checklist alone */
+static void
+test_no_router_change (void)
+{
+  Fixture fixture = { 0 };
+  SaveResult result = { 0 };
+  g_autofree char *path = NULL;
+  AdwMessageDialog *dialog;
+
+  fixture_open (&fixture, "en");
+  g_assert_null (sesame_window_get_previous_plan (fixture.window));
+
+  g_assert_null (find_heading (&fixture, 1, "What changed"));
+  g_assert_nonnull (find_heading (&fixture, 1, "Router settings: Address Translation"));
+  g_assert_null (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, "Old router"));
+  g_assert_null (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL,
+                                "Remove from the old router if it stays in use"));
+  g_assert_false (save_menu_has (&fixture, _("Save Router _Change Checklist…")));
+
+  /* Nothing to save, and the page says so */
+  path = g_build_filename (fixture.tmpdir, "router-change.html", NULL);
+  save (&fixture, SESAME_EXPORT_MIGRATION_HTML, path, &result);
+  g_assert_false (result.saved);
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&result.error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  gui_test_wait_until (message_dialog_shown, NULL, 5000);
+  dialog = find_message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
+                   _("There is no router change to save. After you replace your router, "
+                     "choose “I Replaced My Router” on the first page."));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  fixture_close (&fixture);
+}
+
+/* The page's key bindings, as "trigger action": "<Control>p checklist.print" */
+static GPtrArray *
+page_bindings (GtkWidget *page)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (page);
+  GPtrArray *bindings = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (guint s = 0; s < g_list_model_get_n_items (G_LIST_MODEL (controller)); s++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), s);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+          if (GTK_IS_NAMED_ACTION (action))
+            g_ptr_array_add (bindings, g_strdup_printf ("%s %s", trigger,
+                                                        gtk_named_action_get_action_name (GTK_NAMED_ACTION (action))));
+        }
+    }
+
+  return bindings;
+}
+
+/* The shortcuts window lists the page's own bindings, as the page has them */
+static void
+test_shortcuts_window (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GPtrArray) bindings = NULL;
+  g_autoptr(GPtrArray) groups = NULL;
+  GtkWidget *window;
+  GtkWidget *group = NULL;
+  g_autoptr(GPtrArray) shortcuts = NULL;
+  const struct
+  {
+    const char *accelerator;
+    const char *action;
+  } expected[] = {
+    { "<Control>p", "checklist.print" },
+    { "<Control>s", "checklist.save-as" },
+    { "<Shift><Control>s", "checklist.save-plan" },
+  };
+
+  /* The window's templates come with the page's */
+  fixture_open (&fixture, "en");
+  bindings = page_bindings (GTK_WIDGET (fixture.page));
+  g_assert_cmpuint (bindings->len, ==, G_N_ELEMENTS (expected));
+
+  builder = gtk_builder_new_from_resource (RESOURCE_BASE "/sesame-shortcuts-window.ui");
+  window = GTK_WIDGET (gtk_builder_get_object (builder, "shortcuts_window"));
+  groups = gui_test_find_all (window, GTK_TYPE_SHORTCUTS_GROUP, NULL);
+
+  for (guint i = 0; i < groups->len; i++)
+    {
+      g_autofree char *title = NULL;
+
+      g_object_get (g_ptr_array_index (groups, i), "title", &title, NULL);
+      if (g_strcmp0 (title, _("Checklist")) == 0)
+        group = g_ptr_array_index (groups, i);
+    }
+  g_assert_nonnull (group);
+
+  shortcuts = gui_test_find_all (group, GTK_TYPE_SHORTCUTS_SHORTCUT, NULL);
+  g_assert_cmpuint (shortcuts->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *accelerator = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *binding = g_strdup_printf ("%s %s", expected[i].accelerator, expected[i].action);
+
+      g_object_get (g_ptr_array_index (shortcuts, i), "accelerator", &accelerator, "title", &title, NULL);
+      g_assert_cmpstr (accelerator, ==, expected[i].accelerator);
+      g_assert_cmpuint (strlen (title), >, 0);
+      g_assert_true (g_ptr_array_find_with_equal_func (bindings, binding, g_str_equal, NULL));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  fixture_close (&fixture);
+}
+
 void
 gui_test_add_checklist_page_tests (void)
 {
@@ -958,4 +1522,18 @@ gui_test_add_checklist_page_tests (void)
   g_test_add_func ("/gui/checklist/mappings", test_mappings);
   g_test_add_func ("/gui/checklist/mappings-added", test_mappings_added);
   g_test_add_func ("/gui/checklist/keyboard", test_keyboard);
+  g_test_add_data_func ("/gui/checklist/router-change-en", "en", test_router_change);
+  g_test_add_data_func ("/gui/checklist/router-change-ja", "ja", test_router_change);
+  g_test_add_func ("/gui/checklist/router-change-same-router", test_router_change_same_router);
+  g_test_add_func ("/gui/checklist/router-change-nothing-changed", test_router_change_nothing_changed);
+  g_test_add_func ("/gui/checklist/router-change-language-switch", test_router_change_language_switch);
+  for (guint i = 0; i < G_N_ELEMENTS (router_change_save_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/gui/checklist/save-%s", router_change_save_cases[i].name);
+
+      g_test_add_data_func (name, GUINT_TO_POINTER (i), test_router_change_save);
+    }
+  g_test_add_func ("/gui/checklist/router-change-save-as", test_router_change_save_as);
+  g_test_add_func ("/gui/checklist/no-router-change", test_no_router_change);
+  g_test_add_func ("/gui/checklist/shortcuts-window", test_shortcuts_window);
 }

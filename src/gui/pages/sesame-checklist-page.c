@@ -7,6 +7,12 @@
  * the forwarding rows itself, and only after the person has seen and agreed
  * to exactly what it will add.
  *
+ * After "I replaced my router" the window keeps the plan as it was, and the
+ * page adds the router change to the checklist: what changed, and what to
+ * delete from the old router if it stays in use. Both come from
+ * SesameMigration, in the same report language, and save as the migration
+ * writers write them.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -21,11 +27,14 @@
 #include "sesame-checklist.h"
 #include "sesame-checklist-page.h"
 #include "sesame-checklist-writer.h"
+#include "sesame-migration.h"
+#include "sesame-migration-writer.h"
 #include "sesame-pdf-writer.h"
 #include "sesame-pmp-client.h"
 #include "sesame-settings-report.h"
 #include "sesame-translation.h"
 #include "sesame-upnp-client.h"
+#include "sesame-window.h"
 
 /* Ranges wider than this are left to the person: one request per port */
 #define MAX_PORTS_PER_ROW  32
@@ -82,6 +91,9 @@ struct _SesameChecklistPage
   AdwStatusPage        *error_page;
 
   SesameChecklist      *checklist;        /* nullable: none while the plan is incomplete */
+  SesameMigration      *migration;        /* nullable: only after a router change that changed something */
+  SesameWindow         *window;           /* unowned, nullable: the window the page is in */
+  gulong                previous_plan_handler;  /* on window */
   char                 *text;             /* the checklist as text, or why there is none */
   GHashTable           *ticked;           /* forwarding rows ticked off, by row_key() */
   GtkPrintSettings     *print_settings;   /* nullable: as the last print left them */
@@ -112,6 +124,7 @@ typedef enum
   FAMILY_CHECKLIST,
   FAMILY_PLAN,
   FAMILY_REPORT,
+  FAMILY_MIGRATION,
 } ExportFamily;
 
 static const struct
@@ -131,6 +144,10 @@ static const struct
   { SESAME_EXPORT_REPORT_MARKDOWN, FAMILY_REPORT, NULL, { "md", "markdown", NULL }, N_("Markdown") },
   { SESAME_EXPORT_REPORT_TEXT, FAMILY_REPORT, NULL, { "txt", NULL }, N_("Plain text") },
   { SESAME_EXPORT_REPORT_JSON, FAMILY_REPORT, NULL, { "json", NULL }, N_("JSON") },
+  { SESAME_EXPORT_MIGRATION_HTML, FAMILY_MIGRATION, NULL, { "html", "htm", NULL }, N_("Web page (HTML)") },
+  { SESAME_EXPORT_MIGRATION_MARKDOWN, FAMILY_MIGRATION, NULL, { "md", "markdown", NULL }, N_("Markdown") },
+  { SESAME_EXPORT_MIGRATION_TEXT, FAMILY_MIGRATION, NULL, { "txt", NULL }, N_("Plain text") },
+  { SESAME_EXPORT_MIGRATION_JSON, FAMILY_MIGRATION, NULL, { "json", NULL }, N_("JSON") },
 };
 
 static guint
@@ -288,6 +305,7 @@ update_actions (SesameChecklistPage *self)
   gtk_widget_action_set_enabled (widget, "checklist.print", ready);
   gtk_widget_action_set_enabled (widget, "checklist.save-as", ready);
   gtk_widget_action_set_enabled (widget, "checklist.export-report", ready);
+  gtk_widget_action_set_enabled (widget, "checklist.save-migration", self->migration != NULL);
   gtk_widget_action_set_enabled (widget, "checklist.add-mappings",
                                  ready && !busy && !added &&
                                  router_can_map_for_server (self, report) &&
@@ -328,10 +346,12 @@ update_mapping_group (SesameChecklistPage *self)
 
 /* Rendering the checklist */
 
+/* @side tells the rows to add from the old router's rows to delete */
 static char *
-row_key (const SesameForward *forward)
+row_key (const char          *side,
+         const SesameForward *forward)
 {
-  return g_strdup_printf ("%d/%u-%u", forward->protocol, forward->external.first, forward->external.last);
+  return g_strdup_printf ("%s:%d/%u-%u", side, forward->protocol, forward->external.first, forward->external.last);
 }
 
 static void
@@ -460,22 +480,35 @@ add_header (SesameChecklistPage *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *made = g_strdup_printf (T_ (tr, "Made on %s"), date);
+  /* After a change to another router the header names both, as the saved
+   * router change checklist does */
   const char *labels[] = {
     TC_ (tr, "checklist header", "Router"),
+    TC_ (tr, "checklist header", "Old router"),
     TC_ (tr, "checklist header", "Connection"),
     TC_ (tr, "checklist header", "Server"),
   };
   const char *values[] = {
     sesame_checklist_get_router_name (self->checklist),
+    self->migration != NULL ? sesame_checklist_get_router_name (sesame_migration_get_old_checklist (self->migration))
+                            : NULL,
     sesame_checklist_get_connection_label (self->checklist),
     server,
+  };
+  const gboolean shown[] = {
+    TRUE,
+    self->migration != NULL && !sesame_migration_is_same_router (self->migration),
+    TRUE,
+    TRUE,
   };
   GtkWidget *title;
   GtkWidget *grid;
   GtkWidget *date_label;
+  int line = 0;
 
   title = g_object_new (GTK_TYPE_LABEL,
-                        "label", sesame_checklist_get_title (self->checklist),
+                        "label", self->migration != NULL ? sesame_migration_get_title (self->migration)
+                                                         : sesame_checklist_get_title (self->checklist),
                         "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING,
                         "wrap", TRUE,
                         "wrap-mode", PANGO_WRAP_WORD_CHAR,
@@ -489,15 +522,21 @@ add_header (SesameChecklistPage *self,
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     {
-      GtkWidget *label = gtk_label_new (labels[i]);
-      GtkWidget *value = wrap_label (values[i] != NULL ? values[i] : "");
+      GtkWidget *label;
+      GtkWidget *value;
 
+      if (!shown[i])
+        continue;
+
+      label = gtk_label_new (labels[i]);
+      value = wrap_label (values[i] != NULL ? values[i] : "");
       gtk_widget_add_css_class (label, "heading");
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_set_valign (label, GTK_ALIGN_START);
       gtk_widget_set_hexpand (value, TRUE);
-      gtk_grid_attach (GTK_GRID (grid), label, 0, (int) i, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), value, 1, (int) i, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), label, 0, line, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), value, 1, line, 1, 1);
+      line++;
     }
   gtk_box_append (box, grid);
 
@@ -628,12 +667,15 @@ on_tick_toggled (GtkCheckButton      *button,
     g_hash_table_remove (self->ticked, key);
 }
 
+/* Forwarding rows with a tick box each: @side is "add" or "remove" */
 static void
 add_forwards (SesameChecklistPage *self,
-              GtkBox              *box)
+              GtkBox              *box,
+              GPtrArray           *forwards,
+              const char          *side,
+              const char          *list_label)
 {
   SesameTranslation *tr = sesame_checklist_get_translation (self->checklist);
-  GPtrArray *forwards = sesame_checklist_get_forwards (self->checklist);
   GtkWidget *list;
 
   if (forwards->len == 0)
@@ -643,7 +685,7 @@ add_forwards (SesameChecklistPage *self,
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
   gtk_accessible_update_property (GTK_ACCESSIBLE (list),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Port forwarding rows to enter on the router"),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, list_label,
                                   -1);
 
   for (guint i = 0; i < forwards->len; i++)
@@ -657,7 +699,7 @@ add_forwards (SesameChecklistPage *self,
       g_autofree char *title = g_strdup_printf ("%s %s → %s:%s", protocol, external,
                                                 forward->internal_address, internal);
       g_autofree char *done = g_strdup_printf (T_ (tr, "Done: %s %s"), protocol, external);
-      g_autofree char *key = row_key (forward);
+      g_autofree char *key = row_key (side, forward);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *tick = gtk_check_button_new ();
 
@@ -724,6 +766,93 @@ add_group (SesameChecklistPage *self,
   gtk_box_append (box, list);
 }
 
+/* What changed since "I replaced my router": one sentence a row */
+static void
+add_changes (SesameChecklistPage *self,
+             GtkBox              *box,
+             guint               *section)
+{
+  SesameTranslation *tr = sesame_migration_get_translation (self->migration);
+  GPtrArray *changes = sesame_migration_get_changes (self->migration);
+  GtkWidget *list;
+
+  add_heading (box, T_ (tr, "What changed"), section);
+
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, T_ (tr, "What changed"),
+                                  -1);
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const SesameChange *change = g_ptr_array_index (changes, i);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), change->text);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_widget_set_focusable (row, FALSE);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+
+  gtk_box_append (box, list);
+}
+
+/* The rows the old router still has, and how to delete them */
+static void
+add_removal (SesameChecklistPage *self,
+             GtkBox              *box,
+             guint               *section)
+{
+  SesameTranslation *tr = sesame_migration_get_translation (self->migration);
+  GPtrArray *forwards = sesame_migration_get_remove_forwards (self->migration);
+  GPtrArray *notes = sesame_migration_get_remove_notes (self->migration);
+
+  if (forwards->len == 0)
+    return;
+
+  if (sesame_migration_is_same_router (self->migration))
+    add_heading (box, T_ (tr, "Delete the old entries first"), section);
+  else
+    add_heading (box, T_ (tr, "Remove from the old router if it stays in use"), section);
+
+  for (guint i = 0; i < notes->len; i++)
+    gtk_box_append (box, wrap_label (g_ptr_array_index (notes, i)));
+
+  add_steps (box, sesame_migration_get_remove_steps (self->migration));
+  add_forwards (self, box, forwards, "remove", _("Port forwarding rows to delete from the old router"));
+}
+
+/* The router change to show with the checklist, if there is one */
+static SesameMigration *
+migration_for_plan (SesameChecklistPage *self)
+{
+  SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
+  SesameCatalog *catalog = sesame_page_get_catalog (SESAME_PAGE (self));
+  SesamePlan *previous = self->window != NULL ? sesame_window_get_previous_plan (self->window) : NULL;
+  g_autoptr(SesameMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (previous == NULL)
+    return NULL;
+
+  migration = sesame_migration_new (previous, plan, catalog, sesame_checklist_get_language (self->checklist), &error);
+  if (migration == NULL)
+    {
+      /* The plan was not finished before the change: there is nothing to compare with */
+      g_debug ("No router change checklist: %s", error->message);
+      return NULL;
+    }
+
+  /* The same router and the same server again: the checklist says it all */
+  if (sesame_migration_get_changes (migration)->len == 0)
+    return NULL;
+
+  return g_steal_pointer (&migration);
+}
+
 static void
 render (SesameChecklistPage *self)
 {
@@ -744,6 +873,7 @@ render (SesameChecklistPage *self)
 
   clear_box (self->router_box);
   clear_box (self->rest_box);
+  g_clear_object (&self->migration);
   g_clear_object (&self->checklist);
   g_clear_pointer (&self->text, g_free);
 
@@ -764,17 +894,31 @@ render (SesameChecklistPage *self)
     }
 
   self->text = sesame_checklist_write (self->checklist, SESAME_CHECKLIST_FORMAT_TEXT);
+  self->migration = migration_for_plan (self);
   tr = sesame_checklist_get_translation (self->checklist);
 
   add_header (self, self->router_box);
   add_warnings (self, self->router_box);
+
+  /* The same router at the same address still has the old entries: they
+   * go before the new rows, since a router forwards a port to one place */
+  if (self->migration != NULL)
+    {
+      add_changes (self, self->router_box, &section);
+      if (sesame_migration_is_same_router (self->migration))
+        add_removal (self, self->router_box, &section);
+    }
 
   /* Translators: "Router settings: アドレス変換" — the page name follows */
   router_title = g_strdup_printf (T_ (tr, "Router settings: %s"),
                                   sesame_checklist_get_router_page (self->checklist));
   add_heading (self->router_box, router_title, &section);
   add_steps (self->router_box, sesame_checklist_get_router_steps (self->checklist));
-  add_forwards (self, self->router_box);
+  add_forwards (self, self->router_box, sesame_checklist_get_forwards (self->checklist), "add",
+                _("Port forwarding rows to enter on the router"));
+
+  if (self->migration != NULL && !sesame_migration_is_same_router (self->migration))
+    add_removal (self, self->rest_box, &section);
 
   lan = sesame_checklist_get_lan_only (self->checklist);
   blocked = sesame_checklist_get_not_forwarded (self->checklist);
@@ -791,6 +935,8 @@ render (SesameChecklistPage *self)
     }
 
   add_heading (self->rest_box, sesame_checklist_get_firewall_title (self->checklist), &section);
+  if (self->migration != NULL && sesame_migration_get_firewall_changed (self->migration))
+    gtk_box_append (self->rest_box, wrap_label (sesame_migration_get_firewall_note (self->migration)));
   add_steps (self->rest_box, sesame_checklist_get_firewall_steps (self->checklist));
 
   add_heading (self->rest_box, T_ (tr, "Check that it works"), &section);
@@ -842,6 +988,10 @@ default_file_name (SesameChecklistPage *self,
       name = g_strdup (sesame_checklist_get_title (self->checklist));
       break;
 
+    case FAMILY_MIGRATION:
+      name = g_strdup (sesame_migration_get_title (self->migration));
+      break;
+
     case FAMILY_PLAN:
       /* Translators: the file name a plan is saved under; %s is the server's name */
       name = host != NULL ? g_strdup_printf (_("Sesame plan for %s"), host) : g_strdup (_("Sesame plan"));
@@ -855,6 +1005,47 @@ default_file_name (SesameChecklistPage *self,
     }
 
   return safe_file_name (name, suffix);
+}
+
+/* The router change checklist, as `sesame-cli diff` writes it */
+static GBytes *
+migration_bytes (SesameChecklistPage  *self,
+                 SesameExport          what,
+                 GError              **error)
+{
+  SesameChecklistFormat format;
+  char *text;
+
+  if (self->migration == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           /* Translators: “I Replaced My Router” is the button on the first page */
+                           _("There is no router change to save. After you replace your router, "
+                             "choose “I Replaced My Router” on the first page."));
+      return NULL;
+    }
+
+  switch (what)
+    {
+    case SESAME_EXPORT_MIGRATION_HTML:
+      format = SESAME_CHECKLIST_FORMAT_HTML;
+      break;
+    case SESAME_EXPORT_MIGRATION_MARKDOWN:
+      format = SESAME_CHECKLIST_FORMAT_MARKDOWN;
+      break;
+    case SESAME_EXPORT_MIGRATION_TEXT:
+      format = SESAME_CHECKLIST_FORMAT_TEXT;
+      break;
+    case SESAME_EXPORT_MIGRATION_JSON:
+      format = SESAME_CHECKLIST_FORMAT_JSON;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  text = sesame_migration_write (self->migration, format);
+
+  return g_bytes_new_take (text, strlen (text));
 }
 
 static GBytes *
@@ -879,6 +1070,9 @@ export_bytes (SesameChecklistPage  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, self->text);
       return NULL;
     }
+
+  if (exports[export_index (what)].family == FAMILY_MIGRATION)
+    return migration_bytes (self, what, error);
 
   if (what == SESAME_EXPORT_CHECKLIST_PDF)
     {
@@ -920,6 +1114,10 @@ export_bytes (SesameChecklistPage  *self,
 
     case SESAME_EXPORT_CHECKLIST_PDF:
     case SESAME_EXPORT_PLAN:
+    case SESAME_EXPORT_MIGRATION_HTML:
+    case SESAME_EXPORT_MIGRATION_MARKDOWN:
+    case SESAME_EXPORT_MIGRATION_TEXT:
+    case SESAME_EXPORT_MIGRATION_JSON:
     default:
       g_assert_not_reached ();
     }
@@ -978,10 +1176,11 @@ on_contents_replaced (GObject      *object,
  * @callback: called when the file is written, or not
  * @user_data: for @callback
  *
- * Writes the checklist, the plan or the settings report to @file, in the
- * report language, replacing what is there in one step. The page itself
- * tells the person: a notification with the file name, or a dialog with
- * the reason it could not.
+ * Writes the checklist, the plan, the settings report or (after a router
+ * change) the router change checklist to @file, in the report language,
+ * replacing what is there in one step. The page itself tells the person:
+ * a notification with the file name, or a dialog with the reason it could
+ * not.
  */
 void
 sesame_checklist_page_save_async (SesameChecklistPage *self,
@@ -1149,6 +1348,19 @@ save_plan_activated (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   choose_file (SESAME_CHECKLIST_PAGE (widget), SESAME_EXPORT_PLAN, _("Save the Plan"));
+}
+
+static void
+save_migration_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (widget);
+
+  if (self->migration == NULL)
+    return;
+
+  choose_file (self, SESAME_EXPORT_MIGRATION_HTML, _("Save the Router Change Checklist"));
 }
 
 static void
@@ -1971,6 +2183,49 @@ sesame_checklist_page_leave (SesamePage *page)
   g_cancellable_cancel (self->map_cancellable);
 }
 
+/* Another router: rows ticked off on the one before are not done on this one */
+static void
+on_previous_plan_changed (SesameChecklistPage *self)
+{
+  g_hash_table_remove_all (self->ticked);
+  render (self);
+}
+
+static void
+sesame_checklist_page_root (GtkWidget *widget)
+{
+  SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (sesame_checklist_page_parent_class)->root (widget);
+
+  /* The window keeps the plan from before "I replaced my router" */
+  root = gtk_widget_get_root (widget);
+  if (!SESAME_IS_WINDOW (root))
+    return;
+
+  self->window = SESAME_WINDOW (root);
+  self->previous_plan_handler = g_signal_connect_object (self->window, "notify::previous-plan",
+                                                         G_CALLBACK (on_previous_plan_changed), self,
+                                                         G_CONNECT_SWAPPED);
+  if (sesame_window_get_previous_plan (self->window) != NULL)
+    render (self);
+}
+
+static void
+sesame_checklist_page_unroot (GtkWidget *widget)
+{
+  SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (widget);
+
+  if (self->window != NULL)
+    {
+      g_clear_signal_handler (&self->previous_plan_handler, self->window);
+      self->window = NULL;
+    }
+
+  GTK_WIDGET_CLASS (sesame_checklist_page_parent_class)->unroot (widget);
+}
+
 static void
 sesame_checklist_page_constructed (GObject *object)
 {
@@ -2074,6 +2329,7 @@ sesame_checklist_page_dispose (GObject *object)
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), SESAME_TYPE_CHECKLIST_PAGE);
 
+  g_clear_object (&self->migration);
   g_clear_object (&self->checklist);
   g_clear_object (&self->print_settings);
 
@@ -2103,6 +2359,9 @@ sesame_checklist_page_class_init (SesameChecklistPageClass *klass)
   object_class->set_property = sesame_checklist_page_set_property;
   object_class->dispose = sesame_checklist_page_dispose;
   object_class->finalize = sesame_checklist_page_finalize;
+
+  widget_class->root = sesame_checklist_page_root;
+  widget_class->unroot = sesame_checklist_page_unroot;
 
   page_class->shown = sesame_checklist_page_shown;
   page_class->leave = sesame_checklist_page_leave;
@@ -2134,6 +2393,7 @@ sesame_checklist_page_class_init (SesameChecklistPageClass *klass)
   gtk_widget_class_install_action (widget_class, "checklist.save-as", "s", save_as_activated);
   gtk_widget_class_install_action (widget_class, "checklist.save-plan", NULL, save_plan_activated);
   gtk_widget_class_install_action (widget_class, "checklist.export-report", NULL, export_report_activated);
+  gtk_widget_class_install_action (widget_class, "checklist.save-migration", NULL, save_migration_activated);
   gtk_widget_class_install_action (widget_class, "checklist.add-mappings", NULL, add_mappings_activated);
   gtk_widget_class_install_action (widget_class, "checklist.remove-mappings", NULL, remove_mappings_activated);
   gtk_widget_class_install_action (widget_class, "checklist.copy-command", "s", copy_command_activated);
@@ -2155,6 +2415,7 @@ sesame_checklist_page_init (SesameChecklistPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "checklist.add-mappings", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "checklist.remove-mappings", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "checklist.save-migration", FALSE);
 }
 
 /**

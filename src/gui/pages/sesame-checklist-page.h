@@ -21,6 +21,11 @@ typedef enum
   SESAME_EXPORT_REPORT_MARKDOWN,
   SESAME_EXPORT_REPORT_TEXT,
   SESAME_EXPORT_REPORT_JSON,
+  /* After "I replaced my router": what to change, on both routers */
+  SESAME_EXPORT_MIGRATION_HTML,
+  SESAME_EXPORT_MIGRATION_MARKDOWN,
+  SESAME_EXPORT_MIGRATION_TEXT,
+  SESAME_EXPORT_MIGRATION_JSON,
 } SesameExport;
 
 #define SESAME_TYPE_CHECKLIST_PAGE (sesame_checklist_page_get_type ())
