@@ -425,6 +425,21 @@ gui_test_focus_chain (SesameWindow *window,
   return chain;
 }
 
+gboolean
+gui_test_chain_reaches (GPtrArray *chain,
+                        GtkWidget *widget)
+{
+  for (guint i = 0; i < chain->len; i++)
+    {
+      GtkWidget *focus = g_ptr_array_index (chain, i);
+
+      if (focus == widget || gtk_widget_is_ancestor (focus, widget))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 void
 gui_test_type (GtkWidget  *editable,
                const char *text)

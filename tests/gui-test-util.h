@@ -83,6 +83,10 @@ GPtrArray    *gui_test_focus_chain     (SesameWindow        *window,
  * its click after a short press animation) and lets the result happen */
 void          gui_test_press           (GtkWidget           *widget);
 
+/* Whether the focus chain stops on @widget or on something inside it */
+gboolean      gui_test_chain_reaches   (GPtrArray           *chain,
+                                        GtkWidget           *widget);
+
 /* Types @text into @editable as a person would (replacing what is there) */
 void          gui_test_type            (GtkWidget           *editable,
                                         const char          *text);

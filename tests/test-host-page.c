@@ -408,21 +408,6 @@ test_reservation (void)
   gui_test_close_window (window);
 }
 
-static gboolean
-chain_reaches (GPtrArray *chain,
-               GtkWidget *widget)
-{
-  for (guint i = 0; i < chain->len; i++)
-    {
-      GtkWidget *focus = g_ptr_array_index (chain, i);
-
-      if (focus == widget || gtk_widget_is_ancestor (focus, widget))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 /* Tab reaches the address choices, both entries, the system and the advice */
 static void
 test_keyboard (void)
@@ -433,12 +418,12 @@ test_keyboard (void)
   g_autoptr(GPtrArray) chain = gui_test_focus_chain (window, 100);
   GtkWidget *use = gui_test_find (page, GTK_TYPE_BUTTON, _("_Use This Address"));
 
-  g_assert_true (chain_reaches (chain, gui_test_find (page, ADW_TYPE_ACTION_ROW, "192.168.11.5")));
-  g_assert_true (chain_reaches (chain, entry_row (window, 0)));
-  g_assert_true (chain_reaches (chain, entry_row (window, 1)));
-  g_assert_true (chain_reaches (chain, gui_test_find (page, ADW_TYPE_COMBO_ROW, NULL)));
+  g_assert_true (gui_test_chain_reaches (chain, gui_test_find (page, ADW_TYPE_ACTION_ROW, "192.168.11.5")));
+  g_assert_true (gui_test_chain_reaches (chain, entry_row (window, 0)));
+  g_assert_true (gui_test_chain_reaches (chain, entry_row (window, 1)));
+  g_assert_true (gui_test_chain_reaches (chain, gui_test_find (page, ADW_TYPE_COMBO_ROW, NULL)));
   g_assert_nonnull (use);
-  g_assert_true (chain_reaches (chain, use));
+  g_assert_true (gui_test_chain_reaches (chain, use));
 
   gui_test_close_window (window);
 }

@@ -593,21 +593,6 @@ test_detected_gateway (void)
   gui_test_close_window (window);
 }
 
-static gboolean
-chain_has (GPtrArray *chain,
-           GtkWidget *ancestor)
-{
-  for (guint i = 0; i < chain->len; i++)
-    {
-      GtkWidget *widget = g_ptr_array_index (chain, i);
-
-      if (widget == ancestor || gtk_widget_is_ancestor (widget, ancestor))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 /* Down arrow from the first row visits every row of @list, in order */
 static void
 assert_arrows_visit_all (SesameWindow *window,
@@ -659,10 +644,10 @@ test_keyboard (void)
   GtkWidget *row;
 
   /* Tab reaches the search, the routers and the connection types */
-  g_assert_true (chain_has (chain, search_entry (window)));
-  g_assert_true (chain_has (chain, GTK_WIDGET (router_list (window))));
-  g_assert_true (chain_has (chain, router_row (window, "generic")));
-  g_assert_true (chain_has (chain, GTK_WIDGET (connections)));
+  g_assert_true (gui_test_chain_reaches (chain, search_entry (window)));
+  g_assert_true (gui_test_chain_reaches (chain, GTK_WIDGET (router_list (window))));
+  g_assert_true (gui_test_chain_reaches (chain, router_row (window, "generic")));
+  g_assert_true (gui_test_chain_reaches (chain, GTK_WIDGET (connections)));
 
   /* Arrows walk every row of both lists */
   assert_arrows_visit_all (window, router_list (window));

@@ -541,21 +541,6 @@ test_add_remove_rule (void)
   gui_test_close_window (window);
 }
 
-static gboolean
-chain_reaches (GPtrArray *chain,
-               GtkWidget *widget)
-{
-  for (guint i = 0; i < chain->len; i++)
-    {
-      GtkWidget *focus = g_ptr_array_index (chain, i);
-
-      if (focus == widget || gtk_widget_is_ancestor (focus, widget))
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
 static void
 test_keyboard (void)
 {
@@ -564,23 +549,23 @@ test_keyboard (void)
   g_autoptr(GPtrArray) checks = NULL;
   guint n_checks = 0;
 
-  g_assert_true (chain_reaches (chain, page_child (window, "search_entry", GTK_TYPE_SEARCH_ENTRY)));
-  g_assert_true (chain_reaches (chain, page_child (window, "name_row", ADW_TYPE_ENTRY_ROW)));
-  g_assert_true (chain_reaches (chain, page_child (window, "protocol_row", ADW_TYPE_COMBO_ROW)));
-  g_assert_true (chain_reaches (chain, page_child (window, "external_row", ADW_TYPE_ENTRY_ROW)));
-  g_assert_true (chain_reaches (chain, page_child (window, "internal_row", ADW_TYPE_ENTRY_ROW)));
-  g_assert_true (chain_reaches (chain, gui_test_find (gui_test_find (GTK_WIDGET (services_page (window)),
+  g_assert_true (gui_test_chain_reaches (chain, page_child (window, "search_entry", GTK_TYPE_SEARCH_ENTRY)));
+  g_assert_true (gui_test_chain_reaches (chain, page_child (window, "name_row", ADW_TYPE_ENTRY_ROW)));
+  g_assert_true (gui_test_chain_reaches (chain, page_child (window, "protocol_row", ADW_TYPE_COMBO_ROW)));
+  g_assert_true (gui_test_chain_reaches (chain, page_child (window, "external_row", ADW_TYPE_ENTRY_ROW)));
+  g_assert_true (gui_test_chain_reaches (chain, page_child (window, "internal_row", ADW_TYPE_ENTRY_ROW)));
+  g_assert_true (gui_test_chain_reaches (chain, gui_test_find (gui_test_find (GTK_WIDGET (services_page (window)),
                                                                      ADW_TYPE_ACTION_ROW, "Game server"),
                                                       GTK_TYPE_BUTTON, NULL)));
 
   /* Each service's check button, in every category */
   checks = gui_test_find_all (GTK_WIDGET (services_page (window)), GTK_TYPE_CHECK_BUTTON, NULL);
   for (guint i = 0; i < checks->len; i++)
-    if (chain_reaches (chain, g_ptr_array_index (checks, i)))
+    if (gui_test_chain_reaches (chain, g_ptr_array_index (checks, i)))
       n_checks++;
   g_assert_cmpuint (n_checks, >, 0);
-  g_assert_true (chain_reaches (chain, GTK_WIDGET (service_check (window, "ssh"))));
-  g_assert_true (chain_reaches (chain, GTK_WIDGET (service_check (window, "dhcp"))));
+  g_assert_true (gui_test_chain_reaches (chain, GTK_WIDGET (service_check (window, "ssh"))));
+  g_assert_true (gui_test_chain_reaches (chain, GTK_WIDGET (service_check (window, "dhcp"))));
 
   gui_test_close_window (window);
 }
