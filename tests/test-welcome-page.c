@@ -215,6 +215,8 @@ test_router_changed (void)
   g_assert_nonnull (strstr (notice, "f0:18:98:11:22:33"));
   g_assert_nonnull (strstr (notice, "10.0.1.0/24"));
   gui_test_screenshot (window, "router-changed");
+  /* A long notice wraps; the window keeps its width */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 800);
 
   /* This run's results are kept for the next start */
   kept = sesame_store_load_report (store, &error);
