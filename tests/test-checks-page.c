@@ -495,17 +495,29 @@ row_subtitle (AdwExpanderRow *row)
   return adw_expander_row_get_subtitle (row);
 }
 
+/* The detail row @title under @row, opening @row as a person would */
+static AdwActionRow *
+find_detail (AdwExpanderRow *row,
+             const char     *title)
+{
+  GtkWidget *detail;
+
+  g_assert_true (adw_expander_row_get_enable_expansion (row));
+  adw_expander_row_set_expanded (row, TRUE);
+  detail = gui_test_find (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, title);
+
+  if (detail == NULL)
+    g_error ("No detail “%s” under “%s”", title, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+
+  return ADW_ACTION_ROW (detail);
+}
+
 /* The value of the detail row @title under @row */
 static const char *
 row_detail (AdwExpanderRow *row,
             const char     *title)
 {
-  GtkWidget *detail = gui_test_find (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, title);
-
-  if (detail == NULL)
-    g_error ("No detail “%s” under “%s”", title, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
-
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (detail));
+  return adw_action_row_get_subtitle (find_detail (row, title));
 }
 
 static gboolean
@@ -535,6 +547,32 @@ static gboolean
 session_running (gpointer data)
 {
   return sesame_probe_session_get_running (data);
+}
+
+/* The checks are over, and every row of the page of @window says so: a
+ * run's news for many rows shows over a few frames */
+static gboolean
+page_done (gpointer data)
+{
+  SesameWindow *window = data;
+  SesamePage *page = sesame_window_get_page (window, "checks");
+  g_autoptr(GPtrArray) spinners = gui_test_find_all (GTK_WIDGET (page), GTK_TYPE_SPINNER, NULL);
+
+  if (sesame_probe_session_get_running (sesame_window_get_session (window)) ||
+      g_strcmp0 (summary_title (window), _("Checking your network…")) == 0)
+    return FALSE;
+
+  for (guint i = 0; i < spinners->len; i++)
+    if (gtk_spinner_get_spinning (g_ptr_array_index (spinners, i)))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+web_row_spinning (gpointer data)
+{
+  return row_spinning (find_port_row (data, WEB_PORT));
 }
 
 static void
@@ -622,7 +660,7 @@ test_live (void)
 
   /* The answers come in; the rows follow */
   fake_internet_release (net);
-  gui_test_wait_until (session_done, session, 10000);
+  gui_test_wait_until (page_done, window, 10000);
   assert_results (window);
   /* Each server's answer is in the details */
   g_assert_true (contains (row_detail (find_row (window, _("Public Address")), net->ip_url), PUBLIC_ADDRESS));
@@ -639,8 +677,110 @@ test_live (void)
   g_signal_emit_by_name (again, "clicked");
   g_assert_true (sesame_probe_session_get_running (session));
   g_assert_cmpstr (summary_title (window), ==, _("Checking your network…"));
-  gui_test_wait_until (session_done, session, 10000);
+  gui_test_wait_until (page_done, window, 10000);
   g_assert_cmpuint (net->checks, ==, checks_before + 2);
+  assert_results (window);
+
+  gui_test_close_window (window);
+}
+
+static guint
+count_port_rows (SesameWindow *window)
+{
+  SesamePage *page = sesame_window_get_page (window, "checks");
+  g_autoptr(GPtrArray) rows = gui_test_find_all (GTK_WIDGET (page), ADW_TYPE_EXPANDER_ROW, NULL);
+  guint ports = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_has_prefix (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), "TCP "))
+      ports++;
+
+  return ports;
+}
+
+/* A row the person opened stays where it is, open, while the checks fill
+ * it in, and through "Check Again": nothing jumps or closes under them */
+static void
+test_rows_stay (void)
+{
+  g_autoptr(FakeInternet) net = NULL;
+  g_autoptr(SesameProbeSession) session = NULL;
+  SesameWindow *window;
+  SesamePage *page;
+  AdwExpanderRow *address;
+  AdwExpanderRow *web;
+  AdwActionRow *reachable;
+  GtkWidget *empty;
+
+  if (!g_test_subprocess ())
+    {
+      if (!can_isolate ())
+        {
+          g_test_skip ("No network namespace can be made here (run under tests/netns-run)");
+          return;
+        }
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  enter_test_network ();
+  net = fake_internet_new ();
+  net->holding = TRUE;
+  session = session_for (net);
+  window = open_window (session);
+  page = sesame_window_get_page (window, "checks");
+  empty = gui_test_find (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW, _("No Ports to Check Yet"));
+  g_assert_nonnull (empty);
+
+  /* The person opens two rows while the checks run */
+  address = find_row (window, _("Public Address"));
+  web = find_port_row (window, WEB_PORT);
+  reachable = find_detail (web, _("From the internet"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (reachable), ==, _("Checking…"));
+  adw_expander_row_set_expanded (address, TRUE);
+  g_assert_true (adw_expander_row_get_expanded (web));
+  g_assert_cmpuint (count_port_rows (window), ==, 2);
+
+  /* The answers fill in the same rows, still open */
+  fake_internet_release (net);
+  gui_test_wait_until (page_done, window, 10000);
+  g_assert_true (find_row (window, _("Public Address")) == address);
+  g_assert_true (find_port_row (window, WEB_PORT) == web);
+  g_assert_true (adw_expander_row_get_expanded (address));
+  g_assert_true (adw_expander_row_get_expanded (web));
+  g_assert_true (find_detail (web, _("From the internet")) == reachable);
+  g_assert_cmpstr (adw_action_row_get_subtitle (reachable), ==, _("Reachable"));
+  g_assert_true (contains (row_detail (address, net->ip_url), PUBLIC_ADDRESS));
+  g_assert_cmpuint (count_port_rows (window), ==, 2);
+  gui_test_screenshot (window, "rows-open");
+
+  /* "Check Again" starts over in the same rows: the ports stay listed,
+   * checking again, and the rows stay open */
+  net->holding = TRUE;
+  gtk_widget_activate_action (GTK_WIDGET (page), "checks.check-again", NULL);
+  g_assert_true (sesame_probe_session_get_running (session));
+  g_assert_cmpstr (summary_title (window), ==, _("Checking your network…"));
+  g_assert_true (find_port_row (window, WEB_PORT) == web);
+  g_assert_true (adw_expander_row_get_expanded (web));
+  gui_test_wait_until (web_row_spinning, window, 1000);
+  g_assert_false (gui_test_is_shown (empty));
+  gui_test_iterate (200);
+  g_assert_true (find_port_row (window, WEB_PORT) == web);
+  g_assert_true (adw_expander_row_get_expanded (web));
+  g_assert_true (adw_expander_row_get_expanded (address));
+  g_assert_cmpstr (adw_action_row_get_subtitle (reachable), ==, _("Checking…"));
+  g_assert_false (gui_test_is_shown (empty));
+  g_assert_cmpuint (count_port_rows (window), ==, 2);
+
+  fake_internet_release (net);
+  gui_test_wait_until (page_done, window, 10000);
+  g_assert_true (find_row (window, _("Public Address")) == address);
+  g_assert_true (find_port_row (window, WEB_PORT) == web);
+  g_assert_true (adw_expander_row_get_expanded (address));
+  g_assert_true (adw_expander_row_get_expanded (web));
+  g_assert_true (find_detail (web, _("From the internet")) == reachable);
+  g_assert_cmpstr (adw_action_row_get_subtitle (reachable), ==, _("Reachable"));
   assert_results (window);
 
   gui_test_close_window (window);
@@ -695,7 +835,7 @@ test_back_cancels (void)
   gui_test_activate (window, "next");
   g_assert_cmpstr (sesame_window_get_page_name (window), ==, "checks");
   gui_test_wait_until (session_running, session, 1000);
-  gui_test_wait_until (session_done, session, 10000);
+  gui_test_wait_until (page_done, window, 10000);
   assert_results (window);
 
   gui_test_close_window (window);
@@ -755,7 +895,7 @@ test_no_internet (void)
   GtkWidget *again;
 
   g_assert_false (sesame_probe_session_get_internet (session));
-  gui_test_wait_until (session_done, session, 10000);
+  gui_test_wait_until (page_done, window, 10000);
 
   address = find_row (window, _("Public Address"));
   nat = find_row (window, _("Address Translation (NAT)"));
@@ -810,6 +950,7 @@ void
 gui_test_add_checks_page_tests (void)
 {
   g_test_add_func ("/gui/checks/live", test_live);
+  g_test_add_func ("/gui/checks/rows-stay", test_rows_stay);
   g_test_add_func ("/gui/checks/back-cancels", test_back_cancels);
   g_test_add_func ("/gui/checks/next-continues", test_next_continues);
   g_test_add_func ("/gui/checks/no-internet", test_no_internet);

@@ -10,7 +10,7 @@ usage: sudo tests/bench/gui-bench.py [--build _build] [--runs N] [--program PATH
 Everything runs against one Xvfb (1280x1024x24, no TCP) and one private D-Bus
 session bus, both started here for all runs, so every run finds the same
 display and bus (the accessibility bus is started by the bus on first use, as
-on a desktop). The program, <build>/tests/bench/gui-bench or --program, runs in
+on a desktop). The program, <build>/tests/gui-bench or --program, runs in
 the LAN namespace of a netlab lab (--profile, default port-restricted, with
 miniupnpd), the home network of tests/integration/netlab: nothing it sends can
 leave the namespaces built here. The wizard's checks use the lab's servers:
@@ -240,7 +240,7 @@ def main():
     ap.add_argument("--json")
     a = ap.parse_args()
     if a.program is None:
-        a.program = os.path.join(a.build, "tests", "bench", "gui-bench")
+        a.program = os.path.join(a.build, "tests", "gui-bench")
     a.program = os.path.abspath(a.program)
     if not os.access(a.program, os.X_OK):
         sys.stderr.write("gui-bench: no program at %s (build it, or give --program)\n%s\n" % (a.program, USAGE))

@@ -7,6 +7,14 @@
  * row shows a spinner while its finding is still to come, then an icon and
  * one sentence in plain words; the facts behind it are in the expanded row.
  *
+ * A run sends dozens of updates, sometimes many in one go. The page reads
+ * the report at most once a frame, and only while it is the visible page
+ * (it catches up when shown); it changes a widget only where what it shows
+ * has changed, and spreads news for many rows over a few frames (see
+ * show_check ()). Every row stays for as long as its check or port does,
+ * open or closed as the person left it; the details under a row are made
+ * when it is first opened, and kept up to date from then on.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -35,10 +43,13 @@ typedef enum
 /* One check: an expander row with a spinner or an icon in front */
 typedef struct
 {
-  AdwExpanderRow *row;
+  AdwExpanderRow *row;          /* owned, so that it can move within its group */
   GtkSpinner     *spinner;
   GtkImage       *icon;
-  GPtrArray      *details;   /* element-type AdwActionRow, unowned: children of @row */
+  GPtrArray      *details;      /* element-type Detail: what the row has to show */
+  GPtrArray      *detail_rows;  /* element-type AdwActionRow, unowned: children of @row,
+                                 * made when the row is first opened */
+  char           *key;          /* nullable: the port a port's row is for, "tcp/80" */
   Status          status;
 } CheckRow;
 
@@ -66,11 +77,38 @@ struct _SesameChecksPage
   CheckRow             *nat;
   CheckRow             *access;
   CheckRow             *router;
-  GPtrArray            *port_rows;   /* element-type CheckRow, in the report's order */
-  char                 *ports_key;   /* nullable: the ports the rows are for */
+  GPtrArray            *port_rows;       /* element-type CheckRow, in the order shown */
+
+  gboolean              showing;         /* between ::shown and ::leave */
+  guint                 tick_id;         /* a refresh is due at the next frame */
+
+  /* while refreshing */
+  guint                 allowance;       /* how much the rows may change in this frame */
+  guint                 spent;
+  gboolean              behind;          /* some rows are left for the next frame */
+  Status                worst;
 };
 
 G_DEFINE_FINAL_TYPE (SesameChecksPage, sesame_checks_page, SESAME_TYPE_PAGE)
+
+/* Widgets, changed only when what they show changes: GTK measures a
+ * label again when it is given the text it already has */
+
+static void
+set_label_text (GtkLabel   *label,
+                const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
+static void
+set_row_title (AdwPreferencesRow *row,
+               const char        *title)
+{
+  if (g_strcmp0 (adw_preferences_row_get_title (row), title) != 0)
+    adw_preferences_row_set_title (row, title);
+}
 
 /* Details */
 
@@ -103,6 +141,25 @@ details_add (GPtrArray  *details,
   detail->title = g_strdup (title);
   detail->value = value != NULL ? value : g_strdup ("");
   g_ptr_array_add (details, detail);
+}
+
+static gboolean
+details_equal (GPtrArray *a,
+               GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+
+  for (guint i = 0; i < a->len; i++)
+    {
+      const Detail *x = g_ptr_array_index (a, i);
+      const Detail *y = g_ptr_array_index (b, i);
+
+      if (!g_str_equal (x->title, y->title) || !g_str_equal (x->value, y->value))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 static char *
@@ -198,6 +255,11 @@ set_status_icon (GtkImage *icon,
 {
   static const char * const styles[] = { "success", "warning", "error", "dim-label" };
 
+  /* The same icon saying the same: nothing to do (nor to tell screen readers) */
+  if (g_strcmp0 (gtk_image_get_icon_name (icon), status_icon_name (status)) == 0 &&
+      g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (icon)), status_description (status)) == 0)
+    return;
+
   for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (icon), styles[i]);
   gtk_widget_add_css_class (GTK_WIDGET (icon), status_style (status));
@@ -209,30 +271,84 @@ set_status_icon (GtkImage *icon,
                                   -1);
 }
 
+/* Shows @check's details in its detail rows, making the rows it lacks */
+static void
+check_row_sync_detail_rows (CheckRow *check)
+{
+  while (check->detail_rows->len > check->details->len)
+    {
+      GtkWidget *row = g_ptr_array_steal_index (check->detail_rows, check->detail_rows->len - 1);
+
+      adw_expander_row_remove (check->row, row);
+    }
+
+  for (guint i = 0; i < check->details->len; i++)
+    {
+      const Detail *detail = g_ptr_array_index (check->details, i);
+      AdwActionRow *row;
+
+      if (i == check->detail_rows->len)
+        {
+          row = ADW_ACTION_ROW (adw_action_row_new ());
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+          gtk_widget_add_css_class (GTK_WIDGET (row), "property");
+          adw_expander_row_add_row (check->row, GTK_WIDGET (row));
+          g_ptr_array_add (check->detail_rows, row);
+        }
+
+      row = g_ptr_array_index (check->detail_rows, i);
+      set_row_title (ADW_PREFERENCES_ROW (row), detail->title);
+      if (g_strcmp0 (adw_action_row_get_subtitle (row), detail->value) != 0)
+        adw_action_row_set_subtitle (row, detail->value);
+    }
+}
+
+static void
+on_check_row_expanded (AdwExpanderRow *row,
+                       GParamSpec     *pspec,
+                       CheckRow       *check)
+{
+  if (adw_expander_row_get_expanded (row))
+    check_row_sync_detail_rows (check);
+}
+
 static CheckRow *
-check_row_new (const char *title)
+check_row_new (const char *title,
+               const char *key)
 {
   CheckRow *check = g_new0 (CheckRow, 1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
-  check->row = ADW_EXPANDER_ROW (adw_expander_row_new ());
+  check->row = g_object_ref_sink (ADW_EXPANDER_ROW (adw_expander_row_new ()));
   /* Service and server names are not markup */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (check->row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (check->row), title);
+  if (title != NULL)
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (check->row), title);
+  /* Nothing to open until there are details */
+  adw_expander_row_set_enable_expansion (check->row, FALSE);
 
+  /* Still to come, until the report says otherwise */
+  check->status = STATUS_PENDING;
   check->spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_spinner_set_spinning (check->spinner, TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (check->spinner),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, status_description (STATUS_PENDING),
                                   -1);
   gtk_widget_set_tooltip_text (GTK_WIDGET (check->spinner), status_description (STATUS_PENDING));
   check->icon = GTK_IMAGE (gtk_image_new ());
+  gtk_widget_set_visible (GTK_WIDGET (check->icon), FALSE);
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (check->spinner));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (check->icon));
   adw_expander_row_add_prefix (check->row, box);
 
-  check->details = g_ptr_array_new ();
-  check->status = STATUS_UNKNOWN;
+  check->details = details_new ();
+  check->detail_rows = g_ptr_array_new ();
+  check->key = g_strdup (key);
+
+  g_signal_connect (check->row, "notify::expanded",
+                    G_CALLBACK (on_check_row_expanded), check);
 
   return check;
 }
@@ -242,65 +358,145 @@ check_row_free (gpointer data)
 {
   CheckRow *check = data;
 
+  g_signal_handlers_disconnect_by_data (check->row, check);
+  g_object_unref (check->row);
   g_ptr_array_unref (check->details);
+  g_ptr_array_unref (check->detail_rows);
+  g_free (check->key);
   g_free (check);
 }
 
+/* Whether @check shows all of this already */
+static gboolean
+check_row_shows (CheckRow   *check,
+                 Status      status,
+                 const char *verdict,
+                 GPtrArray  *details)
+{
+  return status == check->status &&
+         g_strcmp0 (adw_expander_row_get_subtitle (check->row), verdict) == 0 &&
+         details_equal (check->details, details);
+}
+
+/* Takes @details. An open row shows them at once; a closed one when it is opened. */
 static void
 check_row_set (CheckRow   *check,
                Status      status,
-               const char *verdict)
+               const char *verdict,
+               GPtrArray  *details)
 {
-  gboolean pending = status == STATUS_PENDING;
+  gboolean expandable = details->len > 0;
 
-  check->status = status;
-  gtk_widget_set_visible (GTK_WIDGET (check->spinner), pending);
-  gtk_spinner_set_spinning (check->spinner, pending);
-  gtk_widget_set_visible (GTK_WIDGET (check->icon), !pending);
-  if (!pending)
-    set_status_icon (check->icon, status);
-
-  adw_expander_row_set_subtitle (check->row, verdict);
-}
-
-/* Updates the detail rows in place, so that an open row stays as it is */
-static void
-check_row_set_details (CheckRow  *check,
-                       GPtrArray *details)
-{
-  while (check->details->len > details->len)
+  if (status != check->status)
     {
-      GtkWidget *row = g_ptr_array_steal_index (check->details, check->details->len - 1);
+      gboolean pending = status == STATUS_PENDING;
 
-      adw_expander_row_remove (check->row, row);
+      check->status = status;
+      gtk_widget_set_visible (GTK_WIDGET (check->spinner), pending);
+      gtk_spinner_set_spinning (check->spinner, pending);
+      gtk_widget_set_visible (GTK_WIDGET (check->icon), !pending);
+      if (!pending)
+        set_status_icon (check->icon, status);
     }
 
-  for (guint i = 0; i < details->len; i++)
+  if (g_strcmp0 (adw_expander_row_get_subtitle (check->row), verdict) != 0)
+    adw_expander_row_set_subtitle (check->row, verdict);
+
+  if (details_equal (check->details, details))
     {
-      const Detail *detail = g_ptr_array_index (details, i);
-      AdwActionRow *row;
-
-      if (i == check->details->len)
-        {
-          row = ADW_ACTION_ROW (adw_action_row_new ());
-          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-          gtk_widget_add_css_class (GTK_WIDGET (row), "property");
-          adw_expander_row_add_row (check->row, GTK_WIDGET (row));
-          g_ptr_array_add (check->details, row);
-        }
-
-      row = g_ptr_array_index (check->details, i);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), detail->title);
-      adw_action_row_set_subtitle (row, detail->value);
+      g_ptr_array_unref (details);
+      return;
     }
+
+  g_ptr_array_unref (check->details);
+  check->details = details;
 
   /* Enabling expansion expands the row too: keep it closed until opened */
-  if (adw_expander_row_get_enable_expansion (check->row) != (details->len > 0))
+  if (adw_expander_row_get_enable_expansion (check->row) != expandable)
     {
-      adw_expander_row_set_enable_expansion (check->row, details->len > 0);
+      g_signal_handlers_block_by_func (check->row, on_check_row_expanded, check);
+      adw_expander_row_set_enable_expansion (check->row, expandable);
       adw_expander_row_set_expanded (check->row, FALSE);
+      g_signal_handlers_unblock_by_func (check->row, on_check_row_expanded, check);
     }
+
+  if (adw_expander_row_get_expanded (check->row))
+    check_row_sync_detail_rows (check);
+}
+
+/* The worse of two statuses, for the summary: a check still to come or
+ * not known says nothing against the network */
+static Status
+worse (Status a,
+       Status b)
+{
+  if (a == STATUS_ERROR || b == STATUS_ERROR)
+    return STATUS_ERROR;
+  if (a == STATUS_WARNING || b == STATUS_WARNING)
+    return STATUS_WARNING;
+
+  return STATUS_GOOD;
+}
+
+/* What a changed row costs to show, in characters: GTK measures its
+ * wrapped text again, dozens of times over (a search for the width that
+ * fits), so the cost grows with the text */
+static guint
+check_row_cost (CheckRow   *check,
+                const char *verdict,
+                GPtrArray  *details)
+{
+  glong cost = g_utf8_strlen (verdict, -1);
+
+  if (adw_expander_row_get_expanded (check->row))
+    {
+      for (guint i = 0; i < details->len; i++)
+        {
+          const Detail *detail = g_ptr_array_index (details, i);
+
+          cost += g_utf8_strlen (detail->title, -1) + g_utf8_strlen (detail->value, -1);
+        }
+    }
+
+  return (guint) CLAMP (cost, 1, G_MAXINT);
+}
+
+/* Takes @details. Shows a check's finding, unless the rows changed in this
+ * frame have used up its allowance (see check_row_cost ()): a run that
+ * brings news for dozens of ports at once shows it over a few frames
+ * instead of stalling in one. The first row always goes, and a new row
+ * shows its first finding at once, as it is measured anyway. */
+static void
+show_check (SesameChecksPage *self,
+            CheckRow         *check,
+            Status            status,
+            const char       *verdict,
+            GPtrArray        *details)
+{
+  const char *shown = adw_expander_row_get_subtitle (check->row);
+
+  self->worst = worse (self->worst, status);
+
+  if (check_row_shows (check, status, verdict, details))
+    {
+      g_ptr_array_unref (details);
+      return;
+    }
+
+  if (shown != NULL && *shown != '\0')
+    {
+      guint cost = check_row_cost (check, verdict, details);
+
+      if (self->spent > 0 && cost > self->allowance - self->spent)
+        {
+          self->behind = TRUE;
+          g_ptr_array_unref (details);
+          return;
+        }
+      self->spent += MIN (cost, self->allowance - self->spent);
+    }
+
+  check_row_set (check, status, verdict, details);
 }
 
 /* What the report says, in plain words */
@@ -438,8 +634,6 @@ update_address (SesameChecksPage        *self,
       verdict = g_strdup (_("Not known: no server on the internet told this network’s public address. The connection may be down."));
     }
 
-  check_row_set (self->address, status, verdict);
-
   if (report != NULL)
     {
       for (guint i = 0; i < report->external_sources->len; i++)
@@ -471,7 +665,7 @@ update_address (SesameChecksPage        *self,
         details_add (details, _("Servers asked"), g_strdup (_("None")));
     }
 
-  check_row_set_details (self->address, details);
+  show_check (self, self->address, status, verdict, g_steal_pointer (&details));
 }
 
 static const char *
@@ -591,8 +785,6 @@ update_nat (SesameChecksPage        *self,
         verdict = report != NULL ? (owned = not_known (report->nat_reason)) : stopped ();
     }
 
-  check_row_set (self->nat, status, verdict);
-
   if (report != NULL && (report->mapping != SESAME_NAT_MAPPING_UNKNOWN ||
                          report->filtering != SESAME_NAT_FILTERING_UNKNOWN ||
                          report->nat_elapsed_ms > 0))
@@ -606,7 +798,7 @@ update_nat (SesameChecksPage        *self,
   if (report != NULL && report->nat_reason != NULL && status != STATUS_UNKNOWN)
     details_add (details, _("Why"), g_strdup (report->nat_reason));
 
-  check_row_set_details (self->nat, details);
+  show_check (self, self->nat, status, verdict, g_steal_pointer (&details));
 }
 
 /* The caveats the checklist gives for IPv4 over IPv6, in the same terms */
@@ -678,8 +870,6 @@ update_access (SesameChecksPage        *self,
       verdict = report != NULL ? (owned = not_known (report->access_reason)) : stopped ();
     }
 
-  check_row_set (self->access, status, verdict);
-
   if (report != NULL)
     {
       details_add (details, _("Two routers in a row (double NAT)"), g_strdup (tristate_text (report->double_nat)));
@@ -692,7 +882,7 @@ update_access (SesameChecksPage        *self,
         details_add (details, _("Why"), g_strdup (report->access_reason));
     }
 
-  check_row_set_details (self->access, details);
+  show_check (self, self->access, status, verdict, g_steal_pointer (&details));
 }
 
 static char *
@@ -827,8 +1017,6 @@ update_router (SesameChecksPage        *self,
       verdict = g_strdup (_("Your router does not offer automatic setup (UPnP IGD, NAT-PMP or PCP). That is fine: you enter the forwarding rows by hand, as the checklist shows."));
     }
 
-  check_row_set (self->router, status, verdict);
-
   if (report != NULL)
     {
       if (report->gateway != NULL)
@@ -853,7 +1041,7 @@ update_router (SesameChecksPage        *self,
                      g_strdup_printf ("%u", report->upnp_mappings->len));
     }
 
-  check_row_set_details (self->router, details);
+  show_check (self, self->router, status, verdict, g_steal_pointer (&details));
 }
 
 /* Ports */
@@ -866,15 +1054,18 @@ typedef struct
   const SesamePortFinding *finding;   /* nullable */
 } PortView;
 
-/* The ports of the report, or without one the ports a run checks: the
- * internal ports of the plan's forwarding rows, as the prober takes them */
+/* The ports of the report, or until it has them the ports a run checks:
+ * the internal ports of the plan's forwarding rows, as the prober takes
+ * them. A run starts with none and adds them all at once, so the rows for
+ * them stay in place from one run to the next. */
 static GArray *
 port_views (const SesameProbeReport *report,
-            GPtrArray               *forwards)
+            GPtrArray               *forwards,
+            gboolean                 running)
 {
   GArray *views = g_array_new (FALSE, TRUE, sizeof (PortView));
 
-  if (report != NULL)
+  if (report != NULL && (report->ports->len > 0 || !running))
     {
       for (guint i = 0; i < report->ports->len; i++)
         {
@@ -905,21 +1096,6 @@ port_views (const SesameProbeReport *report,
     }
 
   return views;
-}
-
-static char *
-port_key (GArray *views)
-{
-  GString *key = g_string_new (NULL);
-
-  for (guint i = 0; i < views->len; i++)
-    {
-      const PortView *view = &g_array_index (views, PortView, i);
-
-      g_string_append_printf (key, "%s/%u ", view->protocol, view->port);
-    }
-
-  return g_string_free (key, FALSE);
 }
 
 /* The services that need @view's port, as the person knows them */
@@ -1101,6 +1277,80 @@ port_verdict (SesameChecksPage         *self,
   return STATUS_UNKNOWN;
 }
 
+static CheckRow *
+find_port_row (GPtrArray  *rows,
+               const char *key)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CheckRow *check = g_ptr_array_index (rows, i);
+
+      if (g_str_equal (check->key, key))
+        return check;
+    }
+
+  return NULL;
+}
+
+/* Makes the port rows those of @views, in their order: the row of a port
+ * still there stays as it is, open or not, and keeps its place when the
+ * order allows */
+static void
+update_port_rows (SesameChecksPage *self,
+                  GArray           *views)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (check_row_free);
+  GPtrArray *kept = self->port_rows;
+  gboolean in_place = TRUE;
+
+  for (guint i = 0; i < views->len; i++)
+    {
+      const PortView *view = &g_array_index (views, PortView, i);
+
+      g_ptr_array_add (keys, g_strdup_printf ("%s/%u", view->protocol, view->port));
+    }
+
+  /* The rows of ports gone */
+  for (guint i = kept->len; i > 0; i--)
+    {
+      CheckRow *check = g_ptr_array_index (kept, i - 1);
+
+      if (!g_ptr_array_find_with_equal_func (keys, check->key, g_str_equal, NULL))
+        {
+          adw_preferences_group_remove (self->ports_group, GTK_WIDGET (check->row));
+          g_ptr_array_remove_index (kept, i - 1);
+        }
+    }
+
+  /* Those left, in the new order, and a new row for each new port */
+  for (guint i = 0; i < keys->len; i++)
+    {
+      CheckRow *check = find_port_row (kept, g_ptr_array_index (keys, i));
+
+      g_ptr_array_add (rows, check != NULL ? check : check_row_new (NULL, g_ptr_array_index (keys, i)));
+    }
+
+  /* The group has the rows left in their old order, before the new ones:
+   * the new rows go after them, unless the order has changed */
+  for (guint i = 0; i < kept->len && in_place; i++)
+    in_place = g_ptr_array_index (rows, i) == g_ptr_array_index (kept, i);
+  if (!in_place)
+    {
+      for (guint i = 0; i < kept->len; i++)
+        adw_preferences_group_remove (self->ports_group,
+                                      GTK_WIDGET (((CheckRow *) g_ptr_array_index (kept, i))->row));
+    }
+  for (guint i = in_place ? kept->len : 0; i < rows->len; i++)
+    adw_preferences_group_add (self->ports_group,
+                               GTK_WIDGET (((CheckRow *) g_ptr_array_index (rows, i))->row));
+
+  /* The rows left move over to the new list */
+  g_ptr_array_set_free_func (kept, NULL);
+  g_ptr_array_unref (kept);
+  self->port_rows = g_steal_pointer (&rows);
+}
+
 static void
 update_ports (SesameChecksPage        *self,
               const SesameProbeReport *report)
@@ -1109,51 +1359,16 @@ update_ports (SesameChecksPage        *self,
   SesameCatalog *catalog = sesame_page_get_catalog (SESAME_PAGE (self));
   g_autoptr(SesameChecklist) checklist = NULL;
   g_autoptr(GArray) views = NULL;
-  g_autofree char *key = NULL;
   GPtrArray *forwards = NULL;
+  gboolean busy = running (self);
 
   /* The forwards say which services need which port; a plan without a host address has none */
   checklist = sesame_checklist_new (plan, catalog, "en", NULL);
   if (checklist != NULL)
     forwards = sesame_checklist_get_forwards (checklist);
-  views = port_views (report, forwards);
-  key = port_key (views);
+  views = port_views (report, forwards, busy);
 
-  /* The same ports as before keep their rows, open or not */
-  if (g_strcmp0 (key, self->ports_key) != 0)
-    {
-      for (guint i = 0; i < self->port_rows->len; i++)
-        {
-          CheckRow *check = g_ptr_array_index (self->port_rows, i);
-
-          adw_preferences_group_remove (self->ports_group, GTK_WIDGET (check->row));
-        }
-      g_ptr_array_set_size (self->port_rows, 0);
-
-      for (guint i = 0; i < views->len; i++)
-        {
-          const PortView *view = &g_array_index (views, PortView, i);
-          g_autofree char *protocol = g_ascii_strup (view->protocol, -1);
-          g_autofree char *services = port_services (self, forwards, view);
-          g_autofree char *title = NULL;
-          CheckRow *check;
-
-          if (services != NULL)
-            /* Translators: a port's row: protocol, port number and the services that need it, e.g. "TCP 80 — Website (HTTP)" */
-            title = g_strdup_printf (_("%s %u — %s"), protocol, view->port, services);
-          else
-            /* Translators: a port's row: protocol and port number, e.g. "TCP 80" */
-            title = g_strdup_printf (_("%s %u"), protocol, view->port);
-
-          check = check_row_new (title);
-          adw_preferences_group_add (self->ports_group, GTK_WIDGET (check->row));
-          g_ptr_array_add (self->port_rows, check);
-        }
-
-      g_free (self->ports_key);
-      self->ports_key = g_steal_pointer (&key);
-    }
-
+  update_port_rows (self, views);
   gtk_widget_set_visible (GTK_WIDGET (self->no_ports_row), self->port_rows->len == 0);
 
   for (guint i = 0; i < self->port_rows->len; i++)
@@ -1162,21 +1377,38 @@ update_ports (SesameChecksPage        *self,
       const SesamePortFinding *finding = view->finding;
       CheckRow *check = g_ptr_array_index (self->port_rows, i);
       g_autoptr(GPtrArray) details = details_new ();
+      g_autofree char *protocol = g_ascii_strup (view->protocol, -1);
       g_autofree char *services = port_services (self, forwards, view);
+      g_autofree char *title = NULL;
       g_autofree char *verdict = NULL;
       Status status;
 
+      if (services != NULL)
+        /* Translators: a port's row: protocol, port number and the services that need it, e.g. "TCP 80 — Website (HTTP)" */
+        title = g_strdup_printf (_("%s %u — %s"), protocol, view->port, services);
+      else
+        /* Translators: a port's row: protocol and port number, e.g. "TCP 80" */
+        title = g_strdup_printf (_("%s %u"), protocol, view->port);
+      set_row_title (ADW_PREFERENCES_ROW (check->row), title);
+
+      if (finding == NULL && busy)
+        {
+          /* The run has not got to its ports yet */
+          details_add (details, _("On this computer"), g_strdup (_("Checking…")));
+          details_add (details, _("On the router"), g_strdup (_("Checking…")));
+          details_add (details, _("From the internet"), g_strdup (_("Checking…")));
+          show_check (self, check, STATUS_PENDING, _("Checking…"), g_steal_pointer (&details));
+          continue;
+        }
+
       if (finding == NULL)
         {
-          /* No report: the run has not got to its ports yet, or was stopped */
-          status = running (self) ? STATUS_PENDING : STATUS_UNKNOWN;
-          check_row_set (check, status, running (self) ? _("Checking…") : stopped ());
-          check_row_set_details (check, details);
+          /* No report: the run was stopped before it found anything */
+          show_check (self, check, STATUS_UNKNOWN, stopped (), g_steal_pointer (&details));
           continue;
         }
 
       status = port_verdict (self, report, finding, services, &verdict);
-      check_row_set (check, status, verdict);
 
       details_add (details, _("On this computer"), g_strdup (listening_text (finding->listening)));
       details_add (details, _("On the router"), g_strdup (mapping_state_text (finding->router_mapping)));
@@ -1189,31 +1421,11 @@ update_ports (SesameChecksPage        *self,
       if (finding->reason != NULL)
         details_add (details, _("Why"), g_strdup (finding->reason));
 
-      check_row_set_details (check, details);
+      show_check (self, check, status, verdict, g_steal_pointer (&details));
     }
 }
 
 /* Summary */
-
-static Status
-worst_status (SesameChecksPage *self)
-{
-  CheckRow *fixed[] = { self->address, self->nat, self->access, self->router };
-  Status worst = STATUS_GOOD;
-
-  for (guint i = 0; i < G_N_ELEMENTS (fixed) + self->port_rows->len; i++)
-    {
-      CheckRow *check = i < G_N_ELEMENTS (fixed) ? fixed[i]
-                                                 : g_ptr_array_index (self->port_rows, i - G_N_ELEMENTS (fixed));
-
-      if (check->status == STATUS_ERROR)
-        return STATUS_ERROR;
-      if (check->status == STATUS_WARNING)
-        worst = STATUS_WARNING;
-    }
-
-  return worst;
-}
 
 static void
 update_summary (SesameChecksPage        *self,
@@ -1230,20 +1442,21 @@ update_summary (SesameChecksPage        *self,
 
   if (busy)
     {
-      gtk_label_set_text (self->summary_title, _("Checking your network…"));
-      gtk_label_set_text (self->summary_detail, _("You can go on meanwhile: the checks never hold you up."));
+      set_label_text (self->summary_title, _("Checking your network…"));
+      set_label_text (self->summary_detail, _("You can go on meanwhile: the checks never hold you up."));
       return;
     }
 
   if (report == NULL)
     {
       set_status_icon (self->summary_icon, STATUS_UNKNOWN);
-      gtk_label_set_text (self->summary_title, _("The checks were stopped"));
-      gtk_label_set_text (self->summary_detail, _("Check again to see how your network looks from the internet."));
+      set_label_text (self->summary_title, _("The checks were stopped"));
+      set_label_text (self->summary_detail, _("Check again to see how your network looks from the internet."));
       return;
     }
 
-  status = worst_status (self);
+  /* The worst of the findings, whether each row shows its own yet or not */
+  status = self->worst;
   set_status_icon (self->summary_icon, status);
 
   {
@@ -1276,14 +1489,28 @@ update_summary (SesameChecksPage        *self,
   /* Translators: how long the checks took, in seconds: "Done in 1.2 s" */
   detail = g_strdup_printf (_("Done in %.1f s"), (double) report->elapsed_ms / 1000.0);
 
-  gtk_label_set_text (self->summary_title, title);
-  gtk_label_set_text (self->summary_detail, detail);
+  set_label_text (self->summary_title, title);
+  set_label_text (self->summary_detail, detail);
 }
 
-static void
-refresh (SesameChecksPage *self)
+/* Enough text for one frame (see check_row_cost ()): a few ms of measuring
+ * on a slow computer, two long verdicts or a score of short ones */
+#define TEXT_PER_FRAME 200
+
+/* Shows the report, changing rows that show something already for at most
+ * @allowance (see check_row_cost ()). Returns whether every row shows the
+ * report. */
+static gboolean
+refresh (SesameChecksPage *self,
+         guint             allowance)
 {
-  const SesameProbeReport *report = sesame_probe_session_get_report (sesame_page_get_session (SESAME_PAGE (self)));
+  const SesameProbeReport *report;
+
+  report = sesame_probe_session_get_report (sesame_page_get_session (SESAME_PAGE (self)));
+  self->allowance = allowance;
+  self->spent = 0;
+  self->behind = FALSE;
+  self->worst = STATUS_GOOD;
 
   update_address (self, report);
   update_nat (self, report);
@@ -1291,14 +1518,49 @@ refresh (SesameChecksPage *self)
   update_router (self, report);
   update_ports (self, report);
   update_summary (self, report);
+
+  return !self->behind;
 }
 
-/* Every section reads from several parts of the report: one refresh is cheap */
-static void
-on_session_updated (SesameChecksPage *self,
-                    const char       *section)
+static gboolean
+refresh_tick (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
 {
-  refresh (self);
+  SesameChecksPage *self = SESAME_CHECKS_PAGE (widget);
+
+  if (!refresh (self, TEXT_PER_FRAME))
+    return G_SOURCE_CONTINUE;
+
+  self->tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Every section reads from several parts of the report, and updates come
+ * in bursts: one refresh per frame at most, just before its layout, and
+ * none while hidden (the page catches up when shown) */
+static void
+queue_refresh (SesameChecksPage *self)
+{
+  if (self->showing && self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), refresh_tick, NULL, NULL);
+}
+
+static void
+cancel_refresh (SesameChecksPage *self)
+{
+  if (self->tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+  self->tick_id = 0;
+}
+
+/* As much as this frame allows at once, the rest in the next frames */
+static void
+refresh_soon (SesameChecksPage *self)
+{
+  cancel_refresh (self);
+  if (!refresh (self, TEXT_PER_FRAME))
+    queue_refresh (self);
 }
 
 static void
@@ -1311,24 +1573,48 @@ check_again (GtkWidget  *widget,
   sesame_probe_session_start (sesame_page_get_session (page),
                               sesame_page_get_plan (page),
                               sesame_page_get_catalog (page));
-  refresh (SESAME_CHECKS_PAGE (widget));
+  /* At once: the press on the button shows its effect */
+  refresh_soon (SESAME_CHECKS_PAGE (widget));
 }
 
 static void
 sesame_checks_page_shown (SesamePage *page)
 {
+  SesameChecksPage *self = SESAME_CHECKS_PAGE (page);
+
+  self->showing = TRUE;
   sesame_probe_session_ensure (sesame_page_get_session (page),
                                sesame_page_get_plan (page),
                                sesame_page_get_catalog (page));
-  refresh (SESAME_CHECKS_PAGE (page));
+  /* The report as it is now, built while the page was hidden or not */
+  refresh_soon (self);
 }
 
 static void
 sesame_checks_page_back (SesamePage *page)
 {
+  SesameChecksPage *self = SESAME_CHECKS_PAGE (page);
+
   /* Quietly: the next visit runs them again. Going on to the checklist
    * lets them finish, for its settings report and port mappings. */
   sesame_probe_session_cancel (sesame_page_get_session (page));
+
+  /* The page slides away saying so, with no spinner left spinning */
+  if (self->tick_id != 0)
+    {
+      cancel_refresh (self);
+      refresh (self, G_MAXUINT);
+    }
+}
+
+static void
+sesame_checks_page_leave (SesamePage *page)
+{
+  SesameChecksPage *self = SESAME_CHECKS_PAGE (page);
+
+  /* Hidden, the page reads nothing: it catches up when shown again */
+  cancel_refresh (self);
+  self->showing = FALSE;
 }
 
 static void
@@ -1344,16 +1630,15 @@ sesame_checks_page_constructed (GObject *object)
   g_assert (SESAME_IS_PROBE_SESSION (session));
 
   g_signal_connect_object (session, "updated",
-                           G_CALLBACK (on_session_updated), self,
+                           G_CALLBACK (queue_refresh), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (session, "finished",
-                           G_CALLBACK (refresh), self,
+                           G_CALLBACK (queue_refresh), self,
                            G_CONNECT_SWAPPED);
   /* A run stopped before its end leaves no spinner behind */
   g_signal_connect_object (session, "notify::running",
-                           G_CALLBACK (refresh), self,
+                           G_CALLBACK (queue_refresh), self,
                            G_CONNECT_SWAPPED);
-  refresh (self);
 
   /* The checks inform; they never hold the person up */
   sesame_page_set_complete (SESAME_PAGE (self), TRUE);
@@ -1368,6 +1653,7 @@ sesame_checks_page_dispose (GObject *object)
   /* The session outlives the page's widgets: a run ending now must not reach them */
   if (session != NULL)
     g_signal_handlers_disconnect_by_data (session, self);
+  cancel_refresh (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), SESAME_TYPE_CHECKS_PAGE);
 
@@ -1381,16 +1667,6 @@ sesame_checks_page_dispose (GObject *object)
 }
 
 static void
-sesame_checks_page_finalize (GObject *object)
-{
-  SesameChecksPage *self = SESAME_CHECKS_PAGE (object);
-
-  g_free (self->ports_key);
-
-  G_OBJECT_CLASS (sesame_checks_page_parent_class)->finalize (object);
-}
-
-static void
 sesame_checks_page_class_init (SesameChecksPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1399,10 +1675,10 @@ sesame_checks_page_class_init (SesameChecksPageClass *klass)
 
   object_class->constructed = sesame_checks_page_constructed;
   object_class->dispose = sesame_checks_page_dispose;
-  object_class->finalize = sesame_checks_page_finalize;
 
   page_class->shown = sesame_checks_page_shown;
   page_class->back = sesame_checks_page_back;
+  page_class->leave = sesame_checks_page_leave;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sesame-checks-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SesameChecksPage, summary_spinner);
@@ -1421,10 +1697,10 @@ sesame_checks_page_init (SesameChecksPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->address = check_row_new (_("Public Address"));
-  self->nat = check_row_new (_("Address Translation (NAT)"));
-  self->access = check_row_new (_("Path to the Internet"));
-  self->router = check_row_new (_("Router Automatic Setup"));
+  self->address = check_row_new (_("Public Address"), NULL);
+  self->nat = check_row_new (_("Address Translation (NAT)"), NULL);
+  self->access = check_row_new (_("Path to the Internet"), NULL);
+  self->router = check_row_new (_("Router Automatic Setup"), NULL);
   adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->address->row));
   adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->nat->row));
   adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->access->row));
