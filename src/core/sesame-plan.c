@@ -19,7 +19,6 @@
 #include "sesame-plan.h"
 #include "sesame-translation.h"
 
-#define MAX_NAME_LENGTH  64
 #define MAX_SERVICES     512
 #define MAX_CUSTOM_RULES 256
 
@@ -464,10 +463,10 @@ sesame_custom_rule_check_name (const char  *name,
       return FALSE;
     }
 
-  if (g_utf8_strlen (name, -1) > MAX_NAME_LENGTH)
+  if (g_utf8_strlen (name, -1) > SESAME_PLAN_MAX_NAME_LENGTH)
     {
       g_set_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_INVALID,
-                   _("the name is longer than %d characters"), MAX_NAME_LENGTH);
+                   _("the name is longer than %d characters"), SESAME_PLAN_MAX_NAME_LENGTH);
       return FALSE;
     }
 
@@ -535,8 +534,8 @@ load_host (SesamePlan *self,
   value = read_optional_string (loader, host, "name", "host.name");
   if (value != NULL)
     {
-      if (g_utf8_strlen (value, -1) > MAX_NAME_LENGTH)
-        problem (loader, "host.name", _("is longer than %d characters"), MAX_NAME_LENGTH);
+      if (g_utf8_strlen (value, -1) > SESAME_PLAN_MAX_NAME_LENGTH)
+        problem (loader, "host.name", _("is longer than %d characters"), SESAME_PLAN_MAX_NAME_LENGTH);
       else
         set_string (&self->host_name, value);
     }

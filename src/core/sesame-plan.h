@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 
 #define SESAME_PLAN_VERSION 1
 
+/* The longest host name or custom rule name a plan keeps, in characters */
+#define SESAME_PLAN_MAX_NAME_LENGTH 64
+
 #define SESAME_TYPE_PLAN (sesame_plan_get_type ())
 
 G_DECLARE_FINAL_TYPE (SesamePlan, sesame_plan, SESAME, PLAN, GObject)

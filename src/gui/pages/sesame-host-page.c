@@ -15,9 +15,6 @@
 #include "sesame-host-page.h"
 #include "sesame-translation.h"
 
-/* As sesame-plan.c accepts in a plan file */
-#define MAX_NAME_LENGTH 64
-
 /* An address of this computer the person may choose */
 typedef struct
 {
@@ -155,13 +152,13 @@ check_name (const char  *name,
       return FALSE;
     }
 
-  if (g_utf8_strlen (stripped, -1) > MAX_NAME_LENGTH)
+  if (g_utf8_strlen (stripped, -1) > SESAME_PLAN_MAX_NAME_LENGTH)
     {
       *message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                "The name is longer than %d character.",
                                                "The name is longer than %d characters.",
-                                               MAX_NAME_LENGTH),
-                                  MAX_NAME_LENGTH);
+                                               SESAME_PLAN_MAX_NAME_LENGTH),
+                                  SESAME_PLAN_MAX_NAME_LENGTH);
       return FALSE;
     }
 
@@ -998,7 +995,7 @@ sesame_host_page_constructed (GObject *object)
   G_OBJECT_CLASS (sesame_host_page_parent_class)->constructed (object);
 
   if (GTK_IS_TEXT (name_text))
-    gtk_text_set_max_length (GTK_TEXT (name_text), MAX_NAME_LENGTH);
+    gtk_text_set_max_length (GTK_TEXT (name_text), SESAME_PLAN_MAX_NAME_LENGTH);
 
   /* Screen readers name the fields after the rows' titles */
   gtk_accessible_update_property (GTK_ACCESSIBLE (name_text),
