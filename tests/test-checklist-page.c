@@ -8,7 +8,8 @@
  * router is contacted here: the consent dialog is declined). After "I
  * replaced my router" (the seed's Buffalo replaced by an AirPort at
  * 10.0.1.1, the Mac moved to 10.0.1.5) the page adds what changed and what
- * to delete from the old router, and saves it as `sesame-cli diff` does.
+ * to delete from the old router, saves it as `sesame-cli diff` does and
+ * prints it as `sesame-cli diff --format pdf` lays it out.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -643,6 +644,11 @@ test_print (void)
   g_assert_cmpuint (pdf_pages (path), ==, sesame_pdf_writer_get_n_pages (writer));
   text = run_poppler ("pdftotext", path);
   g_assert_nonnull (strstr (text, "アドレス変換"));
+  /* No router change: the checklist alone */
+  g_assert_nonnull (strstr (text, sesame_checklist_get_title (checklist)));
+  g_assert_null (strstr (text, "変更点"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_BUTTON, _("_Print…"))),
+                   ==, _("Print the checklist (Ctrl+P)"));
 
   fixture_close (&fixture);
 }
@@ -1249,6 +1255,48 @@ test_router_change_language_switch (void)
   fixture_close (&fixture);
 }
 
+/* Print prints the router change checklist the page shows, in the report
+ * language: what changed, the new rows and the old ones */
+static void
+test_router_change_print (gconstpointer data)
+{
+  const char *language = data;
+  Fixture fixture = { 0 };
+  g_autoptr(SesameMigration) migration = NULL;
+  g_autoptr(SesamePdfWriter) writer = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *print_button;
+  SesameTranslation *tr;
+  GtkPrintOperationResult result;
+
+  fixture_open_replaced (&fixture, language, "apple-airport-extreme", "10.0.1.1", "10.0.1.5");
+  migration = expected_migration (&fixture, language);
+  tr = sesame_migration_get_translation (migration);
+
+  /* The button says what it prints */
+  print_button = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_BUTTON, _("_Print…"));
+  g_assert_nonnull (print_button);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (print_button), ==, _("Print the router change checklist (Ctrl+P)"));
+
+  path = g_build_filename (fixture.tmpdir, "printed.pdf", NULL);
+  result = sesame_checklist_page_print (fixture.page, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (result, ==, GTK_PRINT_OPERATION_RESULT_APPLY);
+
+  /* As `sesame-cli diff --format pdf` lays it out on the default paper */
+  writer = sesame_pdf_writer_new_for_migration (migration, sesame_paper_get_default (), NULL);
+  g_assert_cmpuint (pdf_pages (path), ==, sesame_pdf_writer_get_n_pages (writer));
+  text = run_poppler ("pdftotext", path);
+  g_assert_nonnull (strstr (text, T_ (tr, "What changed")));
+  g_assert_nonnull (strstr (text, T_ (tr, "Remove from the old router if it stays in use")));
+  g_assert_nonnull (strstr (text, "10.0.1.5"));
+  g_assert_nonnull (strstr (text, "192.168.11.5"));
+
+  fixture_close (&fixture);
+}
+
 /* The items the Save menu shows, as they read: without the mnemonic's underscore */
 static void
 collect_menu_labels (GtkWidget *widget,
@@ -1534,6 +1582,8 @@ gui_test_add_checklist_page_tests (void)
       g_test_add_data_func (name, GUINT_TO_POINTER (i), test_router_change_save);
     }
   g_test_add_func ("/gui/checklist/router-change-save-as", test_router_change_save_as);
+  g_test_add_data_func ("/gui/checklist/router-change-print-en", "en", test_router_change_print);
+  g_test_add_data_func ("/gui/checklist/router-change-print-ja", "ja", test_router_change_print);
   g_test_add_func ("/gui/checklist/no-router-change", test_no_router_change);
   g_test_add_func ("/gui/checklist/shortcuts-window", test_shortcuts_window);
 }

@@ -2,7 +2,10 @@
  *
  * pdftotext and pdfinfo (Debian: poppler-utils) read the documents the way
  * a person's PDF viewer would: the text must be there, in the right order,
- * on the right pages, and no character may be a missing-glyph box.
+ * on the right pages, and no character may be a missing-glyph box. The
+ * router change checklist is the seed's move from the Buffalo router to an
+ * AirPort (tests/data/seed-plan-airport.json), in the order and with the
+ * titles of its text version.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,20 +17,30 @@
 
 #include <glib/gstdio.h>
 
+#include "sesame-migration-writer.h"
 #include "sesame-pdf-writer.h"
 #include "sesame-settings-report.h"
 
 static SesameCatalog *catalog;
 
+static SesamePlan *
+load_plan (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+  g_autoptr(GError) error = NULL;
+  SesamePlan *plan = sesame_plan_load_from_file (path, catalog, &error);
+
+  g_assert_no_error (error);
+  return plan;
+}
+
 static SesameChecklist *
 seed_checklist (const char *language)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "seed-plan.json", NULL);
+  g_autoptr(SesamePlan) plan = load_plan ("seed-plan.json");
   g_autoptr(GError) error = NULL;
-  g_autoptr(SesamePlan) plan = sesame_plan_load_from_file (path, catalog, &error);
   SesameChecklist *checklist;
 
-  g_assert_no_error (error);
   checklist = sesame_checklist_new (plan, catalog, language, &error);
   g_assert_no_error (error);
   return checklist;
@@ -602,6 +615,279 @@ test_draw_page (void)
   g_test_assert_expected_messages ();
 }
 
+/* The router change */
+
+static SesameMigration *
+make_migration (SesamePlan *old_plan,
+                SesamePlan *new_plan,
+                const char *language)
+{
+  g_autoptr(GError) error = NULL;
+  SesameMigration *migration = sesame_migration_new (old_plan, new_plan, catalog, language, &error);
+
+  g_assert_no_error (error);
+  return migration;
+}
+
+/* Writes @migration as the CLI and the GUI do, checking what every
+ * document must be: the pages pdfinfo counts, the title, no missing glyph */
+static GBytes *
+write_migration_pdf (SesameMigration *migration,
+                     guint           *n_pages)
+{
+  g_autoptr(GDateTime) date = test_date ();
+  g_autoptr(SesamePdfWriter) writer = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pages = NULL;
+  g_autofree char *title = NULL;
+  guint again_pages = 0;
+  guint unknown = G_MAXUINT;
+
+  writer = sesame_pdf_writer_new_for_migration (migration, sesame_paper_lookup ("a4"), date);
+  g_assert_nonnull (writer);
+  g_assert_cmpuint (sesame_pdf_writer_get_unknown_glyphs (writer), ==, 0);
+  pdf = sesame_pdf_writer_to_bytes (writer, &error);
+  g_assert_no_error (error);
+  g_assert_true (memcmp (g_bytes_get_data (pdf, NULL), "%PDF-", 5) == 0);
+
+  pages = pdf_info (pdf, "Pages");
+  g_assert_cmpuint (g_ascii_strtoull (pages, NULL, 10), ==, sesame_pdf_writer_get_n_pages (writer));
+  title = pdf_info (pdf, "Title");
+  g_assert_cmpstr (title, ==, sesame_migration_get_title (migration));
+
+  /* The convenience makes the same document */
+  again = sesame_pdf_writer_write_migration (migration, sesame_paper_lookup ("a4"), date,
+                                             &again_pages, &unknown, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again_pages, ==, sesame_pdf_writer_get_n_pages (writer));
+  g_assert_cmpuint (unknown, ==, 0);
+  g_assert_true (g_bytes_equal (pdf, again));
+
+  if (n_pages != NULL)
+    *n_pages = sesame_pdf_writer_get_n_pages (writer);
+
+  return g_steal_pointer (&pdf);
+}
+
+/* The headings of the text version ("2. Router settings: Port Mapping",
+ * each over a line of dashes), in their order */
+static GPtrArray *
+text_headings (SesameMigration *migration)
+{
+  g_autofree char *text = sesame_migration_write (migration, SESAME_CHECKLIST_FORMAT_TEXT);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GPtrArray *headings = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    {
+      if (lines[i][0] != '\0' && g_str_has_prefix (lines[i + 1], "---") &&
+          strspn (lines[i + 1], "-") == strlen (lines[i + 1]))
+        g_ptr_array_add (headings, g_strdup (lines[i]));
+    }
+
+  return headings;
+}
+
+/* The PDF has the text version's headings, in the same order */
+static void
+assert_same_sections (SesameMigration *migration,
+                      const char      *text)
+{
+  g_autoptr(GPtrArray) headings = text_headings (migration);
+  g_autofree char *haystack = squeeze (text);
+  const char *from = haystack;
+
+  g_assert_cmpuint (headings->len, >=, 3);
+
+  for (guint i = 0; i < headings->len; i++)
+    {
+      g_autofree char *wanted = squeeze (g_ptr_array_index (headings, i));
+      const char *found = strstr (from, wanted);
+
+      if (found == NULL)
+        g_error ("the PDF does not show “%s” after the sections before it; its text is:\n%s",
+                 (char *) g_ptr_array_index (headings, i), text);
+      from = found + strlen (wanted);
+    }
+}
+
+/* Each row of @forwards on one line of one page, leading to @address */
+static void
+assert_rows (GBytes          *pdf,
+             guint            n_pages,
+             SesameChecklist *checklist,
+             GPtrArray       *forwards,
+             const char      *address)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+  g_autoptr(GPtrArray) page_lines = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  for (guint p = 1; p <= n_pages; p++)
+    {
+      g_autofree char *page = pdf_text (pdf, p);
+      char **split = g_strsplit (page, "\n", -1);
+
+      g_ptr_array_add (page_lines, split);
+      for (guint l = 0; split[l] != NULL; l++)
+        g_ptr_array_add (lines, split[l]);
+    }
+
+  g_assert_cmpuint (forwards->len, >, 0);
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+      g_autofree char *external = sesame_port_range_to_string (&forward->external);
+      g_autofree char *internal = sesame_port_range_to_string (&forward->internal);
+      g_autofree char *names = sesame_checklist_join_names (checklist, forward->names);
+      const char *protocol = sesame_checklist_format_protocol (checklist, forward->protocol);
+      gboolean found = FALSE;
+
+      g_assert_cmpstr (forward->internal_address, ==, address);
+
+      for (guint l = 0; l < lines->len && !found; l++)
+        {
+          const char *line = g_ptr_array_index (lines, l);
+          const char *at = strstr (line, protocol);
+
+          /* Protocol, external port, address, internal port, what for: in this order */
+          at = at != NULL ? strstr (at + strlen (protocol), external) : NULL;
+          at = at != NULL ? strstr (at + strlen (external), address) : NULL;
+          at = at != NULL ? strstr (at + strlen (address), internal) : NULL;
+          found = at != NULL && strstr (at + strlen (internal), names) != NULL;
+        }
+
+      if (!found)
+        g_error ("no row “%s %s → %s:%s (%s)” in the PDF", protocol, external, address, internal, names);
+    }
+}
+
+/* The seed's move to an AirPort, the server at 10.0.1.5: the changes, the
+ * rows to enter on the new router, the rows to delete from the old one */
+static void
+test_migration (gconstpointer data)
+{
+  const char *language = data;
+  gboolean ja = g_str_equal (language, "ja");
+  g_autoptr(SesamePlan) old_plan = load_plan ("seed-plan.json");
+  g_autoptr(SesamePlan) new_plan = load_plan ("seed-plan-airport.json");
+  g_autoptr(SesameMigration) migration = make_migration (old_plan, new_plan, language);
+  SesameChecklist *checklist = sesame_migration_get_new_checklist (migration);
+  SesameChecklist *old_checklist = sesame_migration_get_old_checklist (migration);
+  SesameTranslation *tr = sesame_migration_get_translation (migration);
+  GPtrArray *changes = sesame_migration_get_changes (migration);
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *squeezed = NULL;
+  g_autofree char *new_heading = NULL;
+  const char *remove_heading;
+  guint n_pages = 0;
+
+  g_assert_false (sesame_migration_is_same_router (migration));
+  g_assert_true (sesame_migration_get_firewall_changed (migration));
+  g_assert_cmpuint (changes->len, >=, 5);
+
+  pdf = write_migration_pdf (migration, &n_pages);
+  g_test_message ("%s: %u pages, %" G_GSIZE_FORMAT " bytes", language, n_pages, g_bytes_get_size (pdf));
+  g_assert_cmpuint (n_pages, >=, 2);
+  g_assert_cmpuint (n_pages, <=, 5);
+
+  text = pdf_text (pdf, 0);
+  squeezed = squeeze (text);
+  assert_same_sections (migration, text);
+
+  /* The header names both routers */
+  g_assert_nonnull (strstr (text, "2024-05-01"));
+  assert_contains_wrapped (text, sesame_checklist_get_router_name (checklist));
+  assert_contains_wrapped (text, sesame_checklist_get_router_name (old_checklist));
+  g_assert_nonnull (strstr (text, TC_ (tr, "checklist header", "Old router")));
+
+  /* Every change, whole */
+  for (guint i = 0; i < changes->len; i++)
+    assert_contains_wrapped (text, ((const SesameChange *) g_ptr_array_index (changes, i))->text);
+
+  /* The new rows lead to the new address, the old rows to the old one,
+   * each under its own heading */
+  assert_rows (pdf, n_pages, checklist, sesame_migration_get_add_forwards (migration), "10.0.1.5");
+  assert_rows (pdf, n_pages, checklist, sesame_migration_get_remove_forwards (migration), "192.168.11.5");
+  remove_heading = T_ (tr, "Remove from the old router if it stays in use");
+  new_heading = g_strdup_printf (T_ (tr, "Router settings: %s"), sesame_checklist_get_router_page (checklist));
+  {
+    g_autofree char *new_part = squeeze (new_heading);
+    g_autofree char *remove_part = squeeze (remove_heading);
+    const char *new_at = strstr (squeezed, new_part);
+    const char *remove_at = strstr (squeezed, remove_part);
+
+    g_assert_nonnull (new_at);
+    g_assert_nonnull (remove_at);
+    g_assert_nonnull (strstr (new_at, "10.0.1.5"));
+    g_assert_true (strstr (new_at, "10.0.1.5") < remove_at);
+    g_assert_nonnull (strstr (remove_at, "192.168.11.5"));
+  }
+
+  /* Where the old entries are, and why they go */
+  g_assert_nonnull (strstr (text, ja ? "アドレス変換" : "Address Translation"));
+  assert_contains_wrapped (text, g_ptr_array_index (sesame_migration_get_remove_notes (migration), 0));
+  assert_contains_wrapped (text, ((const SesameStep *) g_ptr_array_index (sesame_migration_get_remove_steps (migration), 0))->text);
+
+  /* The firewall, since the server moved */
+  assert_contains_wrapped (text, sesame_migration_get_firewall_note (migration));
+  assert_contains_wrapped (text, "sudo /usr/libexec/ApplicationFirewall/socketfilterfw --setglobalstate on");
+
+  /* The footer names the router change on every page */
+  for (guint p = 1; p <= n_pages; p++)
+    {
+      g_autofree char *page = pdf_text (pdf, p);
+
+      assert_contains_wrapped (page, sesame_migration_get_title (migration));
+    }
+}
+
+/* The same router, the server at another address: the old entries are on
+ * the router being set up; the checklist of a new router whose server kept
+ * its address and system has no firewall section */
+static void
+test_migration_variants (void)
+{
+  g_autoptr(SesamePlan) old_plan = load_plan ("seed-plan.json");
+  g_autoptr(SesamePlan) moved = load_plan ("seed-plan.json");
+  g_autoptr(SesamePlan) router_only = load_plan ("seed-plan.json");
+  g_autoptr(SesameMigration) same_router = NULL;
+  g_autoptr(SesameMigration) new_router = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *text = NULL;
+  guint n_pages = 0;
+
+  sesame_plan_set_host_address (moved, "192.168.11.7");
+  same_router = make_migration (old_plan, moved, "en");
+  g_assert_true (sesame_migration_is_same_router (same_router));
+
+  pdf = write_migration_pdf (same_router, &n_pages);
+  text = pdf_text (pdf, 0);
+  assert_same_sections (same_router, text);
+  g_assert_nonnull (strstr (text, "Delete the old entries first"));
+  g_assert_null (strstr (text, "Remove from the old router"));
+  g_assert_nonnull (strstr (text, "Firewall on the Mac"));
+  assert_rows (pdf, n_pages, sesame_migration_get_new_checklist (same_router),
+               sesame_migration_get_add_forwards (same_router), "192.168.11.7");
+  assert_rows (pdf, n_pages, sesame_migration_get_new_checklist (same_router),
+               sesame_migration_get_remove_forwards (same_router), "192.168.11.5");
+  g_clear_pointer (&pdf, g_bytes_unref);
+  g_clear_pointer (&text, g_free);
+
+  sesame_plan_set_router_id (router_only, "apple-airport-extreme");
+  new_router = make_migration (old_plan, router_only, "en");
+  g_assert_false (sesame_migration_get_firewall_changed (new_router));
+
+  pdf = write_migration_pdf (new_router, &n_pages);
+  text = pdf_text (pdf, 0);
+  assert_same_sections (new_router, text);
+  g_assert_nonnull (strstr (text, "Remove from the old router if it stays in use"));
+  g_assert_null (strstr (text, "Firewall on the Mac"));
+  g_assert_null (strstr (text, "socketfilterfw"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -624,6 +910,9 @@ main (int   argc,
   g_test_add_data_func ("/pdf/critical/en", "en", test_critical);
   g_test_add_data_func ("/pdf/critical/ja", "ja", test_critical);
   g_test_add_func ("/pdf/draw-page", test_draw_page);
+  g_test_add_data_func ("/pdf/migration/en", "en", test_migration);
+  g_test_add_data_func ("/pdf/migration/ja", "ja", test_migration);
+  g_test_add_func ("/pdf/migration/variants", test_migration_variants);
 
   return g_test_run ();
 }

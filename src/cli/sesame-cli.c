@@ -53,7 +53,7 @@ static const char usage[] =
      "  sesame-cli map remove --protocol tcp|udp --port N [--via upnp|natpmp|pcp]\n"
      "  sesame-cli report --plan PLAN [--probe-report REPORT] [--lang en|ja]\n"
      "                    [--format text|markdown|html|json|pdf] [--redact] [-o FILE]\n"
-     "  sesame-cli diff --old PLAN --new PLAN [--lang en|ja] [--format text|markdown|html|json] [-o FILE]\n");
+     "  sesame-cli diff --old PLAN --new PLAN [--lang en|ja] [--format text|markdown|html|json|pdf] [-o FILE]\n");
 
 G_GNUC_PRINTF (1, 2)
 static int
@@ -1259,16 +1259,18 @@ command_diff (int    argc,
   g_autofree char *text = NULL;
   SesameChecklistFormat format = SESAME_CHECKLIST_FORMAT_TEXT;
   int status = EXIT_OK;
+  gboolean pdf = FALSE;
   GOptionEntry entries[] = {
     { "old", 0, 0, G_OPTION_ARG_FILENAME, &old_path, N_("The plan for the old router"), "PLAN" },
     { "new", 0, 0, G_OPTION_ARG_FILENAME, &new_path, N_("The plan for the new router"), "PLAN" },
     { "lang", 0, 0, G_OPTION_ARG_STRING, &language, N_("Language of the checklist: en or ja"), "LANG" },
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("text, markdown, html or json"), "FORMAT" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("text, markdown, html, json or pdf"), "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE instead of standard output"), "FILE" },
     { NULL }
   };
 
-  if (!parse_options (entries, NULL, &argc, &argv, &status))
+  if (!parse_options (entries, NULL, &argc, &argv, &status) ||
+      !take_pdf_format (&format_name, output, &pdf, &status))
     return status;
 
   if (old_path == NULL || new_path == NULL)
@@ -1281,6 +1283,17 @@ command_diff (int    argc,
 
   if (!(migration = sesame_migration_new (old_plan, new_plan, catalog, language, &error)))
     return failure (new_path, error);
+
+  if (pdf)
+    {
+      g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+      g_autoptr(GBytes) bytes = sesame_pdf_writer_write_migration (migration, NULL, today, NULL, NULL, &error);
+
+      if (bytes == NULL || !write_output_bytes (output, bytes, &error))
+        return failure (output ? output : "stdout", error);
+
+      return EXIT_OK;
+    }
 
   text = sesame_migration_write (migration, format);
 

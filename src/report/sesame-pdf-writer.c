@@ -1,13 +1,14 @@
 /* sesame-pdf-writer.c: the checklist laid out on printed pages
  *
- * The checklist becomes a list of blocks (a heading, a step, a warning box,
- * a table row), each a small display list of text and shapes measured with
- * Pango at 72 units per inch, so that one unit is one point on paper. The
- * blocks are then put on pages: a block never straddles two pages, a
- * heading stays with what follows it, and a table row that starts a page
- * brings its table's header row along. Drawing a page replays its blocks on
- * any cairo_t whose user space is the paper in points: a PDF surface here,
- * a GtkPrintContext in the GUI.
+ * The checklist, or the router change checklist (a SesameMigration, in the
+ * order and with the titles of its other writers), becomes a list of blocks
+ * (a heading, a step, a warning box, a table row), each a small display
+ * list of text and shapes measured with Pango at 72 units per inch, so that
+ * one unit is one point on paper. The blocks are then put on pages: a block
+ * never straddles two pages, a heading stays with what follows it, and a
+ * table row that starts a page brings its table's header row along. Drawing
+ * a page replays its blocks on any cairo_t whose user space is the paper in
+ * points: a PDF surface here, a GtkPrintContext in the GUI.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -38,6 +39,7 @@
 #define BOX_PAD        7.0
 #define BOX_BAR        3.5
 #define CODE_PAD       4.0
+#define BULLET_GUTTER  14.0
 
 #define COLOR_TEXT     0x1e1e1eu
 #define COLOR_MUTED    0x5e5c64u
@@ -148,8 +150,10 @@ struct _SesamePdfWriter
 {
   GObject               parent_instance;
 
-  SesameChecklist      *checklist;
+  SesameChecklist      *checklist;     /* the new router's, for a router change */
+  SesameMigration      *migration;     /* nullable: for the router change checklist */
   SesameTranslation    *tr;
+  const char           *title;         /* the checklist's or the router change's */
   SesamePaper           paper;
   char                 *paper_name;    /* nullable */
   char                 *date;          /* nullable: "2024-05-01" */
@@ -405,17 +409,18 @@ add_heading (SesamePdfWriter *self,
   block->keep_with_next = TRUE;
 }
 
+/* The title, the date, then each label beside its value */
 static void
-add_header (SesamePdfWriter *self)
+add_header (SesamePdfWriter    *self,
+            const char * const *labels,
+            const char * const *values,
+            guint               n)
 {
-  g_autofree char *server = sesame_checklist_get_server_label (self->checklist);
-  const char *labels[3];
-  const char *values[3];
   double label_width = 0;
   double y = 0;
   Block *block;
 
-  add_paragraph (self, sesame_checklist_get_title (self->checklist), FONT_TITLE, COLOR_TEXT, 0);
+  add_paragraph (self, self->title, FONT_TITLE, COLOR_TEXT, 0);
 
   if (self->date != NULL)
     {
@@ -425,14 +430,7 @@ add_header (SesamePdfWriter *self)
       add_paragraph (self, made, FONT_SMALL, COLOR_MUTED, 2.0);
     }
 
-  labels[0] = TC_ (self->tr, "checklist header", "Router");
-  values[0] = sesame_checklist_get_router_name (self->checklist);
-  labels[1] = TC_ (self->tr, "checklist header", "Connection");
-  values[1] = sesame_checklist_get_connection_label (self->checklist);
-  labels[2] = TC_ (self->tr, "checklist header", "Server");
-  values[2] = server;
-
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autoptr(PangoLayout) measure = measure_layout (self, labels[i], FONT_BODY_BOLD);
 
@@ -441,7 +439,7 @@ add_header (SesamePdfWriter *self)
   label_width = MIN (label_width + 12.0, self->body_width / 3);
 
   block = add_block (self, 10.0);
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autoptr(PangoLayout) label = text_layout (self, labels[i], FONT_BODY_BOLD, label_width - 6.0, NULL);
       g_autoptr(PangoLayout) value = text_layout (self, values[i], FONT_BODY, self->body_width - label_width, NULL);
@@ -573,11 +571,10 @@ add_box (SesamePdfWriter *self,
 }
 
 static void
-add_warnings (SesamePdfWriter *self)
+add_warnings (SesamePdfWriter *self,
+              GPtrArray       *warnings,
+              GPtrArray       *conflicts)
 {
-  GPtrArray *warnings = sesame_checklist_get_warnings (self->checklist);
-  GPtrArray *conflicts = sesame_checklist_get_conflicts (self->checklist);
-
   if (warnings->len == 0 && conflicts->len == 0)
     return;
 
@@ -606,6 +603,28 @@ add_warnings (SesamePdfWriter *self)
     }
 }
 
+/* One item of a list: @marker in the gutter, on the baseline of the
+ * text's first line, however tall that is */
+static Block *
+add_item (SesamePdfWriter *self,
+          const char      *marker,
+          Font             marker_font,
+          const char      *text,
+          double           gutter,
+          double           space_before)
+{
+  g_autoptr(PangoLayout) marker_layout = text_layout (self, marker, marker_font, 0, NULL);
+  g_autoptr(PangoLayout) layout = text_layout (self, text, FONT_BODY, self->body_width - gutter, NULL);
+  Block *block = add_block (self, space_before);
+  double baseline = MAX (first_baseline (marker_layout), first_baseline (layout));
+
+  block_add_text (block, marker_layout, 0, baseline - first_baseline (marker_layout), COLOR_TEXT);
+  block_add_text (block, layout, gutter, baseline - first_baseline (layout), COLOR_TEXT);
+  block->height = baseline - first_baseline (layout) + layout_height (layout);
+
+  return block;
+}
+
 static void
 add_steps (SesamePdfWriter *self,
            GPtrArray       *steps)
@@ -625,15 +644,7 @@ add_steps (SesamePdfWriter *self,
     {
       const SesameStep *step = g_ptr_array_index (steps, i);
       g_autofree char *number = g_strdup_printf ("%u.%u", self->section, i + 1);
-      g_autoptr(PangoLayout) number_layout = text_layout (self, number, FONT_BODY_BOLD, 0, NULL);
-      g_autoptr(PangoLayout) layout = text_layout (self, step->text, FONT_BODY, self->body_width - gutter, NULL);
-      Block *block = add_block (self, i == 0 ? 7.0 : 4.0);
-      double baseline = MAX (first_baseline (number_layout), first_baseline (layout));
-
-      /* On the baseline of the text's first line, however tall that is */
-      block_add_text (block, number_layout, 0, baseline - first_baseline (number_layout), COLOR_TEXT);
-      block_add_text (block, layout, gutter, baseline - first_baseline (layout), COLOR_TEXT);
-      block->height = baseline - first_baseline (layout) + layout_height (layout);
+      Block *block = add_item (self, number, FONT_BODY_BOLD, step->text, gutter, i == 0 ? 7.0 : 4.0);
 
       if (step->command != NULL)
         {
@@ -788,10 +799,11 @@ add_table (SesamePdfWriter *self,
     }
 }
 
+/* Forwarding rows with a tick box each */
 static void
-add_forwards (SesamePdfWriter *self)
+add_forwards (SesamePdfWriter *self,
+              GPtrArray       *forwards)
 {
-  GPtrArray *forwards = sesame_checklist_get_forwards (self->checklist);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   Columns columns = { 6, TRUE, { 0 }, { 0 } };
   char **header;
@@ -917,33 +929,155 @@ add_extra_table (SesamePdfWriter      *self,
   add_table (self, &columns, table->rows);
 }
 
+/* The router's page, how to get there, and the rows to enter */
+static void
+add_router (SesamePdfWriter *self,
+            GPtrArray       *steps,
+            GPtrArray       *forwards)
+{
+  g_autofree char *title = NULL;
+
+  /* Translators: "Router settings: アドレス変換" — the page name follows */
+  title = g_strdup_printf (T_ (self->tr, "Router settings: %s"),
+                           sesame_checklist_get_router_page (self->checklist));
+  add_heading (self, title, TRUE);
+  add_steps (self, steps);
+  add_forwards (self, forwards);
+}
+
+static void
+add_verify (SesamePdfWriter *self)
+{
+  add_heading (self, T_ (self->tr, "Check that it works"), TRUE);
+  add_steps (self, sesame_checklist_get_verify_steps (self->checklist));
+}
+
 static void
 build (SesamePdfWriter      *self,
        const SesamePdfTable *tables,
        guint                 n_tables)
 {
-  g_autofree char *router_title = NULL;
+  g_autofree char *server = sesame_checklist_get_server_label (self->checklist);
+  const char *labels[] = {
+    TC_ (self->tr, "checklist header", "Router"),
+    TC_ (self->tr, "checklist header", "Connection"),
+    TC_ (self->tr, "checklist header", "Server"),
+  };
+  const char *values[] = {
+    sesame_checklist_get_router_name (self->checklist),
+    sesame_checklist_get_connection_label (self->checklist),
+    server,
+  };
 
-  add_header (self);
-  add_warnings (self);
+  add_header (self, labels, values, G_N_ELEMENTS (labels));
+  add_warnings (self, sesame_checklist_get_warnings (self->checklist),
+                sesame_checklist_get_conflicts (self->checklist));
 
-  /* Translators: "Router settings: アドレス変換" — the page name follows */
-  router_title = g_strdup_printf (T_ (self->tr, "Router settings: %s"),
-                                  sesame_checklist_get_router_page (self->checklist));
-  add_heading (self, router_title, TRUE);
-  add_steps (self, sesame_checklist_get_router_steps (self->checklist));
-  add_forwards (self);
+  add_router (self, sesame_checklist_get_router_steps (self->checklist),
+              sesame_checklist_get_forwards (self->checklist));
 
   add_groups (self);
 
   add_heading (self, sesame_checklist_get_firewall_title (self->checklist), TRUE);
   add_steps (self, sesame_checklist_get_firewall_steps (self->checklist));
 
-  add_heading (self, T_ (self->tr, "Check that it works"), TRUE);
-  add_steps (self, sesame_checklist_get_verify_steps (self->checklist));
+  add_verify (self);
 
   for (guint i = 0; i < n_tables; i++)
     add_extra_table (self, &tables[i]);
+}
+
+/* What changed since the old plan: one sentence a bullet */
+static void
+add_changes (SesamePdfWriter *self)
+{
+  GPtrArray *changes = sesame_migration_get_changes (self->migration);
+
+  add_heading (self, T_ (self->tr, "What changed"), TRUE);
+
+  if (changes->len == 0)
+    {
+      add_paragraph (self, T_ (self->tr, "Nothing changed that affects port forwarding."),
+                     FONT_BODY, COLOR_TEXT, 7.0);
+      return;
+    }
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const SesameChange *change = g_ptr_array_index (changes, i);
+
+      add_item (self, "•", FONT_BODY, change->text, BULLET_GUTTER, i == 0 ? 7.0 : 4.0);
+    }
+}
+
+/* The rows the old router still has, why and how to delete them */
+static void
+add_removal (SesamePdfWriter *self)
+{
+  GPtrArray *forwards = sesame_migration_get_remove_forwards (self->migration);
+  GPtrArray *notes = sesame_migration_get_remove_notes (self->migration);
+
+  if (forwards->len == 0)
+    return;
+
+  if (sesame_migration_is_same_router (self->migration))
+    add_heading (self, T_ (self->tr, "Delete the old entries first"), TRUE);
+  else
+    add_heading (self, T_ (self->tr, "Remove from the old router if it stays in use"), TRUE);
+
+  /* Why, kept with the first step */
+  for (guint i = 0; i < notes->len; i++)
+    {
+      Block *note = add_paragraph (self, g_ptr_array_index (notes, i), FONT_BODY, COLOR_TEXT, 7.0);
+
+      note->keep_with_next = TRUE;
+    }
+  add_steps (self, sesame_migration_get_remove_steps (self->migration));
+  add_forwards (self, forwards);
+}
+
+/* The router change checklist, as the migration writers write it */
+static void
+build_migration (SesamePdfWriter *self)
+{
+  SesameChecklist *old = sesame_migration_get_old_checklist (self->migration);
+  g_autofree char *server = sesame_checklist_get_server_label (self->checklist);
+  const char *labels[] = {
+    TC_ (self->tr, "checklist header", "Router"),
+    /* Translators: the router being replaced, in the header of the router change checklist */
+    TC_ (self->tr, "checklist header", "Old router"),
+    TC_ (self->tr, "checklist header", "Connection"),
+    TC_ (self->tr, "checklist header", "Server"),
+  };
+  const char *values[] = {
+    sesame_checklist_get_router_name (self->checklist),
+    sesame_checklist_get_router_name (old),
+    sesame_checklist_get_connection_label (self->checklist),
+    server,
+  };
+
+  add_header (self, labels, values, G_N_ELEMENTS (labels));
+  add_warnings (self, sesame_migration_get_warnings (self->migration),
+                sesame_migration_get_conflicts (self->migration));
+  add_changes (self);
+
+  add_router (self, sesame_migration_get_new_router_steps (self->migration),
+              sesame_migration_get_add_forwards (self->migration));
+
+  add_removal (self);
+
+  if (sesame_migration_get_firewall_changed (self->migration))
+    {
+      Block *note;
+
+      add_heading (self, sesame_checklist_get_firewall_title (self->checklist), TRUE);
+      note = add_paragraph (self, sesame_migration_get_firewall_note (self->migration),
+                            FONT_BODY, COLOR_TEXT, 7.0);
+      note->keep_with_next = TRUE;
+      add_steps (self, sesame_migration_get_firewall_steps (self->migration));
+    }
+
+  add_verify (self);
 }
 
 /* The height from the top of block @i to the bottom of the last block that
@@ -1023,7 +1157,7 @@ make_footers (SesamePdfWriter *self)
 {
   double title_width = self->body_width * 0.6;
 
-  self->footer_title = text_layout (self, sesame_checklist_get_title (self->checklist), FONT_SMALL, 0, NULL);
+  self->footer_title = text_layout (self, self->title, FONT_SMALL, 0, NULL);
   pango_layout_set_width (self->footer_title, pango_units_from_double (title_width));
   pango_layout_set_ellipsize (self->footer_title, PANGO_ELLIPSIZE_END);
 
@@ -1103,6 +1237,7 @@ sesame_pdf_writer_finalize (GObject *object)
   for (guint i = 0; i < N_FONTS; i++)
     g_clear_pointer (&self->fonts[i], pango_font_description_free);
   g_clear_object (&self->context);
+  g_clear_object (&self->migration);
   g_clear_object (&self->checklist);
   g_free (self->paper_name);
   g_free (self->date);
@@ -1161,6 +1296,57 @@ setup_context (SesamePdfWriter *self,
     }
 }
 
+/* Pages must keep some room inside the margins */
+static gboolean
+paper_fits (const SesamePaper *paper)
+{
+  return paper == NULL || (paper->width >= 4 * MARGIN && paper->height >= 4 * MARGIN);
+}
+
+/* A writer in @checklist's language, for @paper, with nothing on it yet */
+static SesamePdfWriter *
+writer_new (SesameChecklist   *checklist,
+            const SesamePaper *paper,
+            GDateTime         *date)
+{
+  SesamePdfWriter *self;
+
+  if (paper == NULL)
+    paper = sesame_paper_get_default ();
+
+  self = g_object_new (SESAME_TYPE_PDF_WRITER, NULL);
+  self->checklist = g_object_ref (checklist);
+  self->tr = sesame_checklist_get_translation (checklist);
+  self->title = sesame_checklist_get_title (checklist);
+  self->paper_name = g_strdup (paper->name);
+  self->paper.name = self->paper_name;
+  self->paper.width = paper->width;
+  self->paper.height = paper->height;
+  if (date != NULL)
+    {
+      self->date = g_date_time_format (date, "%Y-%m-%d");
+      self->timestamp = g_date_time_format (date, "%Y-%m-%dT%H:%M:%S%:z");
+    }
+
+  self->body_width = paper->width - 2 * MARGIN;
+  self->body_height = paper->height - 2 * MARGIN;
+
+  setup_context (self, sesame_checklist_get_language (checklist));
+
+  return self;
+}
+
+/* The blocks built, onto pages */
+static void
+lay_out (SesamePdfWriter *self)
+{
+  paginate (self);
+  make_footers (self);
+
+  g_debug ("%u blocks on %u pages of %.0f x %.0f pt, %u unknown glyphs",
+           self->blocks->len, self->n_pages, self->paper.width, self->paper.height, self->unknown_glyphs);
+}
+
 /**
  * sesame_pdf_writer_new:
  * @checklist: the checklist to print, in its own language
@@ -1200,34 +1386,42 @@ sesame_pdf_writer_new_with_tables (SesameChecklist      *checklist,
   SesamePdfWriter *self;
 
   g_return_val_if_fail (SESAME_IS_CHECKLIST (checklist), NULL);
-  g_return_val_if_fail (paper == NULL || (paper->width >= 4 * MARGIN && paper->height >= 4 * MARGIN), NULL);
+  g_return_val_if_fail (paper_fits (paper), NULL);
 
-  if (paper == NULL)
-    paper = sesame_paper_get_default ();
-
-  self = g_object_new (SESAME_TYPE_PDF_WRITER, NULL);
-  self->checklist = g_object_ref (checklist);
-  self->tr = sesame_checklist_get_translation (checklist);
-  self->paper_name = g_strdup (paper->name);
-  self->paper.name = self->paper_name;
-  self->paper.width = paper->width;
-  self->paper.height = paper->height;
-  if (date != NULL)
-    {
-      self->date = g_date_time_format (date, "%Y-%m-%d");
-      self->timestamp = g_date_time_format (date, "%Y-%m-%dT%H:%M:%S%:z");
-    }
-
-  self->body_width = paper->width - 2 * MARGIN;
-  self->body_height = paper->height - 2 * MARGIN;
-
-  setup_context (self, sesame_checklist_get_language (checklist));
+  self = writer_new (checklist, paper, date);
   build (self, tables, n_tables);
-  paginate (self);
-  make_footers (self);
+  lay_out (self);
 
-  g_debug ("%u blocks on %u pages of %.0f x %.0f pt, %u unknown glyphs",
-           self->blocks->len, self->n_pages, paper->width, paper->height, self->unknown_glyphs);
+  return self;
+}
+
+/**
+ * sesame_pdf_writer_new_for_migration:
+ * @migration: the router change to print, in its own language
+ * @paper: (nullable): the paper; %NULL for the locale's (sesame_paper_get_default())
+ * @date: (nullable): the date printed under the title; %NULL prints none
+ *
+ * Lays the router change checklist out as the migration writers write it:
+ * what changed, the rows to enter on the new router, the rows to delete
+ * from the old one (when there are any), the firewall when it changed.
+ *
+ * Returns: (transfer full): a writer holding the laid out pages
+ */
+SesamePdfWriter *
+sesame_pdf_writer_new_for_migration (SesameMigration   *migration,
+                                     const SesamePaper *paper,
+                                     GDateTime         *date)
+{
+  SesamePdfWriter *self;
+
+  g_return_val_if_fail (SESAME_IS_MIGRATION (migration), NULL);
+  g_return_val_if_fail (paper_fits (paper), NULL);
+
+  self = writer_new (sesame_migration_get_new_checklist (migration), paper, date);
+  self->migration = g_object_ref (migration);
+  self->title = sesame_migration_get_title (migration);
+  build_migration (self);
+  lay_out (self);
 
   return self;
 }
@@ -1341,7 +1535,7 @@ sesame_pdf_writer_to_bytes (SesamePdfWriter  *self,
 
   buffer = g_byte_array_new ();
   surface = cairo_pdf_surface_create_for_stream (append_bytes, buffer, self->paper.width, self->paper.height);
-  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, sesame_checklist_get_title (self->checklist));
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, self->title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Sesame " PACKAGE_VERSION);
   if (self->timestamp != NULL)
     cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, self->timestamp);
@@ -1395,6 +1589,37 @@ sesame_pdf_writer_write (SesameChecklist    *checklist,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = sesame_pdf_writer_new (checklist, paper, date);
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return sesame_pdf_writer_to_pdf (self, n_pages, unknown_glyphs, error);
+}
+
+/**
+ * sesame_pdf_writer_write_migration:
+ * @migration: the router change to print, in its own language
+ * @paper: (nullable): the paper; %NULL for the locale's
+ * @date: (nullable): the date printed under the title; %NULL prints none
+ * @n_pages: (out) (optional): the number of pages
+ * @unknown_glyphs: (out) (optional): characters that no font could show
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the router change checklist as a PDF
+ *   document
+ */
+GBytes *
+sesame_pdf_writer_write_migration (SesameMigration    *migration,
+                                   const SesamePaper  *paper,
+                                   GDateTime          *date,
+                                   guint              *n_pages,
+                                   guint              *unknown_glyphs,
+                                   GError            **error)
+{
+  g_autoptr(SesamePdfWriter) self = NULL;
+
+  g_return_val_if_fail (SESAME_IS_MIGRATION (migration), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = sesame_pdf_writer_new_for_migration (migration, paper, date);
   g_return_val_if_fail (self != NULL, NULL);
 
   return sesame_pdf_writer_to_pdf (self, n_pages, unknown_glyphs, error);

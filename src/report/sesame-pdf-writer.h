@@ -1,4 +1,4 @@
-/* sesame-pdf-writer.h: the checklist laid out on printed pages
+/* sesame-pdf-writer.h: the checklist and the router change checklist laid out on printed pages
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,6 +8,7 @@
 #include <cairo.h>
 
 #include "sesame-checklist.h"
+#include "sesame-migration.h"
 
 G_BEGIN_DECLS
 
@@ -50,6 +51,9 @@ SesamePdfWriter *sesame_pdf_writer_new_with_tables    (SesameChecklist    *check
                                                        GDateTime          *date,
                                                        const SesamePdfTable *tables,
                                                        guint               n_tables);
+SesamePdfWriter *sesame_pdf_writer_new_for_migration  (SesameMigration    *migration,
+                                                       const SesamePaper  *paper,
+                                                       GDateTime          *date);
 GBytes          *sesame_pdf_writer_to_pdf             (SesamePdfWriter    *self,
                                                        guint              *n_pages,
                                                        guint              *unknown_glyphs,
@@ -64,6 +68,12 @@ GBytes          *sesame_pdf_writer_to_bytes           (SesamePdfWriter    *self,
                                                        GError            **error);
 
 GBytes          *sesame_pdf_writer_write              (SesameChecklist    *checklist,
+                                                       const SesamePaper  *paper,
+                                                       GDateTime          *date,
+                                                       guint              *n_pages,
+                                                       guint              *unknown_glyphs,
+                                                       GError            **error);
+GBytes          *sesame_pdf_writer_write_migration    (SesameMigration    *migration,
                                                        const SesamePaper  *paper,
                                                        GDateTime          *date,
                                                        guint              *n_pages,

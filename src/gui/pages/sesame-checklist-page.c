@@ -11,7 +11,7 @@
  * page adds the router change to the checklist: what changed, and what to
  * delete from the old router if it stays in use. Both come from
  * SesameMigration, in the same report language, and save as the migration
- * writers write them.
+ * writers write them; Print then prints the router change checklist.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -303,6 +303,9 @@ update_actions (SesameChecklistPage *self)
   gboolean added = has_mappings_in_state (self, MAP_ADDED);
 
   gtk_widget_action_set_enabled (widget, "checklist.print", ready);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->print_button),
+                               self->migration != NULL ? _("Print the router change checklist (Ctrl+P)")
+                                                       : _("Print the checklist (Ctrl+P)"));
   gtk_widget_action_set_enabled (widget, "checklist.save-as", ready);
   gtk_widget_action_set_enabled (widget, "checklist.export-report", ready);
   gtk_widget_action_set_enabled (widget, "checklist.save-migration", self->migration != NULL);
@@ -1388,6 +1391,7 @@ typedef struct
 {
   SesameChecklistPage *self;        /* owned */
   SesameChecklist     *checklist;   /* owned */
+  SesameMigration     *migration;   /* owned, nullable: the router change, printed instead */
   SesamePdfWriter     *writer;      /* nullable until begin-print */
   gboolean             to_printer;  /* not an export: keep the person's settings */
 } PrintJob;
@@ -1399,6 +1403,7 @@ print_job_free (gpointer data,
   PrintJob *job = data;
 
   g_clear_object (&job->writer);
+  g_clear_object (&job->migration);
   g_clear_object (&job->checklist);
   g_clear_object (&job->self);
   g_free (job);
@@ -1424,15 +1429,19 @@ on_begin_print (GtkPrintOperation *operation,
                 GtkPrintContext   *context,
                 PrintJob          *job)
 {
-  SesamePaper paper = { NULL, gtk_print_context_get_width (context), gtk_print_context_get_height (context) };
+  SesamePaper sheet = { NULL, gtk_print_context_get_width (context), gtk_print_context_get_height (context) };
+  const SesamePaper *paper = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   /* Laid out for the sheet as the person set it up, portrait or landscape */
+  if (sheet.width >= MIN_PAPER_POINTS && sheet.height >= MIN_PAPER_POINTS)
+    paper = &sheet;
+
   g_clear_object (&job->writer);
-  if (paper.width >= MIN_PAPER_POINTS && paper.height >= MIN_PAPER_POINTS)
-    job->writer = sesame_pdf_writer_new (job->checklist, &paper, now);
+  if (job->migration != NULL)
+    job->writer = sesame_pdf_writer_new_for_migration (job->migration, paper, now);
   else
-    job->writer = sesame_pdf_writer_new (job->checklist, NULL, now);
+    job->writer = sesame_pdf_writer_new (job->checklist, paper, now);
 
   gtk_print_operation_set_n_pages (operation, (int) sesame_pdf_writer_get_n_pages (job->writer));
 }
@@ -1486,7 +1495,9 @@ on_print_done (GtkPrintOperation       *operation,
  * @error: return location for a #GError
  *
  * Prints the checklist as the PDF export lays it out, on the paper the
- * person chooses. With the dialog the operation goes on after this returns.
+ * person chooses; after a router change the page shows, the router change
+ * checklist instead, as `sesame-cli diff --format pdf` lays it out. With
+ * the dialog the operation goes on after this returns.
  *
  * Returns: what gtk_print_operation_run() returned
  */
@@ -1510,7 +1521,8 @@ sesame_checklist_page_print (SesameChecklistPage  *self,
 
   operation = gtk_print_operation_new ();
   setup = default_page_setup ();
-  gtk_print_operation_set_job_name (operation, sesame_checklist_get_title (self->checklist));
+  gtk_print_operation_set_job_name (operation, self->migration != NULL ? sesame_migration_get_title (self->migration)
+                                                                        : sesame_checklist_get_title (self->checklist));
   gtk_print_operation_set_default_page_setup (operation, setup);
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
   gtk_print_operation_set_use_full_page (operation, TRUE);
@@ -1521,6 +1533,7 @@ sesame_checklist_page_print (SesameChecklistPage  *self,
   job = g_new0 (PrintJob, 1);
   job->self = g_object_ref (self);
   job->checklist = g_object_ref (self->checklist);
+  job->migration = self->migration != NULL ? g_object_ref (self->migration) : NULL;
   job->to_printer = export_filename == NULL;
   g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), job);
   g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), job);
