@@ -1393,6 +1393,35 @@ test_router_change_save (gconstpointer data)
   fixture_close (&fixture);
 }
 
+/* The router change on paper, saved: the same layout Print uses */
+static void
+test_router_change_save_pdf (void)
+{
+  Fixture fixture = { 0 };
+  SaveResult result = { 0 };
+  g_autoptr(SesameMigration) migration = NULL;
+  g_autoptr(SesamePdfWriter) writer = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+
+  fixture_open_replaced (&fixture, "en", "apple-airport-extreme", "10.0.1.1", "10.0.1.5");
+  migration = expected_migration (&fixture, "en");
+  path = g_build_filename (fixture.tmpdir, "router-change.pdf", NULL);
+
+  save (&fixture, SESAME_EXPORT_MIGRATION_PDF, path, &result);
+  g_assert_no_error (result.error);
+  g_assert_true (result.saved);
+
+  writer = sesame_pdf_writer_new_for_migration (migration, NULL, NULL);
+  g_assert_cmpuint (pdf_pages (path), ==, sesame_pdf_writer_get_n_pages (writer));
+  text = run_poppler ("pdftotext", path);
+  g_assert_nonnull (strstr (text, sesame_migration_get_title (migration)));
+  g_assert_nonnull (strstr (text, "10.0.1.5"));
+  g_assert_nonnull (strstr (text, "192.168.11.5"));
+
+  fixture_close (&fixture);
+}
+
 /* Save offers the router change too, named after it, next to the
  * checklist's own formats */
 static void
@@ -1582,6 +1611,7 @@ gui_test_add_checklist_page_tests (void)
       g_test_add_data_func (name, GUINT_TO_POINTER (i), test_router_change_save);
     }
   g_test_add_func ("/gui/checklist/router-change-save-as", test_router_change_save_as);
+  g_test_add_func ("/gui/checklist/router-change-save-pdf", test_router_change_save_pdf);
   g_test_add_data_func ("/gui/checklist/router-change-print-en", "en", test_router_change_print);
   g_test_add_data_func ("/gui/checklist/router-change-print-ja", "ja", test_router_change_print);
   g_test_add_func ("/gui/checklist/no-router-change", test_no_router_change);

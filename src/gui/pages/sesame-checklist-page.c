@@ -148,6 +148,7 @@ static const struct
   { SESAME_EXPORT_MIGRATION_MARKDOWN, FAMILY_MIGRATION, NULL, { "md", "markdown", NULL }, N_("Markdown") },
   { SESAME_EXPORT_MIGRATION_TEXT, FAMILY_MIGRATION, NULL, { "txt", NULL }, N_("Plain text") },
   { SESAME_EXPORT_MIGRATION_JSON, FAMILY_MIGRATION, NULL, { "json", NULL }, N_("JSON") },
+  { SESAME_EXPORT_MIGRATION_PDF, FAMILY_MIGRATION, NULL, { "pdf", NULL }, N_("PDF document") },
 };
 
 static guint
@@ -1042,6 +1043,12 @@ migration_bytes (SesameChecklistPage  *self,
     case SESAME_EXPORT_MIGRATION_JSON:
       format = SESAME_CHECKLIST_FORMAT_JSON;
       break;
+    case SESAME_EXPORT_MIGRATION_PDF:
+      {
+        g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+        return sesame_pdf_writer_write_migration (self->migration, NULL, now, NULL, NULL, error);
+      }
     default:
       g_assert_not_reached ();
     }
@@ -1121,6 +1128,7 @@ export_bytes (SesameChecklistPage  *self,
     case SESAME_EXPORT_MIGRATION_MARKDOWN:
     case SESAME_EXPORT_MIGRATION_TEXT:
     case SESAME_EXPORT_MIGRATION_JSON:
+    case SESAME_EXPORT_MIGRATION_PDF:
     default:
       g_assert_not_reached ();
     }
