@@ -594,6 +594,52 @@ test_settings_report (void)
   fixture_close (&fixture);
 }
 
+/* For a forum: the report leaves out the public address, the router's
+ * identity and the server's name, and the page's own checklist keeps them */
+static void
+test_settings_report_redacted (void)
+{
+  Fixture fixture = { 0 };
+  SaveResult result = { 0 };
+  SesameProbeSession *session;
+  SesameProbeReport *report;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_open (&fixture, "en");
+  session = wait_for_checks (&fixture);
+
+  report = sesame_probe_report_new ();
+  report->finished_at = g_strdup ("2025-02-03T04:05:00Z");
+  report->gateway = g_strdup ("192.168.11.1");
+  report->gateway_mac = g_strdup ("00:16:01:aa:bb:cc");
+  report->external_ipv4 = g_strdup ("203.0.113.77");
+  sesame_probe_session_set_report (session, report);
+
+  sesame_checklist_page_set_redact_report (SESAME_CHECKLIST_PAGE (fixture.page), TRUE);
+  path = g_build_filename (fixture.tmpdir, "report-shared.md", NULL);
+  save (&fixture, SESAME_EXPORT_REPORT_MARKDOWN, path, &result);
+  g_assert_no_error (result.error);
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (contents, "203.0.113.77"));
+  g_assert_null (strstr (contents, "00:16:01:aa:bb:cc"));
+  g_assert_null (strstr (contents, "Mac mini"));
+  g_assert_nonnull (strstr (contents, "(hidden)"));
+  /* The advice still works: home-network addresses stay */
+  g_assert_nonnull (strstr (contents, "192.168.11.5"));
+
+  /* Only the file: the page and the plan keep the name */
+  text = sesame_checklist_page_dup_text (SESAME_CHECKLIST_PAGE (fixture.page));
+  g_assert_nonnull (strstr (text, "Mac mini"));
+  g_assert_cmpstr (sesame_plan_get_host_name (sesame_page_get_plan (SESAME_PAGE (fixture.page))), ==, "Mac mini");
+
+  fixture_close (&fixture);
+}
+
 static void
 test_save_plan (void)
 {
@@ -1595,6 +1641,7 @@ gui_test_add_checklist_page_tests (void)
   g_test_add_func ("/gui/checklist/save-as", test_save_as);
   g_test_add_func ("/gui/checklist/save-plan", test_save_plan);
   g_test_add_func ("/gui/checklist/settings-report", test_settings_report);
+  g_test_add_func ("/gui/checklist/settings-report-redacted", test_settings_report_redacted);
   g_test_add_func ("/gui/checklist/print", test_print);
   g_test_add_func ("/gui/checklist/mappings", test_mappings);
   g_test_add_func ("/gui/checklist/mappings-added", test_mappings_added);

@@ -415,3 +415,56 @@ sesame_settings_report_write_pdf (SesameChecklist         *checklist,
   writer = sesame_pdf_writer_new_with_tables (checklist, paper, date, tables, G_N_ELEMENTS (tables));
   return sesame_pdf_writer_to_pdf (writer, n_pages, unknown_glyphs, error);
 }
+
+/**
+ * sesame_settings_report_write_redacted:
+ * @checklist: the checklist of the plan
+ * @catalog: the catalog the checklist was made with
+ * @probe: (nullable): the latest probe results
+ * @format: text, markdown, html or json
+ * @error: return location for a #GError
+ *
+ * sesame_settings_report_write() for sharing on a forum: without the
+ * server's name, the public address and the router's identity
+ * (sesame_probe_report_redact()). @checklist and @probe stay as they are.
+ *
+ * Returns: (transfer full) (nullable): the report
+ */
+char *
+sesame_settings_report_write_redacted (SesameChecklist         *checklist,
+                                       SesameCatalog           *catalog,
+                                       const SesameProbeReport *probe,
+                                       SesameChecklistFormat    format,
+                                       GError                 **error)
+{
+  g_autofree char *plan_json = NULL;
+  g_autoptr(GBytes) plan_bytes = NULL;
+  g_autoptr(SesamePlan) plan = NULL;
+  g_autoptr(SesameChecklist) redacted = NULL;
+  g_autoptr(SesameProbeReport) hidden = NULL;
+
+  g_return_val_if_fail (SESAME_IS_CHECKLIST (checklist), NULL);
+  g_return_val_if_fail (SESAME_IS_CATALOG (catalog), NULL);
+
+  /* A copy of the plan, without the name */
+  plan_json = sesame_plan_to_json (sesame_checklist_get_plan (checklist));
+  plan_bytes = g_bytes_new (plan_json, strlen (plan_json));
+  if (!(plan = sesame_plan_load_from_bytes (plan_bytes, catalog, error)))
+    return NULL;
+  sesame_plan_set_host_name (plan, NULL);
+
+  if (!(redacted = sesame_checklist_new (plan, catalog, sesame_checklist_get_language (checklist), error)))
+    return NULL;
+
+  if (probe != NULL)
+    {
+      g_autofree char *probe_json = sesame_probe_report_to_json (probe);
+      g_autoptr(GBytes) probe_bytes = g_bytes_new (probe_json, strlen (probe_json));
+
+      if (!(hidden = sesame_probe_report_new_from_json (probe_bytes, error)))
+        return NULL;
+      sesame_probe_report_redact (hidden);
+    }
+
+  return sesame_settings_report_write (redacted, hidden, format);
+}

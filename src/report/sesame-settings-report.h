@@ -16,6 +16,11 @@ char *sesame_settings_report_write    (SesameChecklist         *checklist,
                                        const SesameProbeReport *probe,
                                        SesameChecklistFormat    format);
 
+char   *sesame_settings_report_write_redacted (SesameChecklist         *checklist,
+                                              SesameCatalog           *catalog,
+                                              const SesameProbeReport *probe,
+                                              SesameChecklistFormat    format,
+                                              GError                 **error);
 GBytes *sesame_settings_report_write_pdf (SesameChecklist         *checklist,
                                          const SesameProbeReport *probe,
                                          const SesamePaper       *paper,

@@ -98,6 +98,7 @@ struct _SesameChecklistPage
   GHashTable           *ticked;           /* forwarding rows ticked off, by row_key() */
   GtkPrintSettings     *print_settings;   /* nullable: as the last print left them */
   GtkFileChooserNative *chooser;          /* nullable: while the person picks a file */
+  gboolean              redact_report;    /* settings reports leave out addresses and names */
 
   /* Port mappings on the router */
   GPtrArray            *mappings;         /* nullable, element-type Mapping: the last agreed set */
@@ -1119,7 +1120,12 @@ export_bytes (SesameChecklistPage  *self,
         format = SESAME_CHECKLIST_FORMAT_TEXT;
       else
         format = SESAME_CHECKLIST_FORMAT_JSON;
-      text = sesame_settings_report_write (self->checklist, probe, format);
+      if (!self->redact_report)
+        text = sesame_settings_report_write (self->checklist, probe, format);
+      else if (!(text = sesame_settings_report_write_redacted (self->checklist,
+                                                               sesame_page_get_catalog (SESAME_PAGE (self)),
+                                                               probe, format, error)))
+        return NULL;
       break;
 
     case SESAME_EXPORT_CHECKLIST_PDF:
@@ -1280,6 +1286,9 @@ on_chooser_response (GtkNativeDialog     *chooser,
           what = exports[i].what;
     }
 
+  if (family == FAMILY_REPORT)
+    self->redact_report = g_strcmp0 (gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "redact"), "true") == 0;
+
   if (file != NULL)
     sesame_checklist_page_save_async (self, what, file, NULL, NULL, NULL);
 
@@ -1324,6 +1333,15 @@ choose_file (SesameChecklistPage *self,
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
       if (exports[i].what == what)
         gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), filter);
+    }
+
+  /* A report is often for a forum: offer to leave out what identifies the person */
+  if (family == FAMILY_REPORT)
+    {
+      gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (chooser), "redact",
+                                   _("Hide the public address, the router’s identity and the server’s name, for sharing"),
+                                   NULL, NULL);
+      gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "redact", self->redact_report ? "true" : "false");
     }
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
@@ -2452,4 +2470,21 @@ sesame_checklist_page_dup_text (SesameChecklistPage *self)
   g_return_val_if_fail (SESAME_IS_CHECKLIST_PAGE (self), NULL);
 
   return g_strdup (self->text);
+}
+
+/**
+ * sesame_checklist_page_set_redact_report:
+ * @self: the page
+ * @redact: whether settings reports leave out the public address, the
+ *   router's identity and the server's name
+ *
+ * What the report's file chooser asks; for saving without it.
+ */
+void
+sesame_checklist_page_set_redact_report (SesameChecklistPage *self,
+                                         gboolean             redact)
+{
+  g_return_if_fail (SESAME_IS_CHECKLIST_PAGE (self));
+
+  self->redact_report = !!redact;
 }

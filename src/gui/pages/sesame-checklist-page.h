@@ -45,6 +45,9 @@ gboolean                 sesame_checklist_page_save_finish  (SesameChecklistPage
                                                              GAsyncResult         *result,
                                                              GError              **error);
 
+void                     sesame_checklist_page_set_redact_report (SesameChecklistPage *self,
+                                                                  gboolean             redact);
+
 GtkPrintOperationResult  sesame_checklist_page_print        (SesameChecklistPage  *self,
                                                              const char           *export_filename,
                                                              GError              **error);
