@@ -53,7 +53,8 @@ struct _SesameWindow
   SesameProbeSession   *session;    /* owned */
   SesameStore          *store;      /* owned, nullable: where the plan and reports are kept */
   SesamePlan           *previous_plan;  /* owned, nullable: before "I replaced my router" */
-  SesameProbeReport    *saved_report;   /* owned, nullable: the last run's, from the store */
+  SesameProbeReport    *saved_report;   /* owned, nullable: the last run's before this window, from the store */
+  gboolean              saved_report_read;  /* read when the first run ends, not at start-up */
   guint                 save_source;    /* plan changes waiting to be saved */
   SesamePage           *pages[G_N_ELEMENTS (page_table)];  /* owned by the stack; NULL until first needed */
   guint                 current;
@@ -324,6 +325,19 @@ on_session_finished (SesameWindow *self)
 
   if (self->store == NULL || report == NULL)
     return;
+
+  /* What the last run before this window kept, read before this run replaces it */
+  if (!self->saved_report_read)
+    {
+      g_autoptr(GBytes) saved = sesame_store_load_report (self->store, NULL);
+
+      self->saved_report_read = TRUE;
+      if (saved != NULL && !(self->saved_report = sesame_probe_report_new_from_json (saved, &error)))
+        {
+          g_message ("The last network check results cannot be read (%s); the router is not compared", error->message);
+          g_clear_error (&error);
+        }
+    }
 
   if (self->saved_report != NULL && self->previous_plan == NULL)
     {
@@ -667,14 +681,7 @@ sesame_window_set_store (SesameWindow *self,
 
   g_set_object (&self->store, store);
   g_clear_pointer (&self->saved_report, sesame_probe_report_free);
-  if (self->store != NULL)
-    {
-      g_autoptr(GBytes) saved = sesame_store_load_report (self->store, NULL);
-      g_autoptr(GError) error = NULL;
-
-      if (saved != NULL && !(self->saved_report = sesame_probe_report_new_from_json (saved, &error)))
-        g_message ("The last network check results cannot be read (%s); the router is not compared", error->message);
-    }
+  self->saved_report_read = FALSE;
 
   welcome = SESAME_WELCOME_PAGE (ensure_page (self, (guint) page_index ("welcome")));
   sesame_welcome_page_set_returning (welcome, returning);
