@@ -183,6 +183,48 @@ test_kill_during_save (void)
   g_rand_free (rand);
 }
 
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  guint *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sesame_store_save_plan_finish (SESAME_STORE (object), result, &error));
+  g_assert_no_error (error);
+  (*done)++;
+}
+
+/* Saves in worker threads: whatever order they run in, the last one
+ * started is what the file holds */
+static void
+test_save_async (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(SesameStore) store = sesame_store_new (dir, dir);
+  g_autoptr(SesamePlan) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  guint done = 0;
+  char address[32];
+
+  for (guint i = 1; i <= 20; i++)
+    {
+      g_autoptr(SesamePlan) plan = NULL;
+
+      g_snprintf (address, sizeof address, "192.168.11.%u", i);
+      plan = plan_with_address (address);
+      sesame_store_save_plan_async (store, plan, saved_cb, &done);
+    }
+
+  while (done < 20)
+    g_main_context_iteration (NULL, TRUE);
+
+  loaded = sesame_store_load_plan (store, catalog, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sesame_plan_get_host_address (loaded), ==, "192.168.11.20");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -198,6 +240,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/store/round-trip", test_round_trip);
+  g_test_add_func ("/store/save-async", test_save_async);
   g_test_add_func ("/store/history", test_history);
   g_test_add_func ("/store/corrupt", test_corrupt);
   g_test_add_func ("/store/kill-during-save", test_kill_during_save);

@@ -135,6 +135,23 @@ test_returning (void)
   gui_test_close_window (window);
 }
 
+typedef struct
+{
+  const char *path;
+  const char *text;
+} FileWait;
+
+/* Saves run in a worker thread: wait until one has landed */
+static gboolean
+file_contains (gpointer data)
+{
+  FileWait *wait = data;
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (wait->path, &contents, NULL, NULL) &&
+         strstr (contents, wait->text) != NULL;
+}
+
 /* Edits are saved as they happen, and closing saves what is still waiting */
 static void
 test_autosave (void)
@@ -151,7 +168,7 @@ test_autosave (void)
   gtk_window_present (GTK_WINDOW (window));
 
   sesame_plan_set_host_name (plan, "renamed-server");
-  gui_test_iterate (800);
+  gui_test_wait_until (file_contains, &(FileWait) { sesame_store_get_plan_path (store), "renamed-server" }, 5000);
   saved = sesame_store_load_plan (store, catalog, NULL, NULL);
   g_assert_cmpstr (sesame_plan_get_host_name (saved), ==, "renamed-server");
   g_clear_object (&saved);
@@ -159,8 +176,7 @@ test_autosave (void)
   /* Closed before the save was due */
   sesame_plan_set_host_name (plan, "closed-at-once");
   gtk_window_close (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gui_test_wait_until (file_contains, &(FileWait) { sesame_store_get_plan_path (store), "closed-at-once" }, 5000);
   saved = sesame_store_load_plan (store, catalog, NULL, NULL);
   g_assert_cmpstr (sesame_plan_get_host_name (saved), ==, "closed-at-once");
 }
@@ -219,6 +235,7 @@ test_router_changed (void)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 800);
 
   /* This run's results are kept for the next start */
+  gui_test_wait_until (file_contains, &(FileWait) { sesame_store_get_report_path (store), "f0:18:98:11:22:33" }, 5000);
   kept = sesame_store_load_report (store, &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (g_bytes_get_data (kept, NULL), "f0:18:98:11:22:33"));

@@ -21,6 +21,14 @@
 
 #include "sesame-store.h"
 
+/* The files saved in the background, each in its own order */
+typedef enum
+{
+  STORE_PLAN,
+  STORE_REPORT,
+  N_STORE_FILES
+} StoreFile;
+
 struct _SesameStore
 {
   GObject  parent_instance;
@@ -29,6 +37,12 @@ struct _SesameStore
   char    *data_dir;
   char    *plan_path;
   char    *report_path;
+
+  /* Background saves: the newest of each file wins, whatever order the
+   * worker threads run them in */
+  GMutex   lock;
+  guint64  queued[N_STORE_FILES];
+  guint64  written[N_STORE_FILES];
 };
 
 G_DEFINE_FINAL_TYPE (SesameStore, sesame_store, G_TYPE_OBJECT)
@@ -42,6 +56,7 @@ sesame_store_finalize (GObject *object)
   g_free (self->data_dir);
   g_free (self->plan_path);
   g_free (self->report_path);
+  g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (sesame_store_parent_class)->finalize (object);
 }
@@ -55,6 +70,7 @@ sesame_store_class_init (SesameStoreClass *klass)
 static void
 sesame_store_init (SesameStore *self)
 {
+  g_mutex_init (&self->lock);
 }
 
 /**
@@ -276,6 +292,141 @@ sesame_store_save_report (SesameStore  *self,
   g_return_val_if_fail (json != NULL, FALSE);
 
   return save_with_history (self->report_path, "probe-report", json, error);
+}
+
+/* Saving without blocking the caller's thread: the history copy and the
+ * durable write (fsync) run in a worker thread */
+
+typedef struct
+{
+  StoreFile  file;
+  guint64    sequence;
+  char      *contents;
+} SaveJob;
+
+static void
+save_job_free (gpointer data)
+{
+  SaveJob *job = data;
+
+  g_free (job->contents);
+  g_free (job);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SesameStore *self = source_object;
+  SaveJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  gboolean saved = TRUE;
+
+  g_mutex_lock (&self->lock);
+  /* A newer save of the same file is written already: this one is out of date */
+  if (job->sequence > self->written[job->file])
+    {
+      saved = job->file == STORE_PLAN
+        ? save_with_history (self->plan_path, "plan", job->contents, &error)
+        : save_with_history (self->report_path, "probe-report", job->contents, &error);
+      if (saved)
+        self->written[job->file] = job->sequence;
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (saved)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+save_async (SesameStore         *self,
+            StoreFile            file,
+            char                *contents,
+            gpointer             source_tag,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  SaveJob *job = g_new0 (SaveJob, 1);
+
+  job->file = file;
+  job->contents = contents;
+  g_mutex_lock (&self->lock);
+  job->sequence = ++self->queued[file];
+  g_mutex_unlock (&self->lock);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, job, save_job_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+/**
+ * sesame_store_save_plan_async:
+ * @self: a store
+ * @plan: the plan, as it is now (it is written out before this returns)
+ * @callback: called when it is saved
+ * @user_data: data for @callback
+ *
+ * sesame_store_save_plan() in a worker thread. Of several saves under way,
+ * the one started last is what stays on disk.
+ */
+void
+sesame_store_save_plan_async (SesameStore         *self,
+                              SesamePlan          *plan,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (SESAME_IS_STORE (self));
+  g_return_if_fail (SESAME_IS_PLAN (plan));
+
+  save_async (self, STORE_PLAN, sesame_plan_to_json (plan),
+              sesame_store_save_plan_async, callback, user_data);
+}
+
+gboolean
+sesame_store_save_plan_finish (SesameStore   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * sesame_store_save_report_async:
+ * @self: a store
+ * @json: a probe report as JSON
+ * @callback: called when it is saved
+ * @user_data: data for @callback
+ *
+ * sesame_store_save_report() in a worker thread; the last started wins.
+ */
+void
+sesame_store_save_report_async (SesameStore         *self,
+                                const char          *json,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (SESAME_IS_STORE (self));
+  g_return_if_fail (json != NULL);
+
+  save_async (self, STORE_REPORT, g_strdup (json),
+              sesame_store_save_report_async, callback, user_data);
+}
+
+gboolean
+sesame_store_save_report_finish (SesameStore   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**

@@ -32,6 +32,20 @@ SesamePlan  *sesame_store_load_plan         (SesameStore   *self,
 gboolean     sesame_store_save_report       (SesameStore   *self,
                                              const char    *json,
                                              GError       **error);
+void         sesame_store_save_plan_async   (SesameStore         *self,
+                                             SesamePlan          *plan,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean     sesame_store_save_plan_finish  (SesameStore         *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+void         sesame_store_save_report_async (SesameStore         *self,
+                                             const char          *json,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean     sesame_store_save_report_finish (SesameStore        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 GBytes      *sesame_store_load_report       (SesameStore   *self,
                                              GError       **error);
 GPtrArray   *sesame_store_list_plan_history (SesameStore   *self);

@@ -286,21 +286,89 @@ static const GActionEntry win_entries[] = {
   { .name = "replace-router", .activate = replace_router_activated },
 };
 
-static gboolean
-save_plan (gpointer user_data)
+/* A save under way keeps the application running, even once the window is
+ * closed, so that nothing typed is lost */
+typedef struct
 {
-  SesameWindow *self = user_data;
+  SesameWindow *self;         /* owned */
+  GApplication *application;  /* owned, nullable: held until the save is done */
+} Saving;
+
+static Saving *
+saving_new (SesameWindow *self)
+{
+  Saving *saving = g_new0 (Saving, 1);
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  saving->self = g_object_ref (self);
+  if (application != NULL)
+    {
+      saving->application = g_object_ref (G_APPLICATION (application));
+      g_application_hold (saving->application);
+    }
+
+  return saving;
+}
+
+static void
+saving_free (Saving *saving)
+{
+  if (saving->application != NULL)
+    {
+      g_application_release (saving->application);
+      g_object_unref (saving->application);
+    }
+  g_object_unref (saving->self);
+  g_free (saving);
+}
+
+static void
+plan_saved_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Saving *saving = user_data;
+  SesameWindow *self = saving->self;
   g_autoptr(GError) error = NULL;
 
-  self->save_source = 0;
-
-  if (self->store != NULL && !sesame_store_save_plan (self->store, self->plan, &error))
+  if (!sesame_store_save_plan_finish (SESAME_STORE (object), result, &error))
     {
       /* Translators: %s is the reason */
       g_autofree char *text = g_strdup_printf (_("Your answers could not be saved: %s"), error->message);
 
-      sesame_window_add_toast (self, adw_toast_new (text));
+      if (self->toast_overlay != NULL)
+        sesame_window_add_toast (self, adw_toast_new (text));
+      else
+        g_warning ("%s", text);
     }
+
+  saving_free (saving);
+}
+
+static void
+report_saved_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sesame_store_save_report_finish (SESAME_STORE (object), result, &error))
+    g_warning ("Cannot keep the network check results: %s", error->message);
+
+  saving_free (user_data);
+}
+
+/* The file is written in a worker thread (the history copy and fsync are
+ * no work for the main loop); the plan is serialised here, as it is now */
+static gboolean
+save_plan (gpointer user_data)
+{
+  SesameWindow *self = user_data;
+
+  self->save_source = 0;
+
+  if (self->store != NULL)
+    sesame_store_save_plan_async (self->store, self->plan, plan_saved_cb, saving_new (self));
 
   return G_SOURCE_REMOVE;
 }
@@ -347,8 +415,7 @@ on_session_finished (SesameWindow *self)
     }
 
   json = sesame_probe_report_to_json (report);
-  if (!sesame_store_save_report (self->store, json, &error))
-    g_warning ("Cannot keep the network check results: %s", error->message);
+  sesame_store_save_report_async (self->store, json, report_saved_cb, saving_new (self));
 }
 
 static gboolean
