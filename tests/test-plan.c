@@ -414,6 +414,33 @@ test_changed_signal (void)
   g_assert_cmpuint (changes, ==, 5);
 }
 
+/* A copy has the same answers and lives on its own; a plan that is not
+ * whole yet cannot be copied */
+static void
+test_copy (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "seed-plan.json", NULL);
+  g_autoptr(SesamePlan) plan = sesame_plan_load_from_file (path, catalog, NULL);
+  g_autoptr(SesamePlan) copy = NULL;
+  g_autoptr(SesamePlan) empty = sesame_plan_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plan_json = NULL;
+  g_autofree char *copy_json = NULL;
+
+  g_assert_nonnull (plan);
+  copy = sesame_plan_copy (plan, catalog, &error);
+  g_assert_no_error (error);
+  plan_json = sesame_plan_to_json (plan);
+  copy_json = sesame_plan_to_json (copy);
+  g_assert_cmpstr (copy_json, ==, plan_json);
+
+  sesame_plan_set_host_address (copy, "10.0.1.5");
+  g_assert_cmpstr (sesame_plan_get_host_address (plan), ==, "192.168.11.5");
+
+  g_assert_null (sesame_plan_copy (empty, catalog, &error));
+  g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_INVALID);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -427,6 +454,7 @@ main (int   argc,
 
   g_test_add_func ("/plan/seed", test_seed);
   g_test_add_func ("/plan/round-trip", test_round_trip);
+  g_test_add_func ("/plan/copy", test_copy);
   g_test_add_func ("/plan/invalid", test_invalid);
   g_test_add_func ("/plan/several-problems", test_several_problems);
   g_test_add_func ("/plan/newer", test_newer);

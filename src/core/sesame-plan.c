@@ -1077,6 +1077,35 @@ sesame_plan_to_json_node (SesamePlan *self)
 }
 
 /**
+ * sesame_plan_copy:
+ * @self: a plan
+ * @catalog: the catalog to check the copy against
+ * @error: return location for a #GError
+ *
+ * A plan of its own with the same answers, fields Sesame does not know
+ * included: what the plan would save, read back.
+ *
+ * Returns: (transfer full) (nullable): the copy, or %NULL when the plan is
+ *   not whole yet (no host address, say)
+ */
+SesamePlan *
+sesame_plan_copy (SesamePlan     *self,
+                  SesameCatalog  *catalog,
+                  GError        **error)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (SESAME_IS_PLAN (self), NULL);
+  g_return_val_if_fail (SESAME_IS_CATALOG (catalog), NULL);
+
+  json = sesame_plan_to_json (self);
+  bytes = g_bytes_new (json, strlen (json));
+
+  return sesame_plan_load_from_bytes (bytes, catalog, error);
+}
+
+/**
  * sesame_plan_save_to_file:
  *
  * Writes atomically: an interrupted save leaves the previous file intact.

@@ -77,6 +77,9 @@ SesamePlan         *sesame_plan_load_from_file     (const char     *path,
                                                     GError        **error);
 GPtrArray          *sesame_plan_validate           (SesamePlan     *self,
                                                     SesameCatalog  *catalog);
+SesamePlan         *sesame_plan_copy               (SesamePlan     *self,
+                                                    SesameCatalog  *catalog,
+                                                    GError        **error);
 char               *sesame_plan_to_json            (SesamePlan     *self);
 JsonNode           *sesame_plan_to_json_node       (SesamePlan     *self);
 gboolean            sesame_plan_save_to_file       (SesamePlan     *self,

@@ -252,12 +252,10 @@ replace_router_activated (GSimpleAction *action,
                           gpointer       user_data)
 {
   SesameWindow *self = user_data;
-  g_autofree char *json = sesame_plan_to_json (self->plan);
-  g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&json), strlen (json));
   g_autoptr(GError) error = NULL;
   SesamePlan *previous;
 
-  if (!(previous = sesame_plan_load_from_bytes (bytes, self->catalog, &error)))
+  if (!(previous = sesame_plan_copy (self->plan, self->catalog, &error)))
     {
       /* The plan in memory always serialises to a readable plan */
       g_critical ("Cannot keep the plan before the router change: %s", error->message);

@@ -437,8 +437,6 @@ sesame_settings_report_write_redacted (SesameChecklist         *checklist,
                                        SesameChecklistFormat    format,
                                        GError                 **error)
 {
-  g_autofree char *plan_json = NULL;
-  g_autoptr(GBytes) plan_bytes = NULL;
   g_autoptr(SesamePlan) plan = NULL;
   g_autoptr(SesameChecklist) redacted = NULL;
   g_autoptr(SesameProbeReport) hidden = NULL;
@@ -447,9 +445,7 @@ sesame_settings_report_write_redacted (SesameChecklist         *checklist,
   g_return_val_if_fail (SESAME_IS_CATALOG (catalog), NULL);
 
   /* A copy of the plan, without the name */
-  plan_json = sesame_plan_to_json (sesame_checklist_get_plan (checklist));
-  plan_bytes = g_bytes_new (plan_json, strlen (plan_json));
-  if (!(plan = sesame_plan_load_from_bytes (plan_bytes, catalog, error)))
+  if (!(plan = sesame_plan_copy (sesame_checklist_get_plan (checklist), catalog, error)))
     return NULL;
   sesame_plan_set_host_name (plan, NULL);
 
