@@ -17,6 +17,7 @@
 
 #include "sesame-address.h"
 #include "sesame-checklist.h"
+#include "sesame-shell-quote.h"
 
 /* A router that takes one port per entry gets ranges up to this size port by port */
 #define MAX_EXPANDED_RANGE 100
@@ -687,6 +688,10 @@ typedef char *(*CommandFunc) (SesameChecklist *self,
                               const Opening   *opening,
                               const char      *ids);
 
+/* Every string in a command goes through sesame_shell_quote_posix () or
+ * sesame_shell_quote_windows (): a rule's name is the person's free text and
+ * must arrive as the text of a comment, never as part of the command. */
+
 static char *
 ufw_command (SesameChecklist *self,
              const Opening   *o,
@@ -694,6 +699,8 @@ ufw_command (SesameChecklist *self,
 {
   const char *proto = sesame_protocol_to_string (o->protocol);
   g_autofree char *ports = NULL;
+  g_autofree char *comment = g_strconcat ("Sesame: ", ids, NULL);
+  g_autofree char *quoted_comment = sesame_shell_quote_posix (comment);
 
   if (o->ports.first == o->ports.last)
     ports = g_strdup_printf ("%u", o->ports.first);
@@ -701,10 +708,14 @@ ufw_command (SesameChecklist *self,
     ports = g_strdup_printf ("%u:%u", o->ports.first, o->ports.last);
 
   if (o->lan)
-    return g_strdup_printf ("sudo ufw allow from %s to any port %s proto %s comment 'Sesame: %s'",
-                            self->lan_subnet, ports, proto, ids);
+    {
+      g_autofree char *subnet = sesame_shell_quote_posix (self->lan_subnet);
 
-  return g_strdup_printf ("sudo ufw allow %s/%s comment 'Sesame: %s'", ports, proto, ids);
+      return g_strdup_printf ("sudo ufw allow from %s to any port %s proto %s comment %s",
+                              subnet, ports, proto, quoted_comment);
+    }
+
+  return g_strdup_printf ("sudo ufw allow %s/%s comment %s", ports, proto, quoted_comment);
 }
 
 static char *
@@ -716,11 +727,31 @@ firewalld_command (SesameChecklist *self,
   g_autofree char *ports = sesame_port_range_to_string (&o->ports);
 
   if (o->lan)
-    return g_strdup_printf ("sudo firewall-cmd --permanent --add-rich-rule='rule family=\"ipv4\" "
-                            "source address=\"%s\" port port=\"%s\" protocol=\"%s\" accept'",
-                            self->lan_subnet, ports, proto);
+    {
+      g_autofree char *rule = g_strdup_printf ("rule family=\"ipv4\" source address=\"%s\" "
+                                               "port port=\"%s\" protocol=\"%s\" accept",
+                                               self->lan_subnet, ports, proto);
+      g_autofree char *quoted_rule = sesame_shell_quote_posix (rule);
+
+      return g_strdup_printf ("sudo firewall-cmd --permanent --add-rich-rule=%s", quoted_rule);
+    }
 
   return g_strdup_printf ("sudo firewall-cmd --permanent --add-port=%s/%s", ports, proto);
+}
+
+/* nft reads its own quoted string: everything up to the next double quote,
+ * with no escapes, so a double quote in a name would end the comment and
+ * let the rest be read as more nft commands. It becomes a single quote. */
+static char *
+nft_comment (const char *ids)
+{
+  g_autofree char *text = g_strconcat ("Sesame: ", ids, NULL);
+  g_autofree char *nft_string = NULL;
+
+  g_strdelimit (text, "\"", '\'');
+  nft_string = g_strconcat ("\"", text, "\"", NULL);
+
+  return sesame_shell_quote_posix (nft_string);
 }
 
 static char *
@@ -730,13 +761,52 @@ nftables_command (SesameChecklist *self,
 {
   const char *proto = sesame_protocol_to_string (o->protocol);
   g_autofree char *ports = sesame_port_range_to_string (&o->ports);
+  g_autofree char *comment = nft_comment (ids);
 
   if (o->lan)
-    return g_strdup_printf ("sudo nft add rule inet filter input ip saddr %s %s dport %s accept comment \\\"Sesame: %s\\\"",
-                            self->lan_subnet, proto, ports, ids);
+    {
+      g_autofree char *subnet = sesame_shell_quote_posix (self->lan_subnet);
 
-  return g_strdup_printf ("sudo nft add rule inet filter input %s dport %s accept comment \\\"Sesame: %s\\\"",
-                          proto, ports, ids);
+      return g_strdup_printf ("sudo nft add rule inet filter input ip saddr %s %s dport %s accept comment %s",
+                              subnet, proto, ports, comment);
+    }
+
+  return g_strdup_printf ("sudo nft add rule inet filter input %s dport %s accept comment %s",
+                          proto, ports, comment);
+}
+
+/* Command Prompt cannot quote every character safely, so the Windows rule is
+ * named after the catalog's ids and the custom rule's place in the plan
+ * ("custom-1"), never after the person's text. */
+static char *
+netsh_rule_name (SesameChecklist *self,
+                 GPtrArray       *services)
+{
+  GPtrArray *rules = sesame_plan_get_custom_rules (self->plan);
+  GString *name = g_string_new ("Sesame: ");
+
+  for (guint i = 0; i < services->len; i++)
+    {
+      const char *id = g_ptr_array_index (services, i);
+
+      if (i > 0)
+        g_string_append (name, ", ");
+
+      if (g_str_has_prefix (id, "custom:"))
+        {
+          guint n = 0;
+
+          while (n < rules->len &&
+                 !g_str_equal (((const SesameCustomRule *) g_ptr_array_index (rules, n))->name,
+                               id + strlen ("custom:")))
+            n++;
+          g_string_append_printf (name, "custom-%u", n + 1);
+        }
+      else
+        g_string_append (name, id);
+    }
+
+  return g_string_free (name, FALSE);
 }
 
 static char *
@@ -745,9 +815,14 @@ netsh_command (SesameChecklist *self,
                const char      *ids)
 {
   g_autofree char *ports = sesame_port_range_to_string (&o->ports);
+  g_autofree char *name = netsh_rule_name (self, o->services);
+  g_autofree char *quoted_name = sesame_shell_quote_windows (name);
 
-  return g_strdup_printf ("netsh advfirewall firewall add rule name=\"Sesame: %s\" dir=in action=allow protocol=%s localport=%s%s",
-                          ids, o->protocol == SESAME_PROTOCOL_UDP ? "UDP" : "TCP", ports,
+  /* Catalog ids and "custom-N" hold nothing either shell reads */
+  g_assert (quoted_name != NULL);
+
+  return g_strdup_printf ("netsh advfirewall firewall add rule name=%s dir=in action=allow protocol=%s localport=%s%s",
+                          quoted_name, o->protocol == SESAME_PROTOCOL_UDP ? "UDP" : "TCP", ports,
                           o->lan ? " remoteip=localsubnet" : "");
 }
 
