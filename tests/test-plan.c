@@ -232,6 +232,70 @@ test_invalid (void)
     }
 }
 
+/* A control character anywhere (C0, DEL, C1) is refused at its place,
+ * once: a terminal would run an escape code, a line break would split a
+ * line of the checklist. */
+static void
+test_control_characters (void)
+{
+#define PLAN_WITH(router, host, rest) \
+  "{\"version\":1,\"router\":{\"id\":\"generic\"" router "},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"linux-ufw\"" host "}" rest "}"
+  static const struct {
+    const char *json;
+    const char *expected;
+  } cases[] = {
+    { PLAN_WITH ("", ",\"name\":\"box\\u001b]0;owned\\u0007\"", ""),
+      "host.name: contains a control character (U+001B)" },
+    { PLAN_WITH ("", ",\"name\":\"box\\r\\nInjected line\"", ""),
+      "host.name: contains a control character (U+000D)" },
+    { PLAN_WITH ("", ",\"name\":\"box\xc2\x9b""2J\"", ""),
+      "host.name: contains a control character (U+009B)" },
+    { PLAN_WITH ("", ",\"name\":\"box\x7f\"", ""),
+      "host.name: contains a control character (U+007F)" },
+    { PLAN_WITH (",\"connection\":\"pppoe\\t\"", "", ""),
+      "router.connection: contains a control character (U+0009)" },
+    { PLAN_WITH ("", "", ",\"services\":[\"http\",\"ssh\\u001b[2J\"]"),
+      "services[1]: contains a control character (U+001B)" },
+    { PLAN_WITH ("", "", ",\"custom_rules\":[{\"name\":\"Game\\u0085server\",\"protocol\":\"udp\",\"ports\":\"27015\"}]"),
+      "custom_rules[0].name: contains a control character (U+0085)" },
+    { PLAN_WITH ("", "", ",\"custom_rules\":[{\"name\":\"Game\",\"protocol\":\"udp\",\"ports\":\"27015\\n\"}]"),
+      "custom_rules[0].ports: contains a control character (U+000A)" },
+    { PLAN_WITH ("", "", ",\"language\":\"ja\\u0008\""),
+      "language: contains a control character (U+0008)" },
+    { PLAN_WITH ("", "", ",\"note\":{\"from\":[\"x\",\"\\u001bc\"]}"),
+      "note.from[1]: contains a control character (U+001B)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SesamePlan) plan = load_string (cases[i].json, &error);
+
+      g_test_message ("case %u: %s", i, error ? error->message : "(loaded)");
+      g_assert_null (plan);
+      g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_INVALID);
+      /* One problem, with its place, and the message itself carries none */
+      g_assert_true (g_str_has_prefix (error->message, cases[i].expected));
+      g_assert_null (strchr (error->message, '\n'));
+      for (const char *p = error->message; *p; p = g_utf8_next_char (p))
+        g_assert_false (g_unichar_iscntrl (g_utf8_get_char (p)));
+    }
+#undef PLAN_WITH
+
+  /* A plan made in memory, as the wizard does, is checked too */
+  {
+    g_autoptr(SesamePlan) plan = load_string ("{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"linux-ufw\"}}", NULL);
+    g_autoptr(GPtrArray) problems = NULL;
+
+    g_assert_nonnull (plan);
+    sesame_plan_set_host_name (plan, "box\x1b[2J");
+    problems = sesame_plan_validate (plan, catalog);
+    g_assert_cmpuint (problems->len, ==, 1);
+    g_assert_true (g_str_has_prefix (g_ptr_array_index (problems, 0),
+                                     "host.name: contains a control character (U+001B)"));
+  }
+}
+
 /* All problems at once, one per line */
 static void
 test_several_problems (void)
@@ -457,6 +521,7 @@ main (int   argc,
   g_test_add_func ("/plan/copy", test_copy);
   g_test_add_func ("/plan/invalid", test_invalid);
   g_test_add_func ("/plan/several-problems", test_several_problems);
+  g_test_add_func ("/plan/control-characters", test_control_characters);
   g_test_add_func ("/plan/newer", test_newer);
   g_test_add_func ("/plan/unreadable", test_unreadable);
   g_test_add_func ("/plan/save-atomic", test_save_atomic);

@@ -368,6 +368,94 @@ quote_value (const char *value)
   return g_string_free (str, FALSE);
 }
 
+/* The first control character of @value (C0, DEL or C1), or 0: such
+ * characters move a terminal's cursor or recolour it, cut a line in two, or
+ * end a C string early, and have no place in anything a person names. */
+static gunichar
+control_character (const char *value)
+{
+  for (const char *p = value; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        return c;
+    }
+
+  return 0;
+}
+
+static void
+control_character_problem (Loader     *loader,
+                           const char *path,
+                           gunichar    c)
+{
+  /* Translators: U+001B is the character's code; "host.name: contains a control character (U+001B) …" */
+  problem (loader, path, _("contains a control character (U+%04X), such as a line break or a terminal code; remove it"),
+           (guint) c);
+}
+
+/* Every string of the file, known fields or not, member names too: each
+ * one with a control character is a problem at its own path. */
+static void
+find_control_characters (Loader     *loader,
+                         JsonNode   *node,
+                         const char *path)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *value;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &value))
+          {
+            g_autofree char *quoted = quote_value (name);
+            g_autofree char *member = *path ? g_strdup_printf ("%s.%s", path, quoted) : g_strdup (quoted);
+            gunichar c = control_character (name);
+
+            if (c != 0)
+              control_character_problem (loader, member, c);
+            else
+              find_control_characters (loader, value, member);
+          }
+        break;
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            g_autofree char *element = g_strdup_printf ("%s[%u]", path, i);
+
+            find_control_characters (loader, json_array_get_element (array, i), element);
+          }
+        break;
+      }
+
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          gunichar c = control_character (json_node_get_string (node));
+
+          if (c != 0)
+            control_character_problem (loader, path, c);
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
+/* A string with a control character reads as absent: find_control_characters()
+ * has said what is wrong with it already. */
 static const char *
 read_optional_string (Loader     *loader,
                       JsonObject *object,
@@ -383,7 +471,21 @@ read_optional_string (Loader     *loader,
       return NULL;
     }
 
+  if (value != NULL && control_character (value) != 0)
+    return NULL;
+
   return value;
+}
+
+/* The member holds a string with a control character (reported already) */
+static gboolean
+holds_control_character (JsonObject *object,
+                         const char *member)
+{
+  const char *value = NULL;
+
+  return sesame_json_get_string (object, member, &value) && value != NULL &&
+         control_character (value) != 0;
 }
 
 static JsonObject *
@@ -604,6 +706,9 @@ load_services (SesamePlan *self,
         }
 
       id = json_node_get_string (element);
+      if (control_character (id) != 0)
+        continue;
+
       if (sesame_plan_has_service (self, id))
         {
           g_autofree char *quoted = quote_value (id);
@@ -642,7 +747,9 @@ load_custom_rule (SesamePlan *self,
   gboolean ok = TRUE;
 
   name = read_optional_string (loader, object, "name", name_path);
-  if (!sesame_custom_rule_check_name (name, &error))
+  if (holds_control_character (object, "name"))
+    ok = FALSE;
+  else if (!sesame_custom_rule_check_name (name, &error))
     {
       problem (loader, name_path, "%s", error->message);
       g_clear_error (&error);
@@ -650,7 +757,9 @@ load_custom_rule (SesamePlan *self,
     }
 
   protocol = read_optional_string (loader, object, "protocol", protocol_path);
-  if (!sesame_rule_protocol_from_string (protocol, &rule.protocol))
+  if (holds_control_character (object, "protocol"))
+    ok = FALSE;
+  else if (!sesame_rule_protocol_from_string (protocol, &rule.protocol))
     {
       g_autofree char *quoted = quote_value (protocol ? protocol : "");
       problem (loader, protocol_path, _("“%s” is not a protocol; use tcp, udp or both"), quoted);
@@ -658,7 +767,9 @@ load_custom_rule (SesamePlan *self,
     }
 
   ports = read_optional_string (loader, object, "ports", ports_path);
-  if (!sesame_port_range_parse (ports, &rule.external, &error))
+  if (holds_control_character (object, "ports"))
+    ok = FALSE;
+  else if (!sesame_port_range_parse (ports, &rule.external, &error))
     {
       g_autofree char *quoted = quote_value (ports ? ports : "");
       problem (loader, ports_path, _("“%s”: %s"), quoted, error->message);
@@ -667,7 +778,9 @@ load_custom_rule (SesamePlan *self,
     }
 
   internal = read_optional_string (loader, object, "internal_ports", internal_path);
-  if (internal == NULL)
+  if (holds_control_character (object, "internal_ports"))
+    ok = FALSE;
+  else if (internal == NULL)
     rule.internal = rule.external;
   else if (!sesame_port_range_parse (internal, &rule.internal, &error))
     {
@@ -812,6 +925,8 @@ sesame_plan_load_from_bytes (GBytes         *bytes,
       return NULL;
     }
 
+  find_control_characters (&loader, root_node, "");
+
   self = sesame_plan_new ();
   self->loaded = json_object_ref (root);
   self->loaded_rules = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
@@ -907,6 +1022,9 @@ sesame_plan_validate (SesamePlan    *self,
                _("“%s” is not a router Sesame knows; use “generic” if yours is not in the list"),
                quoted);
     }
+
+  if (self->host_name != NULL && control_character (self->host_name) != 0)
+    control_character_problem (&loader, "host.name", control_character (self->host_name));
 
   if (self->host_address == NULL)
     problem (&loader, "host.address", _("is missing: the home-network address of the computer that serves"));
