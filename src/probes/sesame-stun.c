@@ -628,6 +628,116 @@ sesame_stun_build_binding_request (guint8                         *buffer,
   return needed;
 }
 
+static gsize
+write_address (guint8                        *buffer,
+               guint16                        type,
+               const SesameStunAddress       *address,
+               const SesameStunTransactionId *xor_id)
+{
+  gsize size = address->family == SESAME_STUN_FAMILY_IPV4 ? 4 : 16;
+  guint16 port = address->port;
+  guint8 value[16];
+
+  memcpy (value, address->address, size);
+  if (xor_id != NULL)
+    {
+      guint8 mask[16];
+
+      sesame_write_u32 (mask, SESAME_STUN_MAGIC_COOKIE);
+      memcpy (mask + 4, xor_id->bytes, SESAME_STUN_TRANSACTION_ID_SIZE);
+      port ^= (guint16) (SESAME_STUN_MAGIC_COOKIE >> 16);
+      for (gsize i = 0; i < size; i++)
+        value[i] ^= mask[i];
+    }
+
+  sesame_write_u16 (buffer, type);
+  sesame_write_u16 (buffer + 2, (guint16) (4 + size));
+  buffer[4] = 0;
+  buffer[5] = (guint8) address->family;
+  sesame_write_u16 (buffer + 6, port);
+  memcpy (buffer + 8, value, size);
+
+  return ATTRIBUTE_HEADER_SIZE + 4 + size;
+}
+
+/**
+ * sesame_stun_build_binding_response:
+ * @buffer: (out caller-allocates) (array length=buffer_size): where to write the response
+ * @buffer_size: its size; %SESAME_STUN_MAX_RESPONSE_SIZE is always enough
+ * @transaction_id: the request's transaction id
+ * @mapped: the address the request came from: XOR-MAPPED-ADDRESS
+ * @other: (nullable): the server's alternate address and port: OTHER-ADDRESS (RFC 5780)
+ * @origin: (nullable): where the response is sent from: RESPONSE-ORIGIN (RFC 5780)
+ * @with_fingerprint: end the response with a FINGERPRINT (answer one with one)
+ * @error: %SESAME_STUN_ERROR_NO_SPACE if @buffer is too small
+ *
+ * Writes a Binding success response, the server side of
+ * sesame_stun_build_binding_request(); the addresses must be set.
+ *
+ * Returns: the size of the response in bytes, or 0 on error
+ */
+gsize
+sesame_stun_build_binding_response (guint8                         *buffer,
+                                    gsize                           buffer_size,
+                                    const SesameStunTransactionId  *transaction_id,
+                                    const SesameStunAddress        *mapped,
+                                    const SesameStunAddress        *other,
+                                    const SesameStunAddress        *origin,
+                                    gboolean                        with_fingerprint,
+                                    GError                        **error)
+{
+  const SesameStunAddress *addresses[3] = { mapped, other, origin };
+  const guint16 types[3] = { SESAME_STUN_ATTR_XOR_MAPPED_ADDRESS,
+                             SESAME_STUN_ATTR_OTHER_ADDRESS,
+                             SESAME_STUN_ATTR_RESPONSE_ORIGIN };
+  gsize needed = SESAME_STUN_HEADER_SIZE;
+  gsize offset = SESAME_STUN_HEADER_SIZE;
+
+  g_return_val_if_fail (buffer != NULL || buffer_size == 0, 0);
+  g_return_val_if_fail (transaction_id != NULL, 0);
+  g_return_val_if_fail (mapped != NULL && sesame_stun_address_is_set (mapped), 0);
+  g_return_val_if_fail (other == NULL || sesame_stun_address_is_set (other), 0);
+  g_return_val_if_fail (origin == NULL || sesame_stun_address_is_set (origin), 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
+    if (addresses[i] != NULL)
+      needed += ATTRIBUTE_HEADER_SIZE + 4 + (addresses[i]->family == SESAME_STUN_FAMILY_IPV4 ? 4 : 16);
+  if (with_fingerprint)
+    needed += ATTRIBUTE_HEADER_SIZE + 4;
+
+  g_assert (needed <= SESAME_STUN_MAX_RESPONSE_SIZE);
+
+  if (needed > buffer_size)
+    {
+      g_set_error (error, SESAME_STUN_ERROR, SESAME_STUN_ERROR_NO_SPACE,
+                   "the response takes %" G_GSIZE_FORMAT " bytes but the buffer holds %"
+                   G_GSIZE_FORMAT, needed, buffer_size);
+      return 0;
+    }
+
+  memset (buffer, 0, needed);
+  sesame_write_u16 (buffer, 0x0100 | SESAME_STUN_METHOD_BINDING);
+  sesame_write_u16 (buffer + 2, (guint16) (needed - SESAME_STUN_HEADER_SIZE));
+  sesame_write_u32 (buffer + 4, SESAME_STUN_MAGIC_COOKIE);
+  memcpy (buffer + 8, transaction_id->bytes, SESAME_STUN_TRANSACTION_ID_SIZE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
+    if (addresses[i] != NULL)
+      offset += write_address (buffer + offset, types[i], addresses[i], i == 0 ? transaction_id : NULL);
+
+  if (with_fingerprint)
+    {
+      sesame_write_u16 (buffer + offset, SESAME_STUN_ATTR_FINGERPRINT);
+      sesame_write_u16 (buffer + offset + 2, 4);
+      sesame_write_u32 (buffer + offset + 4, fingerprint (buffer, offset));
+      offset += ATTRIBUTE_HEADER_SIZE + 4;
+    }
+
+  g_assert (offset == needed);
+  return needed;
+}
+
 /**
  * sesame_stun_transaction_id_generate:
  * @transaction_id: (out caller-allocates): filled with 96 random bits

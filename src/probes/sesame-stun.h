@@ -24,6 +24,10 @@ G_BEGIN_DECLS
 #define SESAME_STUN_MAX_REQUEST_SIZE     (SESAME_STUN_HEADER_SIZE + 8 + \
                                           4 + SESAME_STUN_MAX_TEXT_SIZE + 8)
 
+/* Enough for any response sesame_stun_build_binding_response() writes: three
+ * IPv6 addresses and a FINGERPRINT. */
+#define SESAME_STUN_MAX_RESPONSE_SIZE    (SESAME_STUN_HEADER_SIZE + 3 * (4 + 4 + 16) + 8)
+
 /* How many unknown comprehension-required attribute types a message remembers. */
 #define SESAME_STUN_MAX_UNKNOWN          8
 
@@ -226,6 +230,15 @@ gsize           sesame_stun_build_binding_request   (guint8                     
                                                      const SesameStunTransactionId  *transaction_id,
                                                      SesameStunRequestFlags          flags,
                                                      const char                     *software,
+                                                     GError                        **error);
+
+gsize           sesame_stun_build_binding_response  (guint8                         *buffer,
+                                                     gsize                           buffer_size,
+                                                     const SesameStunTransactionId  *transaction_id,
+                                                     const SesameStunAddress        *mapped,
+                                                     const SesameStunAddress        *other,
+                                                     const SesameStunAddress        *origin,
+                                                     gboolean                        with_fingerprint,
                                                      GError                        **error);
 
 gboolean        sesame_stun_parse                   (const guint8       *data,
