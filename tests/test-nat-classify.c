@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "sesame-nat-classify.h"
 
 #define Y SESAME_TRISTATE_YES
@@ -39,6 +41,16 @@ test_table (void)
     { "change-port unknown", { Y, N, Y, Y, U, U, Y, N, U }, SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
     { "servers disagree",   { Y, N, Y, Y, U, N, Y, Y, Y }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_ENDPOINT_INDEPENDENT, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
     { "only filtering ran", { U, U, U, U, U, U, U, U, U }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
+    /* Any datagram back from a server proves that UDP passes: garbage, a
+     * wrong transaction ID, an error response or a bad FINGERPRINT is
+     * "unknown", never "UDP blocked" (the last three: first server's
+     * datagram, any server's datagram, OTHER-ADDRESS refused) */
+    { "invalid answers",    { N, U, U, U, U, U, N, U, U, Y, Y, N }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
+    { "invalid, deadline",  { U, U, U, U, U, U, U, U, U, Y, Y, N }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
+    { "second server only", { N, U, U, U, U, U, N, U, U, N, Y, N }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
+    { "silence",            { N, U, U, U, U, U, N, U, U, N, N, N }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UDP_BLOCKED, TRUE },
+    /* An OTHER-ADDRESS of another kind than the server's is not contacted */
+    { "other refused",      { Y, N, Y, U, U, U, Y, U, U, Y, Y, Y }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -57,6 +69,23 @@ test_table (void)
     }
 }
 
+/* The reasons say what happened, in words a person can act on */
+static void
+test_reasons (void)
+{
+  SesameNatEvidence garbage = { N, U, U, U, U, U, N, U, U, Y, Y, N };
+  SesameNatEvidence refused = { Y, N, Y, U, U, U, Y, U, U, Y, Y, Y };
+  SesameNatVerdict verdict;
+
+  sesame_nat_classify (&garbage, &verdict);
+  g_assert_cmpint (verdict.classic, ==, SESAME_NAT_CLASSIC_UNKNOWN);
+  g_assert_nonnull (strstr (verdict.reason, "not a valid STUN response"));
+
+  sesame_nat_classify (&refused, &verdict);
+  g_assert_nonnull (strstr (verdict.reason, "second address"));
+  g_assert_nonnull (strstr (verdict.reason, "did not send anything there"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -64,6 +93,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/nat-classify/table", test_table);
+  g_test_add_func ("/nat-classify/reasons", test_reasons);
 
   return g_test_run ();
 }

@@ -5,6 +5,12 @@
  * endpoint-independent filtering (open internet). 127.0.0.2 stands in for
  * the server's alternate address.
  *
+ * A lying server answers only with what is not a valid answer (garbage, the
+ * wrong transaction ID, an error response, a bad FINGERPRINT): UDP passes,
+ * so that is "unknown", never "UDP blocked". A server naming a second
+ * address it must not send Sesame to (0.0.0.0, which Linux would deliver to
+ * this computer) is not followed.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -22,7 +28,17 @@ typedef enum
   SERVER_WRONG_SOURCE,   /* answers change requests from the primary address */
   SERVER_NO_OTHER,       /* an RFC 5389 server: no OTHER-ADDRESS, ignores CHANGE-REQUEST */
   SERVER_SILENT,
+  SERVER_LIAR,           /* only what is not a valid answer: see Lie */
+  SERVER_FOREIGN_OTHER,  /* OTHER-ADDRESS 0.0.0.0, not of the server's kind */
 } ServerMode;
+
+typedef enum
+{
+  LIE_GARBAGE,
+  LIE_WRONG_ID,
+  LIE_ERROR_RESPONSE,
+  LIE_BAD_FINGERPRINT,
+} Lie;
 
 typedef struct
 {
@@ -31,6 +47,8 @@ typedef struct
   GSource    *sources[4];
   guint16     ports[2];
   guint       requests;
+  guint       requests_at[4];
+  Lie         lie;
 } FakeServer;
 
 static void
@@ -75,6 +93,7 @@ build_response (FakeServer                    *server,
 {
   const guint8 *client_ip = g_inet_address_to_bytes (g_inet_socket_address_get_address (client));
   static const guint8 other_ip[4] = { 127, 0, 0, 2 };
+  static const guint8 unspecified[4] = { 0, 0, 0, 0 };
   gsize length = 20;
 
   put16 (buffer, 0x0101);
@@ -83,7 +102,9 @@ build_response (FakeServer                    *server,
 
   length += put_address (buffer + length, SESAME_STUN_ATTR_XOR_MAPPED_ADDRESS, client_ip,
                          g_inet_socket_address_get_port (client), TRUE);
-  if (server->mode != SERVER_NO_OTHER)
+  if (server->mode == SERVER_FOREIGN_OTHER)
+    length += put_address (buffer + length, SESAME_STUN_ATTR_OTHER_ADDRESS, unspecified, server->ports[1], FALSE);
+  else if (server->mode != SERVER_NO_OTHER)
     length += put_address (buffer + length, SESAME_STUN_ATTR_OTHER_ADDRESS, other_ip, server->ports[1], FALSE);
 
   put16 (buffer + 2, (guint16) (length - 20));
@@ -108,12 +129,13 @@ on_request (GSocket      *socket,
   if (size <= 0 || !sesame_stun_parse (data, (gsize) size, &request, NULL))
     return G_SOURCE_CONTINUE;
 
-  server->requests++;
-  if (server->mode == SERVER_SILENT)
-    return G_SOURCE_CONTINUE;
-
   while (server->sockets[index] != socket)
     index++;
+
+  server->requests++;
+  server->requests_at[index]++;
+  if (server->mode == SERVER_SILENT)
+    return G_SOURCE_CONTINUE;
 
   /* Answer from the address the request asks for */
   if (request.has_change_request && server->mode != SERVER_NO_OTHER && server->mode != SERVER_WRONG_SOURCE)
@@ -125,6 +147,40 @@ on_request (GSocket      *socket,
     }
 
   length = build_response (server, &request.transaction_id, G_INET_SOCKET_ADDRESS (from), reply);
+
+  if (server->mode == SERVER_LIAR)
+    {
+      switch (server->lie)
+        {
+        case LIE_GARBAGE:
+          g_socket_send_to (socket, from, "garbage!", 8, NULL, NULL);
+          break;
+        case LIE_WRONG_ID:
+          reply[8] ^= 0xff;
+          g_socket_send_to (socket, from, (char *) reply, length, NULL, NULL);
+          break;
+        case LIE_ERROR_RESPONSE:
+          /* 400 Bad Request, with the right transaction ID */
+          put16 (reply, 0x0111);
+          put16 (reply + 2, 8);
+          put16 (reply + 20, SESAME_STUN_ATTR_ERROR_CODE);
+          put16 (reply + 22, 4);
+          put32 (reply + 24, 0x00000400);
+          g_socket_send_to (socket, from, (char *) reply, 28, NULL, NULL);
+          break;
+        case LIE_BAD_FINGERPRINT:
+          put16 (reply + length, SESAME_STUN_ATTR_FINGERPRINT);
+          put16 (reply + length + 2, 4);
+          put32 (reply + length + 4, 0xdeadbeef);
+          length += 8;
+          put16 (reply + 2, (guint16) (length - 20));
+          g_socket_send_to (socket, from, (char *) reply, length, NULL, NULL);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      return G_SOURCE_CONTINUE;
+    }
 
   if (server->mode == SERVER_NOISY)
     {
@@ -232,6 +288,17 @@ test_honest (void)
   g_assert_null (result->verdict.reason);
   /* Every answer came at once: no waiting for timeouts */
   g_assert_cmpint (result->elapsed_ms, <, 200);
+
+  /* The second address was contacted, so it is listed */
+  {
+    g_autofree char *other_ip = g_strdup_printf ("127.0.0.2:%u (STUN OTHER-ADDRESS)", server.ports[0]);
+    g_autofree char *other_both = g_strdup_printf ("127.0.0.2:%u (STUN OTHER-ADDRESS)", server.ports[1]);
+
+    g_assert_nonnull (result->contacted);
+    g_assert_true (g_strv_contains ((const char * const *) result->contacted->pdata, other_ip));
+    g_assert_true (g_strv_contains ((const char * const *) result->contacted->pdata, other_both));
+    g_assert_cmpuint (result->contacted->len, ==, 2);
+  }
 }
 
 /* Wrong transaction IDs, garbage, truncated datagrams and the right reply
@@ -302,6 +369,57 @@ test_silent (void)
   g_assert_cmpuint (server.requests, >=, 8);
 }
 
+/* Anything that came back, even what is no valid answer, proves that UDP
+ * passes: the NAT type is unknown, with the reason, never "UDP blocked" */
+static void
+test_liar (gconstpointer data)
+{
+  FakeServer server;
+  g_autoptr(SesameNatResult) result = NULL;
+
+  fake_server_start (&server, SERVER_LIAR);
+  server.lie = GPOINTER_TO_INT (data);
+  result = run_probe (&server, 3000);
+  fake_server_stop (&server);
+
+  g_assert_cmpuint (server.requests, >, 0);
+  g_assert_cmpstr (sesame_nat_classic_to_string (result->verdict.classic), ==, "unknown");
+  g_assert_cmpstr (sesame_nat_mapping_to_string (result->verdict.mapping), ==, "unknown");
+  g_assert_nonnull (result->verdict.reason);
+  g_assert_nonnull (strstr (result->verdict.reason, "not a valid STUN response"));
+  g_assert_null (result->external_address);
+  g_assert_cmpint (result->elapsed_ms, <, 2000);
+}
+
+/* An OTHER-ADDRESS of another kind than the server's own is never sent to */
+static void
+test_foreign_other (void)
+{
+  FakeServer server;
+  g_autoptr(SesameNatResult) result = NULL;
+
+  fake_server_start (&server, SERVER_FOREIGN_OTHER);
+  result = run_probe (&server, 3000);
+  fake_server_stop (&server);
+
+  /* Only the primary address and port saw requests; 0.0.0.0 would have
+   * reached this computer's sockets at the second port */
+  g_assert_cmpuint (server.requests_at[0], >, 0);
+  g_assert_cmpuint (server.requests_at[1], ==, 0);
+  g_assert_cmpuint (server.requests_at[2], ==, 0);
+  g_assert_cmpuint (server.requests_at[3], ==, 0);
+
+  g_assert_cmpstr (sesame_nat_mapping_to_string (result->verdict.mapping), ==, "no-nat");
+  g_assert_cmpstr (sesame_nat_filtering_to_string (result->verdict.filtering), ==, "unknown");
+  g_assert_cmpstr (sesame_nat_classic_to_string (result->verdict.classic), ==, "unknown");
+  g_assert_cmpstr (result->external_address, ==, "127.0.0.1");
+  g_assert_nonnull (strstr (result->verdict.reason, "did not send anything there"));
+  g_assert_nonnull (result->contacted);
+  g_assert_cmpuint (result->contacted->len, ==, 0);
+  /* The tests that needed it were dropped, not waited for */
+  g_assert_cmpint (result->elapsed_ms, <, 1000);
+}
+
 /* At the deadline, what is not known is unknown, not blocked */
 static void
 test_deadline (void)
@@ -330,6 +448,11 @@ main (int   argc,
   g_test_add_func ("/nat-probe/no-other-address", test_no_other_address);
   g_test_add_func ("/nat-probe/silent", test_silent);
   g_test_add_func ("/nat-probe/deadline", test_deadline);
+  g_test_add_data_func ("/nat-probe/liar/garbage", GINT_TO_POINTER (LIE_GARBAGE), test_liar);
+  g_test_add_data_func ("/nat-probe/liar/wrong-id", GINT_TO_POINTER (LIE_WRONG_ID), test_liar);
+  g_test_add_data_func ("/nat-probe/liar/error-response", GINT_TO_POINTER (LIE_ERROR_RESPONSE), test_liar);
+  g_test_add_data_func ("/nat-probe/liar/bad-fingerprint", GINT_TO_POINTER (LIE_BAD_FINGERPRINT), test_liar);
+  g_test_add_func ("/nat-probe/foreign-other-address", test_foreign_other);
 
   return g_test_run ();
 }

@@ -1175,6 +1175,89 @@ test_address_helpers (void)
   g_assert_true (sesame_stun_address_equal (&b, &c));
 }
 
+static SesameStunAddress
+stun_address (const char *ip,
+              guint16     port)
+{
+  g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new_from_string (ip, port);
+  SesameStunAddress address;
+
+  g_assert_nonnull (socket_address);
+  g_assert_true (sesame_stun_address_from_socket_address (socket_address, &address));
+  return address;
+}
+
+/* A STUN server sends Sesame on only to its own kind of address: an
+ * OTHER-ADDRESS of a public server pointing into the home network, at this
+ * computer or at a multicast group is never contacted */
+static void
+test_may_contact (void)
+{
+  static const struct {
+    const char *server;
+    const char *candidate;
+    gboolean    allowed;
+  } cases[] = {
+    { "192.0.43.10",   "192.0.43.11",     TRUE },    /* public, as stun.stunprotocol.org */
+    { "192.0.43.10",   "8.8.8.8",         TRUE },
+    { "192.0.43.10",   "192.168.1.1",     FALSE },   /* the home router */
+    { "192.0.43.10",   "10.0.0.5",        FALSE },
+    { "192.0.43.10",   "172.16.0.1",      FALSE },
+    { "192.0.43.10",   "100.64.0.1",      FALSE },   /* carrier-grade NAT */
+    { "192.0.43.10",   "169.254.1.1",     FALSE },
+    { "192.0.43.10",   "127.0.0.1",       FALSE },
+    { "192.0.43.10",   "127.0.0.3",       FALSE },
+    { "192.0.43.10",   "0.0.0.0",         FALSE },
+    { "192.0.43.10",   "224.0.0.251",     FALSE },   /* multicast (mDNS) */
+    { "192.0.43.10",   "239.255.255.250", FALSE },   /* SSDP */
+    { "192.0.43.10",   "255.255.255.255", FALSE },   /* broadcast */
+    { "192.0.43.10",   "240.0.0.1",       FALSE },
+    { "192.0.43.10",   "198.18.0.1",      FALSE },   /* benchmarking */
+    { "192.0.43.10",   "192.0.0.8",       FALSE },
+    { "192.0.43.10",   "203.0.113.5",     FALSE },   /* documentation is not the internet */
+    { "192.0.43.10",   "2001:4860::1",    FALSE },   /* another family */
+    { "203.0.113.10",  "203.0.113.11",    TRUE },    /* a test network's "internet" */
+    { "203.0.113.10",  "198.51.100.11",   TRUE },
+    { "198.51.100.10", "192.0.2.1",       TRUE },
+    { "203.0.113.10",  "8.8.8.8",         FALSE },
+    { "203.0.113.10",  "192.168.1.1",     FALSE },
+    { "203.0.113.10",  "127.0.0.1",       FALSE },
+    { "127.0.0.1",     "127.0.0.2",       TRUE },    /* a test on loopback */
+    { "127.0.0.1",     "127.0.0.3",       TRUE },
+    { "127.0.0.1",     "8.8.8.8",         FALSE },
+    { "127.0.0.1",     "10.0.0.1",        FALSE },
+    { "127.0.0.1",     "0.0.0.0",         FALSE },
+    { "192.168.1.10",  "192.168.1.11",    FALSE },   /* a private server never sends Sesame on */
+    { "10.0.0.1",      "8.8.8.8",         FALSE },
+    { "2001:4860::1",  "2001:4860::2",    TRUE },
+    { "2001:4860::1",  "fd00::1",         FALSE },   /* unique local */
+    { "2001:4860::1",  "fe80::1",         FALSE },
+    { "2001:4860::1",  "::1",             FALSE },
+    { "2001:4860::1",  "ff02::1",         FALSE },
+    { "2001:4860::1",  "::ffff:10.0.0.1", FALSE },
+    { "2001:4860::1",  "192.0.43.11",     FALSE },
+    { "2001:db8::1",   "2001:db8::2",     TRUE },
+    { "::1",           "::1",             TRUE },
+  };
+  SesameStunAddress server = stun_address ("192.0.43.10", 3478);
+  SesameStunAddress candidate = stun_address ("192.0.43.11", 0);
+  SesameStunAddress unset = { 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      SesameStunAddress s = stun_address (cases[i].server, 3478);
+      SesameStunAddress c = stun_address (cases[i].candidate, 3479);
+
+      g_test_message ("%s → %s", cases[i].server, cases[i].candidate);
+      g_assert_cmpint (sesame_stun_address_may_contact (&s, &c), ==, cases[i].allowed);
+    }
+
+  /* Port 0 and missing addresses are never contacted */
+  g_assert_false (sesame_stun_address_may_contact (&server, &candidate));
+  g_assert_false (sesame_stun_address_may_contact (&server, &unset));
+  g_assert_false (sesame_stun_address_may_contact (&unset, &server));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1207,6 +1290,7 @@ main (int   argc,
   g_test_add_func ("/stun/hostile/constant", test_hostile_constant);
   g_test_add_func ("/stun/hostile/too-large", test_hostile_too_large);
   g_test_add_func ("/stun/address", test_address_helpers);
+  g_test_add_func ("/stun/may-contact", test_may_contact);
 
   return g_test_run ();
 }

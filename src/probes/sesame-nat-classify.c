@@ -14,6 +14,12 @@
 
 #include "sesame-nat-classify.h"
 
+static const char *
+other_refused_reason (void)
+{
+  return _("The STUN server gave a second address (RFC 5780) that is not the same kind of address as its own, such as one in a private range; Sesame did not send anything there, so the NAT’s behaviour cannot be tested.");
+}
+
 static SesameNatMapping
 classify_mapping (const SesameNatEvidence  *e,
                   gboolean                 *not_independent,
@@ -23,6 +29,12 @@ classify_mapping (const SesameNatEvidence  *e,
 
   if (e->mapped_is_local == SESAME_TRISTATE_YES)
     return SESAME_NAT_MAPPING_NO_NAT;
+
+  if (e->other_address == SESAME_TRISTATE_YES && e->other_address_refused == SESAME_TRISTATE_YES)
+    {
+      *reason = other_refused_reason ();
+      return SESAME_NAT_MAPPING_UNKNOWN;
+    }
 
   if (e->other_address != SESAME_TRISTATE_YES)
     {
@@ -67,6 +79,12 @@ classify_filtering (const SesameNatEvidence  *e,
       return SESAME_NAT_FILTERING_UNKNOWN;
     }
 
+  if (e->other_address_refused == SESAME_TRISTATE_YES)
+    {
+      *reason = other_refused_reason ();
+      return SESAME_NAT_FILTERING_UNKNOWN;
+    }
+
   if (e->change_ip_and_port == SESAME_TRISTATE_YES)
     return SESAME_NAT_FILTERING_ENDPOINT_INDEPENDENT;
 
@@ -99,6 +117,22 @@ sesame_nat_classify (const SesameNatEvidence *evidence,
   g_return_if_fail (verdict != NULL);
 
   *verdict = (SesameNatVerdict) { 0 };
+
+  /* Any datagram from a server proves that UDP passes: whatever else went
+   * wrong, the answer is "unknown", never "UDP blocked" */
+  if (evidence->mapped_reply != SESAME_TRISTATE_YES && evidence->control_reply != SESAME_TRISTATE_YES)
+    {
+      if (evidence->primary_datagram == SESAME_TRISTATE_YES)
+        {
+          verdict->reason = _("The STUN server answered with something that is not a valid STUN response, so the NAT’s behaviour cannot be tested. UDP does get through.");
+          return;
+        }
+      if (evidence->any_datagram == SESAME_TRISTATE_YES)
+        {
+          verdict->reason = _("The first STUN server did not answer, though another one did: UDP gets through, but the NAT’s behaviour cannot be tested without the first server.");
+          return;
+        }
+    }
 
   if (evidence->mapped_reply == SESAME_TRISTATE_NO && evidence->control_reply != SESAME_TRISTATE_YES)
     {

@@ -23,6 +23,14 @@ typedef struct
   SesameTristate control_reply;       /* filtering: plain request on a fresh socket */
   SesameTristate change_ip_and_port;  /* filtering: reply from the alternate IP and port */
   SesameTristate change_port;         /* filtering: reply from the primary IP, alternate port */
+
+  /* Any datagram at all, valid STUN or not, that came back from the first
+   * server, or from any of the servers: proof that UDP passes */
+  SesameTristate primary_datagram;
+  SesameTristate any_datagram;
+  /* The OTHER-ADDRESS given is not of the kind of the server's own address
+   * (sesame_stun_address_may_contact()), so it was never contacted */
+  SesameTristate other_address_refused;
 } SesameNatEvidence;
 
 typedef struct

@@ -10,6 +10,13 @@
  * same socket was answered and a window of several round trips has passed;
  * anything undecided at the deadline is unknown, never "filtered".
  *
+ * The server's word never sends Sesame anywhere it was not asked to go: an
+ * OTHER-ADDRESS (and the mapped address the hairpinning test sends to) is
+ * used only when it is the same kind of address as the server's own
+ * (sesame_stun_address_may_contact()), and every destination beyond the
+ * servers given is listed in the result. Any datagram at all from a server,
+ * even one that is not a valid answer, proves that UDP passes.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -47,6 +54,7 @@ typedef enum
   TXN_UNVERIFIED,     /* answered before its expected source could be known */
   TXN_ANSWERED,       /* answered by the expected source */
   TXN_NO_REPLY,
+  TXN_SKIPPED,        /* not made: the server's second address was refused */
 } TxnState;
 
 typedef struct
@@ -89,6 +97,9 @@ typedef struct
   SesameStunAddress  local;
   SesameStunAddress  primary;
   SesameStunAddress  other;                /* the first server's alternate address */
+  gboolean           other_refused;        /* it gave one of another kind: never contacted */
+  gboolean           primary_datagram;     /* something, valid or not, came from the first server */
+  gboolean           any_datagram;         /* ... from any server */
 } Probe;
 
 static void
@@ -110,6 +121,7 @@ sesame_nat_result_free (SesameNatResult *result)
 
   g_free (result->external_address);
   g_clear_pointer (&result->sightings, g_ptr_array_unref);
+  g_clear_pointer (&result->contacted, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -371,6 +383,28 @@ gather_evidence (Probe             *probe,
   e->control_reply = replied (probe, control);
   e->change_ip_and_port = replied (probe, get_txn (probe, TXN_CHANGE_BOTH, 0));
   e->change_port = replied (probe, get_txn (probe, TXN_CHANGE_PORT, 0));
+
+  e->primary_datagram = probe->primary_datagram ? SESAME_TRISTATE_YES : SESAME_TRISTATE_NO;
+  e->any_datagram = probe->any_datagram ? SESAME_TRISTATE_YES : SESAME_TRISTATE_NO;
+  e->other_address_refused = probe->other_refused ? SESAME_TRISTATE_YES : SESAME_TRISTATE_NO;
+  if (probe->other_refused)
+    e->other_address = SESAME_TRISTATE_YES;
+}
+
+/* The server named a second address Sesame must not send to: the tests that
+ * need it are not made */
+static void
+refuse_other (Probe                   *probe,
+              const SesameStunAddress *other)
+{
+  static const TxnKind needing_other[] = { TXN_OTHER_IP, TXN_OTHER_BOTH, TXN_CHANGE_BOTH, TXN_CHANGE_PORT };
+  g_autofree char *text = sesame_stun_address_to_string (other);
+
+  g_debug ("not contacting OTHER-ADDRESS %s: not the same kind of address as the server's", text);
+  probe->other_refused = TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (needing_other); i++)
+    get_txn (probe, needing_other[i], 0)->state = TXN_SKIPPED;
 }
 
 /* Starts what has become possible and decides what has timed out.
@@ -383,13 +417,20 @@ advance (Probe *probe)
   gint64 now = now_ms ();
   gboolean pending = FALSE;
 
-  /* OTHER-ADDRESS from whichever first reply carried it */
-  if (!sesame_stun_address_is_set (&probe->other))
+  /* OTHER-ADDRESS from whichever first reply carried it, if Sesame may go there */
+  if (!sesame_stun_address_is_set (&probe->other) && !probe->other_refused)
     {
+      const SesameStunAddress *given = NULL;
+
       if (mapped->state == TXN_ANSWERED && sesame_stun_address_is_set (&mapped->other))
-        probe->other = mapped->other;
+        given = &mapped->other;
       else if (control->state == TXN_ANSWERED && sesame_stun_address_is_set (&control->other))
-        probe->other = control->other;
+        given = &control->other;
+
+      if (given != NULL && sesame_stun_address_may_contact (&probe->primary, given))
+        probe->other = *given;
+      else if (given != NULL)
+        refuse_other (probe, given);
     }
 
   /* Tests II and III as soon as the alternate address is known */
@@ -402,8 +443,10 @@ advance (Probe *probe)
       start_txn (probe, get_txn (probe, TXN_OTHER_IP, 0), other_ip);
       start_txn (probe, get_txn (probe, TXN_OTHER_BOTH, 0), other_both);
 
-      /* Hairpinning: a third socket sends to our own mapped address */
-      if (!sesame_stun_address_equal (&mapped->mapped, &probe->local))
+      /* Hairpinning: a third socket sends to our own mapped address, which
+       * is the server's word too */
+      if (!sesame_stun_address_equal (&mapped->mapped, &probe->local) &&
+          sesame_stun_address_may_contact (&probe->primary, &mapped->mapped))
         start_txn (probe, get_txn (probe, TXN_HAIRPIN, 0), own);
     }
 
@@ -503,7 +546,7 @@ complete (Probe  *probe,
   gather_evidence (probe, &evidence);
   sesame_nat_classify (&evidence, &result->verdict);
 
-  if (get_txn (probe, TXN_MAPPED, 0)->state == TXN_SENDING)
+  if (get_txn (probe, TXN_MAPPED, 0)->state == TXN_SENDING && !probe->any_datagram)
     result->verdict.reason = _("The STUN servers did not answer before the deadline.");
 
   mapped = get_txn (probe, TXN_MAPPED, 0);
@@ -540,8 +583,59 @@ complete (Probe  *probe,
       g_ptr_array_add (result->sightings, sighting);
     }
 
+  /* Every destination beyond the servers given */
+  result->contacted = g_ptr_array_new_null_terminated (2, g_free, TRUE);
+  for (guint i = 0; i < probe->txns->len; i++)
+    {
+      const Txn *txn = g_ptr_array_index (probe->txns, i);
+      SesameStunAddress destination;
+      g_autofree char *address = NULL;
+      char *listed;
+
+      if (txn->sends == 0 || txn->destination == NULL ||
+          (txn->kind != TXN_OTHER_IP && txn->kind != TXN_OTHER_BOTH && txn->kind != TXN_HAIRPIN) ||
+          !sesame_stun_address_from_socket_address (txn->destination, &destination))
+        continue;
+
+      address = sesame_stun_address_to_string (&destination);
+      listed = g_strdup_printf ("%s (%s)", address,
+                                txn->kind == TXN_HAIRPIN ? "STUN XOR-MAPPED-ADDRESS" : "STUN OTHER-ADDRESS");
+      if (g_ptr_array_find_with_equal_func (result->contacted, listed, g_str_equal, NULL))
+        g_free (listed);
+      else
+        g_ptr_array_add (result->contacted, listed);
+    }
+
   g_task_return_pointer (task, result, (GDestroyNotify) sesame_nat_result_free);
   g_object_unref (task);
+}
+
+/* Anything at all from a server, even garbage, proves that UDP gets through */
+static void
+note_datagram (Probe                   *probe,
+               const SesameStunAddress *source)
+{
+  if (sesame_stun_address_equal_ip (source, &probe->primary))
+    probe->primary_datagram = TRUE;
+
+  if (sesame_stun_address_equal_ip (source, &probe->primary) ||
+      sesame_stun_address_equal_ip (source, &probe->other))
+    {
+      probe->any_datagram = TRUE;
+      return;
+    }
+
+  for (guint i = 0; i < probe->servers->len; i++)
+    {
+      SesameStunAddress server;
+
+      if (sesame_stun_address_from_socket_address (g_ptr_array_index (probe->servers, i), &server) &&
+          sesame_stun_address_equal_ip (source, &server))
+        {
+          probe->any_datagram = TRUE;
+          return;
+        }
+    }
 }
 
 static void
@@ -554,8 +648,12 @@ handle_datagram (Probe          *probe,
   SesameStunMessage message;
   SesameStunAddress source;
 
-  if (!sesame_stun_parse (data, size, &message, NULL) ||
-      !sesame_stun_address_from_socket_address (from, &source))
+  if (!sesame_stun_address_from_socket_address (from, &source))
+    return;
+
+  note_datagram (probe, &source);
+
+  if (!sesame_stun_parse (data, size, &message, NULL))
     return;
 
   for (guint i = 0; i < probe->txns->len; i++)

@@ -25,6 +25,8 @@ typedef struct
   SesameTristate    hairpinning;
   char             *external_address;  /* nullable: IP of the first server's mapped address */
   GPtrArray        *sightings;         /* element-type SesameStunSighting, one per server */
+  GPtrArray        *contacted;         /* element-type utf8, NULL-terminated: every destination
+                                        * beyond the servers given, "198.51.100.2:3479 (STUN OTHER-ADDRESS)" */
   gint64            elapsed_ms;
 } SesameNatResult;
 

@@ -879,6 +879,101 @@ sesame_stun_address_equal (const SesameStunAddress *a,
   return sesame_stun_address_equal_ip (a, b) && a->port == b->port;
 }
 
+/* Which addresses a STUN server may send Sesame on to (see
+ * sesame_stun_address_may_contact()): only these three kinds, each to its own */
+typedef enum
+{
+  ADDRESS_KIND_NEVER,          /* private, shared, link-local, multicast, unspecified, reserved… */
+  ADDRESS_KIND_PUBLIC,
+  ADDRESS_KIND_DOCUMENTATION,  /* 192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32 */
+  ADDRESS_KIND_LOOPBACK,
+} AddressKind;
+
+static gboolean
+ipv4_in (const guint8 *a,
+         guint32       prefix,
+         guint         bits)
+{
+  guint32 value = ((guint32) a[0] << 24) | ((guint32) a[1] << 16) | ((guint32) a[2] << 8) | a[3];
+  guint32 mask = bits == 0 ? 0 : G_MAXUINT32 << (32 - bits);
+
+  return (value & mask) == prefix;
+}
+
+static AddressKind
+address_kind (const SesameStunAddress *address)
+{
+  const guint8 *a = address->address;
+
+  if (address->family == SESAME_STUN_FAMILY_IPV4)
+    {
+      if (ipv4_in (a, 0x7F000000, 8))
+        return ADDRESS_KIND_LOOPBACK;
+      if (ipv4_in (a, 0xC0000200, 24) || ipv4_in (a, 0xC6336400, 24) || ipv4_in (a, 0xCB007100, 24))
+        return ADDRESS_KIND_DOCUMENTATION;
+      if (ipv4_in (a, 0x00000000, 8) ||     /* "this network", unspecified */
+          ipv4_in (a, 0x0A000000, 8) ||     /* private */
+          ipv4_in (a, 0x64400000, 10) ||    /* shared, carrier-grade NAT */
+          ipv4_in (a, 0xA9FE0000, 16) ||    /* link-local */
+          ipv4_in (a, 0xAC100000, 12) ||    /* private */
+          ipv4_in (a, 0xC0000000, 24) ||    /* IETF protocol assignments */
+          ipv4_in (a, 0xC0A80000, 16) ||    /* private */
+          ipv4_in (a, 0xC6120000, 15) ||    /* benchmarking */
+          ipv4_in (a, 0xE0000000, 4) ||     /* multicast */
+          ipv4_in (a, 0xF0000000, 4))       /* reserved, and the broadcast address */
+        return ADDRESS_KIND_NEVER;
+      return ADDRESS_KIND_PUBLIC;
+    }
+
+  if (address->family == SESAME_STUN_FAMILY_IPV6)
+    {
+      static const guint8 loopback[16] = { [15] = 1 };
+
+      if (memcmp (a, loopback, sizeof loopback) == 0)
+        return ADDRESS_KIND_LOOPBACK;
+      if (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8)
+        return ADDRESS_KIND_DOCUMENTATION;
+      /* Global unicast is 2000::/3; everything else (unique local, link-local,
+       * multicast, IPv4-mapped, unspecified) is never followed */
+      if ((a[0] & 0xe0) == 0x20)
+        return ADDRESS_KIND_PUBLIC;
+    }
+
+  return ADDRESS_KIND_NEVER;
+}
+
+/**
+ * sesame_stun_address_may_contact:
+ * @server: the address of the STUN server Sesame was told to use
+ * @candidate: an address that server named: its OTHER-ADDRESS, or the mapped
+ *   address to send a hairpinning test to
+ *
+ * A STUN server must not be able to send Sesame on to anything but its own
+ * kind of address. A public server's second address must be public (never
+ * private, carrier-grade NAT, link-local, loopback, multicast, unspecified,
+ * broadcast or reserved); a server in a documentation range (a test
+ * network's "internet") may name another documentation address, and a
+ * server on loopback (a test) another loopback address. Both must be of the
+ * same family.
+ *
+ * Returns: %TRUE if Sesame may send to @candidate
+ */
+gboolean
+sesame_stun_address_may_contact (const SesameStunAddress *server,
+                                 const SesameStunAddress *candidate)
+{
+  AddressKind kind;
+
+  g_return_val_if_fail (server != NULL && candidate != NULL, FALSE);
+
+  if (!sesame_stun_address_is_set (server) || !sesame_stun_address_is_set (candidate) ||
+      server->family != candidate->family || candidate->port == 0)
+    return FALSE;
+
+  kind = address_kind (candidate);
+  return kind != ADDRESS_KIND_NEVER && kind == address_kind (server);
+}
+
 static GInetAddress *
 address_to_inet_address (const SesameStunAddress *address)
 {

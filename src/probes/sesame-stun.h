@@ -262,6 +262,8 @@ gboolean        sesame_stun_address_equal           (const SesameStunAddress *a,
                                                      const SesameStunAddress *b);
 gboolean        sesame_stun_address_equal_ip        (const SesameStunAddress *a,
                                                      const SesameStunAddress *b);
+gboolean        sesame_stun_address_may_contact     (const SesameStunAddress *server,
+                                                     const SesameStunAddress *candidate);
 char           *sesame_stun_address_to_string       (const SesameStunAddress *address);
 GSocketAddress *sesame_stun_address_to_socket_address
                                                     (const SesameStunAddress *address);
