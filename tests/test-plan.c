@@ -296,6 +296,73 @@ test_control_characters (void)
   }
 }
 
+/* json-glib alone would take these: a second plan after the first (the
+ * second ignored), comments, a member given twice (the last kept). Each is
+ * refused with its line and column. */
+static void
+test_strict_json (void)
+{
+#define GOOD_PLAN "{\"version\":1,\"router\":{\"id\":\"generic\"},\"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"}}"
+  static const struct {
+    const char *json;
+    const char *expected;
+  } cases[] = {
+    { GOOD_PLAN "\n" GOOD_PLAN, "(line 2, column 1: more data follows the end of the JSON value" },
+    { GOOD_PLAN "\n\n  x", "(line 3, column 3: more data follows the end of the JSON value" },
+    { "/* my plan */\n" GOOD_PLAN, "(line 1, column 1: comments are not allowed)" },
+    { "{\"version\":1, // the first\n\"router\":{\"id\":\"generic\"}}", "(line 1, column 15: comments are not allowed)" },
+    { GOOD_PLAN " # done", "(line 1, column 87: comments are not allowed)" },
+    { "{\"version\":1,\n \"host\":{\"address\":\"192.168.1.5\",\"os\":\"macos\"},\n \"router\":{\"id\":\"generic\"},\n \"host\":{\"address\":\"192.168.1.6\",\"os\":\"linux-ufw\"}}",
+      "(line 4, column 2: “host” appears twice in the same object)" },
+    { "{\"version\":1,\"router\":{\"id\":\"generic\",\"\\u0069d\":\"openwrt\"}}",
+      "(line 1, column 39: “id” appears twice in the same object)" },
+    { "{\"version\":1,\"host\":{\"name\":\"Mac\\u0000 mini\"}}", "(line 1, column 33: \\u0000 (NUL) is not allowed in a string)" },
+    { "{\"version\":1,\"host\":{\"name\":\"Mac\x1b mini\"}}", "(line 1, column 33: a control character in a string must be written as an escape" },
+    { "{\"version\":1,}", "(line 1, column 14: a comma must be followed by another member or element)" },
+    { "{\"services\":[\"ssh\",]}", "(line 1, column 20: a comma must be followed by another member or element)" },
+    { "{'version':1}", "(line 1, column 2: a member name must be text in double quotes)" },
+    { "{\"version\":01}", "(line 1, column 12: a number is not written as JSON writes numbers)" },
+    { "{\"version\":1}}", "(line 1, column 14: more data follows the end of the JSON value" },
+    { "{\"x\":\"\\ud800\"}", "(line 1, column 7: a lone surrogate" },
+    { "{\"x\":tru}", "(line 1, column 6: unexpected character “t”)" },
+    { "{\"x\" 1}", "(line 1, column 6: unexpected character “1”)" },
+    { "{\"名前\":\"値\" ?}", "(line 1, column 11: unexpected character “?”)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SesamePlan) plan = load_string (cases[i].json, &error);
+
+      g_test_message ("case %u: %s", i, error ? error->message : "(loaded)");
+      g_assert_null (plan);
+      g_assert_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE);
+      if (strstr (error->message, cases[i].expected) == NULL)
+        g_error ("case %u: “%s” lacks “%s”", i, error->message, cases[i].expected);
+    }
+
+  /* What is strict still loads: white space after the plan, a byte order
+   * mark before it, escapes, and the same name in different objects */
+  {
+    static const char * const good[] = {
+      GOOD_PLAN "\n\n",
+      "\xef\xbb\xbf" GOOD_PLAN,
+      "{\"version\":1,\"router\":{\"id\":\"gen\\u0065ric\"},\"host\":{\"name\":\"\\ud83d\\ude00 \\\"x\\\"\","
+      "\"address\":\"192.168.1.5\",\"os\":\"macos\"},\"x\":{\"id\":[1.5e3,-0,true,false,null,{}]}}",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(SesamePlan) plan = load_string (good[i], &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpstr (sesame_plan_get_router_id (plan), ==, "generic");
+      }
+  }
+#undef GOOD_PLAN
+}
+
 /* All problems at once, one per line */
 static void
 test_several_problems (void)
@@ -522,6 +589,7 @@ main (int   argc,
   g_test_add_func ("/plan/invalid", test_invalid);
   g_test_add_func ("/plan/several-problems", test_several_problems);
   g_test_add_func ("/plan/control-characters", test_control_characters);
+  g_test_add_func ("/plan/strict-json", test_strict_json);
   g_test_add_func ("/plan/newer", test_newer);
   g_test_add_func ("/plan/unreadable", test_unreadable);
   g_test_add_func ("/plan/save-atomic", test_save_atomic);

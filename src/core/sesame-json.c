@@ -89,6 +89,473 @@ strings_are_utf8 (JsonNode *node)
     }
 }
 
+/* The strict reading: json-glib accepts comments, keeps the last of two
+ * members of the same name and ignores what follows the first value (a
+ * second plan pasted after the first). This scanner checks the bytes
+ * against the JSON grammar (RFC 8259) first, and says where it fails. */
+
+typedef struct
+{
+  const char  *data;
+  gsize        length;
+  gsize        pos;
+  GError     **error;
+} Scanner;
+
+/* Line and column (in characters) of @pos, both from 1 */
+static void
+scanner_place (const Scanner *s,
+               gsize          pos,
+               guint         *line,
+               guint         *column)
+{
+  *line = 1;
+  *column = 1;
+
+  for (gsize i = 0; i < pos && i < s->length; i++)
+    {
+      if (s->data[i] == '\n')
+        {
+          (*line)++;
+          *column = 1;
+        }
+      else if (((guchar) s->data[i] & 0xc0) != 0x80)
+        (*column)++;
+    }
+}
+
+static gboolean
+scanner_fail (Scanner    *s,
+              gsize       pos,
+              const char *reason)
+{
+  guint line, column;
+
+  scanner_place (s, pos, &line, &column);
+  /* Translators: the reason is one of the messages below, such as "comments are not allowed" */
+  g_set_error (s->error, SESAME_JSON_ERROR, SESAME_JSON_ERROR_SYNTAX,
+               _("the file is not valid JSON (line %u, column %u: %s)"), line, column, reason);
+  return FALSE;
+}
+
+/* The character at @pos for a message: itself, or U+XXXX when invisible */
+static char *
+scanner_character (const Scanner *s,
+                   gsize          pos)
+{
+  gunichar c = g_utf8_get_char_validated (s->data + pos, (gssize) (s->length - pos));
+
+  if (c == (gunichar) -1 || c == (gunichar) -2)
+    return g_strdup_printf ("\\x%02X", (guchar) s->data[pos]);
+  if (!g_unichar_isgraph (c))
+    return g_strdup_printf ("U+%04X", (guint) c);
+
+  return g_ucs4_to_utf8 (&c, 1, NULL, NULL, NULL);
+}
+
+static gboolean
+scanner_unexpected (Scanner *s)
+{
+  g_autofree char *character = NULL;
+  g_autofree char *reason = NULL;
+
+  if (s->pos >= s->length)
+    return scanner_fail (s, s->pos, _("the data ends too early"));
+
+  character = scanner_character (s, s->pos);
+  reason = g_strdup_printf (_("unexpected character “%s”"), character);
+  return scanner_fail (s, s->pos, reason);
+}
+
+static gboolean
+scanner_skip_space (Scanner *s)
+{
+  while (s->pos < s->length)
+    {
+      char c = s->data[s->pos];
+
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        s->pos++;
+      else if (c == '/' && s->pos + 1 < s->length &&
+               (s->data[s->pos + 1] == '*' || s->data[s->pos + 1] == '/'))
+        return scanner_fail (s, s->pos, _("comments are not allowed"));
+      else if (c == '#')
+        return scanner_fail (s, s->pos, _("comments are not allowed"));
+      else
+        break;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+scanner_hex4 (Scanner  *s,
+              gsize     pos,
+              gunichar *unit)
+{
+  *unit = 0;
+
+  if (pos + 4 > s->length)
+    return FALSE;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (s->data[pos + i]);
+
+      if (digit < 0)
+        return FALSE;
+      *unit = (*unit << 4) | (gunichar) digit;
+    }
+
+  return TRUE;
+}
+
+/* A string, decoded into @text when given (member names are compared) */
+static gboolean
+scanner_string (Scanner *s,
+                GString *text)
+{
+  g_assert (s->data[s->pos] == '"');
+  s->pos++;
+
+  while (s->pos < s->length)
+    {
+      guchar c = (guchar) s->data[s->pos];
+
+      if (c == '"')
+        {
+          s->pos++;
+          return TRUE;
+        }
+
+      if (c < 0x20)
+        return scanner_fail (s, s->pos, _("a control character in a string must be written as an escape, such as \\n"));
+
+      if (c != '\\')
+        {
+          if (text != NULL)
+            g_string_append_c (text, (char) c);
+          s->pos++;
+          continue;
+        }
+
+      if (s->pos + 1 >= s->length)
+        break;
+
+      switch (s->data[s->pos + 1])
+        {
+        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+          if (text != NULL)
+            {
+              static const char from[] = "\"\\/bfnrt";
+              static const char to[] = "\"\\/\b\f\n\r\t";
+
+              g_string_append_c (text, to[strchr (from, s->data[s->pos + 1]) - from]);
+            }
+          s->pos += 2;
+          break;
+
+        case 'u':
+          {
+            gunichar unit, low;
+
+            if (!scanner_hex4 (s, s->pos + 2, &unit))
+              return scanner_fail (s, s->pos, _("a \\u escape needs four hexadecimal digits"));
+
+            if (unit == 0)
+              return scanner_fail (s, s->pos, _("\\u0000 (NUL) is not allowed in a string"));
+
+            if (unit >= 0xdc00 && unit <= 0xdfff)
+              return scanner_fail (s, s->pos, _("a lone surrogate (\\uD800 to \\uDFFF) is not a character"));
+
+            if (unit >= 0xd800 && unit <= 0xdbff)
+              {
+                if (s->pos + 12 > s->length || s->data[s->pos + 6] != '\\' || s->data[s->pos + 7] != 'u' ||
+                    !scanner_hex4 (s, s->pos + 8, &low) || low < 0xdc00 || low > 0xdfff)
+                  return scanner_fail (s, s->pos, _("a lone surrogate (\\uD800 to \\uDFFF) is not a character"));
+                unit = 0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00);
+                s->pos += 6;
+              }
+
+            if (text != NULL)
+              g_string_append_unichar (text, unit);
+            s->pos += 6;
+            break;
+          }
+
+        default:
+          return scanner_fail (s, s->pos, _("unknown escape in a string"));
+        }
+    }
+
+  return scanner_fail (s, s->length, _("the data ends too early"));
+}
+
+static gboolean
+scanner_digits (Scanner *s)
+{
+  gsize start = s->pos;
+
+  while (s->pos < s->length && g_ascii_isdigit (s->data[s->pos]))
+    s->pos++;
+
+  return s->pos > start;
+}
+
+static gboolean
+scanner_number (Scanner *s)
+{
+  gsize start = s->pos;
+
+  if (s->data[s->pos] == '-')
+    s->pos++;
+
+  if (s->pos < s->length && s->data[s->pos] == '0')
+    s->pos++;
+  else if (!scanner_digits (s))
+    return scanner_fail (s, start, _("a number is not written as JSON writes numbers"));
+
+  if (s->pos < s->length && s->data[s->pos] == '.')
+    {
+      s->pos++;
+      if (!scanner_digits (s))
+        return scanner_fail (s, start, _("a number is not written as JSON writes numbers"));
+    }
+
+  if (s->pos < s->length && (s->data[s->pos] == 'e' || s->data[s->pos] == 'E'))
+    {
+      s->pos++;
+      if (s->pos < s->length && (s->data[s->pos] == '+' || s->data[s->pos] == '-'))
+        s->pos++;
+      if (!scanner_digits (s))
+        return scanner_fail (s, start, _("a number is not written as JSON writes numbers"));
+    }
+
+  /* "01", "1x": the number must end where a value ends */
+  if (s->pos < s->length && (g_ascii_isalnum (s->data[s->pos]) || s->data[s->pos] == '.'))
+    return scanner_fail (s, start, _("a number is not written as JSON writes numbers"));
+
+  return TRUE;
+}
+
+static gboolean scanner_value (Scanner *s,
+                               guint    depth);
+
+static gboolean
+scanner_object (Scanner *s,
+                guint    depth)
+{
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  s->pos++;
+  if (!scanner_skip_space (s))
+    return FALSE;
+
+  if (s->pos < s->length && s->data[s->pos] == '}')
+    {
+      s->pos++;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      g_autoptr(GString) name = g_string_new (NULL);
+      gsize name_pos = s->pos;
+
+      if (s->pos >= s->length)
+        return scanner_unexpected (s);
+      if (s->data[s->pos] != '"')
+        return scanner_fail (s, s->pos, _("a member name must be text in double quotes"));
+      if (!scanner_string (s, name))
+        return FALSE;
+
+      if (g_hash_table_contains (names, name->str))
+        {
+          g_autofree char *shown = g_utf8_make_valid (name->str, -1);
+          g_autofree char *reason = NULL;
+
+          for (char *p = shown; *p; p++)
+            if ((guchar) *p < 0x20 || *p == 0x7f)
+              *p = '?';
+          if (g_utf8_strlen (shown, -1) > 40)
+            *g_utf8_offset_to_pointer (shown, 40) = '\0';
+
+          /* Translators: a member such as "host" is given twice in one object */
+          reason = g_strdup_printf (_("“%s” appears twice in the same object"), shown);
+          return scanner_fail (s, name_pos, reason);
+        }
+      g_hash_table_add (names, g_string_free (g_steal_pointer (&name), FALSE));
+
+      if (!scanner_skip_space (s))
+        return FALSE;
+      if (s->pos >= s->length || s->data[s->pos] != ':')
+        return scanner_unexpected (s);
+      s->pos++;
+
+      if (!scanner_value (s, depth))
+        return FALSE;
+
+      if (!scanner_skip_space (s))
+        return FALSE;
+      if (s->pos < s->length && s->data[s->pos] == '}')
+        {
+          s->pos++;
+          return TRUE;
+        }
+      if (s->pos >= s->length || s->data[s->pos] != ',')
+        return scanner_unexpected (s);
+      s->pos++;
+
+      if (!scanner_skip_space (s))
+        return FALSE;
+      if (s->pos < s->length && s->data[s->pos] == '}')
+        return scanner_fail (s, s->pos, _("a comma must be followed by another member or element"));
+    }
+}
+
+static gboolean
+scanner_array (Scanner *s,
+               guint    depth)
+{
+  s->pos++;
+  if (!scanner_skip_space (s))
+    return FALSE;
+
+  if (s->pos < s->length && s->data[s->pos] == ']')
+    {
+      s->pos++;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      if (!scanner_value (s, depth))
+        return FALSE;
+
+      if (!scanner_skip_space (s))
+        return FALSE;
+      if (s->pos < s->length && s->data[s->pos] == ']')
+        {
+          s->pos++;
+          return TRUE;
+        }
+      if (s->pos >= s->length || s->data[s->pos] != ',')
+        return scanner_unexpected (s);
+      s->pos++;
+
+      if (!scanner_skip_space (s))
+        return FALSE;
+      if (s->pos < s->length && s->data[s->pos] == ']')
+        return scanner_fail (s, s->pos, _("a comma must be followed by another member or element"));
+    }
+}
+
+static gboolean
+scanner_literal (Scanner    *s,
+                 const char *word)
+{
+  gsize n = strlen (word);
+
+  if (s->length - s->pos < n || memcmp (s->data + s->pos, word, n) != 0 ||
+      (s->pos + n < s->length && g_ascii_isalnum (s->data[s->pos + n])))
+    return scanner_unexpected (s);
+
+  s->pos += n;
+  return TRUE;
+}
+
+static gboolean
+scanner_value (Scanner *s,
+               guint    depth)
+{
+  if (!scanner_skip_space (s))
+    return FALSE;
+
+  if (s->pos >= s->length)
+    return scanner_unexpected (s);
+
+  switch (s->data[s->pos])
+    {
+    case '{':
+    case '[':
+      if (depth >= SESAME_JSON_MAX_DEPTH)
+        {
+          g_set_error (s->error, SESAME_JSON_ERROR, SESAME_JSON_ERROR_TOO_DEEP,
+                       _("the file is nested more than %u levels deep"), SESAME_JSON_MAX_DEPTH);
+          return FALSE;
+        }
+      return s->data[s->pos] == '{' ? scanner_object (s, depth + 1) : scanner_array (s, depth + 1);
+
+    case '"':
+      return scanner_string (s, NULL);
+
+    case 't':
+      return scanner_literal (s, "true");
+
+    case 'f':
+      return scanner_literal (s, "false");
+
+    case 'n':
+      return scanner_literal (s, "null");
+
+    case '-':
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+      return scanner_number (s);
+
+    case '\'':
+      return scanner_fail (s, s->pos, _("text must be in double quotes"));
+
+    default:
+      return scanner_unexpected (s);
+    }
+}
+
+/**
+ * sesame_json_check_strict:
+ * @data: (array length=length): UTF-8 text
+ * @length: its length in bytes
+ * @error: a #SesameJsonError naming the line and column
+ *
+ * Checks that @data is exactly one JSON value (RFC 8259), with nothing after
+ * it but white space, no comments, no member given twice in one object, no
+ * string holding \u0000 or a lone surrogate, and no nesting deeper than
+ * %SESAME_JSON_MAX_DEPTH. A UTF-8 byte order mark may come first. Pure,
+ * for fuzzing.
+ *
+ * Returns: %TRUE if @data is strict JSON
+ */
+gboolean
+sesame_json_check_strict (const char  *data,
+                          gsize        length,
+                          GError     **error)
+{
+  Scanner s = { data, length, 0, error };
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  /* A byte order mark, as some Windows editors write, may start the text */
+  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    s.pos = 3;
+
+  if (!scanner_skip_space (&s))
+    return FALSE;
+
+  if (s.pos >= s.length)
+    {
+      g_set_error (error, SESAME_JSON_ERROR, SESAME_JSON_ERROR_SYNTAX, _("the file is empty"));
+      return FALSE;
+    }
+
+  if (!scanner_value (&s, 0) || !scanner_skip_space (&s))
+    return FALSE;
+
+  if (s.pos < s.length)
+    return scanner_fail (&s, s.pos, _("more data follows the end of the JSON value, such as a second plan"));
+
+  return TRUE;
+}
+
 /**
  * sesame_json_parse_bytes:
  * @bytes: untrusted data
@@ -96,7 +563,9 @@ strings_are_utf8 (JsonNode *node)
  * @error: a #SesameJsonError with a message a person understands
  *
  * Refuses data that is too large, not UTF-8 text (binary), nested deeper than
- * %SESAME_JSON_MAX_DEPTH, or not JSON, before and while json-glib parses it.
+ * %SESAME_JSON_MAX_DEPTH, or not strict JSON (sesame_json_check_strict ():
+ * no comments, no member twice, nothing after the value), before json-glib
+ * parses it.
  *
  * Returns: (transfer full): the root node
  */
@@ -142,6 +611,9 @@ sesame_json_parse_bytes (GBytes  *bytes,
                    _("the file is nested more than %u levels deep"), SESAME_JSON_MAX_DEPTH);
       return NULL;
     }
+
+  if (!sesame_json_check_strict (data, length, error))
+    return NULL;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))

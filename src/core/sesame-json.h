@@ -25,6 +25,9 @@ typedef enum
 
 GQuark     sesame_json_error_quark  (void);
 
+gboolean   sesame_json_check_strict (const char  *data,
+                                     gsize        length,
+                                     GError     **error);
 JsonNode  *sesame_json_parse_bytes  (GBytes      *bytes,
                                      gsize        max_size,
                                      GError     **error);
