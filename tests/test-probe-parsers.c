@@ -12,6 +12,7 @@
 #include "sesame-listen-check.h"
 #include "sesame-local-probe.h"
 #include "sesame-probe-report.h"
+#include "sesame-prober.h"
 
 static void
 test_ip_response (void)
@@ -444,10 +445,299 @@ test_hop_probe_cancel (void)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* Redirects: only to the same scheme, host and port */
+static void
+test_follow_redirect (void)
+{
+  static const struct {
+    const char *url;
+    const char *location;
+    const char *followed;   /* NULL: refused */
+    const char *named;      /* in the refusal */
+  } cases[] = {
+    { "https://api.example.org/ip", "/v2/ip", "https://api.example.org/v2/ip", NULL },
+    { "https://api.example.org/ip", "v2?format=json", "https://api.example.org/v2?format=json", NULL },
+    { "https://api.example.org/ip", "https://API.example.org:443/ip", "https://API.example.org/ip", NULL },
+    { "http://127.0.0.1:8080/ip", "http://127.0.0.1:8080/other", "http://127.0.0.1:8080/other", NULL },
+    { "https://api.example.org/ip", "https://evil.example.net/ip", NULL, "https://evil.example.net" },
+    { "https://api.example.org/ip", "//evil.example.net/ip", NULL, "https://evil.example.net" },
+    { "https://api.example.org/ip", "http://api.example.org/ip", NULL, "http://api.example.org" },
+    { "https://api.example.org/ip", "https://api.example.org:8443/ip", NULL, "https://api.example.org:8443" },
+    { "http://127.0.0.1:8080/ip", "http://127.0.0.2:8080/ip", NULL, "http://127.0.0.2:8080" },
+    { "http://127.0.0.1:8080/ip", "http://192.168.1.1/", NULL, "http://192.168.1.1" },
+    { "https://api.example.org/ip", "file:///etc/passwd", NULL, "" },
+    { "https://api.example.org/ip", "", "https://api.example.org/ip", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *next = sesame_http_follow_redirect (cases[i].url, cases[i].location, &error);
+
+      g_test_message ("%s → %s", cases[i].url, cases[i].location);
+      if (cases[i].followed != NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpstr (next, ==, cases[i].followed);
+        }
+      else
+        {
+          g_assert_null (next);
+          g_assert_nonnull (error);
+          g_assert_nonnull (strstr (error->message, cases[i].named));
+        }
+    }
+
+  /* No Location, or one that is not an address */
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_null (sesame_http_follow_redirect ("https://api.example.org/ip", NULL, &error));
+    g_assert_error (error, SESAME_HTTP_PROBE_ERROR, SESAME_HTTP_PROBE_ERROR_BAD_RESPONSE);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_null (sesame_http_follow_redirect ("https://api.example.org/ip", "http://", &error));
+    g_assert_error (error, SESAME_HTTP_PROBE_ERROR, SESAME_HTTP_PROBE_ERROR_BAD_RESPONSE);
+  }
+}
+
+/* Two "what is my IP" services on loopback: the one asked (127.0.0.1),
+ * which sends some requests on, and another host (127.0.0.2) that must
+ * never hear from Sesame */
+typedef struct
+{
+  SoupServer *asked;
+  SoupServer *other;
+  char       *asked_base;   /* "http://127.0.0.1:PORT" */
+  char       *other_base;
+  guint       other_requests;
+} HttpLab;
+
+static void
+on_asked (SoupServer        *server,
+          SoupServerMessage *message,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  HttpLab *lab = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  g_autofree char *location = NULL;
+
+  if (g_str_equal (path, "/ip"))
+    {
+      static const char body[] = "{\"ip\": \"203.0.113.7\"}";
+
+      soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, body, strlen (body));
+      return;
+    }
+
+  if (g_str_equal (path, "/same"))
+    location = g_strdup ("/ip");
+  else if (g_str_equal (path, "/same-absolute"))
+    location = g_strdup_printf ("%s/same", lab->asked_base);
+  else if (g_str_equal (path, "/other"))
+    location = g_strdup_printf ("%s/ip", lab->other_base);
+  else if (g_str_equal (path, "/loop"))
+    location = g_strdup ("/loop");
+  else
+    {
+      soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+
+  soup_server_message_set_status (message, SOUP_STATUS_FOUND, NULL);
+  soup_message_headers_replace (headers, "Location", location);
+}
+
+static void
+on_other (SoupServer        *server,
+          SoupServerMessage *message,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  HttpLab *lab = user_data;
+  static const char body[] = "{\"ip\": \"198.51.100.66\"}";
+
+  lab->other_requests++;
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, body, strlen (body));
+}
+
+static SoupServer *
+http_server_new (const char         *ip,
+                 SoupServerCallback  callback,
+                 HttpLab            *lab,
+                 char              **base)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (ip, 0);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  soup_server_add_handler (server, NULL, callback, lab, NULL);
+  g_assert_true (soup_server_listen (server, address, 0, &error));
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (server);
+  g_assert_nonnull (uris);
+  *base = g_strdup_printf ("http://%s:%d", ip, g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return g_steal_pointer (&server);
+}
+
+static void
+http_lab_start (HttpLab *lab)
+{
+  memset (lab, 0, sizeof *lab);
+  lab->asked = http_server_new ("127.0.0.1", on_asked, lab, &lab->asked_base);
+  lab->other = http_server_new ("127.0.0.2", on_other, lab, &lab->other_base);
+}
+
+static void
+http_lab_stop (HttpLab *lab)
+{
+  g_clear_object (&lab->asked);
+  g_clear_object (&lab->other);
+  g_free (lab->asked_base);
+  g_free (lab->other_base);
+}
+
+static void
+fetch_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GBytes *
+fetch (SoupSession  *session,
+       const char   *url,
+       GError      **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sesame_http_fetch_async (session, url, 5000, NULL, fetch_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return sesame_http_fetch_finish (session, result, error);
+}
+
+static void
+test_fetch_redirects (void)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  HttpLab lab;
+
+  http_lab_start (&lab);
+
+  /* On the same server: followed */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("%s%s", lab.asked_base, i == 0 ? "/same" : "/same-absolute");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) body = fetch (session, url, &error);
+      g_autofree char *ip = NULL;
+
+      g_assert_no_error (error);
+      ip = sesame_http_parse_ip_response (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+      g_assert_cmpstr (ip, ==, "203.0.113.7");
+    }
+
+  /* To another host: not followed, and the reason names it */
+  {
+    g_autofree char *url = g_strdup_printf ("%s/other", lab.asked_base);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) body = fetch (session, url, &error);
+
+    g_assert_null (body);
+    g_assert_error (error, SESAME_HTTP_PROBE_ERROR, SESAME_HTTP_PROBE_ERROR_REDIRECT);
+    g_assert_nonnull (strstr (error->message, lab.other_base));
+  }
+
+  /* Round and round on the same server: a few times, then given up */
+  {
+    g_autofree char *url = g_strdup_printf ("%s/loop", lab.asked_base);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) body = fetch (session, url, &error);
+
+    g_assert_null (body);
+    g_assert_error (error, SESAME_HTTP_PROBE_ERROR, SESAME_HTTP_PROBE_ERROR_REDIRECT);
+  }
+
+  g_assert_cmpuint (lab.other_requests, ==, 0);
+  http_lab_stop (&lab);
+}
+
+static void
+prober_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SesameProbeReport **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = sesame_prober_run_finish (SESAME_PROBER (object), result, &error);
+  g_assert_no_error (error);
+}
+
+/* What the person sees: the address is unknown with the reason, the other
+ * host is not in "servers contacted", and it heard nothing */
+static void
+test_prober_redirect (void)
+{
+  static const char * const none[] = { NULL };
+  g_autoptr(SesameProber) prober = sesame_prober_new ();
+  g_autoptr(SesameProbeReport) report = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *other_host = NULL;
+  const SesameAddressSource *source;
+  HttpLab lab;
+
+  http_lab_start (&lab);
+  url = g_strdup_printf ("%s/other", lab.asked_base);
+  other_host = g_strdup (lab.other_base + strlen ("http://"));
+
+  sesame_prober_set_stun_servers (prober, none);
+  sesame_prober_set_ip_urls (prober, (const char * const []) { url, NULL });
+  sesame_prober_set_check_url (prober, NULL);
+  sesame_prober_set_router (prober, FALSE);
+  sesame_prober_set_deadline (prober, 5000);
+  sesame_prober_run_async (prober, NULL, prober_cb, &report);
+  while (report == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (lab.other_requests, ==, 0);
+  g_assert_null (report->external_ipv4);
+  g_assert_cmpuint (report->external_sources->len, ==, 1);
+  source = g_ptr_array_index (report->external_sources, 0);
+  g_assert_null (source->address);
+  g_assert_nonnull (source->error);
+  g_assert_nonnull (strstr (source->error, other_host));
+
+  for (guint i = 0; i < report->servers_contacted->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (report->servers_contacted, i), "127.0.0.2"));
+  g_assert_cmpuint (report->servers_contacted->len, ==, 1);
+
+  http_lab_stop (&lab);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  /* libsoup looks up the desktop's proxy resolver; with
+   * G_TEST_OPTION_ISOLATE_DIRS there are no GSettings schemas for it to read */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/probe-parsers/ip-response", test_ip_response);
@@ -463,6 +753,9 @@ main (int   argc,
   g_test_add_func ("/probe-parsers/router-changes", test_router_changes);
   g_test_add_func ("/probe-parsers/hop-probe-loopback", test_hop_probe_loopback);
   g_test_add_func ("/probe-parsers/hop-probe-cancel", test_hop_probe_cancel);
+  g_test_add_func ("/probe-parsers/follow-redirect", test_follow_redirect);
+  g_test_add_func ("/probe-parsers/fetch-redirects", test_fetch_redirects);
+  g_test_add_func ("/probe-parsers/prober-redirect", test_prober_redirect);
 
   return g_test_run ();
 }

@@ -1,5 +1,11 @@
 /* sesame-http-probe.c
  *
+ * Only the server asked is ever contacted: libsoup does not follow
+ * redirects here. A redirect to the same scheme, host and port is followed,
+ * at most SESAME_HTTP_MAX_REDIRECTS times; one to any other server ends the
+ * fetch with an error that names it, so the answer is "unknown" with the
+ * reason, and nothing is sent there.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -211,6 +217,74 @@ sesame_http_expand_check_url (const char *template,
   return g_string_free (g_steal_pointer (&url), FALSE);
 }
 
+static int
+effective_port (GUri *uri)
+{
+  int port = g_uri_get_port (uri);
+
+  if (port > 0)
+    return port;
+  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0)
+    return 443;
+  if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0)
+    return 80;
+  return -1;
+}
+
+/**
+ * sesame_http_follow_redirect:
+ * @url: the URL that answered with a redirect
+ * @location: (nullable): its Location header, untrusted
+ * @error: return location for a #GError
+ *
+ * A redirect may be followed only to the same server: the same scheme, host
+ * and port. Anything else is %SESAME_HTTP_PROBE_ERROR_REDIRECT, naming the
+ * server it would have gone to.
+ *
+ * Returns: (transfer full) (nullable): the absolute URL to fetch next
+ */
+char *
+sesame_http_follow_redirect (const char  *url,
+                             const char  *location,
+                             GError     **error)
+{
+  g_autoptr(GUri) base = NULL;
+  g_autoptr(GUri) target = NULL;
+  const char *host;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  base = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  g_return_val_if_fail (base != NULL, NULL);
+
+  if (location != NULL && strlen (location) <= SESAME_HTTP_MAX_BODY && g_utf8_validate (location, -1, NULL))
+    target = g_uri_parse_relative (base, location, SOUP_HTTP_URI_FLAGS, NULL);
+
+  if (target == NULL || g_uri_get_host (target) == NULL || *g_uri_get_host (target) == '\0')
+    {
+      g_set_error (error, SESAME_HTTP_PROBE_ERROR, SESAME_HTTP_PROBE_ERROR_BAD_RESPONSE,
+                   _("the server sent Sesame on without a valid address to go to"));
+      return NULL;
+    }
+
+  host = g_uri_get_host (target);
+  if (g_ascii_strcasecmp (g_uri_get_scheme (target), g_uri_get_scheme (base)) != 0 ||
+      g_ascii_strcasecmp (host, g_uri_get_host (base)) != 0 ||
+      effective_port (target) != effective_port (base))
+    {
+      g_autofree char *shown = g_uri_get_port (target) > 0
+        ? g_strdup_printf ("%s://%s:%d", g_uri_get_scheme (target), host, g_uri_get_port (target))
+        : g_strdup_printf ("%s://%s", g_uri_get_scheme (target), host);
+
+      g_set_error (error, SESAME_HTTP_PROBE_ERROR, SESAME_HTTP_PROBE_ERROR_REDIRECT,
+                   _("the server sent Sesame on to another server, %s, which Sesame did not contact"),
+                   shown);
+      return NULL;
+    }
+
+  return g_uri_to_string (target);
+}
+
 /* Fetching, bounded in time and size */
 
 typedef struct
@@ -223,6 +297,8 @@ typedef struct
   guint         timeout_ms;
   GByteArray   *body;
   GInputStream *stream;
+  char         *url;            /* the one being fetched, after redirects */
+  guint         redirects;
 } Fetch;
 
 static void
@@ -237,6 +313,7 @@ fetch_free (gpointer data)
   g_clear_object (&fetch->cancellable);
   g_clear_pointer (&fetch->body, g_byte_array_unref);
   g_clear_object (&fetch->stream);
+  g_free (fetch->url);
   g_free (fetch);
 }
 
@@ -314,6 +391,30 @@ read_cb (GObject      *object,
                                    g_steal_pointer (&task));
 }
 
+static void send_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data);
+
+/* GETs fetch->url, without letting libsoup follow redirects */
+static void
+send_message (GTask *task)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+  SoupSession *session = g_task_get_source_object (task);
+  g_autoptr(SoupMessage) message = soup_message_new (SOUP_METHOD_GET, fetch->url);
+
+  if (message == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("“%s” is not a valid web address"), fetch->url);
+      g_object_unref (task);
+      return;
+    }
+
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  soup_session_send_async (session, message, G_PRIORITY_DEFAULT, fetch->cancellable, send_cb, task);
+}
+
 static void
 send_cb (GObject      *object,
          GAsyncResult *result,
@@ -334,6 +435,37 @@ send_cb (GObject      *object,
 
   message = soup_session_get_async_result_message (SOUP_SESSION (object), result);
   status = soup_message_get_status (message);
+
+  /* Followed by hand, and only on the same server */
+  if (status == SOUP_STATUS_MOVED_PERMANENTLY || status == SOUP_STATUS_FOUND ||
+      status == SOUP_STATUS_SEE_OTHER || status == SOUP_STATUS_TEMPORARY_REDIRECT ||
+      status == SOUP_STATUS_PERMANENT_REDIRECT)
+    {
+      const char *location = soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                           "Location");
+      g_autofree char *next = sesame_http_follow_redirect (fetch->url, location, &error);
+
+      if (next == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+
+      if (++fetch->redirects > SESAME_HTTP_MAX_REDIRECTS)
+        {
+          g_task_return_new_error (task, SESAME_HTTP_PROBE_ERROR, SESAME_HTTP_PROBE_ERROR_REDIRECT,
+                                   _("the server sent Sesame on more than %u times"),
+                                   SESAME_HTTP_MAX_REDIRECTS);
+          return;
+        }
+
+      g_clear_object (&fetch->stream);
+      g_free (fetch->url);
+      fetch->url = g_steal_pointer (&next);
+      send_message (g_steal_pointer (&task));
+      return;
+    }
+
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       g_task_return_new_error (task, SESAME_HTTP_PROBE_ERROR, SESAME_HTTP_PROBE_ERROR_STATUS,
@@ -366,7 +498,7 @@ sesame_http_fetch_async (SoupSession         *session,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GUri) uri = NULL;
   Fetch *fetch;
 
   g_return_if_fail (SOUP_IS_SESSION (session));
@@ -379,6 +511,7 @@ sesame_http_fetch_async (SoupSession         *session,
   fetch->cancellable = g_cancellable_new ();
   fetch->timeout_ms = timeout_ms;
   fetch->body = g_byte_array_new ();
+  fetch->url = g_strdup (url);
   g_task_set_task_data (task, fetch, fetch_free);
 
   if (cancellable != NULL)
@@ -388,8 +521,11 @@ sesame_http_fetch_async (SoupSession         *session,
                                                      fetch->cancellable, NULL);
     }
 
-  message = soup_message_new (SOUP_METHOD_GET, url);
-  if (message == NULL)
+  /* Only http and https URLs with a host, as sesame_http_follow_redirect() expects */
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0 &&
+       g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                _("“%s” is not a valid web address"), url);
@@ -397,8 +533,7 @@ sesame_http_fetch_async (SoupSession         *session,
     }
 
   fetch->timeout_id = g_timeout_add (timeout_ms, fetch_deadline, fetch);
-  soup_session_send_async (session, message, G_PRIORITY_DEFAULT, fetch->cancellable,
-                           send_cb, g_steal_pointer (&task));
+  send_message (g_steal_pointer (&task));
 }
 
 GBytes *

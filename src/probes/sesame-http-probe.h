@@ -18,9 +18,11 @@ typedef enum
   SESAME_HTTP_PROBE_ERROR_STATUS,
   SESAME_HTTP_PROBE_ERROR_TOO_LARGE,
   SESAME_HTTP_PROBE_ERROR_BAD_RESPONSE,
+  SESAME_HTTP_PROBE_ERROR_REDIRECT,      /* sent on to another server, or too often */
 } SesameHttpProbeError;
 
-#define SESAME_HTTP_MAX_BODY 4096
+#define SESAME_HTTP_MAX_BODY      4096
+#define SESAME_HTTP_MAX_REDIRECTS 3
 
 GQuark    sesame_http_probe_error_quark      (void);
 
@@ -35,6 +37,9 @@ gboolean  sesame_http_parse_check_response   (const char           *body,
 char     *sesame_http_expand_check_url       (const char           *template,
                                               const char           *protocol,
                                               guint16               port);
+char     *sesame_http_follow_redirect        (const char           *url,
+                                              const char           *location,
+                                              GError              **error);
 
 void      sesame_http_fetch_async            (SoupSession          *session,
                                               const char           *url,
