@@ -6,9 +6,14 @@
 #include "config.h"
 
 #include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
+#include "sesame-file.h"
+#include "sesame-json.h"
 #include "sesame-store.h"
 
 static SesameCatalog *catalog;
@@ -46,7 +51,7 @@ test_round_trip (void)
   /* Nothing saved yet: no plan, no error */
   g_assert_null (sesame_store_load_plan (store, catalog, NULL, &error));
   g_assert_no_error (error);
-  g_assert_null (sesame_store_load_report (store, &error));
+  g_assert_null (sesame_store_load_report (store, NULL, &error));
   g_assert_no_error (error);
 
   g_assert_true (sesame_store_save_plan (store, plan, &error));
@@ -55,8 +60,8 @@ test_round_trip (void)
   g_assert_no_error (error);
   g_assert_cmpstr (sesame_plan_get_host_address (loaded), ==, "192.168.11.5");
 
-  g_assert_true (sesame_store_save_report (store, "{\"version\": 1}\n", &error));
-  report = sesame_store_load_report (store, &error);
+  g_assert_true (sesame_store_save_report (store, "{\"version\": 1}\n", NULL, &error));
+  report = sesame_store_load_report (store, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (g_bytes_get_data (report, NULL), g_bytes_get_size (report), "{\"version\": 1}\n", 15);
 }
@@ -171,7 +176,9 @@ test_kill_during_save (void)
                      g_str_equal (address, "10.0.1.5"));
     }
 
-  /* No half-written temporary file is left once the plan is read */
+  /* No half-written temporary file is left once the plan is saved again
+   * (reading it removes nothing) */
+  g_assert_true (sesame_store_save_plan (store, first, &error));
   {
     g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
     const char *name;
@@ -181,6 +188,233 @@ test_kill_during_save (void)
   }
 
   g_rand_free (rand);
+}
+
+static char *
+read_text (const char *path)
+{
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+static guint
+count_names (const char *dir,
+             const char *prefix)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      n++;
+
+  return n;
+}
+
+#define GOOD_REPORT "{\"version\": 1, \"finished_at\": \"good\"}\n"
+#define BAD_REPORT "{\"version\": 1, \"nat\": "
+
+/* A damaged report is moved aside with the reason, once: the next load has none */
+static void
+test_report_corrupt (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(SesameStore) store = sesame_store_new (dir, dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved = NULL;
+  g_autofree char *contents = NULL;
+
+  g_assert_true (g_file_set_contents (sesame_store_get_report_path (store), BAD_REPORT, -1, NULL));
+
+  g_assert_null (sesame_store_load_report (store, &moved, &error));
+  g_assert_error (error, SESAME_JSON_ERROR, SESAME_JSON_ERROR_SYNTAX);
+  g_assert_nonnull (moved);
+  g_assert_true (g_str_has_prefix (moved, sesame_store_get_report_path (store)));
+  g_assert_nonnull (strstr (moved, ".unreadable-"));
+  contents = read_text (moved);
+  g_assert_cmpstr (contents, ==, BAD_REPORT);
+  g_assert_false (g_file_test (sesame_store_get_report_path (store), G_FILE_TEST_EXISTS));
+
+  g_clear_error (&error);
+  g_clear_pointer (&moved, g_free);
+  g_assert_null (sesame_store_load_report (store, &moved, &error));
+  g_assert_no_error (error);
+  g_assert_null (moved);
+}
+
+/* Saving over a damaged report moves it aside instead of rotating it into
+ * the history, where it would push out the good copies */
+static void
+test_report_no_bad_rotation (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(SesameStore) store = sesame_store_new (dir, dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+
+  g_assert_true (sesame_store_save_report (store, GOOD_REPORT, NULL, &error));
+  g_usleep (2000);
+  g_assert_true (g_file_set_contents (sesame_store_get_report_path (store), BAD_REPORT, -1, NULL));
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *aside = NULL;
+
+      g_assert_true (sesame_store_save_report (store, GOOD_REPORT, &aside, &error));
+      g_assert_no_error (error);
+      if (i == 0)
+        moved = g_steal_pointer (&aside);
+      else
+        g_assert_null (aside);
+      g_usleep (2000);
+    }
+
+  g_assert_nonnull (moved);
+  g_assert_cmpuint (count_names (dir, "probe-report.json.unreadable-"), ==, 1);
+
+  /* Every copy in the history is a good one */
+  g_assert_cmpuint (count_names (dir, "probe-report-"), ==, 2);
+  listing = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, "probe-report-"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autofree char *contents = read_text (path);
+
+        g_assert_cmpstr (contents, ==, GOOD_REPORT);
+      }
+}
+
+/* A FIFO does not block, a 2 MiB file is not read; both go aside */
+static void
+test_report_not_small_file (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(SesameStore) store = sesame_store_new (dir, dir);
+  g_autofree char *big = g_strnfill (2 * 1024 * 1024, ' ');
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (mkfifo (sesame_store_get_report_path (store), 0600), ==, 0);
+  alarm (20);   /* a hang is a failure */
+  g_assert_null (sesame_store_load_report (store, &moved, &error));
+  g_assert_error (error, SESAME_FILE_ERROR, SESAME_FILE_ERROR_NOT_REGULAR);
+  g_assert_nonnull (moved);
+  g_assert_cmpint (g_lstat (moved, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+
+  g_clear_error (&error);
+  g_clear_pointer (&moved, g_free);
+  big[0] = '{';
+  g_assert_true (g_file_set_contents (sesame_store_get_report_path (store), big, -1, NULL));
+  g_assert_null (sesame_store_load_report (store, &moved, &error));
+  g_assert_error (error, SESAME_FILE_ERROR, SESAME_FILE_ERROR_TOO_LARGE);
+  g_assert_nonnull (moved);
+  alarm (0);
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* The wizard reads the report in a worker thread, through the same checks */
+static void
+test_report_async (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(SesameStore) store = sesame_store_new (dir, dir);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) bad_result = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved = NULL;
+
+  g_assert_true (sesame_store_save_report (store, GOOD_REPORT, NULL, &error));
+  sesame_store_load_report_async (store, NULL, loaded_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  bytes = sesame_store_load_report_finish (store, result, &moved, &error);
+  g_assert_no_error (error);
+  g_assert_null (moved);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), GOOD_REPORT, strlen (GOOD_REPORT));
+
+  g_assert_true (g_file_set_contents (sesame_store_get_report_path (store), "\x89PNG\r\n", -1, NULL));
+  sesame_store_load_report_async (store, NULL, loaded_cb, &bad_result);
+  while (bad_result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (sesame_store_load_report_finish (store, bad_result, &moved, &error));
+  g_assert_error (error, SESAME_JSON_ERROR, SESAME_JSON_ERROR_NOT_TEXT);
+  g_assert_nonnull (moved);
+}
+
+/* Only files the store named itself are ever removed: a person's copies
+ * beside the plan survive loading and saving, and loading removes nothing */
+static void
+test_user_files_kept (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(SesameStore) store = sesame_store_new (dir, dir);
+  g_autoptr(SesamePlan) plan = plan_with_address ("192.168.11.5");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesamePlan) loaded = NULL;
+  g_autoptr(GBytes) report = NULL;
+  g_autofree char *stale_plan = g_build_filename (dir, ".plan.json.sesame-tmp-Ab12Cd", NULL);
+  g_autofree char *stale_report = g_build_filename (dir, ".probe-report.json.sesame-tmp-Ab12Cd", NULL);
+  const char *mine[] = {
+    "plan.json.backup", "plan.json.Ab12Cd", "probe-report.json.backup", "probe-report.json.123456",
+    "plan-old.json", "plan-2024.json", "probe-report-mine.json",
+  };
+
+  g_assert_true (sesame_store_save_plan (store, plan, &error));
+  g_assert_true (sesame_store_save_report (store, GOOD_REPORT, NULL, &error));
+  for (guint i = 0; i < G_N_ELEMENTS (mine); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, mine[i], NULL);
+      g_assert_true (g_file_set_contents (path, "mine", -1, NULL));
+    }
+  g_assert_true (g_file_set_contents (stale_plan, "half", -1, NULL));
+  g_assert_true (g_file_set_contents (stale_report, "half", -1, NULL));
+
+  /* Reading removes nothing at all, not even a stale temporary */
+  loaded = sesame_store_load_plan (store, catalog, NULL, &error);
+  g_assert_no_error (error);
+  report = sesame_store_load_report (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (stale_plan, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (stale_report, G_FILE_TEST_EXISTS));
+
+  /* More saves than the history keeps: the history is trimmed, the person's files stay */
+  for (guint i = 0; i < SESAME_STORE_HISTORY + 2; i++)
+    {
+      g_assert_true (sesame_store_save_plan (store, plan, &error));
+      g_assert_true (sesame_store_save_report (store, GOOD_REPORT, NULL, &error));
+      g_assert_no_error (error);
+      g_usleep (2000);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (mine); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, mine[i], NULL);
+      g_autofree char *contents = read_text (path);
+
+      g_assert_cmpstr (contents, ==, "mine");
+    }
+
+  /* Sesame's own temporaries, left by a save that was killed, are gone */
+  g_assert_false (g_file_test (stale_plan, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (stale_report, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -244,6 +478,11 @@ main (int   argc,
   g_test_add_func ("/store/history", test_history);
   g_test_add_func ("/store/corrupt", test_corrupt);
   g_test_add_func ("/store/kill-during-save", test_kill_during_save);
+  g_test_add_func ("/store/report-corrupt", test_report_corrupt);
+  g_test_add_func ("/store/report-no-bad-rotation", test_report_no_bad_rotation);
+  g_test_add_func ("/store/report-not-small-file", test_report_not_small_file);
+  g_test_add_func ("/store/report-async", test_report_async);
+  g_test_add_func ("/store/user-files-kept", test_user_files_kept);
 
   return g_test_run ();
 }

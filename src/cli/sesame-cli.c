@@ -20,6 +20,7 @@
 #include "sesame-catalog.h"
 #include "sesame-checklist.h"
 #include "sesame-checklist-writer.h"
+#include "sesame-file.h"
 #include "sesame-json.h"
 #include "sesame-local-probe.h"
 #include "sesame-migration-writer.h"
@@ -117,9 +118,8 @@ write_output_bytes (const char  *output,
       return TRUE;
     }
 
-  return g_file_set_contents_full (output, data, (gssize) length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0644, error);
+  /* A regular file or a new one only; an existing file keeps its mode */
+  return sesame_file_replace (output, data, length, 0644, error);
 }
 
 /* To standard output, or atomically to @output */
@@ -732,6 +732,8 @@ command_probe (int    argc,
   gboolean no_defaults = FALSE;
   gboolean json = FALSE;
   gboolean save = FALSE;
+  g_autoptr(GError) save_error = NULL;
+  g_autofree char *save_path = NULL;
   gint deadline = SESAME_PROBER_DEFAULT_DEADLINE_MS;
   int status = EXIT_OK;
   static const char * const none[] = { NULL };
@@ -801,11 +803,17 @@ command_probe (int    argc,
     {
       g_autoptr(SesameStore) store = sesame_store_new (NULL, NULL);
       g_autofree char *saved = sesame_probe_report_to_json (result.report);
+      g_autofree char *moved_aside = NULL;
 
-      if (!sesame_store_save_report (store, saved, &error))
+      /* A full disk loses nothing: the results still go to the output */
+      if (!sesame_store_save_report (store, saved, &moved_aside, &save_error))
+        save_path = g_strdup (sesame_store_get_report_path (store));
+      if (moved_aside != NULL)
         {
-          sesame_probe_report_free (result.report);
-          return failure ("probe", error);
+          /* Translators: %s is a file name */
+          g_autofree char *notice = g_strdup_printf (_("the probe results kept before could not be read, so they were moved to %s instead of into the history"),
+                                                     moved_aside);
+          g_printerr ("sesame-cli: %s\n", notice);
         }
     }
 
@@ -814,6 +822,16 @@ command_probe (int    argc,
 
   if (!write_output (output, text, &error))
     return failure (output ? output : "stdout", error);
+
+  if (save_error != NULL)
+    {
+      /* Translators: the first %s is a file name, the second the reason */
+      g_autofree char *notice = g_strdup_printf (_("the results could not be kept in %s (%s); they are only in this output"),
+                                                 save_path, save_error->message);
+
+      g_printerr ("sesame-cli: %s\n", notice);
+      return EXIT_FAILURE_;
+    }
 
   return EXIT_OK;
 }
@@ -1194,22 +1212,39 @@ command_report (int    argc,
 
   if (probe_path != NULL)
     {
-      g_autofree char *contents = NULL;
-      gsize length;
-
-      if (!g_file_get_contents (probe_path, &contents, &length, &error))
+      /* A regular file of at most 1 MiB: not /dev/zero, not a FIFO */
+      if (!(probe_bytes = sesame_file_read (probe_path, SESAME_FILE_MAX_SIZE, &error)) ||
+          !(probe = sesame_probe_report_new_from_json (probe_bytes, &error)))
         return failure (probe_path, error);
-      probe_bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
     }
   else
     {
+      /* The results kept by "probe --save": when they cannot be read the
+       * report is written without them, and they are moved aside, so that
+       * the next run does not stumble on them again */
       g_autoptr(SesameStore) store = sesame_store_new (NULL, NULL);
+      g_autofree char *moved_aside = NULL;
 
-      probe_bytes = sesame_store_load_report (store, NULL);
+      probe_bytes = sesame_store_load_report (store, &moved_aside, &error);
+      if (probe_bytes != NULL)
+        probe = sesame_probe_report_new_from_json (probe_bytes, &error);
+
+      if (error != NULL)
+        {
+          g_autofree char *notice = NULL;
+
+          if (moved_aside != NULL)
+            /* Translators: the first %s is the reason, the second a file name */
+            notice = g_strdup_printf (_("the kept probe results could not be read (%s); they were moved to %s, and this report is without them"),
+                                      error->message, moved_aside);
+          else
+            /* Translators: %s is the reason */
+            notice = g_strdup_printf (_("the kept probe results could not be read (%s); this report is without them"),
+                                      error->message);
+          g_printerr ("sesame-cli: %s: %s\n", sesame_store_get_report_path (store), notice);
+          g_clear_error (&error);
+        }
     }
-
-  if (probe_bytes != NULL && !(probe = sesame_probe_report_new_from_json (probe_bytes, &error)))
-    return failure (probe_path ? probe_path : "probe-report.json", error);
 
   /* Names stay out of a report to be shared */
   if (redact)

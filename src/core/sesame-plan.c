@@ -15,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "sesame-address.h"
+#include "sesame-file.h"
 #include "sesame-json.h"
 #include "sesame-plan.h"
 #include "sesame-translation.h"
@@ -966,30 +967,19 @@ sesame_plan_load_from_file (const char     *path,
                             SesameCatalog  *catalog,
                             GError        **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
-  GStatBuf st;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  /* Refuse huge files before mapping them, and things that are not files */
-  if (g_stat (path, &st) == 0 && (!S_ISREG (st.st_mode) || st.st_size > SESAME_JSON_MAX_SIZE_PLAN))
-    {
-      g_set_error (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE,
-                   S_ISREG (st.st_mode) ? _("the file is too large to be a plan")
-                                        : _("this is not a regular file"));
-      return NULL;
-    }
-
-  if (!(mapped = g_mapped_file_new (path, FALSE, &local_error)))
+  /* A regular file, within the size limit, read without blocking */
+  if (!(bytes = sesame_file_read (path, SESAME_JSON_MAX_SIZE_PLAN, &local_error)))
     {
       g_set_error_literal (error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_UNREADABLE,
                            local_error->message);
       return NULL;
     }
 
-  bytes = g_mapped_file_get_bytes (mapped);
   return sesame_plan_load_from_bytes (bytes, catalog, error);
 }
 
@@ -1227,6 +1217,8 @@ sesame_plan_copy (SesamePlan     *self,
  * sesame_plan_save_to_file:
  *
  * Writes atomically: an interrupted save leaves the previous file intact.
+ * An existing file keeps its permissions; a symbolic link or anything
+ * that is not a regular file is refused (sesame_file_replace()).
  */
 gboolean
 sesame_plan_save_to_file (SesamePlan  *self,
@@ -1239,9 +1231,7 @@ sesame_plan_save_to_file (SesamePlan  *self,
   g_return_val_if_fail (path != NULL, FALSE);
 
   json = sesame_plan_to_json (self);
-  return g_file_set_contents_full (path, json, -1,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0644, error);
+  return sesame_file_replace (path, json, strlen (json), 0644, error);
 }
 
 #define DEFINE_STRING_ACCESSORS(field, prop)                                   \

@@ -2,9 +2,13 @@
  *
  * The plan lives in $XDG_CONFIG_HOME/sesame/plan.json and the last probe
  * report in $XDG_DATA_HOME/sesame/probe-report.json. Every save is atomic
- * (a new file renamed over the old one), and the file it replaces is kept
- * in a short history beside it. A plan that cannot be read is moved aside
- * under a new name, never overwritten, and the caller is told where.
+ * (sesame_file_replace(): a new file renamed over the old one), and the
+ * file it replaces is kept in a short history beside it, but only when it
+ * can be read: a damaged file is never rotated into the history, where it
+ * would push out the good copies. A plan or a report that cannot be read
+ * is moved aside under a new name, never overwritten, and the caller is
+ * told where and why. Loading reads and moves aside, it never deletes
+ * anything; the store deletes only history copies it named itself.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +23,8 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "sesame-file.h"
+#include "sesame-json.h"
 #include "sesame-store.h"
 
 /* The files saved in the background, each in its own order */
@@ -116,12 +122,27 @@ timestamp (void)
   return g_date_time_format (now, "%Y%m%d-%H%M%S-%f");
 }
 
-/* "plan-20261125-041200-123456.json": names sort by time */
+/* "plan-20261125-041200-123456.json": names sort by time. Only names of
+ * exactly this form are history, so that no other file is ever trimmed. */
 static gboolean
 is_history_name (const char *name,
                  const char *stem)
 {
-  return g_str_has_prefix (name, stem) && name[strlen (stem)] == '-' && g_str_has_suffix (name, ".json");
+  static const char shape[] = "00000000-000000-000000.json";
+  gsize stem_length = strlen (stem);
+
+  if (!g_str_has_prefix (name, stem) || name[stem_length] != '-')
+    return FALSE;
+
+  name += stem_length + 1;
+  if (strlen (name) != strlen (shape))
+    return FALSE;
+
+  for (guint i = 0; shape[i] != '\0'; i++)
+    if (shape[i] == '0' ? !g_ascii_isdigit (name[i]) : name[i] != shape[i])
+      return FALSE;
+
+  return TRUE;
 }
 
 static GPtrArray *
@@ -158,23 +179,89 @@ trim_history (const char *dir,
     g_remove (g_ptr_array_index (names, i));
 }
 
-/* Temporary files of a save that was interrupted (g_file_set_contents_full
- * writes "NAME.XXXXXX" and renames it): removed, the real file is intact */
-static void
-remove_stale_temporaries (const char *path)
+/* What the store itself asks of a file before keeping it in the history:
+ * JSON that is an object with a "version". The plan's and the report's own
+ * parsers decide the rest when the file is used. */
+static GBytes *
+read_saved (const char  *path,
+            GError     **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
+  g_autoptr(GBytes) bytes = sesame_file_read (path, SESAME_FILE_MAX_SIZE, error);
+  g_autoptr(JsonNode) root = NULL;
+  JsonNode *version;
 
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+  if (bytes == NULL || !(root = sesame_json_parse_bytes (bytes, SESAME_FILE_MAX_SIZE, error)))
+    return NULL;
+
+  version = JSON_NODE_HOLDS_OBJECT (root) ? json_object_get_member (json_node_get_object (root), "version") : NULL;
+  if (version == NULL || !JSON_NODE_HOLDS_VALUE (version) || json_node_get_value_type (version) != G_TYPE_INT64)
     {
-      if (g_str_has_prefix (name, base) && strlen (name) == strlen (base) + 7 && name[strlen (base)] == '.')
+      g_set_error_literal (error, SESAME_JSON_ERROR, SESAME_JSON_ERROR_SYNTAX,
+                           _("this is not a file Sesame saved: it has no version"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&bytes);
+}
+
+/* "plan.json.unreadable-20261125-041200-123456": kept for the person, out of the way */
+static char *
+move_aside (const char *path)
+{
+  g_autofree char *stamp = timestamp ();
+  g_autofree char *aside = g_strdup_printf ("%s.unreadable-%s", path, stamp);
+
+  if (g_rename (path, aside) != 0)
+    {
+      g_warning ("Cannot move %s aside: %s", path, g_strerror (errno));
+      return NULL;
+    }
+
+  return g_steal_pointer (&aside);
+}
+
+/* The file about to be replaced goes into the history when it is good, and
+ * aside when it is not; a file that is not there needs nothing */
+static void
+keep_previous (const char  *path,
+               const char  *dir,
+               const char  *stem,
+               char       **moved_aside)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) previous = read_saved (path, &error);
+  g_autofree char *stamp = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *history = NULL;
+  GStatBuf st;
+
+  if (previous == NULL)
+    {
+      if (g_lstat (path, &st) == 0)
         {
-          g_autofree char *stale = g_build_filename (dir, name, NULL);
-          g_remove (stale);
+          g_autofree char *aside = move_aside (path);
+
+          g_debug ("%s cannot be read (%s); moved to %s", path, error->message, aside);
+          if (moved_aside != NULL)
+            *moved_aside = g_steal_pointer (&aside);
         }
+      return;
+    }
+
+  stamp = timestamp ();
+  name = g_strdup_printf ("%s-%s.json", stem, stamp);
+  history = g_build_filename (dir, name, NULL);
+
+  /* A second name for the same file, not a rename: the current file stays
+   * in place until the new one replaces it. A copy where links are not made. */
+  if (link (path, history) != 0)
+    {
+      gsize length;
+      const char *data = g_bytes_get_data (previous, &length);
+
+      g_clear_error (&error);
+      if (!sesame_file_replace (history, data, length, 0600, &error))
+        g_debug ("Cannot keep %s in the history: %s", path, error->message);
     }
 }
 
@@ -182,6 +269,7 @@ static gboolean
 save_with_history (const char  *path,
                    const char  *stem,
                    const char  *contents,
+                   char       **moved_aside,
                    GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
@@ -195,22 +283,9 @@ save_with_history (const char  *path,
       return FALSE;
     }
 
-  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_autofree char *stamp = timestamp ();
-      g_autofree char *name = g_strdup_printf ("%s-%s.json", stem, stamp);
-      g_autofree char *previous = g_build_filename (dir, name, NULL);
-      g_autofree char *old = NULL;
-      gsize length;
+  keep_previous (path, dir, stem, moved_aside);
 
-      /* A copy, not a rename: the current file stays in place until the new one replaces it */
-      if (g_file_get_contents (path, &old, &length, NULL))
-        g_file_set_contents_full (previous, old, (gssize) length, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
-    }
-
-  if (!g_file_set_contents_full (path, contents, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, error))
+  if (!sesame_file_replace (path, contents, strlen (contents), 0600, error))
     return FALSE;
 
   trim_history (dir, stem);
@@ -228,12 +303,17 @@ sesame_store_save_plan (SesameStore  *self,
                         GError      **error)
 {
   g_autofree char *json = NULL;
+  gboolean saved;
 
   g_return_val_if_fail (SESAME_IS_STORE (self), FALSE);
   g_return_val_if_fail (SESAME_IS_PLAN (plan), FALSE);
 
   json = sesame_plan_to_json (plan);
-  return save_with_history (self->plan_path, "plan", json, error);
+  g_mutex_lock (&self->lock);
+  saved = save_with_history (self->plan_path, "plan", json, NULL, error);
+  g_mutex_unlock (&self->lock);
+
+  return saved;
 }
 
 /**
@@ -260,8 +340,6 @@ sesame_store_load_plan (SesameStore    *self,
   if (moved_aside != NULL)
     *moved_aside = NULL;
 
-  remove_stale_temporaries (self->plan_path);
-
   if (!g_file_test (self->plan_path, G_FILE_TEST_EXISTS))
     return NULL;
 
@@ -272,10 +350,9 @@ sesame_store_load_plan (SesameStore    *self,
   /* A plan from a newer Sesame is kept where it is: that Sesame still reads it */
   if (!g_error_matches (local_error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_NEWER))
     {
-      g_autofree char *stamp = timestamp ();
-      g_autofree char *aside = g_strdup_printf ("%s.unreadable-%s", self->plan_path, stamp);
+      g_autofree char *aside = move_aside (self->plan_path);
 
-      if (g_rename (self->plan_path, aside) == 0 && moved_aside != NULL)
+      if (moved_aside != NULL)
         *moved_aside = g_steal_pointer (&aside);
     }
 
@@ -283,15 +360,35 @@ sesame_store_load_plan (SesameStore    *self,
   return NULL;
 }
 
+/**
+ * sesame_store_save_report:
+ * @self: a store
+ * @json: a probe report as JSON
+ * @moved_aside: (out) (optional) (nullable): where the report it replaces
+ *   was moved because it could not be read
+ * @error: return location for a #GError
+ *
+ * Keeps @json as the latest report, the one before it in the history.
+ */
 gboolean
 sesame_store_save_report (SesameStore  *self,
                           const char   *json,
+                          char        **moved_aside,
                           GError      **error)
 {
+  gboolean saved;
+
   g_return_val_if_fail (SESAME_IS_STORE (self), FALSE);
   g_return_val_if_fail (json != NULL, FALSE);
 
-  return save_with_history (self->report_path, "probe-report", json, error);
+  if (moved_aside != NULL)
+    *moved_aside = NULL;
+
+  g_mutex_lock (&self->lock);
+  saved = save_with_history (self->report_path, "probe-report", json, moved_aside, error);
+  g_mutex_unlock (&self->lock);
+
+  return saved;
 }
 
 /* Saving without blocking the caller's thread: the history copy and the
@@ -329,8 +426,8 @@ save_thread (GTask        *task,
   if (job->sequence > self->written[job->file])
     {
       saved = job->file == STORE_PLAN
-        ? save_with_history (self->plan_path, "plan", job->contents, &error)
-        : save_with_history (self->report_path, "probe-report", job->contents, &error);
+        ? save_with_history (self->plan_path, "plan", job->contents, NULL, &error)
+        : save_with_history (self->report_path, "probe-report", job->contents, NULL, &error);
       if (saved)
         self->written[job->file] = job->sequence;
     }
@@ -429,30 +526,150 @@ sesame_store_save_report_finish (SesameStore   *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static GBytes *
+load_report (SesameStore  *self,
+             char        **moved_aside,
+             GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  GBytes *bytes;
+
+  g_mutex_lock (&self->lock);
+  bytes = read_saved (self->report_path, &local_error);
+
+  /* A file that is damaged, too large or not a file at all is moved aside
+   * with the reason, so that the next run starts clean; one that cannot be
+   * read for now (permissions, a disk error) stays where it is */
+  if (bytes == NULL && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
+      local_error->domain != G_IO_ERROR)
+    *moved_aside = move_aside (self->report_path);
+  g_mutex_unlock (&self->lock);
+
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    return NULL;
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return bytes;
+}
+
 /**
  * sesame_store_load_report:
+ * @self: a store
+ * @moved_aside: (out) (optional) (nullable): where an unreadable report was moved
+ * @error: return location for a #GError, the reason it cannot be read
+ *
+ * Reads the last report kept, a regular file of at most
+ * %SESAME_FILE_MAX_SIZE. One that cannot be read is moved aside, and the
+ * error says why. Nothing is removed.
  *
  * Returns: (transfer full) (nullable): the last probe report as saved,
- *   untrusted bytes for the report's own parser; %NULL when there is none
+ *   untrusted bytes for the report's own parser; %NULL without an error
+ *   when there is none
  */
 GBytes *
 sesame_store_load_report (SesameStore  *self,
+                          char        **moved_aside,
                           GError      **error)
 {
-  g_autofree char *contents = NULL;
-  gsize length;
+  g_autofree char *aside = NULL;
+  GBytes *bytes;
 
   g_return_val_if_fail (SESAME_IS_STORE (self), NULL);
 
-  remove_stale_temporaries (self->report_path);
+  bytes = load_report (self, &aside, error);
+  if (moved_aside != NULL)
+    *moved_aside = g_steal_pointer (&aside);
 
-  if (!g_file_test (self->report_path, G_FILE_TEST_EXISTS))
+  return bytes;
+}
+
+typedef struct
+{
+  GBytes *bytes;         /* nullable */
+  char   *moved_aside;   /* nullable */
+} LoadedReport;
+
+static void
+loaded_report_free (gpointer data)
+{
+  LoadedReport *loaded = data;
+
+  g_clear_pointer (&loaded->bytes, g_bytes_unref);
+  g_free (loaded->moved_aside);
+  g_free (loaded);
+}
+
+static void
+load_report_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  LoadedReport *loaded = task_data;
+
+  /* The file moved aside is told even with the error */
+  loaded->bytes = load_report (source_object, &loaded->moved_aside, &error);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sesame_store_load_report_async:
+ * @self: a store
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when it is read
+ * @user_data: data for @callback
+ *
+ * sesame_store_load_report() in a worker thread: nothing of it runs on the
+ * caller's main loop. It waits for saves under way to finish.
+ */
+void
+sesame_store_load_report_async (SesameStore         *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SESAME_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sesame_store_load_report_async);
+  g_task_set_task_data (task, g_new0 (LoadedReport, 1), loaded_report_free);
+  g_task_run_in_thread (task, load_report_thread);
+}
+
+/**
+ * sesame_store_load_report_finish:
+ * @self: a store
+ * @result: the result
+ * @moved_aside: (out) (optional) (nullable): where an unreadable report was moved
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): as sesame_store_load_report()
+ */
+GBytes *
+sesame_store_load_report_finish (SesameStore   *self,
+                                 GAsyncResult  *result,
+                                 char         **moved_aside,
+                                 GError       **error)
+{
+  LoadedReport *loaded;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  loaded = g_task_get_task_data (G_TASK (result));
+  if (moved_aside != NULL)
+    *moved_aside = g_steal_pointer (&loaded->moved_aside);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
     return NULL;
 
-  if (!g_file_get_contents (self->report_path, &contents, &length, error))
-    return NULL;
-
-  return g_bytes_new_take (g_steal_pointer (&contents), length);
+  return loaded->bytes ? g_bytes_ref (loaded->bytes) : NULL;
 }
 
 /**

@@ -31,6 +31,7 @@ SesamePlan  *sesame_store_load_plan         (SesameStore   *self,
                                              GError       **error);
 gboolean     sesame_store_save_report       (SesameStore   *self,
                                              const char    *json,
+                                             char         **moved_aside,
                                              GError       **error);
 void         sesame_store_save_plan_async   (SesameStore         *self,
                                              SesamePlan          *plan,
@@ -47,7 +48,16 @@ gboolean     sesame_store_save_report_finish (SesameStore        *self,
                                              GAsyncResult        *result,
                                              GError             **error);
 GBytes      *sesame_store_load_report       (SesameStore   *self,
+                                             char         **moved_aside,
                                              GError       **error);
+void         sesame_store_load_report_async (SesameStore         *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GBytes      *sesame_store_load_report_finish (SesameStore        *self,
+                                             GAsyncResult        *result,
+                                             char               **moved_aside,
+                                             GError             **error);
 GPtrArray   *sesame_store_list_plan_history (SesameStore   *self);
 
 G_END_DECLS

@@ -55,6 +55,7 @@ struct _SesameWindow
   SesamePlan           *previous_plan;  /* owned, nullable: before "I replaced my router" */
   SesameProbeReport    *saved_report;   /* owned, nullable: the last run's before this window, from the store */
   gboolean              saved_report_read;  /* read when the first run ends, not at start-up */
+  gboolean              saved_report_loading;  /* being read in a worker thread */
   guint                 save_source;    /* plan changes waiting to be saved */
   SesamePage           *pages[G_N_ELEMENTS (page_table)];  /* owned by the stack; NULL until first needed */
   guint                 current;
@@ -381,29 +382,16 @@ on_plan_changed (SesameWindow *self)
   self->save_source = g_timeout_add (SAVE_DELAY_MS, save_plan, self);
 }
 
-/* Each finished run is kept for the next start, which compares routers with it */
+/* This run's router against the last run's before this window, then this
+ * run kept for the next start */
 static void
-on_session_finished (SesameWindow *self)
+compare_and_keep_report (SesameWindow *self)
 {
   const SesameProbeReport *report = sesame_probe_session_get_report (self->session);
   g_autofree char *json = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (self->store == NULL || report == NULL)
     return;
-
-  /* What the last run before this window kept, read before this run replaces it */
-  if (!self->saved_report_read)
-    {
-      g_autoptr(GBytes) saved = sesame_store_load_report (self->store, NULL);
-
-      self->saved_report_read = TRUE;
-      if (saved != NULL && !(self->saved_report = sesame_probe_report_new_from_json (saved, &error)))
-        {
-          g_message ("The last network check results cannot be read (%s); the router is not compared", error->message);
-          g_clear_error (&error);
-        }
-    }
 
   if (self->saved_report != NULL && self->previous_plan == NULL)
     {
@@ -414,6 +402,59 @@ on_session_finished (SesameWindow *self)
 
   json = sesame_probe_report_to_json (report);
   sesame_store_save_report_async (self->store, json, report_saved_cb, saving_new (self));
+}
+
+/* The last run's results, read in a worker thread (the store's one reader:
+ * a regular file, at most 1 MiB, a damaged one moved aside) */
+static void
+saved_report_loaded_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  Saving *saving = user_data;
+  SesameWindow *self = saving->self;
+  g_autoptr(GBytes) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved_aside = NULL;
+
+  saved = sesame_store_load_report_finish (SESAME_STORE (object), result, &moved_aside, &error);
+  self->saved_report_loading = FALSE;
+
+  /* Another store since: its own report is read at the next run's end */
+  if (SESAME_STORE (object) != self->store)
+    {
+      saving_free (saving);
+      return;
+    }
+
+  self->saved_report_read = TRUE;
+  if (saved != NULL)
+    self->saved_report = sesame_probe_report_new_from_json (saved, &error);
+  if (error != NULL)
+    g_message ("The last network check results cannot be read (%s%s%s); the router is not compared",
+               error->message, moved_aside ? "; moved to " : "", moved_aside ? moved_aside : "");
+
+  compare_and_keep_report (self);
+  saving_free (saving);
+}
+
+/* Each finished run is kept for the next start, which compares routers with
+ * it: what the last run before this window kept is read first, before this
+ * run replaces it, off the main loop */
+static void
+on_session_finished (SesameWindow *self)
+{
+  if (self->store == NULL || sesame_probe_session_get_report (self->session) == NULL)
+    return;
+
+  if (self->saved_report_read)
+    compare_and_keep_report (self);
+  else if (!self->saved_report_loading)
+    {
+      /* Runs that end while it is read: the latest is compared and kept then */
+      self->saved_report_loading = TRUE;
+      sesame_store_load_report_async (self->store, NULL, saved_report_loaded_cb, saving_new (self));
+    }
 }
 
 static gboolean

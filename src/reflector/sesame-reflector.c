@@ -54,6 +54,28 @@ G_DEFINE_QUARK (sesame-reflector-error-quark, sesame_reflector_error)
 #define STUN_BURST          64
 #define STUN_PER_MINUTE     1200
 
+/* Like g_timeout_add(), on the thread-default main context, where the
+ * reflector's sockets are */
+static guint
+timeout_add (guint       interval_ms,
+             GSourceFunc function,
+             gpointer    data)
+{
+  g_autoptr(GSource) source = g_timeout_source_new (interval_ms);
+
+  g_source_set_callback (source, function, data, NULL);
+  return g_source_attach (source, g_main_context_get_thread_default ());
+}
+
+static void
+source_remove (guint id)
+{
+  GSource *source = g_main_context_find_source_by_id (g_main_context_get_thread_default (), id);
+
+  if (source != NULL)
+    g_source_destroy (source);
+}
+
 /* Token buckets by client address */
 
 typedef struct
@@ -529,7 +551,7 @@ sesame_reflector_parse_check (const char            *query,
         }
     }
 
-  if (!seen_port)
+  if (!seen_port || check->n_ports == 0)
     {
       g_set_error (error, SESAME_REFLECTOR_ERROR, SESAME_REFLECTOR_ERROR_BAD_REQUEST,
                    "which port? (?port=N&proto=tcp|udp)");
@@ -696,7 +718,7 @@ start_stun (SesameReflector  *self,
         self->stun_sources[a][p] = g_socket_create_source (self->stun[a][p], G_IO_IN, NULL);
         g_source_set_callback (self->stun_sources[a][p], (GSourceFunc) G_CALLBACK (on_stun_readable),
                                slot, g_free);
-        g_source_attach (self->stun_sources[a][p], NULL);
+        g_source_attach (self->stun_sources[a][p], g_main_context_get_thread_default ());
       }
 
   return TRUE;
@@ -752,12 +774,12 @@ request_free (Request *request)
     bucket->in_flight -= request->check.n_ports;
   self->in_flight -= MIN (self->in_flight, request->check.n_ports);
 
-  g_clear_handle_id (&request->timeout_id, g_source_remove);
+  g_clear_handle_id (&request->timeout_id, source_remove);
   for (guint i = 0; i < request->check.n_ports; i++)
     {
       Probe *probe = &request->probes[i];
 
-      g_clear_handle_id (&probe->resend_id, g_source_remove);
+      g_clear_handle_id (&probe->resend_id, source_remove);
       if (probe->source != NULL)
         g_source_destroy (probe->source);
       g_clear_pointer (&probe->source, g_source_unref);
@@ -868,7 +890,7 @@ probe_done (Probe *probe,
 
   probe->done = TRUE;
   probe->state = state;
-  g_clear_handle_id (&probe->resend_id, g_source_remove);
+  g_clear_handle_id (&probe->resend_id, source_remove);
   if (probe->source != NULL)
     g_source_destroy (probe->source);
   g_clear_pointer (&probe->source, g_source_unref);
@@ -1031,11 +1053,11 @@ start_udp (Probe  *probe,
 
   probe->source = g_socket_create_source (probe->socket, G_IO_IN, NULL);
   g_source_set_callback (probe->source, (GSourceFunc) G_CALLBACK (on_udp_readable), probe, NULL);
-  g_source_attach (probe->source, NULL);
+  g_source_attach (probe->source, g_main_context_get_thread_default ());
 
   probe->sends_left = tries;
   if (udp_send (probe) && probe->sends_left > 0)
-    probe->resend_id = g_timeout_add (MAX (request->self->timeout_ms / (tries + 1), 50),
+    probe->resend_id = timeout_add (MAX (request->self->timeout_ms / (tries + 1), 50),
                                       on_udp_resend, probe);
   return TRUE;
 }
@@ -1148,7 +1170,7 @@ handle_check (SesameReflector   *self,
   request->pending = check.n_ports;
 
   soup_server_message_pause (message);
-  request->timeout_id = g_timeout_add (self->timeout_ms, on_request_timeout, request);
+  request->timeout_id = timeout_add (self->timeout_ms, on_request_timeout, request);
 
   /* Held while the probes start, so that one failing at once does not end the request */
   request->pending++;
