@@ -698,6 +698,59 @@ count_port_rows (SesameWindow *window)
   return ports;
 }
 
+/* Stands for a frame clock that never rests: GTK's GL renderer on a CPU
+ * without a GPU, or a loaded machine, redraws at its own priority all the
+ * time, so the main loop is never idle */
+static gboolean
+busy_frame (gpointer data)
+{
+  guint *frames = data;
+
+  (*frames)++;
+  g_usleep (2000);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* The checks start although the main loop is never idle, and end with
+ * every answer: the person never watches spinners that wait for nothing */
+static void
+test_busy_main_loop (void)
+{
+  g_autoptr(FakeInternet) net = NULL;
+  g_autoptr(SesameProbeSession) session = NULL;
+  SesameWindow *window;
+  guint frames = 0;
+  guint busy;
+
+  if (!g_test_subprocess ())
+    {
+      if (!can_isolate ())
+        {
+          g_test_skip ("No network namespace can be made here (run under tests/netns-run)");
+          return;
+        }
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  enter_test_network ();
+  net = fake_internet_new ();
+  session = session_for (net);
+  busy = g_idle_add_full (GDK_PRIORITY_REDRAW, busy_frame, &frames, NULL);
+  window = open_window (session);
+
+  gui_test_wait_until (page_done, window, 10000);
+  g_assert_cmpuint (frames, >, 0);
+  g_assert_cmpuint (net->stun_answers, >, 0);
+  g_assert_cmpuint (net->checks, ==, 2);
+  assert_results (window);
+
+  g_source_remove (busy);
+  gui_test_close_window (window);
+}
+
 /* A row the person opened stays where it is, open, while the checks fill
  * it in, and through "Check Again": nothing jumps or closes under them */
 static void
@@ -950,6 +1003,7 @@ void
 gui_test_add_checks_page_tests (void)
 {
   g_test_add_func ("/gui/checks/live", test_live);
+  g_test_add_func ("/gui/checks/busy-main-loop", test_busy_main_loop);
   g_test_add_func ("/gui/checks/rows-stay", test_rows_stay);
   g_test_add_func ("/gui/checks/back-cancels", test_back_cancels);
   g_test_add_func ("/gui/checks/next-continues", test_next_continues);

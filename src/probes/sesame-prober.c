@@ -939,9 +939,11 @@ upnp_mappings_cb (GObject      *object,
   Run *run = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) mappings = NULL;
-  gboolean complete = FALSE;
+  SesameUpnpListEnd list_end = SESAME_UPNP_LIST_END_STOPPED;
+  guint unreadable = 0;
 
-  mappings = sesame_upnp_client_list_mappings_finish (SESAME_UPNP_CLIENT (object), result, &complete, &error);
+  mappings = sesame_upnp_client_list_mappings_finish (SESAME_UPNP_CLIENT (object), result, &list_end, &unreadable,
+                                                      &error);
 
   if (mappings != NULL)
     {
@@ -960,7 +962,7 @@ upnp_mappings_cb (GObject      *object,
         }
 
       /* An incomplete list cannot tell that a mapping is absent */
-      run->upnp_listed = complete;
+      run->upnp_listed = list_end == SESAME_UPNP_LIST_END_COMPLETE && unreadable == 0;
     }
   else if (run->report->upnp_error == NULL)
     run->report->upnp_error = error_reason (run, error);
@@ -1016,6 +1018,8 @@ upnp_discover_cb (GObject      *object,
   report->upnp_model_number = g_strdup (device->model_number);
   report->upnp_friendly_name = g_strdup (device->friendly_name);
   report->upnp_udn = g_strdup (device->udn);
+  report->upnp_host = g_strdup (device->address);
+  report->upnp_is_gateway = device->is_gateway;
   report->upnp_catalog_id = g_strdup (match_catalog (device));
 
   begin (run);
@@ -1083,6 +1087,7 @@ start_router (Run *run)
   local = g_inet_address_new_from_string (report->local_address);
 
   run->upnp = sesame_upnp_client_new (NULL, local);
+  sesame_upnp_client_set_gateway (run->upnp, report->gateway);
   begin (run);
   sesame_upnp_client_discover_async (run->upnp, remaining_ms (run, ROUTER_TIMEOUT_MS),
                                      run->cancellable, upnp_discover_cb, run);
