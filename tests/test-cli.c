@@ -340,6 +340,83 @@ test_diff (void)
   g_assert_cmpint (usage.status, ==, 2);
 }
 
+/* Nothing printed carries a control character but line feeds and tabs, nor
+ * an invisible reordering one: a terminal would obey it */
+static void
+assert_terminal_safe (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if ((g_unichar_iscntrl (c) && c != '\n' && c != '\t') || c == 0x202e)
+        g_error ("U+%04X reached the terminal in:\n%s", c, text);
+    }
+}
+
+#define HOSTILE "\x1b]0;owned\x07 \x1b[2J \xc2\x9b" "2J \xe2\x80\xae" "evil\r"
+#define HOSTILE_JSON "\\u001b]0;owned\\u0007 \\u001b[2J \\u009b2J \\u202eevil\\r"
+
+/* Probe results, plan files, file names and options come from elsewhere:
+ * whatever escape codes they hold are shown, never obeyed */
+static void
+test_terminal_safe (void)
+{
+  g_autofree char *seed_probe = data_path ("seed-probe-report.json");
+  g_autofree char *seed_plan = data_path ("seed-plan.json");
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) hostile = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sesame-cli-XXXXXX", NULL);
+  g_autofree char *probe = g_build_filename (dir, "probe.json", NULL);
+  g_autofree char *plan = g_build_filename (dir, "plan.json", NULL);
+  g_autofree char *escape_path = g_build_filename (dir, "\x1b]0;owned\x07.json", NULL);
+  g_auto(Result) json = { 0 };
+  g_auto(Result) check = { 0 };
+  g_auto(Result) missing = { 0 };
+  g_auto(Result) usage = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *ports;
+
+  g_assert_true (g_file_get_contents (seed_probe, &contents, NULL, NULL));
+  hostile = g_string_new (contents);
+  g_assert_cmpuint (g_string_replace (hostile, "\"reason\": null", "\"reason\": \"" HOSTILE_JSON "\"", 0), >, 0);
+  g_assert_true (g_file_set_contents (probe, hostile->str, -1, NULL));
+
+  /* JSON on a terminal keeps its meaning: the escapes are JSON's own */
+  run (&json, "C.UTF-8", (const char *[]) { "report", "--plan", seed_plan, "--probe-report", probe,
+                                            "--format", "json", NULL });
+  g_assert_cmpint (json.status, ==, 0);
+  assert_terminal_safe (json.out);
+  g_assert_true (json_parser_load_from_data (parser, json.out, -1, NULL));
+  ports = json_object_get_array_member (json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                                                       "probe"), "ports");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (ports, 0), "reason"), ==, HOSTILE);
+
+  /* A plan with an escape code: refused, and the message shows where */
+  g_assert_true (g_file_set_contents (plan,
+                                      "{\"version\":1,\"router\":{\"id\":\"generic\"},"
+                                      "\"host\":{\"name\":\"" HOSTILE_JSON "\",\"address\":\"192.168.1.5\",\"os\":\"macos\"}}",
+                                      -1, NULL));
+  run (&check, "C.UTF-8", (const char *[]) { "plan", "check", plan, NULL });
+  g_assert_cmpint (check.status, ==, 1);
+  assert_terminal_safe (check.err);
+  g_assert_nonnull (strstr (check.err, "host.name: contains a control character (U+001B)"));
+
+  /* A file name or an option given with an escape code in it */
+  run (&missing, "C.UTF-8", (const char *[]) { "checklist", "--plan", escape_path, NULL });
+  g_assert_cmpint (missing.status, ==, 1);
+  assert_terminal_safe (missing.err);
+  g_assert_nonnull (strstr (missing.err, "\\u001B]0;owned\\u0007.json"));
+
+  run (&usage, "C.UTF-8", (const char *[]) { "checklist", "--plan", seed_plan, "--format", HOSTILE, NULL });
+  g_assert_cmpint (usage.status, ==, 2);
+  assert_terminal_safe (usage.err);
+
+  g_unlink (probe);
+  g_unlink (plan);
+  g_rmdir (dir);
+}
+
 static void
 test_catalog (void)
 {
@@ -375,6 +452,7 @@ main (int   argc,
   g_test_add_func ("/cli/catalog", test_catalog);
   g_test_add_func ("/cli/report", test_report);
   g_test_add_func ("/cli/diff", test_diff);
+  g_test_add_func ("/cli/terminal-safe", test_terminal_safe);
 
   return g_test_run ();
 }

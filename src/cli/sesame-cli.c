@@ -30,6 +30,7 @@
 #include "sesame-prober.h"
 #include "sesame-settings-report.h"
 #include "sesame-store.h"
+#include "sesame-terminal-text.h"
 #include "sesame-translation.h"
 #include "sesame-upnp-client.h"
 
@@ -62,13 +63,15 @@ usage_error (const char *format,
              ...)
 {
   g_autofree char *message = NULL;
+  g_autofree char *shown = NULL;
   va_list args;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_printerr ("sesame-cli: %s\n", message);
+  shown = sesame_terminal_text (message, -1);
+  g_printerr ("sesame-cli: %s\n", shown);
   g_printerr (_("Try “sesame-cli --help”.\n"));
   return EXIT_USAGE;
 }
@@ -78,10 +81,13 @@ static int
 failure (const char   *what,
          const GError *error)
 {
-  const char *newline = strchr (error->message, '\n');
+  /* A file name or an error from a server may hold a terminal escape */
+  g_autofree char *shown_what = sesame_terminal_text (what, -1);
+  g_autofree char *message = sesame_terminal_text (error->message, -1);
+  const char *newline = strchr (message, '\n');
 
   if (newline == NULL)
-    g_printerr ("sesame-cli: %s: %s\n", what, error->message);
+    g_printerr ("sesame-cli: %s: %s\n", shown_what, message);
   else
     {
       guint more = 0;
@@ -89,7 +95,7 @@ failure (const char   *what,
       for (const char *p = newline; p != NULL; p = strchr (p + 1, '\n'))
         more++;
 
-      g_printerr ("sesame-cli: %s: %.*s ", what, (int) (newline - error->message), error->message);
+      g_printerr ("sesame-cli: %s: %.*s ", shown_what, (int) (newline - message), message);
       g_printerr (g_dngettext (GETTEXT_PACKAGE,
                                "(and %u more problem; “sesame-cli plan check” lists them all)\n",
                                "(and %u more problems; “sesame-cli plan check” lists them all)\n",
@@ -122,13 +128,24 @@ write_output_bytes (const char  *output,
   return sesame_file_replace (output, data, length, 0644, error);
 }
 
-/* To standard output, or atomically to @output */
+/* To standard output, or atomically to @output. What reaches a terminal
+ * (standard output) carries no control character but line feeds and tabs:
+ * a router's name or a redirect's Location in a probe report could. */
 static gboolean
 write_output (const char  *output,
               const char  *text,
               GError     **error)
 {
-  g_autoptr(GBytes) bytes = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (output == NULL || g_str_equal (output, "-"))
+    {
+      char *shown = sesame_terminal_text (text, -1);
+
+      bytes = g_bytes_new_take (shown, strlen (shown));
+    }
+  else
+    bytes = g_bytes_new_static (text, strlen (text));
 
   return write_output_bytes (output, bytes, error);
 }
