@@ -811,6 +811,8 @@ typedef struct
   guint8     pcp_result;
   guint16    natpmp_result;
   guint16    port_offset;        /* assigned external port = suggested + this */
+  guint32    granted_lifetime;   /* not 0: the lease granted, whatever was asked for */
+  gboolean   ignore_deletes;
 
   /* what the router saw */
   guint      n_received;
@@ -923,6 +925,14 @@ fake_answer_natpmp (FakeRouter     *fake,
       guint16 suggested = get_u16 (request + 6) != 0 ? get_u16 (request + 6) : get_u16 (request + 4);
 
       reply = natpmp_map_reply (request, fake->natpmp_result, delete ? 0 : suggested + fake->port_offset);
+      if (!delete && fake->granted_lifetime != 0)
+        {
+          g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+
+          put_u32 (copy + 12, fake->granted_lifetime);
+          g_bytes_unref (reply);
+          reply = g_bytes_new (copy, 16);
+        }
     }
   else
     return;
@@ -959,6 +969,15 @@ fake_answer_pcp (FakeRouter     *fake,
 
       reply = pcp_reply_for (request, length, fake->pcp_result, delete ? 0 : suggested + fake->port_offset,
                              public_address);
+      if (!delete && fake->granted_lifetime != 0)
+        {
+          gsize size = g_bytes_get_size (reply);
+          g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (reply, NULL), size);
+
+          put_u32 (copy + 4, fake->granted_lifetime);
+          g_bytes_unref (reply);
+          reply = g_bytes_new (copy, size);
+        }
     }
   else if (length >= 24)
     reply = pcp_reply_for (request, length, fake->pcp_result, 0, NULL);
@@ -1008,6 +1027,11 @@ fake_on_ready (GSocket      *socket,
     fake->n_natpmp++;
 
   if (fake->n_received <= fake->drop_first || fake->kind == FAKE_SILENT)
+    return G_SOURCE_CONTINUE;
+
+  if (fake->ignore_deletes &&
+      ((request[0] == SESAME_PCP_VERSION && length >= 60 && get_u32 (request + 4) == 0) ||
+       (request[0] == SESAME_NATPMP_VERSION && length == 12 && get_u32 (request + 8) == 0)))
     return G_SOURCE_CONTINUE;
 
   if (request[0] == SESAME_PCP_VERSION && fake->kind != FAKE_PCP_SILENT)
@@ -1365,6 +1389,73 @@ test_client_natpmp_fallback (Fixture       *fixture,
   g_assert_cmpuint (fixture->fake->n_pcp, ==, n_pcp);
 }
 
+/* "Always a finite lease": a router granting an unlimited or a longer
+ * lease than asked is refused, and the mapping removed again at once */
+static void
+test_client_lease_refused (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(SesamePmpMapping) mapping = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* PCP, unlimited */
+  fixture->fake->granted_lifetime = G_MAXUINT32;
+  mapping = add_mapping (fixture, SESAME_PMP_TRANSPORT_TCP, 8080, 2000, &error);
+  g_assert_null (mapping);
+  g_assert_error (error, SESAME_PMP_ERROR, SESAME_PMP_ERROR_LEASE_REFUSED);
+  g_assert_nonnull (strstr (error->message, "unlimited lease"));
+  g_assert_nonnull (strstr (error->message, "removed the mapping again"));
+  g_assert_cmpuint (fixture->fake->n_pcp, ==, 1);
+  g_assert_cmpuint (fixture->fake->n_pcp_delete, ==, 1);
+  g_assert_true (fixture->fake->delete_nonce_matched);
+  g_assert_cmpuint (elapsed_ms (fixture), <, 250);
+  g_clear_error (&error);
+
+  /* PCP, longer than asked */
+  fixture->fake->granted_lifetime = 7200;
+  mapping = add_mapping (fixture, SESAME_PMP_TRANSPORT_TCP, 8080, 2000, &error);
+  g_assert_null (mapping);
+  g_assert_error (error, SESAME_PMP_ERROR, SESAME_PMP_ERROR_LEASE_REFUSED);
+  g_assert_nonnull (strstr (error->message, "7200 s, longer than the 3600 s"));
+  g_assert_cmpuint (fixture->fake->n_pcp_delete, ==, 2);
+  g_clear_error (&error);
+
+  /* A shorter lease is the router's right */
+  fixture->fake->granted_lifetime = 600;
+  mapping = add_mapping (fixture, SESAME_PMP_TRANSPORT_TCP, 8080, 2000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mapping->lifetime, ==, 600);
+  g_assert_cmpuint (fixture->fake->n_pcp_delete, ==, 2);
+}
+
+static void
+test_client_natpmp_lease_refused (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(SesamePmpMapping) mapping = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->fake->kind = FAKE_NATPMP_ONLY;
+  fixture->fake->granted_lifetime = G_MAXUINT32;
+  mapping = add_mapping (fixture, SESAME_PMP_TRANSPORT_UDP, 27015, 2000, &error);
+  g_assert_null (mapping);
+  g_assert_error (error, SESAME_PMP_ERROR, SESAME_PMP_ERROR_LEASE_REFUSED);
+  g_assert_nonnull (strstr (error->message, "unlimited lease"));
+  g_assert_nonnull (strstr (error->message, "removed the mapping again"));
+  g_assert_cmpuint (fixture->fake->n_natpmp, ==, 1);
+  g_assert_cmpuint (fixture->fake->n_natpmp_delete, ==, 1);
+  g_assert_cmpuint (fixture->fake->last_natpmp_suggested, ==, 0);
+  g_clear_error (&error);
+
+  /* The router does not confirm the deletion: retransmitted, and said so */
+  fixture->fake->ignore_deletes = TRUE;
+  mapping = add_mapping (fixture, SESAME_PMP_TRANSPORT_UDP, 27015, 1000, &error);
+  g_assert_null (mapping);
+  g_assert_error (error, SESAME_PMP_ERROR, SESAME_PMP_ERROR_LEASE_REFUSED);
+  g_assert_nonnull (strstr (error->message, "did not confirm"));
+  g_assert_cmpuint (fixture->fake->n_natpmp_delete, >=, 2);
+}
+
 static void
 test_client_silent (Fixture       *fixture,
                     gconstpointer  data)
@@ -1556,6 +1647,10 @@ main (int   argc,
               fixture_set_up, test_client_natpmp_fallback, fixture_tear_down);
   g_test_add ("/pmp/client/pcp-silent", Fixture, NULL,
               fixture_set_up, test_client_pcp_silent, fixture_tear_down);
+  g_test_add ("/pmp/client/lease-refused", Fixture, NULL,
+              fixture_set_up, test_client_lease_refused, fixture_tear_down);
+  g_test_add ("/pmp/client/natpmp-lease-refused", Fixture, NULL,
+              fixture_set_up, test_client_natpmp_lease_refused, fixture_tear_down);
   g_test_add ("/pmp/client/silent", Fixture, NULL,
               fixture_set_up, test_client_silent, fixture_tear_down);
   g_test_add ("/pmp/client/wrong-source", Fixture, NULL,

@@ -21,6 +21,13 @@
  * with UNSUPP_VERSION, or stays silent for half the time allowed. Both phases
  * retransmit as RFC 6886 says (250 ms, doubling), and nothing waits past the
  * deadline given to the call.
+ *
+ * A mapping always has the finite lease asked for, or a shorter one (a
+ * router may shorten it). A router that grants a longer or an unlimited
+ * lease is refused: the same request turns into the mapping's deletion,
+ * sent at once and retransmitted until the router confirms it or the
+ * deadline passes, and the call fails with SESAME_PMP_ERROR_LEASE_REFUSED
+ * saying which.
  */
 
 #define INITIAL_INTERVAL_MS     250
@@ -84,6 +91,9 @@ typedef struct
   gboolean            pcp_unsupported;
   gboolean            pcp_heard;        /* a PCP reply to this request came */
   GError             *pcp_refusal;      /* nullable: PCP refused to tell the address; NAT-PMP is asked too */
+  gboolean            withdrawing;      /* the lease granted was refused: deleting the mapping */
+  guint32             asked_lifetime;   /* when withdrawing: what was asked for */
+  guint32             granted_lifetime; /* when withdrawing: what the router granted */
 
   gint64              deadline;         /* monotonic time, µs */
   gint64              phase_deadline;
@@ -361,10 +371,56 @@ request_return_mapping (GTask            *task,
   g_task_return_pointer (task, mapping, (GDestroyNotify) sesame_pmp_mapping_free);
 }
 
+/* The lease granted was refused; @removal_error says why the mapping could
+ * not be removed again, or is NULL when it was (@confirmed) or the router did
+ * not answer the deletion */
+static void
+return_lease_refused (GTask        *task,
+                      gboolean      confirmed,
+                      const GError *removal_error)
+{
+  SesamePmpClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  g_autofree char *granted = NULL;
+  GError *error;
+
+  if (request->granted_lifetime == G_MAXUINT32)
+    granted = g_strdup_printf (_("the router granted an unlimited lease instead of the %u s asked for"),
+                               request->asked_lifetime);
+  else
+    granted = g_strdup_printf (_("the router granted a lease of %u s, longer than the %u s asked for"),
+                               request->granted_lifetime, request->asked_lifetime);
+
+  if (confirmed)
+    {
+      g_hash_table_remove (self->mappings,
+                           GUINT_TO_POINTER (mapping_key (request->transport, request->internal_port)));
+      error = g_error_new (SESAME_PMP_ERROR, SESAME_PMP_ERROR_LEASE_REFUSED,
+                           _("%s; Sesame keeps only the finite lease it asked for, so it removed the mapping again"),
+                           granted);
+    }
+  else if (removal_error != NULL)
+    error = g_error_new (SESAME_PMP_ERROR, SESAME_PMP_ERROR_LEASE_REFUSED,
+                         _("%s; Sesame keeps only the finite lease it asked for, but the router refused to remove the mapping again: %s"),
+                         granted, removal_error->message);
+  else
+    error = g_error_new (SESAME_PMP_ERROR, SESAME_PMP_ERROR_LEASE_REFUSED,
+                         _("%s; Sesame keeps only the finite lease it asked for and asked the router to remove the mapping again, but the router did not confirm it"),
+                         granted);
+
+  request_return_error (task, error);
+}
+
 static void
 return_timeout (GTask *task)
 {
   Request *request = g_task_get_task_data (task);
+
+  if (request->withdrawing)
+    {
+      return_lease_refused (task, FALSE, NULL);
+      return;
+    }
 
   if (request->pcp_refusal != NULL)
     {
@@ -513,6 +569,66 @@ begin_phase (GTask             *task,
     schedule_timer (task);
 }
 
+/* The router granted @granted seconds, more than asked: the request turns
+ * into the deletion of the mapping, in the protocol that made it */
+static void
+withdraw (GTask             *task,
+          SesamePmpProtocol  protocol,
+          guint32            granted)
+{
+  Request *request = g_task_get_task_data (task);
+
+  g_debug ("%s granted %u s where %u s were asked for: removing the mapping again",
+           phase_name (protocol), granted, request->lifetime);
+
+  request->withdrawing = TRUE;
+  request->asked_lifetime = request->lifetime;
+  request->granted_lifetime = granted;
+  request->lifetime = 0;
+  request->phase = protocol;
+  request->phase_deadline = request->deadline;
+  request->interval_ms = INITIAL_INTERVAL_MS;
+
+  if (protocol == SESAME_PMP_PROTOCOL_PCP)
+    {
+      g_clear_pointer (&request->pcp_request, g_bytes_unref);
+      request->pcp_request = sesame_pcp_build_map_request (request->client_address, request->nonce,
+                                                           request->transport, request->internal_port,
+                                                           0, NULL, 0);
+    }
+  else
+    {
+      g_clear_pointer (&request->natpmp_request, g_bytes_unref);
+      request->natpmp_request = sesame_natpmp_build_map_request (request->transport, request->internal_port, 0, 0);
+    }
+
+  if (transmit (task))
+    schedule_timer (task);
+}
+
+/* While withdrawing: TRUE when the reply settled it */
+static gboolean
+withdrawal_answered (GTask        *task,
+                     const GError *refusal,
+                     guint32       lifetime)
+{
+  if (refusal != NULL)
+    {
+      return_lease_refused (task, FALSE, refusal);
+      return TRUE;
+    }
+
+  /* A late answer to the request that made the mapping */
+  if (lifetime != 0)
+    {
+      g_debug ("ignoring a late answer granting %u s while removing the mapping", lifetime);
+      return FALSE;
+    }
+
+  return_lease_refused (task, TRUE, NULL);
+  return TRUE;
+}
+
 static void
 handle_pcp (GTask        *task,
             const guint8 *data,
@@ -546,6 +662,16 @@ handle_pcp (GTask        *task,
 
   request->pcp_heard = TRUE;
 
+  if (request->withdrawing)
+    {
+      if (request->phase == SESAME_PMP_PROTOCOL_PCP)
+        {
+          sesame_pcp_check_result (response.result_code, &error);
+          withdrawal_answered (task, error, response.lifetime);
+        }
+      return;
+    }
+
   if (!sesame_pcp_check_result (response.result_code, &error))
     {
       if (request->phase != SESAME_PMP_PROTOCOL_PCP)
@@ -567,6 +693,8 @@ handle_pcp (GTask        *task,
       /* The parser made sure the address is IPv4-mapped */
       request_return_address (task, response.external_address + 12, SESAME_PMP_PROTOCOL_PCP, response.epoch);
     }
+  else if (request->lifetime > 0 && response.lifetime > request->lifetime)
+    withdraw (task, SESAME_PMP_PROTOCOL_PCP, response.lifetime);
   else
     {
       SesamePmpMapping *mapping = g_new0 (SesamePmpMapping, 1);
@@ -605,6 +733,13 @@ handle_natpmp (GTask        *task,
       return;
     }
 
+  if (request->withdrawing)
+    {
+      sesame_natpmp_check_result (response.result_code, &error);
+      withdrawal_answered (task, error, response.lifetime);
+      return;
+    }
+
   if (!sesame_natpmp_check_result (response.result_code, &error))
     {
       request_return_error (task, g_steal_pointer (&error));
@@ -617,6 +752,8 @@ handle_natpmp (GTask        *task,
 
   if (request->kind == REQUEST_ADDRESS)
     request_return_address (task, response.external_address, SESAME_PMP_PROTOCOL_NATPMP, response.epoch);
+  else if (request->lifetime > 0 && response.lifetime > request->lifetime)
+    withdraw (task, SESAME_PMP_PROTOCOL_NATPMP, response.lifetime);
   else
     {
       SesamePmpMapping *mapping = g_new0 (SesamePmpMapping, 1);
@@ -959,7 +1096,9 @@ sesame_pmp_client_add_mapping_async (SesamePmpClient     *self,
  * @error: as for sesame_pmp_client_get_external_address_finish()
  *
  * Returns: (transfer full): what the router granted; the external port may
- *   differ from the one suggested, and the lifetime from the one asked for
+ *   differ from the one suggested, and the lifetime may be shorter than the
+ *   one asked for, never longer: a longer or unlimited lease is
+ *   %SESAME_PMP_ERROR_LEASE_REFUSED, after the mapping was removed again
  */
 SesamePmpMapping *
 sesame_pmp_client_add_mapping_finish (SesamePmpClient  *self,

@@ -46,6 +46,10 @@ typedef enum
   SESAME_PMP_ERROR_ADDRESS_MISMATCH,
   SESAME_PMP_ERROR_EXCESSIVE_REMOTE_PEERS,
   SESAME_PMP_ERROR_UNKNOWN_RESULT,
+
+  /* The router granted a longer lease than asked for, or an unlimited one:
+   * refused, and the mapping removed again */
+  SESAME_PMP_ERROR_LEASE_REFUSED,
 } SesamePmpError;
 
 /* IANA protocol numbers, as PCP carries them */
