@@ -430,6 +430,7 @@ command_plan (int    argc,
   g_autoptr(SesameCatalog) catalog = NULL;
   g_autoptr(SesamePlan) plan = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *shown_path = NULL;
   int status = EXIT_OK;
   GOptionEntry entries[] = { { NULL } };
 
@@ -444,12 +445,15 @@ command_plan (int    argc,
   if (!(catalog = load_catalog (&status)))
     return status;
 
+  shown_path = sesame_terminal_text (argv[2], -1);
+
   if (!(plan = sesame_plan_load_from_file (argv[2], catalog, &error)))
     {
-      g_auto(GStrv) problems = g_strsplit (error->message, "\n", -1);
+      g_autofree char *message = sesame_terminal_text (error->message, -1);
+      g_auto(GStrv) problems = g_strsplit (message, "\n", -1);
 
       for (guint i = 0; problems[i] != NULL; i++)
-        g_printerr ("%s: %s\n", argv[2], problems[i]);
+        g_printerr ("%s: %s\n", shown_path, problems[i]);
 
       return EXIT_FAILURE_;
     }
@@ -458,7 +462,7 @@ command_plan (int    argc,
                         "%s: the plan is valid (%u service, router “%s”)\n",
                         "%s: the plan is valid (%u services, router “%s”)\n",
                         g_strv_length ((char **)sesame_plan_get_services (plan))),
-           argv[2], g_strv_length ((char **)sesame_plan_get_services (plan)),
+           shown_path, g_strv_length ((char **)sesame_plan_get_services (plan)),
            sesame_plan_get_router_id (plan));
 
   return EXIT_OK;
