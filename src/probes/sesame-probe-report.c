@@ -36,6 +36,7 @@ port_finding_free (gpointer data)
 
   g_free (finding->protocol);
   g_free (finding->reason);
+  g_free (finding->checked_by);
   g_free (finding);
 }
 
@@ -424,6 +425,9 @@ add_ports (JsonBuilder             *builder,
       add_string (builder, "router_mapping", sesame_mapping_state_to_string (finding->router_mapping));
       add_string (builder, "reachable", sesame_reachability_to_string (finding->reachable));
       add_string (builder, "reason", finding->reason);
+      /* Which check service verified it, and whether Sesame listened there itself */
+      add_string (builder, "checked_by", finding->checked_by);
+      add_bool (builder, "temporary_listener", finding->temporary_listener);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -652,6 +656,8 @@ sesame_probe_report_new_from_json (GBytes  *json,
                                                  SESAME_MAPPING_STATE_WRONG_HOST + 1);
           finding->reachable = member_enum (port, "reachable", reachability_name, SESAME_REACHABILITY_FILTERED + 1);
           finding->reason = dup_member (port, "reason");
+          finding->checked_by = dup_member (port, "checked_by");
+          finding->temporary_listener = member_bool (port, "temporary_listener");
         }
     }
 

@@ -100,6 +100,8 @@ typedef struct
   SesameMappingState  router_mapping;
   SesameReachability  reachable;
   char               *reason;  /* nullable */
+  char               *checked_by;         /* nullable: the check service that verified it */
+  gboolean            temporary_listener; /* Sesame listened there itself for the check */
 } SesamePortFinding;
 
 typedef struct

@@ -29,6 +29,8 @@
 #include "sesame-nat-probe.h"
 #include "sesame-pmp-client.h"
 #include "sesame-prober.h"
+#include "sesame-temp-listener.h"
+#include "sesame-udp-check.h"
 #include "sesame-upnp-client.h"
 
 #define STUN_DEFAULT_PORT 3478
@@ -260,6 +262,8 @@ typedef struct
   GPtrArray         *stun_slots;       /* element-type GInetSocketAddress or NULL, as given */
   guint              stun_unresolved;
   gboolean           upnp_listed;
+  gboolean           reachability;     /* port checks wait for the listening sockets */
+  GPtrArray         *temp_listeners;   /* element-type SesameTempListener: for the checks */
 } Run;
 
 typedef struct
@@ -286,6 +290,7 @@ run_free (Run *run)
   g_clear_object (&run->pcp);
   g_clear_object (&run->natpmp);
   g_clear_pointer (&run->stun_slots, g_ptr_array_unref);
+  g_clear_pointer (&run->temp_listeners, g_ptr_array_unref);
   g_clear_object (&run->self);
   g_free (run);
 }
@@ -318,6 +323,7 @@ updated (Run        *run,
 }
 
 static void finish (Run *run);
+static void start_reachability_checks (Run *run);
 
 static void
 begin (Run *run)
@@ -482,6 +488,9 @@ finish (Run *run)
   const char *external;
 
   g_clear_handle_id (&run->deadline_id, g_source_remove);
+  /* The ports Sesame listened on for the checks are free again */
+  if (run->temp_listeners != NULL)
+    g_ptr_array_set_size (run->temp_listeners, 0);
 
   /* Silence from every STUN server says UDP is blocked only when something
    * else on the internet did answer; otherwise nothing is known */
@@ -760,6 +769,7 @@ check_fetch_cb (GObject      *object,
                                          &fetch->finding->reachable, &error))
     {
       fetch->finding->reachable = SESAME_REACHABILITY_UNKNOWN;
+      g_free (fetch->finding->reason);
       fetch->finding->reason = error_reason (run, error);
     }
 
@@ -819,8 +829,97 @@ listen_tables_cb (GObject      *object,
         : SESAME_TRISTATE_UNKNOWN;
     }
 
+  if (run->reachability && !g_cancellable_is_cancelled (run->cancellable))
+    start_reachability_checks (run);
+
   updated (run, "ports");
   end (run);
+}
+
+static void
+udp_check_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Fetch *fetch = user_data;
+  Run *run = fetch->run;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+
+  fetch->finding->reachable = sesame_udp_check_finish (result, &reason, &error);
+  if (error != NULL)
+    reason = error_reason (run, error);
+  if (reason != NULL)
+    {
+      g_free (fetch->finding->reason);
+      fetch->finding->reason = g_steal_pointer (&reason);
+    }
+
+  updated (run, "ports");
+  fetch_free (fetch);
+  end (run);
+}
+
+/* Each port the check service can test, once the listening sockets are
+ * known: where nothing listens, Sesame listens itself for the check (the
+ * router and the firewalls can be verified before the service exists);
+ * UDP is checked with a nonce the service sends (sesame-udp-check.c) */
+static void
+start_reachability_checks (Run *run)
+{
+  SesameProber *self = run->self;
+
+  if (run->temp_listeners == NULL)
+    run->temp_listeners = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < run->report->ports->len; i++)
+    {
+      SesamePortFinding *finding = g_ptr_array_index (run->report->ports, i);
+      gboolean udp = g_str_equal (finding->protocol, "udp");
+      g_autoptr(SesameTempListener) listener = NULL;
+      g_autofree char *url = NULL;
+      g_autoptr(GError) error = NULL;
+
+      /* Those start_port_checks() gave a reason to are not checked */
+      if (finding->reason != NULL)
+        continue;
+
+      url = sesame_http_expand_check_url (self->check_url, finding->protocol, finding->port);
+      finding->checked_by = server_of (url);
+      sesame_probe_report_add_server (run->report, finding->checked_by);
+
+      if (finding->listening != SESAME_TRISTATE_YES)
+        {
+          listener = sesame_temp_listener_new (finding->protocol, finding->port, &error);
+          if (listener != NULL)
+            {
+              finding->temporary_listener = TRUE;
+              finding->reason = g_strdup_printf (_("Nothing listens on %s port %u yet, so Sesame listened there itself for the check."),
+                                                 udp ? "UDP" : "TCP", finding->port);
+              g_ptr_array_add (run->temp_listeners, g_object_ref (listener));
+            }
+          else
+            g_debug ("no temporary listener on %s/%u: %s", finding->protocol, finding->port, error->message);
+        }
+
+      if (!udp)
+        {
+          start_fetch (run, url, finding, check_fetch_cb);
+          continue;
+        }
+
+      {
+        Fetch *fetch = g_new0 (Fetch, 1);
+
+        fetch->run = run;
+        fetch->url = g_strdup (url);
+        fetch->finding = finding;
+        fetch->start = g_get_monotonic_time ();
+        begin (run);
+        sesame_udp_check_async (run->session, self->check_url, finding->port, listener,
+                                remaining_ms (run, G_MAXUINT), run->cancellable, udp_check_cb, fetch);
+      }
+    }
 }
 
 static void
@@ -839,8 +938,6 @@ start_port_checks (Run *run)
     {
       const PortSpec *spec = &g_array_index (self->ports, PortSpec, i);
       SesamePortFinding *finding = sesame_probe_report_add_port (run->report, spec->protocol, spec->port);
-      g_autofree char *url = NULL;
-      g_autofree char *server = NULL;
 
       /* Filled in by listen_tables_cb() */
       finding->listening = SESAME_TRISTATE_UNKNOWN;
@@ -857,10 +954,8 @@ start_port_checks (Run *run)
           continue;
         }
 
-      url = sesame_http_expand_check_url (self->check_url, spec->protocol, spec->port);
-      server = server_of (url);
-      sesame_probe_report_add_server (run->report, server);
-      start_fetch (run, url, finding, check_fetch_cb);
+      /* Started when the listening sockets are known: start_reachability_checks() */
+      run->reachability = TRUE;
     }
 
   if (self->ports->len > 0)
