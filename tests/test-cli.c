@@ -5,6 +5,11 @@
 
 #include "config.h"
 
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -31,11 +36,13 @@ data_path (const char *name)
   return g_test_build_filename (G_TEST_DIST, "data", name, NULL);
 }
 
-/* Runs sesame-cli with a plain C locale unless @locale says otherwise */
+/* Runs sesame-cli with a plain C locale unless @locale says otherwise,
+ * after the command @wrapper when there is one */
 static void
-run (Result             *result,
-     const char         *locale,
-     const char * const *args)
+run_wrapped (Result             *result,
+             const char         *locale,
+             const char * const *wrapper,
+             const char * const *args)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
@@ -45,6 +52,8 @@ run (Result             *result,
 
   g_assert_nonnull (cli);
 
+  for (guint i = 0; wrapper != NULL && wrapper[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) wrapper[i]);
   g_ptr_array_add (argv, (char *) cli);
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
@@ -55,6 +64,11 @@ run (Result             *result,
   g_subprocess_launcher_unsetenv (launcher, "LC_MESSAGES");
   g_subprocess_launcher_setenv (launcher, "LANG", locale ? locale : "C", TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", locale ? locale : "C", TRUE);
+  /* The test's own directories (GLib points the variables at /dev/null) */
+  g_subprocess_launcher_setenv (launcher, "HOME", g_get_home_dir (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", g_get_user_cache_dir (), TRUE);
 
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
@@ -62,6 +76,14 @@ run (Result             *result,
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
   result->status = g_subprocess_get_exit_status (process);
+}
+
+static void
+run (Result             *result,
+     const char         *locale,
+     const char * const *args)
+{
+  run_wrapped (result, locale, NULL, args);
 }
 
 static guint
@@ -436,6 +458,297 @@ test_catalog (void)
   g_assert_nonnull (strstr (routers.out, "アドレス変換"));
 }
 
+/* A scratch directory of the test's own */
+static char *
+scratch_dir (const char *name)
+{
+  char *dir = g_build_filename (g_get_user_cache_dir (), name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  return dir;
+}
+
+static char *
+read_text (const char *path)
+{
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  return contents;
+}
+
+/* -o writes a regular file or a new one, and nothing else: a device, a
+ * FIFO or a symbolic link is refused with one line and left as it was */
+static void
+test_output_refuses (void)
+{
+  g_autofree char *plan = data_path ("seed-plan.json");
+  g_autofree char *dir = scratch_dir ("output");
+  g_autofree char *fifo = g_build_filename (dir, "checklist.fifo", NULL);
+  g_autofree char *device = g_build_filename (dir, "null", NULL);
+  g_autofree char *target = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *link = g_build_filename (dir, "checklist.txt", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *link_target = NULL;
+  gboolean have_device;
+  GStatBuf st;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  have_device = mknod (device, S_IFCHR | 0666, makedev (1, 3)) == 0;
+  g_assert_true (g_file_set_contents (target, "my notes\n", -1, NULL));
+  g_assert_cmpint (symlink (target, link), ==, 0);
+
+  {
+    const char *refused[] = { fifo, have_device ? device : "/dev/null", "/dev/null", link, dir };
+
+    for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+      {
+        g_auto(Result) r = { 0 };
+
+        run (&r, "C.UTF-8", (const char *[]) { "checklist", "--plan", plan, "-o", refused[i], NULL });
+        g_test_message ("%s", r.err);
+        g_assert_cmpint (r.status, ==, 1);
+        g_assert_cmpstr (r.out, ==, "");
+        g_assert_cmpuint (count_lines (r.err), ==, 1);
+        g_assert_nonnull (strstr (r.err, refused[i]));
+      }
+  }
+
+  /* Each left as it was */
+  g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_assert_cmpint (g_lstat ("/dev/null", &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+  if (have_device)
+    {
+      g_assert_cmpint (g_lstat (device, &st), ==, 0);
+      g_assert_true (S_ISCHR (st.st_mode));
+    }
+  link_target = g_file_read_link (link, NULL);
+  g_assert_cmpstr (link_target, ==, target);
+  contents = read_text (target);
+  g_assert_cmpstr (contents, ==, "my notes\n");
+
+  /* The one line says why */
+  {
+    g_auto(Result) r = { 0 };
+
+    run (&r, "C.UTF-8", (const char *[]) { "checklist", "--plan", plan, "-o", link, NULL });
+    g_assert_nonnull (strstr (r.err, "symbolic link"));
+  }
+}
+
+/* A file -o replaces keeps its permissions (and, as root, its owner) */
+static void
+test_output_keeps_mode (void)
+{
+  g_autofree char *plan = data_path ("seed-plan.json");
+  g_autofree char *dir = scratch_dir ("output");
+  g_autofree char *path = g_build_filename (dir, "private.md", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(Result) r = { 0 };
+  GStatBuf st;
+
+  g_assert_true (g_file_set_contents (path, "old\n", -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+  if (geteuid () == 0)
+    g_assert_cmpint (chown (path, 65534, 65534), ==, 0);
+
+  run (&r, "C.UTF-8", (const char *[]) { "checklist", "--plan", plan, "--format", "markdown", "-o", path, NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  contents = read_text (path);
+  g_assert_true (g_str_has_prefix (contents, "# "));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+  if (geteuid () == 0)
+    g_assert_cmpuint (st.st_uid, ==, 65534);
+}
+
+/* What a killed sesame-cli left beside an -o file goes at the next write
+ * there; files of the same name and another ending are the person's */
+static void
+test_output_cleans_temporaries (void)
+{
+  g_autofree char *plan = data_path ("seed-plan.json");
+  g_autofree char *dir = scratch_dir ("output");
+  g_autofree char *path = g_build_filename (dir, "checklist.html", NULL);
+  g_autofree char *stale = g_build_filename (dir, ".checklist.html.sesame-tmp-Q7xk2P", NULL);
+  const char *mine[] = { "checklist.html.backup", "checklist.html.Q7xk2P", ".checklist.html.swp" };
+  g_auto(Result) r = { 0 };
+
+  g_assert_true (g_file_set_contents (stale, "<html", -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (mine); i++)
+    {
+      g_autofree char *other = g_build_filename (dir, mine[i], NULL);
+      g_assert_true (g_file_set_contents (other, "mine", -1, NULL));
+    }
+
+  run (&r, "C.UTF-8", (const char *[]) { "checklist", "--plan", plan, "--format", "html", "-o", path, NULL });
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  for (guint i = 0; i < G_N_ELEMENTS (mine); i++)
+    {
+      g_autofree char *other = g_build_filename (dir, mine[i], NULL);
+      g_autofree char *contents = read_text (other);
+
+      g_assert_cmpstr (contents, ==, "mine");
+    }
+}
+
+/* --probe-report reads a regular file of at most 1 MiB: /dev/zero, a FIFO
+ * and a 2 MiB file are refused at once, with one line */
+static void
+test_probe_report_refuses (void)
+{
+  g_autofree char *plan = data_path ("seed-plan.json");
+  g_autofree char *dir = scratch_dir ("reports");
+  g_autofree char *fifo = g_build_filename (dir, "report.fifo", NULL);
+  g_autofree char *large = g_build_filename (dir, "large.json", NULL);
+  g_autofree char *big = g_strnfill (2 * 1024 * 1024, ' ');
+  const char *cases[] = { "/dev/zero", fifo, large };
+
+  big[0] = '{';
+  g_assert_true (g_file_set_contents (large, big, -1, NULL));
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+
+  alarm (60);   /* a hang or a 2 GB read is a failure */
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Result) r = { 0 };
+
+      run (&r, "C.UTF-8", (const char *[]) { "report", "--plan", plan, "--probe-report", cases[i], NULL });
+      g_test_message ("%s", r.err);
+      g_assert_cmpint (r.status, ==, 1);
+      g_assert_cmpstr (r.out, ==, "");
+      g_assert_cmpuint (count_lines (r.err), ==, 1);
+      g_assert_nonnull (strstr (r.err, cases[i]));
+      g_assert_true (strstr (r.err, "not a regular file") || strstr (r.err, "too large"));
+    }
+  alarm (0);
+}
+
+static guint
+count_names (const char *dir,
+             const char *prefix)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      n++;
+
+  return n;
+}
+
+/* probe in a network namespace with only loopback: nothing leaves the machine */
+static void
+run_probe_save (Result *result)
+{
+  g_autofree char *netns_run = g_test_build_filename (G_TEST_DIST, "netns-run", NULL);
+
+  run_wrapped (result, "C.UTF-8", (const char *[]) { netns_run, NULL },
+               (const char *[]) { "probe", "--no-internet", "--no-defaults", "--deadline-ms", "300",
+                                  "--json", "--save", NULL });
+}
+
+#define BAD_REPORT "{\"version\": 1, \"nat\": {\"mapping\": "
+
+/* A damaged saved report costs one warning, not every later run: report
+ * moves it aside and goes on; probe --save never rotates it into the history */
+static void
+test_saved_report_corrupt (void)
+{
+  g_autofree char *plan = data_path ("seed-plan.json");
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "sesame", NULL);
+  g_autofree char *saved = g_build_filename (dir, "probe-report.json", NULL);
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (saved, BAD_REPORT, -1, NULL));
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_auto(Result) r = { 0 };
+
+      run (&r, "C.UTF-8", (const char *[]) { "report", "--plan", plan, "--lang", "en", NULL });
+      g_test_message ("%s", r.err);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_nonnull (strstr (r.out, "Address Translation"));
+      if (i == 0)
+        {
+          g_assert_cmpuint (count_lines (r.err), ==, 1);
+          g_assert_nonnull (strstr (r.err, "moved to"));
+        }
+      else
+        g_assert_cmpstr (r.err, ==, "");
+    }
+  g_assert_cmpuint (count_names (dir, "probe-report.json.unreadable-"), ==, 1);
+
+  /* Damaged again, then several runs of probe --save */
+  g_assert_true (g_file_set_contents (saved, BAD_REPORT, -1, NULL));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_auto(Result) r = { 0 };
+
+      run_probe_save (&r);
+      g_test_message ("%s", r.err);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_nonnull (strstr (r.out, "\"version\""));
+      g_assert_cmpuint (count_lines (r.err), ==, i == 0 ? 1 : 0);
+      g_usleep (2000);
+    }
+  g_assert_cmpuint (count_names (dir, "probe-report.json.unreadable-"), ==, 2);
+
+  /* The history holds only good copies, and report reads the latest */
+  g_assert_cmpuint (count_names (dir, "probe-report-"), ==, 2);
+  listing = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, "probe-report-"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autofree char *contents = read_text (path);
+
+        g_assert_null (strstr (contents, BAD_REPORT));
+      }
+
+  {
+    g_auto(Result) r = { 0 };
+
+    run (&r, "C.UTF-8", (const char *[]) { "report", "--plan", plan, "--lang", "en", NULL });
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.err, ==, "");
+  }
+}
+
+/* A full disk: probe --save still prints the results and says, in one
+ * line, that they were not kept (a 64 KiB tmpfs, in a mount namespace of
+ * the test's own, filled up) */
+static void
+test_probe_save_full_disk (void)
+{
+  g_autofree char *netns_run = g_test_build_filename (G_TEST_DIST, "netns-run", NULL);
+  g_autofree char *full = scratch_dir ("full");
+  g_auto(Result) r = { 0 };
+  static const char fill[] =
+    "mount -t tmpfs -o size=64k tmpfs \"$0\" && mkdir \"$0/sesame\" && "
+    "{ dd if=/dev/zero of=\"$0/fill\" bs=4k 2>/dev/null || true; } && "
+    "XDG_DATA_HOME=\"$0\" exec \"$@\"";
+
+  run_wrapped (&r, "C.UTF-8", (const char *[]) { netns_run, "unshare", "--mount", "--", "sh", "-c", fill, full, NULL },
+               (const char *[]) { "probe", "--no-internet", "--no-defaults", "--deadline-ms", "300",
+                                  "--json", "--save", NULL });
+  g_test_message ("%s", r.err);
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_true (g_str_has_prefix (r.out, "{"));
+  g_assert_nonnull (strstr (r.out, "\"version\""));
+  g_assert_cmpuint (count_lines (r.err), ==, 1);
+  g_assert_nonnull (strstr (r.err, "could not be kept"));
+  g_assert_nonnull (strstr (r.err, "only in this output"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -452,6 +765,12 @@ main (int   argc,
   g_test_add_func ("/cli/catalog", test_catalog);
   g_test_add_func ("/cli/report", test_report);
   g_test_add_func ("/cli/diff", test_diff);
+  g_test_add_func ("/cli/output-refuses", test_output_refuses);
+  g_test_add_func ("/cli/output-keeps-mode", test_output_keeps_mode);
+  g_test_add_func ("/cli/output-cleans-temporaries", test_output_cleans_temporaries);
+  g_test_add_func ("/cli/probe-report-refuses", test_probe_report_refuses);
+  g_test_add_func ("/cli/saved-report-corrupt", test_saved_report_corrupt);
+  g_test_add_func ("/cli/probe-save-full-disk", test_probe_save_full_disk);
   g_test_add_func ("/cli/terminal-safe", test_terminal_safe);
 
   return g_test_run ();
