@@ -51,8 +51,8 @@ static const char usage[] =
      "                   [--json] [-o FILE]\n"
      "  sesame-cli map list [--json]\n"
      "  sesame-cli map add --protocol tcp|udp --port N [--internal-port N] [--lease S]\n"
-     "                     [--via upnp|natpmp|pcp]\n"
-     "  sesame-cli map remove --protocol tcp|udp --port N [--via upnp|natpmp|pcp]\n"
+     "                     [--via upnp|natpmp|pcp] [--igd-host ADDRESS]\n"
+     "  sesame-cli map remove --protocol tcp|udp --port N [--via upnp|natpmp|pcp] [--igd-host ADDRESS]\n"
      "  sesame-cli report --plan PLAN [--probe-report REPORT] [--lang en|ja]\n"
      "                    [--format text|markdown|html|json|pdf] [--redact] [-o FILE]\n"
      "  sesame-cli diff --old PLAN --new PLAN [--lang en|ja] [--format text|markdown|html|json|pdf] [-o FILE]\n");
@@ -685,7 +685,13 @@ report_to_text (const SesameProbeReport *report)
                             report->upnp_model ? report->upnp_model : "",
                             report->upnp_external_address ? report->upnp_external_address : _("unknown"),
                             report->upnp_mappings->len);
-  else
+  if (report->upnp_found && !report->upnp_is_gateway)
+    /* Translators: the first %s is the address of a UPnP device, the second the gateway's */
+    g_string_append_printf (out, _("  This UPnP IGD is at %s, not at the gateway %s: Sesame adds no mappings there "
+                                   "unless you name it.\n"),
+                            report->upnp_host ? report->upnp_host : _("unknown"),
+                            report->gateway ? report->gateway : _("none"));
+  else if (!report->upnp_found)
     g_string_append_printf (out, _("UPnP IGD: not found (%s)\n"), report->upnp_error ? report->upnp_error : "-");
 
   g_string_append_printf (out, _("NAT-PMP: %s; PCP: %s\n"),
@@ -928,11 +934,13 @@ parse_via (const char *text,
   return FALSE;
 }
 
-/* The router, found the way asked: UPnP IGD first, unless told otherwise */
+/* The router, found the way asked: UPnP IGD first, unless told otherwise. The IGD
+ * at the gateway is preferred; with @igd_host, only the IGD on that host is taken. */
 static gboolean
-find_router (Router  *router,
-             Via      via,
-             GError **error)
+find_router (Router      *router,
+             Via          via,
+             const char  *igd_host,
+             GError     **error)
 {
   g_autoptr(GInetAddress) gateway = NULL;
   g_autoptr(GInetAddress) local = NULL;
@@ -958,12 +966,14 @@ find_router (Router  *router,
       g_autoptr(SesameUpnpDevice) device = NULL;
       g_autoptr(GError) local_error = NULL;
 
+      sesame_upnp_client_set_gateway (upnp, router->local->gateway);
+      sesame_upnp_client_set_igd_host (upnp, igd_host);
       sesame_upnp_client_discover_async (upnp, MAP_TIMEOUT_MS, NULL, store_result, &result);
       device = sesame_upnp_client_discover_finish (upnp, wait_for (&result), &local_error);
 
       if (device != NULL)
         router->upnp = g_steal_pointer (&upnp);
-      else if (via == VIA_UPNP)
+      else if (via == VIA_UPNP || igd_host != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
@@ -990,7 +1000,10 @@ map_list (Router   *router,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) mappings = NULL;
   g_autofree char *text = NULL;
-  gboolean complete = FALSE;
+  SesameUpnpListEnd end = SESAME_UPNP_LIST_END_STOPPED;
+  guint unreadable = 0;
+  const SesameUpnpDevice *device;
+  GString *notes = g_string_new (NULL);
 
   if (router->upnp == NULL)
     {
@@ -1000,9 +1013,31 @@ map_list (Router   *router,
     }
 
   sesame_upnp_client_list_mappings_async (router->upnp, MAP_TIMEOUT_MS, NULL, store_result, &result);
-  mappings = sesame_upnp_client_list_mappings_finish (router->upnp, wait_for (&result), &complete, &error);
+  mappings = sesame_upnp_client_list_mappings_finish (router->upnp, wait_for (&result), &end, &unreadable, &error);
   if (mappings == NULL)
-    return failure ("map", error);
+    {
+      g_string_free (notes, TRUE);
+      return failure ("map", error);
+    }
+
+  /* One line per thing to know about the list, after it */
+  device = sesame_upnp_client_get_device (router->upnp);
+  if (!device->is_gateway)
+    /* Translators: the first %s is the address of a UPnP device, the second the gateway's */
+    g_string_append_printf (notes, _("These are the mappings of the UPnP IGD at %s, which is not the gateway %s.\n"),
+                            device->address, router->local->gateway);
+  if (end == SESAME_UPNP_LIST_END_LIMIT)
+    /* Translators: both %u are the same number, 256 */
+    g_string_append_printf (notes, _("The router has more than %u mappings; the first %u are shown.\n"),
+                            SESAME_UPNP_MAX_MAPPINGS, SESAME_UPNP_MAX_MAPPINGS);
+  else if (end == SESAME_UPNP_LIST_END_STOPPED)
+    g_string_append (notes, _("(The router stopped answering before the end of the list.)\n"));
+  if (unreadable > 0)
+    g_string_append_printf (notes, g_dngettext (GETTEXT_PACKAGE,
+                                                "(%u entry the router listed could not be read and is left out.)\n",
+                                                "(%u entries the router listed could not be read and are left out.)\n",
+                                                unreadable),
+                            unreadable);
 
   if (json)
     {
@@ -1049,10 +1084,15 @@ map_list (Router   *router,
         }
       if (mappings->len == 0)
         g_string_append (out, _("The router has no port mappings.\n"));
-      if (!complete)
-        g_string_append (out, _("(The router stopped answering before the end of the list.)\n"));
+      g_string_append (out, notes->str);
+      g_string_truncate (notes, 0);
       text = g_string_free (out, FALSE);
     }
+
+  /* With --json the notes go to stderr, the list alone to stdout */
+  if (notes->len > 0)
+    g_printerr ("%s", notes->str);
+  g_string_free (notes, TRUE);
 
   if (!write_output (NULL, text, &error))
     return failure ("stdout", error);
@@ -1144,6 +1184,7 @@ command_map (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *protocol = NULL;
   g_autofree char *via_name = NULL;
+  g_autofree char *igd_host = NULL;
   gint port = 0;
   gint internal_port = 0;
   gint lease = 3600;
@@ -1156,6 +1197,8 @@ command_map (int    argc,
     { "internal-port", 0, 0, G_OPTION_ARG_INT, &internal_port, N_("The port on this computer (default: the same)"), "N" },
     { "lease", 0, 0, G_OPTION_ARG_INT, &lease, N_("How long the mapping lasts, in seconds (default 3600)"), "S" },
     { "via", 0, 0, G_OPTION_ARG_STRING, &via_name, N_("upnp, natpmp or pcp"), "WAY" },
+    { "igd-host", 0, 0, G_OPTION_ARG_STRING, &igd_host,
+      N_("Use the UPnP IGD at this address, even if it is not the gateway"), "ADDRESS" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
@@ -1168,6 +1211,16 @@ command_map (int    argc,
 
   if (!parse_via (via_name, &via))
     return usage_error (_("“%s” is not a way to map; use upnp, natpmp or pcp"), via_name);
+
+  if (igd_host != NULL)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (igd_host);
+
+      if (address == NULL || g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV4)
+        return usage_error (_("--igd-host takes the IPv4 address of a UPnP IGD"));
+      if (via == VIA_NATPMP || via == VIA_PCP)
+        return usage_error (_("--igd-host is for UPnP IGD, not for NAT-PMP or PCP"));
+    }
 
   if (!g_str_equal (argv[1], "list"))
     {
@@ -1184,8 +1237,23 @@ command_map (int    argc,
         return usage_error (_("--lease takes a number of seconds from 1 to 604800: a mapping always ends"));
     }
 
-  if (!find_router (&router, via, &error))
+  if (!find_router (&router, via, igd_host, &error))
     return failure ("map", error);
+
+  /* A device that answers UPnP but is not the gateway could be any computer on
+   * the network: the router changes there only when the person named it */
+  if (!g_str_equal (argv[1], "list") && router.upnp != NULL && igd_host == NULL &&
+      !sesame_upnp_client_get_device (router.upnp)->is_gateway)
+    {
+      const char *address = sesame_upnp_client_get_device (router.upnp)->address;
+
+      /* Translators: the first and third %s are the address of a UPnP device, the
+       * second the gateway's address */
+      g_printerr (_("sesame-cli: map: the UPnP IGD that answered is at %s, not at the gateway %s; nothing was "
+                    "changed. If you trust that device, name it with --igd-host %s\n"),
+                  address, router.local->gateway, address);
+      return EXIT_FAILURE_;
+    }
 
   if (g_str_equal (argv[1], "list"))
     return map_list (&router, json);

@@ -93,6 +93,7 @@ sesame_probe_report_free (SesameProbeReport *report)
   g_free (report->gateway);
   g_free (report->gateway_mac);
   g_free (report->upnp_udn);
+  g_free (report->upnp_host);
   g_free (report->subnet);
   g_ptr_array_unref (report->interfaces);
   g_free (report->local_reason);
@@ -370,6 +371,8 @@ add_router (JsonBuilder             *builder,
   add_string (builder, "model_number", report->upnp_model_number);
   add_string (builder, "friendly_name", report->upnp_friendly_name);
   add_string (builder, "udn", report->upnp_udn);
+  add_string (builder, "host", report->upnp_host);
+  add_bool (builder, "gateway", report->upnp_is_gateway);
   add_string (builder, "catalog_id", report->upnp_catalog_id);
   add_string (builder, "external_address", report->upnp_external_address);
   add_string (builder, "error", report->upnp_error);
@@ -621,6 +624,8 @@ sesame_probe_report_new_from_json (GBytes  *json,
   report->upnp_model_number = dup_member (upnp, "model_number");
   report->upnp_friendly_name = dup_member (upnp, "friendly_name");
   report->upnp_udn = dup_member (upnp, "udn");
+  report->upnp_host = dup_member (upnp, "host");
+  report->upnp_is_gateway = member_bool (upnp, "gateway");
   report->upnp_catalog_id = dup_member (upnp, "catalog_id");
   report->upnp_external_address = dup_member (upnp, "external_address");
   report->natpmp_found = member_bool (member_object (router, "natpmp"), "found");

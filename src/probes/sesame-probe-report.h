@@ -143,6 +143,8 @@ typedef struct
   char               *upnp_model_number;
   char               *upnp_friendly_name;
   char               *upnp_udn;
+  char               *upnp_host;         /* nullable: the IGD's address */
+  gboolean            upnp_is_gateway;   /* the IGD is the default gateway itself */
   char               *upnp_catalog_id;
   char               *upnp_external_address;
   char               *upnp_error;

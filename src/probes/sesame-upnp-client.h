@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 #define SESAME_UPNP_DEFAULT_TIMEOUT_MS  3000
 #define SESAME_UPNP_MAX_MAPPINGS        256
 #define SESAME_UPNP_MAX_TEXT            256   /* characters kept of a text from the router */
+#define SESAME_UPNP_MAX_BODY            (256 * 1024)  /* bytes read of a description or an answer */
 
 #define SESAME_UPNP_CLIENT_ERROR (sesame_upnp_client_error_quark ())
 
@@ -25,6 +26,7 @@ typedef enum
   SESAME_UPNP_CLIENT_ERROR_NETWORK,              /* no socket, or HTTP/SOAP failed */
   SESAME_UPNP_CLIENT_ERROR_INVALID_RESPONSE,     /* the router answered something unusable */
   SESAME_UPNP_CLIENT_ERROR_NO_EXTERNAL_ADDRESS,  /* the router has no external address */
+  SESAME_UPNP_CLIENT_ERROR_TOO_LARGE,            /* a description or answer over SESAME_UPNP_MAX_BODY */
 } SesameUpnpClientError;
 
 #define SESAME_UPNP_ACTION_ERROR (sesame_upnp_action_error_quark ())
@@ -58,6 +60,14 @@ typedef enum
   SESAME_UPNP_PROTOCOL_UDP,
 } SesameUpnpProtocol;
 
+/* Why a listing of the mappings ended */
+typedef enum
+{
+  SESAME_UPNP_LIST_END_COMPLETE,   /* the router said there are no more */
+  SESAME_UPNP_LIST_END_LIMIT,      /* SESAME_UPNP_MAX_MAPPINGS read, and the router has more */
+  SESAME_UPNP_LIST_END_STOPPED,    /* the deadline or the network ended it early */
+} SesameUpnpListEnd;
+
 /* The router that answered. Every text is from the router, sanitised: valid UTF-8,
  * no control characters, at most SESAME_UPNP_MAX_TEXT characters. */
 typedef struct
@@ -72,6 +82,8 @@ typedef struct
   char *location;            /* the description document's URL */
   char *service_type;        /* the control service chosen, "urn:…:WANIPConnection:2" */
   char *address;             /* the router's IPv4 address, from the description URL */
+  char *control_url;         /* on address, like the description */
+  gboolean is_gateway;       /* address is the default gateway the client was given */
 } SesameUpnpDevice;
 
 /* One port mapping on the router */
@@ -120,9 +132,23 @@ SesameUpnpMapping  *sesame_upnp_parse_mapping        (const char              *r
                                                       const char              *description,
                                                       const char              *lease_seconds,
                                                       GError                 **error);
+SesameUpnpDevice   *sesame_upnp_parse_description    (const char              *location,
+                                                      const char              *data,
+                                                      gsize                    length,
+                                                      GError                 **error);
+GStrv               sesame_upnp_parse_soap_response  (guint                    status,
+                                                      const char              *data,
+                                                      gsize                    length,
+                                                      const char              *action,
+                                                      const char * const      *names,
+                                                      GError                 **error);
 
 SesameUpnpClient   *sesame_upnp_client_new           (const char              *interface,
                                                       GInetAddress            *local_address);
+void                sesame_upnp_client_set_gateway   (SesameUpnpClient        *self,
+                                                      const char              *gateway);
+void                sesame_upnp_client_set_igd_host  (SesameUpnpClient        *self,
+                                                      const char              *host);
 const SesameUpnpDevice *
                     sesame_upnp_client_get_device    (SesameUpnpClient        *self);
 
@@ -157,7 +183,8 @@ void                sesame_upnp_client_list_mappings_async
 GPtrArray          *sesame_upnp_client_list_mappings_finish
                                                      (SesameUpnpClient        *self,
                                                       GAsyncResult            *result,
-                                                      gboolean                *complete,
+                                                      SesameUpnpListEnd       *end,
+                                                      guint                   *n_unreadable,
                                                       GError                 **error);
 
 void                sesame_upnp_client_add_mapping_async

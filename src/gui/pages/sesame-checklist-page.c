@@ -2058,6 +2058,9 @@ start_adding (SesameChecklistPage     *self,
   if (router_kind (report) == ROUTER_UPNP)
     {
       self->upnp = sesame_upnp_client_new (NULL, local);
+      /* Only the device the person agreed to */
+      sesame_upnp_client_set_gateway (self->upnp, report->gateway);
+      sesame_upnp_client_set_igd_host (self->upnp, report->upnp_host);
       sesame_upnp_client_discover_async (self->upnp, SESAME_UPNP_DEFAULT_TIMEOUT_MS,
                                          self->map_cancellable, on_upnp_discovered,
                                          g_object_ref (self));
@@ -2168,6 +2171,22 @@ add_mappings_activated (GtkWidget  *widget,
                               "The mappings end after a week or when the router restarts; you can remove them "
                               "here at any time. Nothing else on the router changes."),
                             router_protocol_name (report));
+
+  /* Any computer on the network can answer UPnP: one that is not the gateway is named */
+  if (router_kind (report) == ROUTER_UPNP && !report->upnp_is_gateway)
+    {
+      /* Translators: the first %s is the address of the device that answered UPnP,
+       * the second the address of the gateway; a paragraph before the rest */
+      g_autofree char *warning = g_strdup_printf (_("The device that answered UPnP is at %s, which is not your "
+                                                    "gateway (%s). Add the mappings there only if you know that "
+                                                    "it is your router."),
+                                                  report->upnp_host ? report->upnp_host : _("an unknown address"),
+                                                  report->gateway ? report->gateway : _("unknown"));
+      char *both = g_strconcat (warning, "\n\n", body, NULL);
+
+      g_free (body);
+      body = both;
+    }
 
   dialog = adw_message_dialog_new (get_window (self), _("Add These Mappings to Your Router?"), body);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
