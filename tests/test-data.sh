@@ -10,11 +10,16 @@
 # install, never a skip: a check that cannot run has not passed.
 #
 # What fails: desktop-file-validate errors and warnings (hints are shown);
-# appstreamcli errors and warnings, and infos other than the ones listed in
-# known_infos below (pedantic hints are shown: the one we always get,
-# cid-contains-uppercase-letter, is our application id); any message from
-# glib-compile-schemas --strict; an SVG that does not render or is not the
-# size the icon theme expects.
+# appstreamcli validate --strict (any error, warning or info; pedantic hints
+# are shown: the one we always get, cid-contains-uppercase-letter, is our
+# application id), an unknown tag other than the ones in known_tags below;
+# a screenshot that is not in data/screenshots/ as the metainfo says; any
+# message from glib-compile-schemas --strict; an SVG that does not render or
+# is not the size the icon theme expects.
+#
+# appstreamcli runs with --no-net: without it, it fetches every URL of the
+# metainfo (homepage, bug tracker, screenshots), and a test never reaches
+# beyond this machine. Check 9 checks the screenshots offline instead.
 set -u
 
 if [ $# -ne 2 ]; then
@@ -70,7 +75,7 @@ exists () {
   return 1
 }
 
-echo "1..8"
+echo "1..9"
 
 # 1. The merged desktop file
 name="desktop file is valid (desktop-file-validate)"
@@ -84,22 +89,28 @@ if need desktop-file-validate desktop-file-utils "$name" && exists "$desktop" "$
   fi
 fi
 
-# 2. The merged metainfo. AppStream 0.16 (Debian 12) does not know the
-# AppStream 1.0 <developer> tag yet and says so as an info; any other info
-# (such as an unknown tag from a typo) fails.
-known_infos="unknown-tag developer"
+# 2. The merged metainfo, validated strictly: every error, warning and info
+# fails. AppStream 0.16 (Debian 12) does not know the AppStream 1.0
+# <developer> tag yet and says so as an info: unknown tags are made pedantic
+# hints, and any unknown tag but the ones in known_tags (such as a typo)
+# fails here.
+known_tags="developer"
+appstream_strict="--no-net --pedantic --strict --override=unknown-tag=pedantic"
 
 # appstream_verdict: from appstreamcli's report in $tmp/out, the issues that
 # fail the test, one a line, into $tmp/bad
 appstream_verdict () {
-  sed -n 's/^ *\([EWI]\): [^ ]* \(.*\)$/\1 \2/p' "$tmp/out" |
-    grep -v -x -F "I $known_infos" |
-    sed 's/^/fails the test: /' >"$tmp/bad"
+  {
+    sed -n 's/^ *\([EWI]\): [^ ]* \(.*\)$/\1 \2/p' "$tmp/out"
+    sed -n 's/^ *P: [^ ]* \(unknown-tag .*\)$/\1/p' "$tmp/out" |
+      grep -v -x -F "$(printf 'unknown-tag %s\n' $known_tags)"
+  } | sed 's/^/fails the test: /' >"$tmp/bad"
 }
 
-name="metainfo is valid (appstreamcli validate --pedantic)"
+name="metainfo is valid (appstreamcli validate --strict --pedantic)"
 if need appstreamcli appstream "$name" && exists "$metainfo" "$name"; then
-  appstreamcli validate --no-net --pedantic "$metainfo" >"$tmp/out" 2>&1
+  # shellcheck disable=SC2086
+  appstreamcli validate $appstream_strict "$metainfo" >"$tmp/out" 2>&1
   status=$?
   appstream_verdict
   if [ $status -eq 0 ] && [ ! -s "$tmp/bad" ]; then
@@ -120,7 +131,8 @@ if need appstreamcli appstream "$name" && exists "$metainfo" "$name" && exists "
   cp "$desktop" "$root/applications/"
   cp "$icon" "$root/icons/hicolor/scalable/apps/" 2>/dev/null
   cp "$symbolic" "$root/icons/hicolor/symbolic/apps/" 2>/dev/null
-  appstreamcli validate-tree --no-net --pedantic "$tmp/root" >"$tmp/out" 2>&1
+  # shellcheck disable=SC2086
+  appstreamcli validate-tree $appstream_strict "$tmp/root" >"$tmp/out" 2>&1
   status=$?
   appstream_verdict
   if [ $status -eq 0 ] && [ ! -s "$tmp/bad" ]; then
@@ -203,6 +215,46 @@ if exists "$symbolic" "$name"; then
   fi
 fi
 
+# 9. The screenshots: each one the metainfo names is in data/screenshots/
+# under the repository's raw URL, a PNG of the size it declares and small
+# (at most 80 KB: optipng), with a caption in Japanese as well
+name="screenshots are in data/screenshots/, as the metainfo says, captioned in Japanese"
+if exists "$metainfo" "$name"; then
+  : >"$tmp/out"
+  url_base=https://raw.githubusercontent.com/opensesame/sesame/main/data/screenshots/
+  grep -o '<image[^>]*>[^<]*</image>' "$metainfo" >"$tmp/images"
+  [ -s "$tmp/images" ] || echo "the metainfo has no screenshot" >>"$tmp/out"
+  [ "$(grep -c '<screenshot type="default">' "$metainfo")" -eq 1 ] ||
+    echo "not exactly one default screenshot" >>"$tmp/out"
+  while read -r image; do
+    url=$(echo "$image" | sed 's/^<image[^>]*>\(.*\)<\/image>$/\1/')
+    file=$source/screenshots/${url#"$url_base"}
+    width=$(echo "$image" | sed -n 's/.* width="\([0-9]*\)".*/\1/p')
+    height=$(echo "$image" | sed -n 's/.* height="\([0-9]*\)".*/\1/p')
+    case $url in
+      "$url_base"*.png) ;;
+      *) echo "$url is not under $url_base" >>"$tmp/out"; continue ;;
+    esac
+    if [ ! -f "$file" ]; then
+      echo "$url: $file does not exist" >>"$tmp/out"
+      continue
+    fi
+    size=$(png_size "$file")
+    [ "$size" = "$width $height" ] || echo "$file is $size, the metainfo says $width $height" >>"$tmp/out"
+    bytes=$(wc -c <"$file")
+    [ "$bytes" -le 81920 ] || echo "$file is $bytes bytes, more than 80 KB: optipng -o5 -strip all" >>"$tmp/out"
+  done <"$tmp/images"
+  captions=$(grep -c '<caption>' "$metainfo")
+  captions_ja=$(grep -c '<caption xml:lang="ja">' "$metainfo")
+  [ "$captions" -eq "$(wc -l <"$tmp/images")" ] || echo "$captions captions for $(wc -l <"$tmp/images") screenshots" >>"$tmp/out"
+  [ "$captions_ja" -eq "$captions" ] || echo "$captions_ja of $captions captions in Japanese" >>"$tmp/out"
+  if [ -s "$tmp/out" ]; then
+    not_ok "$name" "$tmp/out"
+  else
+    ok "$name"
+  fi
+fi
+
 # A tool missing before the plan's tests all ran still counts each test once
-[ "$n" -eq 8 ] || echo "# ran $n of 8 checks" >&2
+[ "$n" -eq 9 ] || echo "# ran $n of 9 checks" >&2
 [ "$failed" -eq 0 ]

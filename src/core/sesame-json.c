@@ -1,4 +1,17 @@
-/* sesame-json.c
+/* sesame-json.c: the one way untrusted JSON enters Sesame
+ *
+ * Plans, catalogs, saved probe results and HTTP answers are read by
+ * sesame_json_parse_bytes (), in this order:
+ *
+ *   - size, NUL bytes, UTF-8 and nesting depth, on the raw bytes;
+ *   - a strict scan against the JSON grammar (sesame_json_check_strict ()):
+ *     json-glib alone takes comments, keeps the last of two members of one
+ *     name and ignores whatever follows the first value. The scan refuses
+ *     them, and \u0000 and lone surrogates, with a line and a column;
+ *   - json-glib builds the tree, and every string is checked to be UTF-8.
+ *
+ * sesame_json_get_string () and sesame_json_to_string () help the readers
+ * and writers of those files.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

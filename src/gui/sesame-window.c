@@ -128,10 +128,17 @@ update_actions (SesameWindow *self)
 static void
 update_title (SesameWindow *self)
 {
+  const char *page_title = sesame_page_get_title (self->pages[self->current]);
   g_autofree char *step = NULL;
+  g_autofree char *window_title = NULL;
 
-  adw_window_title_set_title (self->window_title,
-                              sesame_page_get_title (self->pages[self->current]));
+  adw_window_title_set_title (self->window_title, page_title);
+  /* The window's own title: what the window list, Alt+Tab and screen
+   * readers name the window by (else the program's file name, "sesame") */
+  /* Translators: the window's title, the current page's title then the
+   * application's name, e.g. "Services — Sesame" */
+  window_title = g_strdup_printf (_("%s — Sesame"), page_title != NULL ? page_title : "");
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
   /* Translators: the header bar's subtitle, e.g. "Step 2 of 6" */
   step = g_strdup_printf (_("Step %u of %u"),
                           self->current + 1,
