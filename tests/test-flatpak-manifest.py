@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 root = os.path.abspath(sys.argv[1])
 app_id = sys.argv[2]
@@ -137,8 +138,11 @@ check('sesame-cli, the wizard, their translations and data stay in the Flatpak',
 tool = shutil.which('flatpak-builder')
 name = 'flatpak-builder --show-manifest reads it, without a warning, dropping nothing'
 if check('flatpak-builder is installed (Debian package flatpak-builder)', tool is not None):
-    proc = subprocess.run([tool, '--show-manifest', path], capture_output=True, text=True,
-                          cwd=os.path.dirname(path), timeout=120)
+    # from a scratch directory: flatpak-builder leaves its state directory,
+    # .flatpak-builder, where it runs
+    with tempfile.TemporaryDirectory(prefix='sesame-flatpak-') as scratch:
+        proc = subprocess.run([tool, '--show-manifest', path], capture_output=True, text=True,
+                              cwd=scratch, timeout=120)
     try:
         shown = json.loads(proc.stdout)
     except ValueError:
