@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 
@@ -282,6 +283,59 @@ test_router_changed (void)
   gui_test_close_window (window);
 }
 
+/* The kept report is a regular file again and holds @text (reading a FIFO would block the test) */
+static gboolean
+regular_file_contains (gpointer data)
+{
+  FileWait *wait = data;
+  GStatBuf st;
+
+  return g_lstat (wait->path, &st) == 0 && S_ISREG (st.st_mode) && file_contains (data);
+}
+
+/* Saved results that are a FIFO neither freeze the window nor stay: they
+ * are read in a worker thread through the store's reader, which refuses
+ * what is not a regular file, moved aside, and this run's are kept */
+static void
+test_saved_report_fifo (void)
+{
+  g_autoptr(SesameStore) store = store_with_seed_plan ();
+  g_autoptr(SesameCatalog) catalog = sesame_catalog_load_default (NULL);
+  g_autoptr(SesamePlan) plan = sesame_store_load_plan (store, catalog, NULL, NULL);
+  g_autoptr(SesameProbeSession) session = gui_test_session_new ();
+  const char *path = sesame_store_get_report_path (store);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GDir) listing = NULL;
+  SesameWindow *window;
+  const char *name;
+  guint fifos_aside = 0;
+
+  g_unlink (path);
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+
+  window = sesame_window_new (NULL, plan, catalog, session);
+  sesame_probe_session_cancel (session);
+  sesame_window_set_store (window, store, TRUE, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+
+  sesame_probe_session_set_report (session, report_with_router ("00:16:01:aa:bb:cc", "192.168.11.0/24"));
+  gui_test_wait_until (regular_file_contains, &(FileWait) { path, "00:16:01:aa:bb:cc" }, 5000);
+
+  listing = g_dir_open (dir, 0, NULL);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_prefix (name, "probe-report.json.unreadable-"))
+      {
+        g_autofree char *aside = g_build_filename (dir, name, NULL);
+        GStatBuf st;
+
+        if (g_lstat (aside, &st) == 0 && S_ISFIFO (st.st_mode))
+          fifos_aside++;
+      }
+  g_assert_cmpuint (fifos_aside, ==, 1);
+
+  gui_test_close_window (window);
+}
+
 /* "I replaced my router": services kept, router and address asked again,
  * the plan as it was kept for the migration checklist */
 static void
@@ -408,6 +462,7 @@ gui_test_add_welcome_page_tests (void)
   g_test_add_func ("/gui/welcome/returning", test_returning);
   g_test_add_func ("/gui/welcome/autosave", test_autosave);
   g_test_add_func ("/gui/welcome/router-changed", test_router_changed);
+  g_test_add_func ("/gui/welcome/saved-report-fifo", test_saved_report_fifo);
   g_test_add_func ("/gui/welcome/replace-router", test_replace_router);
   g_test_add_func ("/gui/welcome/unreadable", test_unreadable);
 }
