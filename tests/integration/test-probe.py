@@ -53,6 +53,7 @@ WALL_SLACK = 1.0          # s beyond --deadline-ms allowed for process start and
 IGD_URL = "http://192.168.11.1:5000/rootDesc.xml"
 MAP_PORT = 40000
 CHECK_PORT = 8080
+FWD_TCP, FWD_UDP = 8081, 16384      # forwarded by hand in every profile; nothing listens there
 LAB_NETS = [ipaddress.ip_network(n) for n in
             ("198.51.100.0/24", "203.0.113.0/24", "192.168.11.0/24", "100.64.0.0/10", "224.0.0.0/4")]
 
@@ -291,7 +292,7 @@ class Lab:
 
     def ns(self, role):
         return {"lan": self.env.get("NETLAB_NS_LAN"), "inet": self.env.get("NETLAB_NS_INET"),
-                "rtr": self.env.get("NETLAB_NS_ROUTER")}[role]
+                "rtr": self.env.get("NETLAB_NS_ROUTER"), "cgn": self.env.get("NETLAB_NS_CGN")}[role]
 
     def x(self, role, argv, timeout):
         return run(["ip", "netns", "exec", self.ns(role)] + argv, timeout)
@@ -467,6 +468,7 @@ def run_profile(idx, profile, sesame):
         if j is not None and sum(1 for ok, _, _ in R.items if ok is False) > before:
             R.info("%s: probe JSON: %s" % (profile, json.dumps(j, separators=(",", ":"))[:6000]))
 
+        forwarded_ports_check(R, lab, sesame, profile)
         if profile == "udp-blocked":
             short_deadline(R, lab, sesame)
         if spec.get("extras"):
@@ -682,6 +684,70 @@ def ports_check(R, lab, sesame, client):
         lab.bg.remove(lst)
 
 
+def port_entry_of(j, proto, port):
+    for p in (j or {}).get("ports") or []:
+        if isinstance(p, dict) and p.get("port") == port and str(p.get("protocol", "")).lower() == proto:
+            return p
+    return None
+
+
+def forward_by_hand(lab, role, wan_if, wan_ip, to_ip):
+    """what a person enters on the router's forwarding page: TCP FWD_TCP and UDP FWD_UDP to to_ip"""
+    out = []
+    for proto, port in (("tcp", FWD_TCP), ("udp", FWD_UDP)):
+        c = lab.x(role, ["nft", "add", "rule", "ip", "netlab", "prerouting", "iifname", wan_if, "ip", "daddr", wan_ip,
+                         proto, "dport", str(port), "dnat", "to", to_ip], 10)
+        out.append(c)
+    return all(c.rc == 0 for c in out), " | ".join(c.brief() for c in out)
+
+
+def forwarded_ports_check(R, lab, sesame, profile):
+    """TCP FWD_TCP and UDP FWD_UDP, where nothing listens: Sesame listens itself for the
+    check, and the reflector (the lab's HTTP service) tells: filtered before the router
+    forwards them, open after (UDP never through udp-blocked; with a carrier NAT, only
+    once the carrier forwards too)."""
+    service = lab.env.get("NETLAB_HTTP_SERVICE")
+    ports = ["tcp/%d" % FWD_TCP, "udp/%d" % FWD_UDP]
+
+    def probe_ports(stage, want):
+        j, c, why = sesame.probe(lab, ports=ports)
+        name = "forwarded ports %s: tcp/%d %s, udp/%d %s, checked by the %s" % (
+            stage, FWD_TCP, want["tcp"], FWD_UDP, want["udp"], service)
+        if j is None:
+            R.check(False, name, note="no probe result: %s" % why)
+            return
+        got, exp = {}, {}
+        for proto, port in (("tcp", FWD_TCP), ("udp", FWD_UDP)):
+            e = port_entry_of(j, proto, port) or {}
+            got[proto] = {k: e.get(k) for k in ("listening", "temporary_listener", "reachable")}
+            got[proto]["checked_by"] = e.get("checked_by")
+            exp[proto] = {"listening": False, "temporary_listener": True, "reachable": want[proto],
+                          "checked_by": "198.51.100.1 (http)"}
+        R.check(got == exp and service == "sesame-reflector", name, exp, got,
+                note=None if got == exp else json.dumps(j.get("ports")))
+
+    if profile == "open":
+        probe_ports("without NAT", {"tcp": "open", "udp": "open"})
+        return
+    probe_ports("not forwarded", {"tcp": "filtered", "udp": "filtered"})
+
+    ok, brief = forward_by_hand(lab, "rtr", "wan0", lab.env["NETLAB_ROUTER_WAN_IP"], lab.env["NETLAB_CLIENT_IP"])
+    if not R.check(ok, "lab: the router forwards tcp/%d and udp/%d to the client" % (FWD_TCP, FWD_UDP),
+                   "nft exits 0", brief):
+        return
+    udp_want = "filtered" if profile == "udp-blocked" else "open"
+    if lab.env.get("NETLAB_NS_CGN"):
+        probe_ports("forwarded on the home router only (carrier NAT in front)",
+                    {"tcp": "filtered", "udp": "filtered"})
+        ok, brief = forward_by_hand(lab, "cgn", "out0", PUBLIC, CGN_WAN)
+        if not R.check(ok, "lab: the carrier NAT forwards tcp/%d and udp/%d to the home router" % (FWD_TCP, FWD_UDP),
+                       "nft exits 0", brief):
+            return
+        probe_ports("forwarded on both NATs", {"tcp": "open", "udp": udp_want})
+        return
+    probe_ports("forwarded", {"tcp": "open", "udp": udp_want})
+
+
 def lab_sees_mapping(lab, port):
     c = lab.upnpc(["-l"])
     return bool(re.search(r"TCP\s+%d->192\.168\.11\.5:%d\b" % (port, port), c.out)), c
@@ -829,6 +895,9 @@ def main():
         sys.exit(1)
     jobs = max(1, int(os.environ.get("NETLAB_JOBS", "2")))
     sesame = Sesame()
+    # the lab's HTTP service (/ip, /check) is Sesame's own reflector when there is one
+    if os.environ.get("SESAME_REFLECTOR"):
+        os.environ["NETLAB_REFLECTOR"] = os.environ["SESAME_REFLECTOR"]
 
     def on_signal(signum, _frame):
         raise Interrupted("signal %d" % signum)
