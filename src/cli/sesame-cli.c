@@ -753,6 +753,7 @@ command_probe (int    argc,
   g_auto(GStrv) ports = NULL;
   g_auto(GStrv) stun = NULL;
   g_auto(GStrv) ip_urls = NULL;
+  g_autofree char *reflector = NULL;
   g_autofree char *text = NULL;
   ProbeResult result = { 0 };
   gboolean no_internet = FALSE;
@@ -770,6 +771,7 @@ command_probe (int    argc,
     { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, &stun, N_("STUN server to use"), "HOST:PORT" },
     { "ip-url", 0, 0, G_OPTION_ARG_STRING_ARRAY, &ip_urls, N_("“What is my IP” service to use"), "URL" },
     { "check-url", 0, 0, G_OPTION_ARG_STRING, &check_url, N_("Port check service, with {port} and {proto}"), "TEMPLATE" },
+    { "reflector", 0, 0, G_OPTION_ARG_STRING, &reflector, N_("A sesame-reflector for STUN, the address and the port checks (its HTTP port: 8080)"), "HOST[:PORT]" },
     { "no-internet", 0, 0, G_OPTION_ARG_NONE, &no_internet, N_("Contact nothing beyond the router"), NULL },
     { "no-defaults", 0, 0, G_OPTION_ARG_NONE, &no_defaults, N_("Use only the servers given here"), NULL },
     { "deadline-ms", 0, 0, G_OPTION_ARG_INT, &deadline, N_("Give up after this many milliseconds"), "N" },
@@ -786,6 +788,32 @@ command_probe (int    argc,
     return usage_error (_("unexpected argument “%s”"), argv[1]);
   if (deadline < 50 || deadline > 60000)
     return usage_error (_("--deadline-ms takes a number from 50 to 60000"));
+  /* A reflector stands for all three, unless one is given on its own */
+  if (reflector != NULL)
+    {
+      g_autoptr(GSocketConnectable) address = g_network_address_parse (reflector, 8080, NULL);
+      const char *host = address != NULL ? g_network_address_get_hostname (G_NETWORK_ADDRESS (address)) : NULL;
+      guint16 http_port = address != NULL ? g_network_address_get_port (G_NETWORK_ADDRESS (address)) : 0;
+      g_autofree char *authority = NULL;
+
+      if (host == NULL || *host == '\0')
+        return usage_error (_("“%s” is not a reflector; write it as HOST or HOST:PORT"), reflector);
+
+      authority = strchr (host, ':') != NULL ? g_strdup_printf ("[%s]", host) : g_strdup (host);
+      if (stun == NULL)
+        {
+          stun = g_new0 (char *, 2);
+          stun[0] = g_strdup_printf ("%s:3478", authority);
+        }
+      if (ip_urls == NULL)
+        {
+          ip_urls = g_new0 (char *, 2);
+          ip_urls[0] = g_strdup_printf ("http://%s:%u/ip", authority, http_port);
+        }
+      if (check_url == NULL)
+        check_url = g_strdup_printf ("http://%s:%u/check?port={port}&proto={proto}", authority, http_port);
+    }
+
   if (check_url != NULL && strstr (check_url, "{port}") == NULL)
     return usage_error (_("the check URL must contain {port}"));
 
