@@ -48,6 +48,7 @@ struct _SesameChecklist
   GPtrArray          *verify_steps;    /* element-type SesameStep */
   GPtrArray          *warnings;        /* element-type SesameWarning */
   GPtrArray          *conflicts;       /* element-type SesameConflict */
+  GPtrArray          *findings;        /* nullable, element-type SesameFinding: without probe results, none */
 };
 
 G_DEFINE_FINAL_TYPE (SesameChecklist, sesame_checklist, G_TYPE_OBJECT)
@@ -138,6 +139,7 @@ sesame_checklist_finalize (GObject *object)
   g_clear_pointer (&self->verify_steps, g_ptr_array_unref);
   g_clear_pointer (&self->warnings, g_ptr_array_unref);
   g_clear_pointer (&self->conflicts, g_ptr_array_unref);
+  g_clear_pointer (&self->findings, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sesame_checklist_parent_class)->finalize (object);
 }
@@ -1278,6 +1280,63 @@ sesame_checklist_get_connection_label (SesameChecklist *self)
     case SESAME_CONNECTION_UNKNOWN:
     default: return T (self, "Not known");
     }
+}
+
+/**
+ * sesame_checklist_set_findings:
+ * @self: a checklist
+ * @findings: (element-type SesameFinding) (nullable): what the probe results
+ *   mean for this plan (sesame_findings_new()), blockers first; %NULL for
+ *   a checklist without probe results
+ *
+ * The writers put the findings first and mark each forwarding row that
+ * cannot work (sesame_checklist_forward_works()).
+ */
+void
+sesame_checklist_set_findings (SesameChecklist *self,
+                               GPtrArray       *findings)
+{
+  g_return_if_fail (SESAME_IS_CHECKLIST (self));
+
+  if (findings != NULL)
+    g_ptr_array_ref (findings);
+  g_clear_pointer (&self->findings, g_ptr_array_unref);
+  self->findings = findings;
+}
+
+/**
+ * sesame_checklist_get_findings:
+ *
+ * Returns: (nullable) (transfer none) (element-type SesameFinding): the findings, if any
+ */
+GPtrArray *
+sesame_checklist_get_findings (SesameChecklist *self)
+{
+  g_return_val_if_fail (SESAME_IS_CHECKLIST (self), NULL);
+
+  return self->findings;
+}
+
+/**
+ * sesame_checklist_forward_works:
+ * @self: a checklist
+ * @forward: one of its forwarding rows
+ * @because: (element-type utf8) (nullable): where to add the ids of the
+ *   findings that decide it
+ *
+ * Returns: whether @forward can make its services reachable, as the
+ *   findings say; %SESAME_WORKS_UNKNOWN without findings
+ */
+SesameWorks
+sesame_checklist_forward_works (SesameChecklist     *self,
+                                const SesameForward *forward,
+                                GPtrArray           *because)
+{
+  g_return_val_if_fail (SESAME_IS_CHECKLIST (self), SESAME_WORKS_UNKNOWN);
+  g_return_val_if_fail (forward != NULL, SESAME_WORKS_UNKNOWN);
+
+  return sesame_findings_row_works (self->findings, forward->protocol, &forward->external,
+                                    &forward->internal, because);
 }
 
 /**

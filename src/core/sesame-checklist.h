@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "sesame-catalog.h"
+#include "sesame-finding.h"
 #include "sesame-plan.h"
 #include "sesame-translation.h"
 
@@ -94,6 +95,9 @@ const char        *sesame_checklist_get_firewall_title  (SesameChecklist *self);
 GPtrArray         *sesame_checklist_get_verify_steps    (SesameChecklist *self);
 GPtrArray         *sesame_checklist_get_warnings        (SesameChecklist *self);
 GPtrArray         *sesame_checklist_get_conflicts       (SesameChecklist *self);
+void               sesame_checklist_set_findings        (SesameChecklist *self,
+                                                         GPtrArray       *findings);
+GPtrArray         *sesame_checklist_get_findings        (SesameChecklist *self);
 
 char              *sesame_checklist_format_ports        (SesameChecklist       *self,
                                                          const SesamePortRange *range);
@@ -102,6 +106,9 @@ const char        *sesame_checklist_format_protocol     (SesameChecklist       *
 char              *sesame_checklist_join_names          (SesameChecklist       *self,
                                                          GPtrArray             *names);
 const char        *sesame_severity_to_string            (SesameSeverity         severity);
+SesameWorks        sesame_checklist_forward_works       (SesameChecklist       *self,
+                                                         const SesameForward   *forward,
+                                                         GPtrArray             *because);
 void               sesame_step_free                     (SesameStep            *step);
 
 G_END_DECLS

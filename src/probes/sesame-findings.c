@@ -1,0 +1,612 @@
+/* sesame-findings.c: from plan and probe report to findings
+ *
+ * The path to the internet is judged first (DS-Lite, carrier-grade NAT,
+ * double NAT, no public address, MAP-E, UDP blocked): each finding there
+ * that says forwarding cannot work marks the rows it concerns as not
+ * working. Everything after is judged in its light, so that the findings
+ * cannot contradict each other: the NAT type is told only while forwarding
+ * can work at all (never "forwarded ports work" under "no forwarding can
+ * work"), the router's automatic setup is offered only where it can help,
+ * and what each port showed is told only of rows that can still work
+ * (except a port nothing listens on, which needs the person either way).
+ *
+ * Sentences are in the report language (sesame_translation_get_for_language()),
+ * not the process locale, as the checklist's are.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sesame-findings"
+
+#include "config.h"
+
+#include "sesame-address.h"
+#include "sesame-checklist.h"
+#include "sesame-findings.h"
+#include "sesame-translation.h"
+
+typedef struct
+{
+  SesameTranslation       *tr;
+  SesamePlan              *plan;
+  const SesameProbeReport *report;
+  GPtrArray               *forwards;    /* element-type SesameForward: the plan's rows */
+  GPtrArray               *findings;    /* element-type SesameFinding */
+  gboolean                 blocked;     /* no forwarding on the router can work */
+} Judge;
+
+static SesameFinding *
+add (Judge                 *judge,
+     const char            *id,
+     SesameFindingSeverity  severity,
+     const char            *title,
+     const char            *text,
+     const char            *action)
+{
+  SesameFinding *finding = sesame_finding_new (id, severity, title, text, action);
+
+  g_ptr_array_add (judge->findings, finding);
+  return finding;
+}
+
+/* @finding concerns every row of the plan (of @protocol, unless it is -1)
+ * whose external ports start below @below; returns how many */
+static guint
+add_rows (Judge         *judge,
+          SesameFinding *finding,
+          int            protocol,
+          guint          below)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < judge->forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (judge->forwards, i);
+
+      if ((protocol >= 0 && forward->protocol != (SesameProtocol) protocol) || forward->external.first >= below)
+        continue;
+
+      sesame_finding_add_port (finding, forward->protocol, &forward->external, FALSE);
+      n++;
+    }
+
+  return n;
+}
+
+static gboolean
+is_public (const char *address)
+{
+  guint32 value;
+
+  return address != NULL && sesame_ipv4_parse (address, &value) &&
+         sesame_ipv4_classify (value) == SESAME_IPV4_PUBLIC;
+}
+
+/* Some server or the router told an address, and not one of them is public */
+static gboolean
+no_public_address (const SesameProbeReport *report)
+{
+  gboolean told = FALSE;
+
+  if (report->cgnat == SESAME_TRISTATE_YES || report->double_nat == SESAME_TRISTATE_YES ||
+      report->external_ipv4 != NULL)
+    return FALSE;
+
+  if (report->wan_address != NULL)
+    return !is_public (report->wan_address);
+
+  for (guint i = 0; i < report->external_sources->len; i++)
+    {
+      const SesameAddressSource *source = g_ptr_array_index (report->external_sources, i);
+
+      if (source->address == NULL)
+        continue;
+      if (is_public (source->address))
+        return FALSE;
+      told = TRUE;
+    }
+
+  return told;
+}
+
+static void
+judge_path (Judge *judge)
+{
+  const SesameProbeReport *report = judge->report;
+  SesameTranslation *tr = judge->tr;
+  SesameConnection connection = sesame_plan_get_connection (judge->plan);
+  SesameFinding *finding;
+
+  if (connection == SESAME_CONNECTION_DS_LITE)
+    {
+      finding = add (judge, "ds-lite", SESAME_FINDING_SEVERITY_BLOCKER,
+                     T_ (tr, "DS-Lite: IPv4 port forwarding cannot work"),
+                     T_ (tr, "With IPv4 over IPv6 by DS-Lite, your provider translates IPv4 addresses, not your router: no IPv4 port forwarding can work."),
+                     T_ (tr, "Reach the server over IPv6, ask your provider for a fixed IPv4 address option, or switch to PPPoE if your provider offers it."));
+      finding->works = SESAME_WORKS_NO;
+      add_rows (judge, finding, -1, G_MAXUINT);
+      judge->blocked = TRUE;
+    }
+
+  if (report->cgnat == SESAME_TRISTATE_YES)
+    {
+      finding = add (judge, "cgnat", SESAME_FINDING_SEVERITY_BLOCKER,
+                     T_ (tr, "Carrier-grade NAT: forwarding on your router cannot work"),
+                     T_ (tr, "Your provider shares one public address among many customers (carrier-grade NAT): no forwarding on your router can make this server reachable from the internet."),
+                     T_ (tr, "Ask the provider for a public IPv4 address, use IPv6, or a tunnel or VPN service."));
+      finding->works = SESAME_WORKS_NO;
+      add_rows (judge, finding, -1, G_MAXUINT);
+      judge->blocked = TRUE;
+    }
+  else if (report->double_nat == SESAME_TRISTATE_YES)
+    {
+      finding = add (judge, "double-nat", SESAME_FINDING_SEVERITY_BLOCKER,
+                     T_ (tr, "Two routers in a row (double NAT): forwarding on one is not enough"),
+                     T_ (tr, "There are two routers between this computer and the internet: the rows below, entered on your router alone, do not make the server reachable."),
+                     T_ (tr, "Put the first router (the one connected to the internet) in bridge mode, or enter the same rows on it too, forwarded to your router’s address."));
+      finding->works = SESAME_WORKS_NO;
+      add_rows (judge, finding, -1, G_MAXUINT);
+      judge->blocked = TRUE;
+    }
+  else if (no_public_address (report))
+    {
+      finding = add (judge, "no-public-address", SESAME_FINDING_SEVERITY_BLOCKER,
+                     T_ (tr, "Your network has no public address"),
+                     T_ (tr, "Every address your router and the servers on the internet told is a private or shared one: something between your router and the internet translates addresses, so forwarding on your router cannot be reached from the internet."),
+                     T_ (tr, "Ask your provider for a public IPv4 address, or reach the server over IPv6."));
+      finding->works = SESAME_WORKS_NO;
+      add_rows (judge, finding, -1, G_MAXUINT);
+      judge->blocked = TRUE;
+    }
+
+  if (connection == SESAME_CONNECTION_MAP_E)
+    {
+      gboolean low = FALSE;
+
+      for (guint i = 0; i < judge->forwards->len && !low; i++)
+        low = ((const SesameForward *) g_ptr_array_index (judge->forwards, i))->external.first < 1024;
+
+      finding = add (judge, "map-e", low ? SESAME_FINDING_SEVERITY_BLOCKER : SESAME_FINDING_SEVERITY_WARNING,
+                     low ? T_ (tr, "MAP-E: ports below 1024 cannot be forwarded")
+                         : T_ (tr, "MAP-E: only the ports assigned to you can be forwarded"),
+                     T_ (tr, "With IPv4 over IPv6 by MAP-E, your public IPv4 address is shared with other customers and only the ports assigned to you can be forwarded, never those below 1024."),
+                     T_ (tr, "Look up your assigned ports on the router’s status page and forward one of them to each service, or reach the server over IPv6."));
+      if (low)
+        {
+          /* The rows below 1024 cannot work; the others may, with an assigned port */
+          finding->works = SESAME_WORKS_NO;
+          add_rows (judge, finding, -1, 1024);
+        }
+      else
+        add_rows (judge, finding, -1, G_MAXUINT);
+    }
+
+  if (report->classic == SESAME_NAT_CLASSIC_UDP_BLOCKED)
+    {
+      guint n;
+
+      finding = add (judge, "udp-blocked", SESAME_FINDING_SEVERITY_BLOCKER,
+                     T_ (tr, "UDP is blocked on the way to the internet"),
+                     T_ (tr, "Something on the way blocks UDP: services that use UDP, such as games and calls, cannot be reached."),
+                     T_ (tr, "Forwarding UDP ports cannot help. Use the service over TCP if it can, or ask your provider or network administrator to let UDP through."));
+      finding->works = SESAME_WORKS_NO;
+      n = add_rows (judge, finding, SESAME_PROTOCOL_UDP, G_MAXUINT);
+      /* Nothing of this plan uses UDP: worth knowing, no more */
+      if (n == 0)
+        finding->severity = SESAME_FINDING_SEVERITY_INFO;
+    }
+
+  /* With MAP-E forwarding on the router is not enough for every port: said above */
+  if (!judge->blocked && connection != SESAME_CONNECTION_MAP_E &&
+      report->double_nat == SESAME_TRISTATE_NO && report->cgnat != SESAME_TRISTATE_YES)
+    add (judge, "direct", SESAME_FINDING_SEVERITY_OK,
+         T_ (tr, "Your router is connected straight to the internet"),
+         T_ (tr, "Your router is connected straight to the internet: forwarding on it is enough."),
+         NULL);
+}
+
+static const char *
+classic_name (SesameTranslation *tr,
+              SesameNatClassic   classic)
+{
+  switch (classic)
+    {
+    case SESAME_NAT_CLASSIC_OPEN_INTERNET: return TC_ (tr, "nat type", "No NAT (open internet)");
+    case SESAME_NAT_CLASSIC_FULL_CONE: return TC_ (tr, "nat type", "Full cone");
+    case SESAME_NAT_CLASSIC_RESTRICTED_CONE: return TC_ (tr, "nat type", "Restricted cone");
+    case SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE: return TC_ (tr, "nat type", "Port-restricted cone");
+    case SESAME_NAT_CLASSIC_SYMMETRIC: return TC_ (tr, "nat type", "Symmetric");
+    case SESAME_NAT_CLASSIC_SYMMETRIC_UDP_FIREWALL: return TC_ (tr, "nat type", "No NAT, UDP firewall");
+    case SESAME_NAT_CLASSIC_UDP_BLOCKED: return TC_ (tr, "nat type", "UDP blocked");
+    case SESAME_NAT_CLASSIC_UNKNOWN:
+    default: return NULL;
+    }
+}
+
+/* How the router translates addresses, while forwarding can work at all */
+static void
+judge_nat (Judge *judge)
+{
+  const SesameProbeReport *report = judge->report;
+  SesameTranslation *tr = judge->tr;
+  SesameFindingSeverity severity = SESAME_FINDING_SEVERITY_OK;
+  const char *text = NULL;
+  const char *action = NULL;
+  const char *name = classic_name (tr, report->classic);
+  g_autofree char *title = NULL;
+
+  if (judge->blocked)
+    return;
+
+  switch (report->classic)
+    {
+    case SESAME_NAT_CLASSIC_OPEN_INTERNET:
+      text = T_ (tr, "This computer has a public address of its own: nothing translates addresses on the way to the internet.");
+      break;
+    case SESAME_NAT_CLASSIC_FULL_CONE:
+      text = T_ (tr, "Your router shares one public address (full-cone NAT). Forwarded ports work, and so does peer-to-peer.");
+      break;
+    case SESAME_NAT_CLASSIC_RESTRICTED_CONE:
+      text = T_ (tr, "Your router shares one public address (restricted cone NAT). Forwarded ports work; peer-to-peer mostly works.");
+      break;
+    case SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE:
+      text = T_ (tr, "Your router shares one public address (port-restricted cone NAT). Forwarded ports work; peer-to-peer needs the router’s help.");
+      break;
+    case SESAME_NAT_CLASSIC_SYMMETRIC:
+      severity = SESAME_FINDING_SEVERITY_INFO;
+      text = T_ (tr, "Your router shares one public address and picks a new port for every destination (symmetric NAT). Forwarded ports work; peer-to-peer often fails.");
+      break;
+    case SESAME_NAT_CLASSIC_SYMMETRIC_UDP_FIREWALL:
+      severity = SESAME_FINDING_SEVERITY_WARNING;
+      text = T_ (tr, "This computer has a public address, but a firewall lets in only replies to its own traffic.");
+      action = T_ (tr, "Open the ports in that firewall.");
+      break;
+    case SESAME_NAT_CLASSIC_UDP_BLOCKED:
+      /* Told by judge_path () */
+      return;
+    case SESAME_NAT_CLASSIC_UNKNOWN:
+    default:
+      /* Half a verdict: how the router picks public ports says enough for forwarding */
+      switch (report->mapping)
+        {
+        case SESAME_NAT_MAPPING_NO_NAT:
+          text = T_ (tr, "This computer has a public address of its own: nothing translates addresses on the way to the internet.");
+          break;
+        case SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT:
+          text = T_ (tr, "Your router shares one public address and keeps the same public port for each connection. Forwarded ports work.");
+          break;
+        case SESAME_NAT_MAPPING_ADDRESS_DEPENDENT:
+        case SESAME_NAT_MAPPING_ADDRESS_AND_PORT_DEPENDENT:
+          severity = SESAME_FINDING_SEVERITY_INFO;
+          text = T_ (tr, "Your router shares one public address and picks a new port for every destination (symmetric NAT). Forwarded ports work; peer-to-peer often fails.");
+          break;
+        case SESAME_NAT_MAPPING_UNKNOWN:
+        default:
+          return;
+        }
+      break;
+    }
+
+  if (name != NULL)
+    /* Translators: %s is the classic name of the NAT type, "Full cone" */
+    title = g_strdup_printf (T_ (tr, "NAT type: %s"), name);
+  else
+    title = g_strdup (T_ (tr, "How your router shares its address"));
+
+  add (judge, "nat", severity, title, text, action);
+}
+
+static void
+judge_router (Judge *judge)
+{
+  const SesameProbeReport *report = judge->report;
+  SesameTranslation *tr = judge->tr;
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autofree char *protocols = NULL;
+  g_autofree char *title = NULL;
+  const SesameFinding *map_e;
+
+  if (report->upnp_found)
+    g_ptr_array_add (found, (gpointer) "UPnP IGD");
+  if (report->natpmp_found)
+    g_ptr_array_add (found, (gpointer) "NAT-PMP");
+  if (report->pcp_found)
+    g_ptr_array_add (found, (gpointer) "PCP");
+  if (found->len == 0)
+    return;
+
+  g_ptr_array_add (found, NULL);
+  protocols = g_strjoinv (", ", (char **) found->pdata);
+  /* Translators: %s lists the protocols the router speaks: "UPnP IGD, NAT-PMP" */
+  title = g_strdup_printf (T_ (tr, "Your router can be set up automatically (%s)."), protocols);
+
+  /* Under MAP-E the router maps only the assigned ports, which the rows do not have */
+  map_e = sesame_findings_lookup (judge->findings, "map-e");
+  if (judge->blocked || (map_e != NULL && map_e->severity == SESAME_FINDING_SEVERITY_BLOCKER))
+    add (judge, "router-automatic", SESAME_FINDING_SEVERITY_INFO, title,
+         T_ (tr, "Rows your router adds by itself cannot help here, for the same reason as the rows entered by hand (see above)."),
+         NULL);
+  else
+    add (judge, "router-automatic", SESAME_FINDING_SEVERITY_OK, title,
+         T_ (tr, "Sesame can add the forwarding rows on your router for you, after asking, instead of entering them by hand."),
+         NULL);
+}
+
+static void
+judge_hairpin (Judge *judge)
+{
+  SesameTranslation *tr = judge->tr;
+
+  if (judge->blocked || judge->report->hairpinning != SESAME_TRISTATE_NO)
+    return;
+
+  add (judge, "hairpin", SESAME_FINDING_SEVERITY_INFO,
+       T_ (tr, "Your public address does not lead back home from inside"),
+       T_ (tr, "Your router does not lead its own public address back into the home network (no hairpinning): a test from home fails even when the forwarding works."),
+       T_ (tr, "Test from outside, such as a phone on mobile data, and use the server’s home address at home."));
+}
+
+/* Whether the rows that carry @port (or the port alone, outside the plan)
+ * cannot work for a reason found already */
+static gboolean
+port_blocked (Judge                 *judge,
+              SesameProtocol         protocol,
+              const SesamePortRange *port)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; i < judge->forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (judge->forwards, i);
+
+      if (forward->protocol != protocol || !sesame_port_range_overlaps (&forward->internal, port))
+        continue;
+
+      any = TRUE;
+      if (sesame_findings_row_works (judge->findings, protocol, &forward->external,
+                                     &forward->internal, NULL) == SESAME_WORKS_NO)
+        return TRUE;
+    }
+
+  return !any && sesame_findings_row_works (judge->findings, protocol, port, port, NULL) == SESAME_WORKS_NO;
+}
+
+/* Ports of one kind, told once for all: "TCP 22, TCP 80 and UDP 27015-27016" */
+static char *
+ports_text (SesameTranslation   *tr,
+            const SesameFinding *finding)
+{
+  GString *text = g_string_new (NULL);
+  guint n = finding->ports->len;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const SesameFindingPort *port = &g_array_index (finding->ports, SesameFindingPort, i);
+      g_autofree char *range = sesame_port_range_to_string (&port->range);
+
+      if (i > 0)
+        /* Translators: between the last two names of a list, "A, B and C" */
+        g_string_append (text, i + 1 == n ? TC_ (tr, "list", " and ") : TC_ (tr, "list", ", "));
+      g_string_append_printf (text, "%s %s", port->protocol == SESAME_PROTOCOL_UDP ? "UDP" : "TCP", range);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/* One finding for all the ports of one kind; the title names them */
+typedef struct
+{
+  const char            *id;
+  SesameFindingSeverity  severity;
+  SesameWorks            works;
+  const char            *title;     /* a placeholder: port_title () names the ports */
+  const char            *text;
+  const char            *action;
+  SesameFinding         *finding;   /* nullable: none yet */
+} PortKind;
+
+static void
+port_kind_add (Judge                 *judge,
+               PortKind              *kind,
+               SesameProtocol         protocol,
+               const SesamePortRange *port)
+{
+  if (kind->finding == NULL)
+    {
+      kind->finding = add (judge, kind->id, kind->severity, kind->title, kind->text, kind->action);
+      kind->finding->works = kind->works;
+    }
+
+  sesame_finding_add_port (kind->finding, protocol, port, TRUE);
+}
+
+/* The title of a kind of judge_ports (), naming @ports */
+static char *
+port_title (SesameTranslation *tr,
+            guint              kind,
+            const char        *ports)
+{
+  switch (kind)
+    {
+    case 0:
+      /* Translators: %s lists ports, "TCP 22 and TCP 80" */
+      return g_strdup_printf (T_ (tr, "Nothing listens on %s"), ports);
+    case 1:
+      /* Translators: %s lists ports, "TCP 22 and TCP 80" */
+      return g_strdup_printf (T_ (tr, "The router forwards %s to another computer"), ports);
+    case 2:
+      /* Translators: %s lists ports, "TCP 22 and TCP 80" */
+      return g_strdup_printf (T_ (tr, "Not reachable from the internet: %s"), ports);
+    case 3:
+      /* Translators: %s lists ports, "TCP 22 and TCP 80" */
+      return g_strdup_printf (T_ (tr, "No forwarding row on the router yet: %s"), ports);
+    case 4:
+    default:
+      /* Translators: %s lists ports, "TCP 22 and TCP 80" */
+      return g_strdup_printf (T_ (tr, "Reachable from the internet: %s"), ports);
+    }
+}
+
+static void
+judge_ports (Judge *judge)
+{
+  SesameTranslation *tr = judge->tr;
+  PortKind kinds[] = {
+    { "port-not-listening", SESAME_FINDING_SEVERITY_WARNING, SESAME_WORKS_UNKNOWN,
+      "",
+      T_ (tr, "No program on this computer answers on these ports, so the forwarding rows for them lead nowhere."),
+      T_ (tr, "Start the program that serves each of them, or check which port it uses."), NULL },
+    { "port-mapped-elsewhere", SESAME_FINDING_SEVERITY_WARNING, SESAME_WORKS_UNKNOWN,
+      "",
+      T_ (tr, "The router has forwarding rows for these ports, but they lead to another computer, not to this one."),
+      T_ (tr, "Change the forwarding rows to this computer’s address."), NULL },
+    { "port-unreachable", SESAME_FINDING_SEVERITY_WARNING, SESAME_WORKS_UNKNOWN,
+      "",
+      T_ (tr, "A check from the internet did not get through to these ports: they are blocked on the way in, or nothing answers."),
+      T_ (tr, "Add the forwarding row on the router and allow the port in this computer’s firewall."), NULL },
+    { "port-not-mapped", SESAME_FINDING_SEVERITY_INFO, SESAME_WORKS_UNKNOWN,
+      "",
+      T_ (tr, "The router says it has no forwarding row for these ports."),
+      T_ (tr, "Add the forwarding row on the router."), NULL },
+    { "port-reachable", SESAME_FINDING_SEVERITY_OK, SESAME_WORKS_YES,
+      "",
+      T_ (tr, "Reachable from the internet. Nothing to do."),
+      NULL, NULL },
+  };
+  /* In the order of kinds[] and port_title () */
+  enum { NOT_LISTENING, ELSEWHERE, UNREACHABLE, NOT_MAPPED, REACHABLE };
+
+  for (guint i = 0; i < judge->report->ports->len; i++)
+    {
+      const SesamePortFinding *found = g_ptr_array_index (judge->report->ports, i);
+      SesamePortRange port = { found->port, found->port };
+      SesameProtocol protocol;
+
+      if (!sesame_protocol_from_string (found->protocol, &protocol) || found->port == 0)
+        continue;
+
+      /* Nothing to start: the program is needed whatever the path */
+      if (found->listening == SESAME_TRISTATE_NO)
+        port_kind_add (judge, &kinds[NOT_LISTENING], protocol, &port);
+
+      /* What a port showed is told only of rows that can still work */
+      if (port_blocked (judge, protocol, &port))
+        continue;
+
+      if (found->reachable == SESAME_REACHABILITY_OPEN)
+        port_kind_add (judge, &kinds[REACHABLE], protocol, &port);
+      else if (found->router_mapping == SESAME_MAPPING_STATE_WRONG_HOST)
+        port_kind_add (judge, &kinds[ELSEWHERE], protocol, &port);
+      else if (found->reachable == SESAME_REACHABILITY_FILTERED ||
+               found->reachable == SESAME_REACHABILITY_REFUSED)
+        port_kind_add (judge, &kinds[UNREACHABLE], protocol, &port);
+      else if (found->router_mapping == SESAME_MAPPING_STATE_ABSENT)
+        port_kind_add (judge, &kinds[NOT_MAPPED], protocol, &port);
+    }
+
+  /* The titles name the ports, now that they are all known */
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      SesameFinding *finding = kinds[k].finding;
+      g_autofree char *ports = NULL;
+
+      if (finding == NULL)
+        continue;
+
+      ports = ports_text (tr, finding);
+      g_free (finding->title);
+      finding->title = port_title (tr, k, ports);
+    }
+}
+
+/**
+ * sesame_findings_new:
+ * @plan: the plan
+ * @catalog: the catalog the plan was made with
+ * @report: the probe results
+ * @language: (nullable): the language of the sentences, "en" or "ja";
+ *   %NULL for the plan's, else the desktop's
+ * @error: return location for a #GError
+ *
+ * What @report means for @plan, blockers first (sesame_findings_sort()).
+ * A plan that cannot make a checklist yet (no server address) gets the
+ * findings about the network alone.
+ *
+ * Returns: (transfer full) (element-type SesameFinding): the findings, or
+ *   %NULL when @language is not one Sesame speaks
+ */
+GPtrArray *
+sesame_findings_new (SesamePlan              *plan,
+                     SesameCatalog           *catalog,
+                     const SesameProbeReport *report,
+                     const char              *language,
+                     GError                 **error)
+{
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  Judge judge = { 0 };
+
+  g_return_val_if_fail (SESAME_IS_PLAN (plan), NULL);
+  g_return_val_if_fail (SESAME_IS_CATALOG (catalog), NULL);
+  g_return_val_if_fail (report != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (language == NULL)
+    language = sesame_plan_get_language (plan);
+  if (language == NULL)
+    language = sesame_translation_get_default_language ();
+  if (!(judge.tr = sesame_translation_get_for_language (language, error)))
+    return NULL;
+
+  /* The rows, as the checklist makes them */
+  checklist = sesame_checklist_new (plan, catalog, language, NULL);
+  findings = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_finding_free);
+
+  judge.plan = plan;
+  judge.report = report;
+  judge.forwards = checklist != NULL ? sesame_checklist_get_forwards (checklist) : none;
+  judge.findings = findings;
+
+  judge_path (&judge);
+  judge_nat (&judge);
+  judge_router (&judge);
+  judge_hairpin (&judge);
+  judge_ports (&judge);
+
+  sesame_findings_sort (findings);
+  return g_steal_pointer (&findings);
+}
+
+/**
+ * sesame_findings_path_blocked:
+ * @findings: (element-type SesameFinding): findings
+ *
+ * Returns: whether no forwarding on the router can work at all
+ */
+gboolean
+sesame_findings_path_blocked (GPtrArray *findings)
+{
+  static const char * const path[] = { "ds-lite", "cgnat", "double-nat", "no-public-address" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (path); i++)
+    if (sesame_findings_lookup (findings, path[i]) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+/**
+ * sesame_findings_automatic_helps:
+ * @findings: (element-type SesameFinding): findings
+ *
+ * Returns: whether rows the router adds by itself (UPnP IGD, NAT-PMP, PCP)
+ *   can help, so that offering them makes sense
+ */
+gboolean
+sesame_findings_automatic_helps (GPtrArray *findings)
+{
+  const SesameFinding *automatic = sesame_findings_lookup (findings, "router-automatic");
+
+  return automatic != NULL && automatic->severity == SESAME_FINDING_SEVERITY_OK;
+}

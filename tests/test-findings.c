@@ -1,0 +1,532 @@
+/* test-findings.c: what the probe results mean, for each lab profile
+ *
+ * Each profile is a probe report built here as the prober fills it in the
+ * lab of tests/integration (full cone, restricted, port-restricted,
+ * symmetric, open internet, carrier-grade NAT, double NAT, UDP blocked),
+ * with the plan's ports listening or not, mapped or not, reachable or not.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sesame-checklist.h"
+#include "sesame-findings.h"
+
+static SesameCatalog *catalog;
+
+/* A web server, SSH and a UDP game server */
+static SesamePlan *
+new_plan (SesameConnection connection)
+{
+  SesamePlan *plan = sesame_plan_new ();
+  SesameCustomRule rule = { (char *) "Game server", SESAME_RULE_PROTOCOL_UDP, { 27015, 27016 }, { 27015, 27016 } };
+
+  sesame_plan_set_router_id (plan, "generic");
+  sesame_plan_set_router_address (plan, "192.168.11.1");
+  sesame_plan_set_host_address (plan, "192.168.11.5");
+  sesame_plan_set_host_os (plan, SESAME_HOST_OS_LINUX_UFW);
+  sesame_plan_set_connection (plan, connection);
+  sesame_plan_add_service (plan, "http");
+  sesame_plan_add_service (plan, "ssh");
+  sesame_plan_add_custom_rule (plan, &rule);
+
+  return plan;
+}
+
+/* What the prober finds behind a router straight on the internet, with
+ * @classic; every port of @plan listening, forwarded, not checked from outside */
+static SesameProbeReport *
+new_report (SesamePlan       *plan,
+            SesameNatClassic  classic)
+{
+  SesameProbeReport *report = sesame_probe_report_new ();
+  g_autoptr(SesameChecklist) checklist = sesame_checklist_new (plan, catalog, "en", NULL);
+  GPtrArray *forwards = sesame_checklist_get_forwards (checklist);
+
+  report->local_address = g_strdup ("192.168.11.5");
+  report->gateway = g_strdup ("192.168.11.1");
+  report->external_ipv4 = g_strdup ("203.0.113.2");
+  report->wan_address = g_strdup ("203.0.113.2");
+  report->double_nat = SESAME_TRISTATE_NO;
+  report->cgnat = SESAME_TRISTATE_NO;
+  report->classic = classic;
+  report->hairpinning = SESAME_TRISTATE_YES;
+  report->upnp_found = TRUE;
+
+  switch (classic)
+    {
+    case SESAME_NAT_CLASSIC_OPEN_INTERNET:
+      report->mapping = SESAME_NAT_MAPPING_NO_NAT;
+      report->filtering = SESAME_NAT_FILTERING_ENDPOINT_INDEPENDENT;
+      break;
+    case SESAME_NAT_CLASSIC_FULL_CONE:
+      report->mapping = SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT;
+      report->filtering = SESAME_NAT_FILTERING_ENDPOINT_INDEPENDENT;
+      break;
+    case SESAME_NAT_CLASSIC_RESTRICTED_CONE:
+      report->mapping = SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT;
+      report->filtering = SESAME_NAT_FILTERING_ADDRESS_DEPENDENT;
+      break;
+    case SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE:
+      report->mapping = SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT;
+      report->filtering = SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT;
+      break;
+    case SESAME_NAT_CLASSIC_SYMMETRIC:
+      report->mapping = SESAME_NAT_MAPPING_ADDRESS_AND_PORT_DEPENDENT;
+      report->filtering = SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT;
+      break;
+    case SESAME_NAT_CLASSIC_SYMMETRIC_UDP_FIREWALL:
+    case SESAME_NAT_CLASSIC_UDP_BLOCKED:
+    case SESAME_NAT_CLASSIC_UNKNOWN:
+    default:
+      break;
+    }
+
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+      SesamePortFinding *port = sesame_probe_report_add_port (report, sesame_protocol_to_string (forward->protocol),
+                                                              forward->internal.first);
+
+      port->listening = SESAME_TRISTATE_YES;
+      port->router_mapping = SESAME_MAPPING_STATE_PRESENT;
+      port->reachable = SESAME_REACHABILITY_UNKNOWN;
+    }
+
+  return report;
+}
+
+static SesamePortFinding *
+report_port (SesameProbeReport *report,
+             const char        *protocol,
+             guint              port)
+{
+  for (guint i = 0; i < report->ports->len; i++)
+    {
+      SesamePortFinding *finding = g_ptr_array_index (report->ports, i);
+
+      if (g_str_equal (finding->protocol, protocol) && finding->port == port)
+        return finding;
+    }
+
+  g_assert_not_reached ();
+}
+
+static GPtrArray *
+judge (SesamePlan        *plan,
+       SesameProbeReport *report,
+       const char        *language)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *findings = sesame_findings_new (plan, catalog, report, language, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (findings);
+
+  /* Blockers first, then warnings, notes and good signs */
+  for (guint i = 1; i < findings->len; i++)
+    g_assert_cmpint (((SesameFinding *) g_ptr_array_index (findings, i - 1))->severity, <=,
+                     ((SesameFinding *) g_ptr_array_index (findings, i))->severity);
+
+  /* Never a blocker beside a path that says forwarding works, or beside an
+   * offer of automatic setup: the checks page cannot contradict itself */
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const SesameFinding *finding = g_ptr_array_index (findings, i);
+
+      g_assert_nonnull (finding->title);
+      g_assert_nonnull (finding->text);
+      if (finding->severity != SESAME_FINDING_SEVERITY_BLOCKER || finding->ports->len == 0)
+        continue;
+      if (!sesame_findings_path_blocked (findings) && !g_str_equal (finding->id, "map-e"))
+        continue;
+      g_assert_null (sesame_findings_lookup (findings, "direct"));
+      g_assert_false (sesame_findings_automatic_helps (findings));
+      if (sesame_findings_path_blocked (findings))
+        g_assert_null (sesame_findings_lookup (findings, "nat"));
+    }
+
+  return findings;
+}
+
+static const SesameFinding *
+expect (GPtrArray             *findings,
+        const char            *id,
+        SesameFindingSeverity  severity)
+{
+  const SesameFinding *finding = sesame_findings_lookup (findings, id);
+
+  if (finding == NULL)
+    g_error ("no finding “%s”", id);
+  g_assert_cmpstr (sesame_finding_severity_to_string (finding->severity), ==,
+                   sesame_finding_severity_to_string (severity));
+  return finding;
+}
+
+static gboolean
+has_port (const SesameFinding *finding,
+          const char          *spec)
+{
+  for (guint i = 0; i < finding->ports->len; i++)
+    {
+      g_autofree char *text = sesame_finding_port_to_string (&g_array_index (finding->ports, SesameFindingPort, i));
+
+      if (g_str_equal (text, spec))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Each row's verdict, "tcp/22=no:cgnat" for the row of TCP 22 */
+static char *
+row_verdicts (SesamePlan *plan,
+              GPtrArray  *findings)
+{
+  g_autoptr(SesameChecklist) checklist = sesame_checklist_new (plan, catalog, "en", NULL);
+  GPtrArray *forwards = sesame_checklist_get_forwards (checklist);
+  GString *out = g_string_new (NULL);
+
+  sesame_checklist_set_findings (checklist, findings);
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+      g_autoptr(GPtrArray) because = g_ptr_array_new ();
+      SesameWorks works = sesame_checklist_forward_works (checklist, forward, because);
+      g_autofree char *ports = sesame_port_range_to_string (&forward->external);
+
+      g_ptr_array_add (because, NULL);
+      g_string_append_printf (out, "%s%s/%s=%s", i > 0 ? " " : "", sesame_protocol_to_string (forward->protocol),
+                              ports, sesame_works_to_string (works));
+      if (because->len > 1)
+        {
+          g_autofree char *ids = g_strjoinv (",", (char **) because->pdata);
+          g_string_append_printf (out, ":%s", ids);
+        }
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_cones (void)
+{
+  const SesameNatClassic cones[] = {
+    SESAME_NAT_CLASSIC_OPEN_INTERNET, SESAME_NAT_CLASSIC_FULL_CONE,
+    SESAME_NAT_CLASSIC_RESTRICTED_CONE, SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cones); i++)
+    {
+      g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_PPPOE);
+      g_autoptr(SesameProbeReport) report = new_report (plan, cones[i]);
+      g_autoptr(GPtrArray) findings = judge (plan, report, "en");
+      g_autofree char *rows = row_verdicts (plan, findings);
+
+      /* Nothing in the way: forwarding on the router is enough, and it can add the rows itself */
+      expect (findings, "nat", SESAME_FINDING_SEVERITY_OK);
+      expect (findings, "direct", SESAME_FINDING_SEVERITY_OK);
+      expect (findings, "router-automatic", SESAME_FINDING_SEVERITY_OK);
+      g_assert_true (sesame_findings_automatic_helps (findings));
+      g_assert_cmpint (((SesameFinding *) g_ptr_array_index (findings, 0))->severity, ==, SESAME_FINDING_SEVERITY_OK);
+      g_assert_cmpstr (rows, ==, "tcp/22=unknown tcp/80=unknown udp/27015-27016=unknown");
+    }
+}
+
+static void
+test_symmetric (void)
+{
+  g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_PPPOE);
+  g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_SYMMETRIC);
+  g_autoptr(GPtrArray) findings = judge (plan, report, "en");
+  const SesameFinding *nat = expect (findings, "nat", SESAME_FINDING_SEVERITY_INFO);
+
+  /* Forwarding works; only peer-to-peer suffers */
+  g_assert_nonnull (strstr (nat->text, "Forwarded ports work"));
+  g_assert_true (sesame_findings_automatic_helps (findings));
+}
+
+static void
+test_cgnat (void)
+{
+  g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_PPPOE);
+  g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE);
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autofree char *rows = NULL;
+  const SesameFinding *cgnat;
+
+  /* As the prober says it: a router WAN address in 100.64.0.0/10 */
+  g_free (report->wan_address);
+  report->wan_address = g_strdup ("100.64.0.2");
+  report->double_nat = SESAME_TRISTATE_YES;
+  report->cgnat = SESAME_TRISTATE_YES;
+  report_port (report, "tcp", 80)->reachable = SESAME_REACHABILITY_FILTERED;
+  report_port (report, "tcp", 22)->listening = SESAME_TRISTATE_NO;
+
+  findings = judge (plan, report, "en");
+  rows = row_verdicts (plan, findings);
+
+  /* The blocker first, in plain words, with what to do instead */
+  cgnat = g_ptr_array_index (findings, 0);
+  g_assert_cmpstr (cgnat->id, ==, "cgnat");
+  g_assert_cmpint (cgnat->severity, ==, SESAME_FINDING_SEVERITY_BLOCKER);
+  g_assert_nonnull (strstr (cgnat->text, "carrier-grade NAT"));
+  g_assert_nonnull (cgnat->action);
+  g_assert_true (has_port (cgnat, "tcp/80") && has_port (cgnat, "tcp/22") && has_port (cgnat, "udp/27015-27016"));
+
+  /* Every row cannot work; one blocker is enough, double NAT is the same thing */
+  g_assert_cmpstr (rows, ==, "tcp/22=no:cgnat tcp/80=no:cgnat udp/27015-27016=no:cgnat");
+  g_assert_null (sesame_findings_lookup (findings, "double-nat"));
+
+  /* Nothing that says forwarding works, no offer of automatic rows, no
+   * advice to add a forwarding row that cannot help */
+  g_assert_null (sesame_findings_lookup (findings, "nat"));
+  g_assert_null (sesame_findings_lookup (findings, "direct"));
+  g_assert_null (sesame_findings_lookup (findings, "port-unreachable"));
+  expect (findings, "router-automatic", SESAME_FINDING_SEVERITY_INFO);
+  g_assert_false (sesame_findings_automatic_helps (findings));
+
+  /* A program that is not running still needs starting */
+  g_assert_true (has_port (expect (findings, "port-not-listening", SESAME_FINDING_SEVERITY_WARNING), "tcp/22"));
+}
+
+static void
+test_double_nat (void)
+{
+  g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_DHCP);
+  g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE);
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autofree char *rows = NULL;
+
+  g_free (report->wan_address);
+  report->wan_address = g_strdup ("192.168.0.10");
+  report->double_nat = SESAME_TRISTATE_YES;
+
+  findings = judge (plan, report, "en");
+  rows = row_verdicts (plan, findings);
+
+  g_assert_cmpstr (((SesameFinding *) g_ptr_array_index (findings, 0))->id, ==, "double-nat");
+  expect (findings, "double-nat", SESAME_FINDING_SEVERITY_BLOCKER);
+  g_assert_null (sesame_findings_lookup (findings, "cgnat"));
+  g_assert_null (sesame_findings_lookup (findings, "no-public-address"));
+  g_assert_cmpstr (rows, ==, "tcp/22=no:double-nat tcp/80=no:double-nat udp/27015-27016=no:double-nat");
+}
+
+static void
+test_no_public_address (void)
+{
+  g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_DHCP);
+  g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_UNKNOWN);
+  g_autoptr(GPtrArray) findings = NULL;
+  SesameAddressSource *source;
+
+  /* Nothing could tell whether there is a second router, but the only
+   * address anyone told is a private one */
+  g_clear_pointer (&report->external_ipv4, g_free);
+  g_clear_pointer (&report->wan_address, g_free);
+  report->double_nat = SESAME_TRISTATE_UNKNOWN;
+  report->cgnat = SESAME_TRISTATE_UNKNOWN;
+  source = sesame_probe_report_add_source (report, "upnp", "192.168.11.1");
+  source->address = g_strdup ("10.0.0.7");
+
+  findings = judge (plan, report, "en");
+  g_assert_true (has_port (expect (findings, "no-public-address", SESAME_FINDING_SEVERITY_BLOCKER), "tcp/80"));
+
+  /* With a public address in sight, no such blocker */
+  report->external_ipv4 = g_strdup ("203.0.113.2");
+  g_clear_pointer (&findings, g_ptr_array_unref);
+  findings = judge (plan, report, "en");
+  g_assert_null (sesame_findings_lookup (findings, "no-public-address"));
+}
+
+static void
+test_udp_blocked (void)
+{
+  g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_PPPOE);
+  g_autoptr(SesamePlan) tcp_only = sesame_plan_new ();
+  g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_UDP_BLOCKED);
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GPtrArray) tcp_findings = NULL;
+  g_autofree char *rows = NULL;
+  const SesameFinding *udp;
+
+  report_port (report, "udp", 27015)->router_mapping = SESAME_MAPPING_STATE_ABSENT;
+  report_port (report, "tcp", 80)->router_mapping = SESAME_MAPPING_STATE_ABSENT;
+
+  findings = judge (plan, report, "en");
+  rows = row_verdicts (plan, findings);
+
+  udp = g_ptr_array_index (findings, 0);
+  g_assert_cmpstr (udp->id, ==, "udp-blocked");
+  g_assert_cmpint (udp->severity, ==, SESAME_FINDING_SEVERITY_BLOCKER);
+  g_assert_true (has_port (udp, "udp/27015-27016"));
+  g_assert_false (has_port (udp, "tcp/80"));
+  g_assert_nonnull (udp->action);
+
+  /* The UDP rows cannot work; the TCP ones may */
+  g_assert_cmpstr (rows, ==, "tcp/22=unknown tcp/80=unknown:port-not-mapped udp/27015-27016=no:udp-blocked");
+
+  /* "Add the forwarding row" is said of TCP 80, never of the UDP row it cannot help */
+  g_assert_true (has_port (expect (findings, "port-not-mapped", SESAME_FINDING_SEVERITY_INFO), "tcp/80"));
+  g_assert_false (has_port (sesame_findings_lookup (findings, "port-not-mapped"), "udp/27015"));
+  g_assert_null (sesame_findings_lookup (findings, "nat"));
+
+  /* A plan without UDP: worth a note, no more */
+  sesame_plan_set_router_id (tcp_only, "generic");
+  sesame_plan_set_host_address (tcp_only, "192.168.11.5");
+  sesame_plan_add_service (tcp_only, "http");
+  tcp_findings = judge (tcp_only, report, "en");
+  expect (tcp_findings, "udp-blocked", SESAME_FINDING_SEVERITY_INFO);
+}
+
+static void
+test_ds_lite (void)
+{
+  g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_DS_LITE);
+  g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE);
+  g_autoptr(GPtrArray) findings = judge (plan, report, "en");
+  g_autofree char *rows = row_verdicts (plan, findings);
+
+  expect (findings, "ds-lite", SESAME_FINDING_SEVERITY_BLOCKER);
+  g_assert_cmpstr (rows, ==, "tcp/22=no:ds-lite tcp/80=no:ds-lite udp/27015-27016=no:ds-lite");
+  g_assert_false (sesame_findings_automatic_helps (findings));
+}
+
+static void
+test_map_e (void)
+{
+  g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_MAP_E);
+  g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE);
+  g_autoptr(GPtrArray) findings = judge (plan, report, "en");
+  g_autofree char *rows = row_verdicts (plan, findings);
+  const SesameFinding *map_e = expect (findings, "map-e", SESAME_FINDING_SEVERITY_BLOCKER);
+
+  /* Ports below 1024 are never among those assigned; the game's may be */
+  g_assert_true (has_port (map_e, "tcp/80") && has_port (map_e, "tcp/22"));
+  g_assert_false (has_port (map_e, "udp/27015-27016"));
+  g_assert_cmpstr (rows, ==, "tcp/22=no:map-e tcp/80=no:map-e udp/27015-27016=unknown");
+}
+
+static void
+test_ports (void)
+{
+  g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_PPPOE);
+  g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_FULL_CONE);
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autofree char *rows = NULL;
+  const SesameFinding *finding;
+
+  report_port (report, "tcp", 80)->reachable = SESAME_REACHABILITY_OPEN;
+  report_port (report, "tcp", 22)->listening = SESAME_TRISTATE_NO;
+  report_port (report, "tcp", 22)->router_mapping = SESAME_MAPPING_STATE_WRONG_HOST;
+  report_port (report, "udp", 27015)->reachable = SESAME_REACHABILITY_FILTERED;
+  report->hairpinning = SESAME_TRISTATE_NO;
+
+  findings = judge (plan, report, "en");
+  rows = row_verdicts (plan, findings);
+
+  finding = expect (findings, "port-reachable", SESAME_FINDING_SEVERITY_OK);
+  g_assert_true (has_port (finding, "tcp/80"));
+  g_assert_cmpstr (finding->title, ==, "Reachable from the internet: TCP 80");
+  g_assert_true (has_port (expect (findings, "port-not-listening", SESAME_FINDING_SEVERITY_WARNING), "tcp/22"));
+  g_assert_true (has_port (expect (findings, "port-mapped-elsewhere", SESAME_FINDING_SEVERITY_WARNING), "tcp/22"));
+  g_assert_true (has_port (expect (findings, "port-unreachable", SESAME_FINDING_SEVERITY_WARNING), "udp/27015"));
+  g_assert_null (sesame_findings_lookup (findings, "port-not-mapped"));
+  expect (findings, "hairpin", SESAME_FINDING_SEVERITY_INFO);
+
+  /* Reached from the internet: it works; the others are not known, with why */
+  g_assert_cmpstr (rows, ==,
+                   "tcp/22=unknown:port-not-listening,port-mapped-elsewhere tcp/80=yes:port-reachable "
+                   "udp/27015-27016=unknown:port-unreachable");
+}
+
+static void
+test_grouped_ports (void)
+{
+  g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_PPPOE);
+  g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_FULL_CONE);
+  g_autoptr(GPtrArray) findings = NULL;
+  const SesameFinding *finding;
+
+  for (guint i = 0; i < report->ports->len; i++)
+    ((SesamePortFinding *) g_ptr_array_index (report->ports, i))->listening = SESAME_TRISTATE_NO;
+
+  /* One finding for them all, naming each */
+  findings = judge (plan, report, "en");
+  finding = expect (findings, "port-not-listening", SESAME_FINDING_SEVERITY_WARNING);
+  g_assert_cmpuint (finding->ports->len, ==, 3);
+  g_assert_cmpstr (finding->title, ==, "Nothing listens on TCP 22, TCP 80 and UDP 27015");
+}
+
+static void
+test_language (void)
+{
+  g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_PPPOE);
+  g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE);
+  g_autoptr(GPtrArray) en = NULL;
+  g_autoptr(GPtrArray) ja = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report->cgnat = SESAME_TRISTATE_YES;
+  en = judge (plan, report, "en");
+  ja = judge (plan, report, "ja");
+
+  /* The report language, whatever the process locale; ids stay */
+  g_assert_cmpstr (((SesameFinding *) g_ptr_array_index (ja, 0))->id, ==, "cgnat");
+  g_assert_nonnull (strstr (((SesameFinding *) g_ptr_array_index (ja, 0))->title, "キャリアグレードNAT"));
+  g_assert_cmpstr (((SesameFinding *) g_ptr_array_index (en, 0))->title, !=,
+                   ((SesameFinding *) g_ptr_array_index (ja, 0))->title);
+
+  g_assert_null (sesame_findings_new (plan, catalog, report, "xx", &error));
+  g_assert_nonnull (error);
+}
+
+static void
+test_enums (void)
+{
+  SesameFindingSeverity severity;
+  SesameWorks works;
+
+  /* The strings of the JSON contract */
+  g_assert_cmpstr (sesame_finding_severity_to_string (SESAME_FINDING_SEVERITY_BLOCKER), ==, "blocker");
+  g_assert_cmpstr (sesame_finding_severity_to_string (SESAME_FINDING_SEVERITY_OK), ==, "ok");
+  g_assert_cmpstr (sesame_works_to_string (SESAME_WORKS_NO), ==, "no");
+  g_assert_true (sesame_finding_severity_from_string ("warning", &severity));
+  g_assert_cmpint (severity, ==, SESAME_FINDING_SEVERITY_WARNING);
+  g_assert_true (sesame_works_from_string ("yes", &works));
+  g_assert_cmpint (works, ==, SESAME_WORKS_YES);
+  g_assert_false (sesame_works_from_string ("maybe", &works));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  catalog = sesame_catalog_load_default (&error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/findings/cones", test_cones);
+  g_test_add_func ("/findings/symmetric", test_symmetric);
+  g_test_add_func ("/findings/cgnat", test_cgnat);
+  g_test_add_func ("/findings/double-nat", test_double_nat);
+  g_test_add_func ("/findings/no-public-address", test_no_public_address);
+  g_test_add_func ("/findings/udp-blocked", test_udp_blocked);
+  g_test_add_func ("/findings/ds-lite", test_ds_lite);
+  g_test_add_func ("/findings/map-e", test_map_e);
+  g_test_add_func ("/findings/ports", test_ports);
+  g_test_add_func ("/findings/grouped-ports", test_grouped_ports);
+  g_test_add_func ("/findings/language", test_language);
+  g_test_add_func ("/findings/enums", test_enums);
+
+  status = g_test_run ();
+  g_object_unref (catalog);
+  return status;
+}
