@@ -114,6 +114,18 @@ test_read_unknown_size (void)
   g_clear_pointer (&bytes, g_bytes_unref);
   g_assert_null (sesame_file_read ("/proc/self/status", 16, &error));
   g_assert_error (error, SESAME_FILE_ERROR, SESAME_FILE_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* As a string, for the socket tables, the routes and the ARP table */
+  {
+    g_autofree char *text = sesame_file_read_text ("/proc/self/status", SESAME_FILE_MAX_SIZE, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (text, "Name:"));
+    g_assert_nonnull (strstr (text, "\nPid:"));
+  }
+  g_assert_null (sesame_file_read_text ("/dev/zero", SESAME_FILE_MAX_SIZE, &error));
+  g_assert_error (error, SESAME_FILE_ERROR, SESAME_FILE_ERROR_NOT_REGULAR);
 }
 
 static void

@@ -54,33 +54,18 @@ set_too_large (GError **error,
                (gulong) ((size + 1023) / 1024), (gulong) (max_size / 1024));
 }
 
-/**
- * sesame_file_read:
- * @path: a file name
- * @max_size: the largest size accepted, in bytes
- * @error: %SESAME_FILE_ERROR for what is not a small regular file,
- *   %G_IO_ERROR (%G_IO_ERROR_NOT_FOUND when there is no file) otherwise
- *
- * Reads a whole regular file of at most @max_size bytes. A symbolic link
- * is followed; what it leads to must be a regular file. Nothing that is not
- * a regular file is opened, and nothing is read past @max_size, even from
- * a file that grows while it is read.
- *
- * Returns: (transfer full): the contents
- */
-GBytes *
-sesame_file_read (const char  *path,
-                  gsize        max_size,
-                  GError     **error)
+/* The contents and a NUL after them */
+static char *
+read_regular (const char  *path,
+              gsize        max_size,
+              gsize       *out_length,
+              GError     **error)
 {
   g_autofree char *data = NULL;
   GStatBuf st;
   gsize capacity;
   gsize length = 0;
   int fd;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   /* Decided before opening: opening a device may do something */
   if (g_stat (path, &st) != 0)
@@ -118,10 +103,11 @@ sesame_file_read (const char  *path,
     }
 
   /* One byte more than allowed tells a file that grew past the cap; a
-   * file whose size is not known (st_size 0 under /proc) grows the buffer */
+   * file whose size is not known (st_size 0 under /proc) grows the buffer.
+   * The allocation has room for a NUL after the last byte read. */
   capacity = MAX ((gsize) st.st_size, 4096);
   capacity = MIN (capacity, max_size) + 1;
-  data = g_malloc (capacity);
+  data = g_malloc (capacity + 1);
 
   for (;;)
     {
@@ -136,7 +122,7 @@ sesame_file_read (const char  *path,
               return NULL;
             }
           capacity = MIN (capacity * 2, max_size + 1);
-          data = g_realloc (data, capacity);
+          data = g_realloc (data, capacity + 1);
         }
 
       got = read (fd, data + length, capacity - length);
@@ -163,7 +149,65 @@ sesame_file_read (const char  *path,
       return NULL;
     }
 
-  return g_bytes_new_take (g_steal_pointer (&data), length);
+  data[length] = '\0';
+  *out_length = length;
+  return g_steal_pointer (&data);
+}
+
+/**
+ * sesame_file_read:
+ * @path: a file name
+ * @max_size: the largest size accepted, in bytes
+ * @error: %SESAME_FILE_ERROR for what is not a small regular file,
+ *   %G_IO_ERROR (%G_IO_ERROR_NOT_FOUND when there is no file) otherwise
+ *
+ * Reads a whole regular file of at most @max_size bytes. A symbolic link
+ * is followed; what it leads to must be a regular file. Nothing that is not
+ * a regular file is opened, and nothing is read past @max_size, even from
+ * a file that grows while it is read (or whose size the kernel does not
+ * tell, as under /proc).
+ *
+ * Returns: (transfer full): the contents
+ */
+GBytes *
+sesame_file_read (const char  *path,
+                  gsize        max_size,
+                  GError     **error)
+{
+  gsize length = 0;
+  char *data;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!(data = read_regular (path, max_size, &length, error)))
+    return NULL;
+
+  return g_bytes_new_take (data, length);
+}
+
+/**
+ * sesame_file_read_text:
+ * @path: a file name
+ * @max_size: the largest size accepted, in bytes
+ * @error: as for sesame_file_read()
+ *
+ * sesame_file_read() for a caller that wants a string: the contents end
+ * with a NUL (and may hold others; this is no check that they are text).
+ *
+ * Returns: (transfer full): the contents
+ */
+char *
+sesame_file_read_text (const char  *path,
+                       gsize        max_size,
+                       GError     **error)
+{
+  gsize length = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return read_regular (path, max_size, &length, error);
 }
 
 /**

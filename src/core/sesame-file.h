@@ -26,6 +26,9 @@ GQuark    sesame_file_error_quark (void);
 GBytes   *sesame_file_read        (const char  *path,
                                    gsize        max_size,
                                    GError     **error);
+char     *sesame_file_read_text   (const char  *path,
+                                   gsize        max_size,
+                                   GError     **error);
 gboolean  sesame_file_replace     (const char  *path,
                                    const void  *data,
                                    gsize        length,

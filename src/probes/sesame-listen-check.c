@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "sesame-file.h"
 #include "sesame-listen-check.h"
 
 #define TCP_LISTEN 0x0A
@@ -81,6 +82,9 @@ struct _SesameListenTables
   char *text[4];   /* nullable each: tcp, tcp6, udp, udp6 */
 };
 
+/* About 150 bytes a socket: room for some 200 000 on a busy server */
+#define SOCKET_TABLE_MAX_SIZE (32 * 1024 * 1024)
+
 static const char * const table_paths[] = {
   "/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp", "/proc/net/udp6",
 };
@@ -111,7 +115,7 @@ sesame_listen_tables_read (void)
   SesameListenTables *tables = g_new0 (SesameListenTables, 1);
 
   for (guint i = 0; i < G_N_ELEMENTS (table_paths); i++)
-    g_file_get_contents (table_paths[i], &tables->text[i], NULL, NULL);
+    tables->text[i] = sesame_file_read_text (table_paths[i], SOCKET_TABLE_MAX_SIZE, NULL);
 
   return tables;
 }

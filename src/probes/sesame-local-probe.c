@@ -18,6 +18,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sesame-address.h"
+#include "sesame-file.h"
 #include "sesame-local-probe.h"
 
 #define RTF_UP_FLAG      0x0001
@@ -349,7 +350,7 @@ sesame_local_probe_run (SesameProbeReport *report)
 
   read_interfaces (report);
 
-  if (!g_file_get_contents ("/proc/net/route", &routes, NULL, NULL) ||
+  if (!(routes = sesame_file_read_text ("/proc/net/route", SESAME_FILE_MAX_SIZE, NULL)) ||
       !sesame_route_table_find_gateway (routes, &interface, &gateway))
     {
       g_free (report->local_reason);
@@ -373,7 +374,7 @@ sesame_local_probe_run (SesameProbeReport *report)
   {
     g_autofree char *arp = NULL;
 
-    if (g_file_get_contents ("/proc/net/arp", &arp, NULL, NULL))
+    if ((arp = sesame_file_read_text ("/proc/net/arp", SESAME_FILE_MAX_SIZE, NULL)))
       report->gateway_mac = sesame_arp_table_find (arp, report->gateway);
   }
 }

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sesame-file.h"
 #include "sesame-pmp-client.h"
 
 /* Every request has its own UDP socket, bound to an ephemeral port, that is
@@ -185,7 +186,7 @@ derive_nonce (GInetAddress       *client_address,
   gsize digest_length = sizeof digest;
 
   if (client_address == NULL ||
-      !g_file_get_contents ("/etc/machine-id", &machine_id, NULL, NULL) ||
+      !(machine_id = sesame_file_read_text ("/etc/machine-id", 4096, NULL)) ||
       strlen (g_strstrip (machine_id)) < 16)
     return FALSE;
 

@@ -22,6 +22,7 @@
 #include "sesame-address.h"
 #include "sesame-catalog.h"
 #include "sesame-checklist.h"
+#include "sesame-file.h"
 #include "sesame-hop-probe.h"
 #include "sesame-http-probe.h"
 #include "sesame-listen-check.h"
@@ -525,7 +526,7 @@ finish (Run *run)
     {
       g_autofree char *arp = NULL;
 
-      if (g_file_get_contents ("/proc/net/arp", &arp, NULL, NULL))
+      if ((arp = sesame_file_read_text ("/proc/net/arp", SESAME_FILE_MAX_SIZE, NULL)))
         report->gateway_mac = sesame_arp_table_find (arp, report->gateway);
     }
 
