@@ -574,17 +574,21 @@ http_server_new (const char         *ip,
 {
   g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string (ip, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GError) error = NULL;
-  GSList *uris;
+  GSList *listeners;
 
   soup_server_add_handler (server, NULL, callback, lab, NULL);
   g_assert_true (soup_server_listen (server, address, 0, &error));
   g_assert_no_error (error);
 
-  uris = soup_server_get_uris (server);
-  g_assert_nonnull (uris);
-  *base = g_strdup_printf ("http://%s:%d", ip, g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  listeners = soup_server_get_listeners (server);
+  g_assert_nonnull (listeners);
+  bound = g_socket_get_local_address (listeners->data, &error);
+  g_assert_no_error (error);
+  *base = g_strdup_printf ("http://%s:%u", ip,
+                           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_slist_free (listeners);
 
   return g_steal_pointer (&server);
 }
@@ -600,8 +604,17 @@ http_lab_start (HttpLab *lab)
 static void
 http_lab_stop (HttpLab *lab)
 {
+  gint64 until = g_get_monotonic_time () + 20 * G_TIME_SPAN_MILLISECOND;
+
+  soup_server_disconnect (lab->asked);
+  soup_server_disconnect (lab->other);
   g_clear_object (&lab->asked);
   g_clear_object (&lab->other);
+
+  /* What the servers still had to do on their connections */
+  while (g_get_monotonic_time () < until)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (G_TIME_SPAN_MILLISECOND);
   g_free (lab->asked_base);
   g_free (lab->other_base);
 }
@@ -673,6 +686,7 @@ test_fetch_redirects (void)
   }
 
   g_assert_cmpuint (lab.other_requests, ==, 0);
+  soup_session_abort (session);
   http_lab_stop (&lab);
 }
 
