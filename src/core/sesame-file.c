@@ -330,9 +330,16 @@ open_temporary (const char  *dir,
           return -1;
         }
 
+      if (flock (fd, LOCK_EX) != 0)
+        {
+          g_unlink (path);
+          g_close (fd, NULL);
+          continue;
+        }
+
       /* Another writer's clean-up may have taken it in the instant before the lock */
-      if (flock (fd, LOCK_EX) == 0 && fstat (fd, &by_fd) == 0 &&
-          g_lstat (path, &by_name) == 0 && by_name.st_ino == by_fd.st_ino && by_name.st_dev == by_fd.st_dev)
+      if (fstat (fd, &by_fd) == 0 && g_lstat (path, &by_name) == 0 &&
+          by_name.st_ino == by_fd.st_ino && by_name.st_dev == by_fd.st_dev)
         {
           *temporary = g_steal_pointer (&path);
           return fd;
@@ -443,19 +450,17 @@ sesame_file_replace (const char  *path,
       goto failed;
     }
 
-  if (close (fd) != 0)
-    {
-      fd = -1;
-      set_errno_error (error, errno);
-      goto failed;
-    }
-  fd = -1;
-
+  /* Renamed while still open and locked: a clean-up by another writer
+   * never takes it between the last write and the rename */
   if (g_rename (temporary, path) != 0)
     {
       set_errno_error (error, errno);
       goto failed;
     }
+
+  /* Written and synced already: a late error here loses nothing */
+  if (close (fd) != 0)
+    g_debug ("Closing %s: %s", path, g_strerror (errno));
 
   sync_directory (dir);
   return TRUE;
