@@ -28,7 +28,9 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <libgssdp/gssdp.h>
 #include <libgupnp/gupnp.h>
+#include <libsoup/soup.h>
 
 #include "sesame-upnp-client.h"
 
@@ -646,6 +648,720 @@ assert_clean_text (const char *text)
     }
 }
 
+/* A hostile router: SSDP answers from GSSDP, and every HTTP byte from a SoupServer
+ * of the test's own, on any loopback address, so that a test decides what the
+ * description and the answers are, how large and how fast. */
+
+#define HUGE_BODY   (50 * 1024 * 1024)   /* what a hostile router offers to send */
+#define CHUNK       65536
+#define IGD1_TYPE   "urn:schemas-upnp-org:device:InternetGatewayDevice:1"
+
+typedef enum
+{
+  SERVE_NORMAL,
+  SERVE_HUGE_LENGTH,    /* Content-Length: 50 MB, and the bytes as fast as they go */
+  SERVE_HUGE_CHUNKED,   /* 50 MB chunked, no length announced */
+  SERVE_SLOW,           /* chunked, 1 KiB every 20 ms, without end */
+  SERVE_FAULT_200,      /* every action a SOAP fault 501, with HTTP 200 */
+  SERVE_END_FAULT_200,  /* the end of the table (713) as a fault with HTTP 200 */
+} Serve;
+
+typedef struct
+{
+  GSSDPClient        *ssdp;
+  GSSDPResourceGroup *group;
+  SoupServer         *server;
+  char               *address;        /* where the server listens */
+  char               *control_host;   /* where the description says the control URL is */
+  guint16             port;
+  Serve               description;
+  Serve               soap;
+  guint               n_entries;
+  gsize               served;         /* body bytes handed to the server */
+  guint               n_actions;
+  guint               n_added;
+  guint               delay_ms;       /* before the description is answered */
+  gpointer            then;           /* nullable: a Hostile made available once this
+                                       * one's description was asked for */
+} Hostile;
+
+typedef struct
+{
+  Hostile           *hostile;
+  SoupServerMessage *message;
+  gsize              left;
+  guint              timer;
+} Stream;
+
+static void
+stream_append (Stream *stream,
+               gsize   size)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (stream->message);
+  g_autofree char *chunk = NULL;
+
+  size = MIN (size, stream->left);
+  if (size == 0)
+    {
+      soup_message_body_complete (body);
+      return;
+    }
+
+  chunk = g_malloc (size);
+  memset (chunk, 'A', size);
+  memcpy (chunk, "<!--", MIN (size, 4));
+  soup_message_body_append (body, SOUP_MEMORY_COPY, chunk, size);
+  stream->left -= size;
+  stream->hostile->served += size;
+}
+
+static gboolean
+stream_slow_cb (gpointer user_data)
+{
+  Stream *stream = user_data;
+
+  stream->timer = 0;
+  stream_append (stream, 1024);
+  soup_server_message_unpause (stream->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_stream_wrote_chunk (SoupServerMessage *message,
+                       Stream            *stream)
+{
+  if (stream->hostile->description == SERVE_SLOW || stream->hostile->soap == SERVE_SLOW)
+    {
+      soup_server_message_pause (message);
+      stream->timer = g_timeout_add (20, stream_slow_cb, stream);
+      return;
+    }
+
+  stream_append (stream, CHUNK);
+}
+
+/* Finished, or the client went away */
+static void
+on_stream_finished (SoupServerMessage *message,
+                    Stream            *stream)
+{
+  g_clear_handle_id (&stream->timer, g_source_remove);
+  g_signal_handlers_disconnect_by_data (message, stream);
+  g_object_unref (stream->message);
+  g_free (stream);
+}
+
+/* Streams HUGE_BODY bytes (or without end, slowly), never holding more than a chunk */
+static void
+serve_stream (Hostile           *hostile,
+              SoupServerMessage *message,
+              Serve              how)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  Stream *stream = g_new0 (Stream, 1);
+
+  stream->hostile = hostile;
+  stream->message = g_object_ref (message);
+  stream->left = how == SERVE_SLOW ? G_MAXSIZE : HUGE_BODY;
+
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (headers, "text/xml", NULL);
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (message), FALSE);
+  if (how == SERVE_HUGE_LENGTH)
+    soup_message_headers_set_content_length (headers, HUGE_BODY);
+  else
+    soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+
+  g_signal_connect (message, "wrote-chunk", G_CALLBACK (on_stream_wrote_chunk), stream);
+  g_signal_connect (message, "finished", G_CALLBACK (on_stream_finished), stream);
+  g_signal_connect (message, "disconnected", G_CALLBACK (on_stream_finished), stream);
+  stream_append (stream, how == SERVE_SLOW ? 1024 : CHUNK);
+}
+
+static char *
+hostile_description (Hostile *hostile)
+{
+  return g_strdup_printf (
+    "<?xml version=\"1.0\"?>\n"
+    "<root xmlns=\"urn:schemas-upnp-org:device-1-0\">\n"
+    "  <device>\n"
+    "    <deviceType>" IGD1_TYPE "</deviceType>\n"
+    "    <friendlyName>Hostile %s</friendlyName>\n"
+    "    <manufacturer>Sesame Test Works</manufacturer>\n"
+    "    <modelName>Hostile IGD</modelName>\n"
+    "    <UDN>uuid:5e5a3e00-0000-4000-8000-%012x</UDN>\n"
+    "    <deviceList><device>\n"
+    "      <deviceType>urn:schemas-upnp-org:device:WANDevice:1</deviceType>\n"
+    "      <deviceList><device>\n"
+    "        <deviceType>urn:schemas-upnp-org:device:WANConnectionDevice:1</deviceType>\n"
+    "        <serviceList><service>\n"
+    "          <serviceType>" WANIP_TYPE "</serviceType>\n"
+    "          <serviceId>urn:upnp-org:serviceId:WANIPConn1</serviceId>\n"
+    "          <controlURL>http://%s:%u/ctl</controlURL>\n"
+    "        </service></serviceList>\n"
+    "      </device></deviceList>\n"
+    "    </device></deviceList>\n"
+    "  </device>\n"
+    "</root>\n",
+    hostile->address, (guint) hostile->port, hostile->control_host, (guint) hostile->port);
+}
+
+static void
+reply_xml (SoupServerMessage *message,
+           guint              status,
+           const char        *xml)
+{
+  soup_server_message_set_status (message, status, NULL);
+  soup_server_message_set_response (message, "text/xml", SOUP_MEMORY_COPY, xml, strlen (xml));
+}
+
+static void
+reply_soap (SoupServerMessage *message,
+            const char        *action,
+            const char        *arguments)
+{
+  g_autofree char *xml = g_strdup_printf (
+    "<?xml version=\"1.0\"?>\n"
+    "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
+    "<u:%sResponse xmlns:u=\"" WANIP_TYPE "\">%s</u:%sResponse>"
+    "</s:Body></s:Envelope>\n", action, arguments, action);
+
+  reply_xml (message, SOUP_STATUS_OK, xml);
+}
+
+static void
+reply_fault (SoupServerMessage *message,
+             guint              status,
+             int                code,
+             const char        *description)
+{
+  g_autofree char *xml = g_strdup_printf (
+    "<?xml version=\"1.0\"?>\n"
+    "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault>"
+    "<faultcode>s:Client</faultcode><faultstring>UPnPError</faultstring><detail>"
+    "<UPnPError xmlns=\"urn:schemas-upnp-org:control-1-0\"><errorCode>%d</errorCode>"
+    "<errorDescription>%s</errorDescription></UPnPError></detail>"
+    "</s:Fault></s:Body></s:Envelope>\n", code, description);
+
+  reply_xml (message, status, xml);
+}
+
+static gboolean
+unpause_cb (gpointer user_data)
+{
+  SoupServerMessage *message = user_data;
+
+  soup_server_message_unpause (message);
+  g_object_unref (message);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean make_available_cb (gpointer user_data);
+
+static void
+hostile_handler (G_GNUC_UNUSED SoupServer *server,
+                 SoupServerMessage        *message,
+                 const char               *path,
+                 G_GNUC_UNUSED GHashTable *query,
+                 gpointer                  user_data)
+{
+  Hostile *hostile = user_data;
+
+  if (g_str_equal (path, "/desc.xml"))
+    {
+      if (hostile->then != NULL)
+        g_timeout_add (100, make_available_cb, g_steal_pointer (&hostile->then));
+
+      if (hostile->description != SERVE_NORMAL)
+        {
+          serve_stream (hostile, message, hostile->description);
+          return;
+        }
+
+      {
+        g_autofree char *xml = hostile_description (hostile);
+
+        reply_xml (message, SOUP_STATUS_OK, xml);
+      }
+      if (hostile->delay_ms > 0)
+        {
+          soup_server_message_pause (message);
+          g_timeout_add (hostile->delay_ms, unpause_cb, g_object_ref (message));
+        }
+      return;
+    }
+
+  if (g_str_equal (path, "/ctl"))
+    {
+      const char *soap_action = soup_message_headers_get_one (
+        soup_server_message_get_request_headers (message), "SOAPAction");
+      const char *hash = soap_action != NULL ? strchr (soap_action, '#') : NULL;
+      g_autofree char *action = hash != NULL ? g_strndup (hash + 1, strcspn (hash + 1, "\"")) : NULL;
+      SoupMessageBody *request = soup_server_message_get_request_body (message);
+
+      hostile->n_actions++;
+      g_assert_nonnull (action);
+
+      if (hostile->soap == SERVE_HUGE_CHUNKED || hostile->soap == SERVE_HUGE_LENGTH ||
+          hostile->soap == SERVE_SLOW)
+        serve_stream (hostile, message, hostile->soap);
+      else if (hostile->soap == SERVE_FAULT_200)
+        reply_fault (message, SOUP_STATUS_OK, 501, "ActionFailed");
+      else if (g_str_equal (action, "GetExternalIPAddress"))
+        reply_soap (message, action, "<NewExternalIPAddress>203.0.113.7</NewExternalIPAddress>");
+      else if (g_str_equal (action, "AddPortMapping"))
+        {
+          hostile->n_added++;
+          reply_soap (message, action, "");
+        }
+      else if (g_str_equal (action, "GetGenericPortMappingEntry"))
+        {
+          const char *index_text = g_strstr_len (request->data, request->length, "<NewPortMappingIndex>");
+          guint64 index = g_ascii_strtoull (index_text + strlen ("<NewPortMappingIndex>"), NULL, 10);
+
+          if (index >= hostile->n_entries)
+            reply_fault (message, hostile->soap == SERVE_END_FAULT_200 ? SOUP_STATUS_OK : 500,
+                         713, "SpecifiedArrayIndexInvalid");
+          else
+            {
+              g_autofree char *entry = g_strdup_printf (
+                "<NewRemoteHost></NewRemoteHost><NewExternalPort>%u</NewExternalPort>"
+                "<NewProtocol>TCP</NewProtocol><NewInternalPort>%u</NewInternalPort>"
+                "<NewInternalClient>127.0.0.1</NewInternalClient><NewEnabled>1</NewEnabled>"
+                "<NewPortMappingDescription>entry %u</NewPortMappingDescription>"
+                "<NewLeaseDuration>0</NewLeaseDuration>",
+                (guint) (30000 + index), (guint) (30000 + index), (guint) index);
+
+              reply_soap (message, action, entry);
+            }
+        }
+      else
+        reply_fault (message, 500, 401, "Invalid Action");
+      return;
+    }
+
+  soup_server_message_set_status (message, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+static guint hostile_serial;
+
+/* An IGD whose HTTP server listens on @address, and whose control URL is on
+ * @control_host (nullable: the same address) */
+static Hostile *
+hostile_new (const char *address,
+             const char *control_host)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+  g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (inet, 0);
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *usn = NULL;
+  Hostile *hostile = g_new0 (Hostile, 1);
+
+  hostile->address = g_strdup (address);
+  hostile->control_host = g_strdup (control_host != NULL ? control_host : address);
+
+  /* A small send buffer, so that what is counted as served is what left */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, 16384, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, socket_address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  hostile->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  hostile->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (hostile->server, NULL, hostile_handler, hostile, NULL);
+  soup_server_listen_socket (hostile->server, socket, 0, &error);
+  g_assert_no_error (error);
+
+  hostile->ssdp = gssdp_client_new_full ("lo", NULL, next_port++, GSSDP_UDA_VERSION_1_0, &error);
+  g_assert_no_error (error);
+  hostile->group = gssdp_resource_group_new (hostile->ssdp);
+  location = g_strdup_printf ("http://%s:%u/desc.xml", address, (guint) hostile->port);
+  usn = g_strdup_printf ("uuid:5e5a3e00-0000-4000-8000-%012x::" IGD1_TYPE, ++hostile_serial);
+  gssdp_resource_group_add_resource_simple (hostile->group, IGD1_TYPE, usn, location);
+
+  return hostile;
+}
+
+static void
+hostile_set_available (Hostile  *hostile,
+                       gboolean  available)
+{
+  gssdp_resource_group_set_available (hostile->group, available);
+}
+
+static void
+hostile_free (Hostile *hostile)
+{
+  gssdp_resource_group_set_available (hostile->group, FALSE);
+  g_clear_object (&hostile->group);
+  g_clear_object (&hostile->ssdp);
+  soup_server_disconnect (hostile->server);
+  g_clear_object (&hostile->server);
+  spin (20);
+  g_free (hostile->address);
+  g_free (hostile->control_host);
+  g_free (hostile);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Hostile, hostile_free)
+
+static SesameUpnpDevice *
+discover_with (const char        *gateway,
+               const char        *igd_host,
+               guint              timeout_ms,
+               SesameUpnpClient **out_client,
+               gint64            *elapsed_ms,
+               GError           **error)
+{
+  g_autoptr(SesameUpnpClient) client = sesame_upnp_client_new ("lo", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  gint64 started = g_get_monotonic_time ();
+  SesameUpnpDevice *device;
+
+  sesame_upnp_client_set_gateway (client, gateway);
+  sesame_upnp_client_set_igd_host (client, igd_host);
+  sesame_upnp_client_discover_async (client, timeout_ms, NULL, store_result_cb, &result);
+  device = sesame_upnp_client_discover_finish (client, wait_for (&result), error);
+  if (elapsed_ms != NULL)
+    *elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+  if (out_client != NULL)
+    *out_client = g_steal_pointer (&client);
+
+  return device;
+}
+
+/* What the client may hold of a body it refuses: the cap, one read, and what the
+ * sockets between the two servers' buffers hold */
+#define SERVED_LIMIT (SESAME_UPNP_MAX_BODY + 4 * 1024 * 1024)
+
+static void
+test_hostile_description_huge (void)
+{
+  const Serve ways[] = { SERVE_HUGE_LENGTH, SERVE_HUGE_CHUNKED };
+
+  if (skip_without_network ())
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ways); i++)
+    {
+      g_autoptr(Hostile) hostile = hostile_new ("127.0.0.1", NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SesameUpnpDevice) device = NULL;
+      gint64 elapsed_ms;
+
+      hostile->description = ways[i];
+      hostile_set_available (hostile, TRUE);
+
+      device = discover_with ("127.0.0.1", NULL, 3000, NULL, &elapsed_ms, &error);
+      g_test_message ("%s: %" G_GINT64_FORMAT " ms, %" G_GSIZE_FORMAT " bytes served",
+                      i == 0 ? "with a length" : "chunked", elapsed_ms, hostile->served);
+
+      /* Refused, with the reason, before the deadline: the router is the gateway */
+      g_assert_null (device);
+      g_assert_error (error, SESAME_UPNP_CLIENT_ERROR, SESAME_UPNP_CLIENT_ERROR_TOO_LARGE);
+      g_assert_nonnull (strstr (error->message, "256 KiB"));
+      g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+      g_assert_cmpint (elapsed_ms, <, 3000);
+
+      /* Not 50 MB read: at most the cap and what the sockets hold */
+      g_assert_cmpuint (hostile->served, <, SERVED_LIMIT);
+    }
+}
+
+static void
+test_hostile_description_slow (void)
+{
+  g_autoptr(Hostile) hostile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesameUpnpDevice) device = NULL;
+  gint64 elapsed_ms;
+
+  if (skip_without_network ())
+    return;
+
+  hostile = hostile_new ("127.0.0.1", NULL);
+  hostile->description = SERVE_SLOW;
+  hostile_set_available (hostile, TRUE);
+
+  /* A trickle without end: the search still ends at its deadline, and says why */
+  device = discover_with ("127.0.0.1", NULL, 1500, NULL, &elapsed_ms, &error);
+  g_assert_null (device);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+  g_assert_nonnull (strstr (error->message, "description"));
+  g_assert_cmpint (elapsed_ms, >=, 1500);
+  g_assert_cmpint (elapsed_ms, <, 1500 + SLACK_MS);
+  g_assert_cmpuint (hostile->served, >, 0);
+}
+
+static void
+test_hostile_soap (void)
+{
+  g_autoptr(Hostile) hostile = NULL;
+  g_autoptr(SesameUpnpClient) client = NULL;
+  g_autoptr(SesameUpnpDevice) device = NULL;
+  g_autoptr(GPtrArray) mappings = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  SesameUpnpListEnd end = SESAME_UPNP_LIST_END_STOPPED;
+  guint n_unreadable = 1;
+  gint64 started, elapsed_ms;
+
+  if (skip_without_network ())
+    return;
+
+  hostile = hostile_new ("127.0.0.1", NULL);
+  hostile->n_entries = 3;
+  hostile_set_available (hostile, TRUE);
+  device = discover_with ("127.0.0.1", NULL, 3000, &client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (device->is_gateway);
+
+  mappings = list_mappings_full (client, 0, &end, &n_unreadable, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mappings->len, ==, 3);
+  g_assert_cmpint (end, ==, SESAME_UPNP_LIST_END_COMPLETE);
+  g_assert_cmpuint (n_unreadable, ==, 0);
+  g_clear_pointer (&mappings, g_ptr_array_unref);
+
+  /* 50 MB answers, with and without a length: refused after at most the cap */
+  for (Serve way = SERVE_HUGE_LENGTH; way <= SERVE_HUGE_CHUNKED; way++)
+    {
+      hostile->soap = way;
+      hostile->served = 0;
+      started = g_get_monotonic_time ();
+      g_assert_null (external_address (client, 3000, &error));
+      elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+      g_test_message ("answer %d: %" G_GINT64_FORMAT " ms, %" G_GSIZE_FORMAT " bytes served",
+                      way, elapsed_ms, hostile->served);
+      g_assert_error (error, SESAME_UPNP_CLIENT_ERROR, SESAME_UPNP_CLIENT_ERROR_TOO_LARGE);
+      g_assert_nonnull (strstr (error->message, "GetExternalIPAddress"));
+      g_assert_nonnull (strstr (error->message, "256 KiB"));
+      g_assert_cmpuint (hostile->served, <, SERVED_LIMIT);
+      g_assert_cmpint (elapsed_ms, <, 3000);
+      g_clear_error (&error);
+    }
+
+  /* A slow answer ends at the deadline */
+  hostile->soap = SERVE_SLOW;
+  started = g_get_monotonic_time ();
+  g_assert_null (external_address (client, 500, &error));
+  elapsed_ms = (g_get_monotonic_time () - started) / 1000;
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpint (elapsed_ms, <, 500 + SLACK_MS);
+  g_clear_error (&error);
+
+  /* Faults with HTTP 200 are faults: one error, after one request, and no
+   * warning (G_DEBUG=fatal-warnings in the test environment) */
+  hostile->soap = SERVE_FAULT_200;
+  hostile->n_actions = 0;
+  mappings = list_mappings_full (client, 0, &end, &n_unreadable, &error);
+  g_assert_null (mappings);
+  g_assert_error (error, SESAME_UPNP_ACTION_ERROR, SESAME_UPNP_ACTION_ERROR_ACTION_FAILED);
+  g_assert_nonnull (strstr (error->message, "501"));
+  g_assert_cmpuint (hostile->n_actions, ==, 1);
+  g_clear_error (&error);
+
+  g_assert_null (external_address (client, 0, &error));
+  g_assert_error (error, SESAME_UPNP_ACTION_ERROR, SESAME_UPNP_ACTION_ERROR_ACTION_FAILED);
+  g_clear_error (&error);
+
+  /* The end of the table said with HTTP 200 */
+  hostile->soap = SERVE_END_FAULT_200;
+  hostile->n_actions = 0;
+  mappings = list_mappings_full (client, 0, &end, &n_unreadable, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mappings->len, ==, 3);
+  g_assert_cmpint (end, ==, SESAME_UPNP_LIST_END_COMPLETE);
+  g_assert_cmpuint (hostile->n_actions, ==, 4);
+  g_clear_pointer (&mappings, g_ptr_array_unref);
+
+  /* Still usable */
+  hostile->soap = SERVE_NORMAL;
+  address = external_address (client, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (address, ==, "203.0.113.7");
+}
+
+static gboolean
+make_available_cb (gpointer user_data)
+{
+  hostile_set_available (user_data, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_hostile_not_gateway (void)
+{
+  g_autoptr(Hostile) rogue = NULL;
+  g_autoptr(Hostile) gateway = NULL;
+  g_autoptr(Hostile) split = NULL;
+  g_autoptr(SesameUpnpClient) client = NULL;
+  g_autoptr(SesameUpnpDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 elapsed_ms;
+
+  if (skip_without_network ())
+    return;
+
+  /* Only another host answers: found, but marked as not the gateway */
+  rogue = hostile_new ("127.0.0.2", NULL);
+  hostile_set_available (rogue, TRUE);
+  device = discover_with ("127.0.0.1", NULL, 3000, &client, &elapsed_ms, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (device->address, ==, "127.0.0.2");
+  g_assert_false (device->is_gateway);
+  g_assert_false (sesame_upnp_client_get_device (client)->is_gateway);
+  g_assert_cmpint (elapsed_ms, <, 3000);
+  g_clear_pointer (&device, sesame_upnp_device_free);
+  g_clear_object (&client);
+
+  /* With only the gateway wanted, another host is never taken */
+  device = discover_with ("127.0.0.1", "127.0.0.1", 1000, NULL, NULL, &error);
+  g_assert_null (device);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_clear_error (&error);
+
+  /* Named, it is taken, and the mapping goes there */
+  device = discover_with ("127.0.0.1", "127.0.0.2", 3000, &client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (device->address, ==, "127.0.0.2");
+  g_assert_false (device->is_gateway);
+  g_assert_true (add_mapping (client, SESAME_UPNP_PROTOCOL_TCP, 40000, "127.0.0.1", "ssh", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (rogue->n_added, ==, 1);
+  g_clear_pointer (&device, sesame_upnp_device_free);
+  g_clear_object (&client);
+
+  /* The gateway's IGD answers after the other one was described: the gateway's is
+   * taken all the same */
+  gateway = hostile_new ("127.0.0.1", NULL);
+  rogue->then = gateway;
+  device = discover_with ("127.0.0.1", NULL, 3000, &client, &elapsed_ms, &error);
+  g_assert_no_error (error);
+  g_test_message ("the gateway's IGD after %" G_GINT64_FORMAT " ms", elapsed_ms);
+  g_assert_cmpstr (device->address, ==, "127.0.0.1");
+  g_assert_true (device->is_gateway);
+  g_assert_true (add_mapping (client, SESAME_UPNP_PROTOCOL_TCP, 40000, "127.0.0.1", "ssh", &error));
+  g_assert_cmpuint (gateway->n_added, ==, 1);
+  g_assert_cmpuint (rogue->n_added, ==, 1);   /* nothing more went there */
+  g_clear_pointer (&device, sesame_upnp_device_free);
+  g_clear_object (&client);
+  g_clear_pointer (&gateway, hostile_free);
+  g_clear_pointer (&rogue, hostile_free);
+
+  /* A description on the gateway whose control URL is on another host is not the
+   * gateway's IGD, and no request goes to that other host */
+  split = hostile_new ("127.0.0.1", "127.0.0.2");
+  hostile_set_available (split, TRUE);
+  device = discover_with ("127.0.0.1", NULL, 1500, NULL, NULL, &error);
+  if (device != NULL)
+    g_test_message ("found %s, control URL %s", device->location, device->control_url);
+  g_assert_null (device);
+  g_assert_error (error, SESAME_UPNP_CLIENT_ERROR, SESAME_UPNP_CLIENT_ERROR_NO_SERVICE);
+  g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+}
+
+/* The two readers alone */
+static void
+test_parse_soap (void)
+{
+  static const char * const names[] = { "NewExternalIPAddress", NULL };
+  static const char fault[] =
+    "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault>"
+    "<detail><UPnPError><errorCode>718</errorCode><errorDescription>Conflict\x1b[2J"
+    "</errorDescription></UPnPError></detail></s:Fault></s:Body></s:Envelope>";
+  static const char answer[] =
+    "<?xml version=\"1.0\"?><s:Envelope xmlns:s=\"x\"><s:Body>"
+    "<m:GetExternalIPAddressResponse xmlns:m=\"y\"><NewExternalIPAddress> 203.0.113.9 "
+    "</NewExternalIPAddress></m:GetExternalIPAddressResponse></s:Body></s:Envelope>";
+  static const char entity[] =
+    "<!DOCTYPE x [<!ENTITY a \"aaaaaaaaaa\">]><Envelope><Body><GetExternalIPAddressResponse>"
+    "<NewExternalIPAddress>&a;</NewExternalIPAddress></GetExternalIPAddressResponse></Body></Envelope>";
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) values = NULL;
+  g_autofree char *huge = g_malloc0 (SESAME_UPNP_MAX_BODY + 1);
+
+  /* A fault is a fault with HTTP 200 as with 500 */
+  for (guint status = 200; status <= 500; status += 300)
+    {
+      g_assert_null (sesame_upnp_parse_soap_response (status, fault, strlen (fault),
+                                                      "GetExternalIPAddress", names, &error));
+      g_assert_error (error, SESAME_UPNP_ACTION_ERROR,
+                      SESAME_UPNP_ACTION_ERROR_CONFLICT_IN_MAPPING_ENTRY);
+      assert_clean_text (error->message);
+      g_clear_error (&error);
+    }
+
+  values = sesame_upnp_parse_soap_response (200, answer, strlen (answer), "GetExternalIPAddress",
+                                            names, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (values[0], ==, " 203.0.113.9 ");
+  g_clear_pointer (&values, g_strfreev);
+
+  /* The answer to another action, HTML, entities, an HTTP error, too much */
+  g_assert_null (sesame_upnp_parse_soap_response (200, answer, strlen (answer), "AddPortMapping",
+                                                  names, &error));
+  g_assert_error (error, SESAME_UPNP_CLIENT_ERROR, SESAME_UPNP_CLIENT_ERROR_INVALID_RESPONSE);
+  g_clear_error (&error);
+  g_assert_null (sesame_upnp_parse_soap_response (200, "<html><p>hi", 11, "GetExternalIPAddress",
+                                                  names, &error));
+  g_assert_error (error, SESAME_UPNP_CLIENT_ERROR, SESAME_UPNP_CLIENT_ERROR_INVALID_RESPONSE);
+  g_clear_error (&error);
+  g_assert_null (sesame_upnp_parse_soap_response (200, entity, strlen (entity),
+                                                  "GetExternalIPAddress", names, &error));
+  g_assert_error (error, SESAME_UPNP_CLIENT_ERROR, SESAME_UPNP_CLIENT_ERROR_INVALID_RESPONSE);
+  g_clear_error (&error);
+  g_assert_null (sesame_upnp_parse_soap_response (404, answer, strlen (answer),
+                                                  "GetExternalIPAddress", names, &error));
+  g_assert_error (error, SESAME_UPNP_CLIENT_ERROR, SESAME_UPNP_CLIENT_ERROR_INVALID_RESPONSE);
+  g_clear_error (&error);
+  memset (huge, ' ', SESAME_UPNP_MAX_BODY + 1);
+  g_assert_null (sesame_upnp_parse_soap_response (200, huge, SESAME_UPNP_MAX_BODY + 1,
+                                                  "GetExternalIPAddress", names, &error));
+  g_assert_error (error, SESAME_UPNP_CLIENT_ERROR, SESAME_UPNP_CLIENT_ERROR_TOO_LARGE);
+}
+
+static void
+test_parse_description (void)
+{
+  g_autofree char *xml = description_xml ("Fake router");
+  g_autoptr(SesameUpnpDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) deep = g_string_new (NULL);
+
+  device = sesame_upnp_parse_description ("http://192.168.11.1:5000/igd.xml", xml, strlen (xml),
+                                          &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (device->address, ==, "192.168.11.1");
+  g_assert_cmpstr (device->service_type, ==, WANIP_TYPE);
+  g_assert_cmpstr (device->control_url, ==, "http://192.168.11.1:5000/ctl/IPConn");
+  g_assert_cmpstr (device->presentation_url, ==, "http://192.168.11.1:5000/admin/");
+  g_assert_cmpstr (device->friendly_name, ==, "Fake router");
+  g_assert_false (device->is_gateway);
+  g_clear_pointer (&device, sesame_upnp_device_free);
+
+  g_assert_null (sesame_upnp_parse_description ("http://192.168.11.1:5000/igd.xml", xml,
+                                                SESAME_UPNP_MAX_BODY + 1, &error));
+  g_assert_error (error, SESAME_UPNP_CLIENT_ERROR, SESAME_UPNP_CLIENT_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 10000; i++)
+    g_string_append (deep, "<a>");
+  g_assert_null (sesame_upnp_parse_description ("http://192.168.11.1:5000/igd.xml", deep->str,
+                                                deep->len, &error));
+  g_assert_error (error, SESAME_UPNP_CLIENT_ERROR, SESAME_UPNP_CLIENT_ERROR_INVALID_RESPONSE);
+}
+
 /* Parsers, no network */
 
 static void
@@ -1187,6 +1903,12 @@ main (int   argc,
   g_test_add_func ("/upnp/igd/hostile", test_hostile);
   g_test_add_func ("/upnp/igd/many-mappings", test_many_mappings);
   g_test_add_func ("/upnp/igd/action-deadline", test_action_deadline);
+  g_test_add_func ("/upnp/parse/soap", test_parse_soap);
+  g_test_add_func ("/upnp/parse/description", test_parse_description);
+  g_test_add_func ("/upnp/hostile/description-huge", test_hostile_description_huge);
+  g_test_add_func ("/upnp/hostile/description-slow", test_hostile_description_slow);
+  g_test_add_func ("/upnp/hostile/soap", test_hostile_soap);
+  g_test_add_func ("/upnp/hostile/not-gateway", test_hostile_not_gateway);
 
   return g_test_run ();
 }
