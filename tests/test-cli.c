@@ -145,6 +145,9 @@ test_usage_errors (void)
     (const char *[]) { "report", "--plan", plan, "--format", "odt", NULL },
     (const char *[]) { "probe", "--port", "sctp/1", NULL },
     (const char *[]) { "probe", "--deadline-ms", "0", NULL },
+    (const char *[]) { "probe", "--reflector", "reflector.example:0", NULL },
+    (const char *[]) { "probe", "--reflector", "reflector.example/check", NULL },
+    (const char *[]) { "probe", "--reflector", "my reflector", NULL },
     (const char *[]) { "map", "add", "--port", "40000", NULL },
     (const char *[]) { "map", "add", "--protocol", "tcp", "--port", "40000", "--lease", "0", NULL },
     (const char *[]) { "map", "frobnicate", NULL },
@@ -477,6 +480,114 @@ read_text (const char *path)
   return contents;
 }
 
+/* The seed's probe results with @from replaced by @to, in a file of its own */
+static char *
+probe_report_with (const char *name,
+                   const char *from,
+                   const char *to)
+{
+  g_autofree char *seed = data_path ("seed-probe-report.json");
+  g_autofree char *text = read_text (seed);
+  g_autofree char *dir = scratch_dir ("probe-reports");
+  g_auto(GStrv) parts = g_strsplit (text, from, -1);
+  g_autofree char *changed = g_strjoinv (to, parts);
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  g_assert_true (g_file_set_contents (path, changed, -1, NULL));
+  return path;
+}
+
+static JsonObject *
+parse_object (JsonParser *parser,
+              const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* With probe results the checklist puts the blockers first and marks each
+ * row that cannot work, and why; without them it is as it always was */
+static void
+test_checklist_findings (void)
+{
+  g_autofree char *plan = data_path ("seed-plan.json");
+  g_autofree char *cgnat = probe_report_with ("cgnat.json", "\"cgnat\": false", "\"cgnat\": true");
+  g_autofree char *udp = probe_report_with ("udp.json", "\"classic\": \"port-restricted-cone\"",
+                                            "\"classic\": \"udp-blocked\"");
+  g_auto(Result) text = { 0 };
+  g_auto(Result) json = { 0 };
+  g_auto(Result) udp_json = { 0 };
+  g_auto(Result) plain = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) udp_parser = json_parser_new ();
+  g_autoptr(JsonParser) plain_parser = json_parser_new ();
+  JsonObject *root;
+  JsonArray *forwards;
+  JsonObject *first;
+  const char *blocker;
+  const char *router;
+
+  /* Behind carrier-grade NAT: said first, in plain words, and on every row */
+  run (&text, "C.UTF-8", (const char *[]) { "checklist", "--plan", plan, "--probe-report", cgnat, "--lang", "en", NULL });
+  g_assert_cmpint (text.status, ==, 0);
+  blocker = strstr (text.out, "[!] Carrier-grade NAT");
+  router = strstr (text.out, "Router settings");
+  g_assert_nonnull (blocker);
+  g_assert_nonnull (router);
+  g_assert_true (blocker < router);
+  g_assert_nonnull (strstr (text.out, "What to do instead: Ask the provider for a public IPv4 address"));
+  g_assert_nonnull (strstr (text.out, "Game server                   No: Carrier-grade NAT"));
+  /* Automatic rows are not offered where they cannot help */
+  g_assert_nonnull (strstr (text.out, "cannot help here"));
+
+  run (&json, "C.UTF-8", (const char *[]) { "checklist", "--plan", plan, "--probe-report", cgnat, "--format", "json", NULL });
+  g_assert_cmpint (json.status, ==, 0);
+  root = parse_object (parser, json.out);
+  first = json_array_get_object_element (json_object_get_array_member (root, "findings"), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "id"), ==, "cgnat");
+  g_assert_cmpstr (json_object_get_string_member (first, "severity"), ==, "blocker");
+  g_assert_true (json_object_has_member (first, "title") && json_object_has_member (first, "text") &&
+                 json_object_has_member (first, "action") && json_object_has_member (first, "ports"));
+  forwards = json_object_get_array_member (root, "forwards");
+  g_assert_cmpuint (json_array_get_length (forwards), >, 0);
+  for (guint i = 0; i < json_array_get_length (forwards); i++)
+    {
+      JsonObject *row = json_array_get_object_element (forwards, i);
+      JsonArray *because = json_object_get_array_member (row, "because");
+
+      g_assert_cmpstr (json_object_get_string_member (row, "works"), ==, "no");
+      g_assert_cmpuint (json_array_get_length (because), ==, 1);
+      g_assert_cmpstr (json_array_get_string_element (because, 0), ==, "cgnat");
+    }
+
+  /* UDP blocked: the UDP rows cannot work, the TCP ones are not marked so */
+  run (&udp_json, "C.UTF-8", (const char *[]) { "checklist", "--plan", plan, "--probe-report", udp, "--format", "json", NULL });
+  g_assert_cmpint (udp_json.status, ==, 0);
+  root = parse_object (udp_parser, udp_json.out);
+  first = json_array_get_object_element (json_object_get_array_member (root, "findings"), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "id"), ==, "udp-blocked");
+  forwards = json_object_get_array_member (root, "forwards");
+  for (guint i = 0; i < json_array_get_length (forwards); i++)
+    {
+      JsonObject *row = json_array_get_object_element (forwards, i);
+      gboolean is_udp = g_str_equal (json_object_get_string_member (row, "protocol"), "udp");
+
+      g_assert_cmpint (g_str_equal (json_object_get_string_member (row, "works"), "no"), ==, is_udp);
+    }
+
+  /* Without probe results, none of it */
+  run (&plain, "C.UTF-8", (const char *[]) { "checklist", "--plan", plan, "--format", "json", NULL });
+  g_assert_cmpint (plain.status, ==, 0);
+  root = parse_object (plain_parser, plain.out);
+  g_assert_false (json_object_has_member (root, "findings"));
+  g_assert_false (json_object_has_member (json_array_get_object_element (json_object_get_array_member (root, "forwards"), 0),
+                                          "works"));
+}
+
 /* -o writes a regular file or a new one, and nothing else: a device, a
  * FIFO or a symbolic link is refused with one line and left as it was */
 static void
@@ -765,6 +876,7 @@ main (int   argc,
   g_test_add_func ("/cli/catalog", test_catalog);
   g_test_add_func ("/cli/report", test_report);
   g_test_add_func ("/cli/diff", test_diff);
+  g_test_add_func ("/cli/checklist-findings", test_checklist_findings);
   g_test_add_func ("/cli/output-refuses", test_output_refuses);
   g_test_add_func ("/cli/output-keeps-mode", test_output_keeps_mode);
   g_test_add_func ("/cli/output-cleans-temporaries", test_output_cleans_temporaries);

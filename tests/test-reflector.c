@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "sesame-reflector.h"
+#include "sesame-reflector-servers.h"
 #include "sesame-stun.h"
 
 typedef struct
@@ -674,6 +675,64 @@ test_parse_check (void)
   g_assert_cmpuint (sesame_reflector_udp_tries (32, 8, 200), ==, 0);
 }
 
+/* What a person names as their reflector (sesame-cli probe --reflector, the
+ * wizard's preferences) becomes the three servers this reflector serves by
+ * default; anything that could bend the URLs is refused */
+static void
+test_named_servers (void)
+{
+  static const struct
+  {
+    const char *typed;
+    const char *stun, *ip, *check;
+  } good[] = {
+    { "192.0.2.10", "192.0.2.10:3478", "http://192.0.2.10:8080/ip",
+      "http://192.0.2.10:8080/check?port={port}&proto={proto}" },
+    { "192.0.2.10:80", "192.0.2.10:3478", "http://192.0.2.10:80/ip",
+      "http://192.0.2.10:80/check?port={port}&proto={proto}" },
+    { "Reflector.Example", "reflector.example:3478", "http://reflector.example:8080/ip",
+      "http://reflector.example:8080/check?port={port}&proto={proto}" },
+    { "2001:db8::10", "[2001:db8::10]:3478", "http://[2001:db8::10]:8080/ip",
+      "http://[2001:db8::10]:8080/check?port={port}&proto={proto}" },
+    { "[2001:db8::10]:8081", "[2001:db8::10]:3478", "http://[2001:db8::10]:8081/ip",
+      "http://[2001:db8::10]:8081/check?port={port}&proto={proto}" },
+  };
+  static const char * const bad[] = {
+    "", " ", "my reflector", "reflector.example:0", "reflector.example:65536", "reflector.example:",
+    "http://reflector.example", "reflector.example/ip", "reflector.example?port=22",
+    "user@reflector.example", "reflector.example#x", "-reflector.example", "reflector..example",
+    "reflector_example", "fe80::1%eth0", "reflector.example\n", ":8080", "[2001:db8::10",
+  };
+
+  /* Sesame's idea of a reflector's ports is the reflector's own */
+  g_assert_cmpuint (SESAME_REFLECTOR_STUN_PORT, ==, SESAME_REFLECTOR_DEFAULT_PORT);
+  g_assert_cmpuint (SESAME_REFLECTOR_HTTP_PORT, ==, SESAME_REFLECTOR_DEFAULT_HTTP_PORT);
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SesameReflectorServers) servers = sesame_reflector_servers_new (good[i].typed, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (servers);
+      g_assert_cmpstr (servers->stun_server, ==, good[i].stun);
+      g_assert_cmpstr (servers->ip_url, ==, good[i].ip);
+      g_assert_cmpstr (servers->check_url, ==, good[i].check);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SesameReflectorServers) servers = sesame_reflector_servers_new (bad[i], &error);
+      g_autofree char *said = g_strdup_printf ("“%s” is not a reflector; write it as HOST or HOST:PORT", bad[i]);
+
+      g_test_message ("refused: %s", bad[i]);
+      g_assert_null (servers);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_assert_cmpstr (error->message, ==, said);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -681,6 +740,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/reflector/parse-check", test_parse_check);
+  g_test_add_func ("/reflector/named-servers", test_named_servers);
   g_test_add ("/reflector/stun-rfc5780", Fixture, NULL, fixture_setup, test_stun_rfc5780, fixture_teardown);
   g_test_add ("/reflector/ip", Fixture, NULL, fixture_setup, test_ip, fixture_teardown);
   g_test_add ("/reflector/tcp-check", Fixture, NULL, fixture_setup, test_tcp_check, fixture_teardown);

@@ -21,6 +21,7 @@
 #include "sesame-checklist.h"
 #include "sesame-checklist-writer.h"
 #include "sesame-file.h"
+#include "sesame-findings.h"
 #include "sesame-json.h"
 #include "sesame-local-probe.h"
 #include "sesame-migration-writer.h"
@@ -28,6 +29,7 @@
 #include "sesame-plan.h"
 #include "sesame-pmp-client.h"
 #include "sesame-prober.h"
+#include "sesame-reflector-servers.h"
 #include "sesame-settings-report.h"
 #include "sesame-store.h"
 #include "sesame-terminal-text.h"
@@ -47,8 +49,8 @@ static const char usage[] =
      "  sesame-cli plan check PLAN\n"
      "  sesame-cli checklist --plan PLAN [--lang en|ja] [--format text|markdown|html|json|pdf] [-o FILE]\n"
      "  sesame-cli probe [--plan PLAN] [--port PROTO/N]... [--stun HOST:PORT]... [--ip-url URL]...\n"
-     "                   [--check-url TEMPLATE] [--no-internet] [--no-defaults] [--deadline-ms N]\n"
-     "                   [--json] [-o FILE]\n"
+     "                   [--check-url TEMPLATE] [--reflector HOST[:PORT]] [--no-internet] [--no-defaults]\n"
+     "                   [--deadline-ms N] [--json] [-o FILE]\n"
      "  sesame-cli map list [--json]\n"
      "  sesame-cli map add --protocol tcp|udp --port N [--internal-port N] [--lease S]\n"
      "                     [--via upnp|natpmp|pcp] [--igd-host ADDRESS]\n"
@@ -530,10 +532,53 @@ load_plan (const char     *plan_path,
   return plan;
 }
 
+/* The results of "probe --json -o FILE": a regular file of at most 1 MiB */
+static SesameProbeReport *
+load_probe_report (const char *path,
+                   int        *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  SesameProbeReport *report;
+
+  if (!(bytes = sesame_file_read (path, SESAME_FILE_MAX_SIZE, &error)) ||
+      !(report = sesame_probe_report_new_from_json (bytes, &error)))
+    {
+      *status = failure (path, error);
+      return NULL;
+    }
+
+  return report;
+}
+
+/* What @probe means for the plan of @checklist, given to it for the writers */
+static gboolean
+add_findings (SesameChecklist         *checklist,
+              SesameCatalog           *catalog,
+              const SesameProbeReport *probe,
+              int                     *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) findings = NULL;
+
+  findings = sesame_findings_new (sesame_checklist_get_plan (checklist), catalog, probe,
+                                  sesame_checklist_get_language (checklist), &error);
+  if (findings == NULL)
+    {
+      *status = failure ("findings", error);
+      return FALSE;
+    }
+
+  sesame_checklist_set_findings (checklist, findings);
+  return TRUE;
+}
+
 static int
 command_checklist (int    argc,
                    char **argv)
 {
+  g_autoptr(SesameProbeReport) probe = NULL;
+  g_autofree char *probe_path = NULL;
   g_autoptr(SesameCatalog) catalog = NULL;
   g_autoptr(SesamePlan) plan = NULL;
   g_autoptr(SesameChecklist) checklist = NULL;
@@ -548,6 +593,7 @@ command_checklist (int    argc,
   gboolean pdf = FALSE;
   GOptionEntry entries[] = {
     { "plan", 0, 0, G_OPTION_ARG_FILENAME, &plan_path, N_("The plan to read"), "PLAN" },
+    { "probe-report", 0, 0, G_OPTION_ARG_FILENAME, &probe_path, N_("Probe results (probe --json) that shape the checklist"), "REPORT" },
     { "lang", 0, 0, G_OPTION_ARG_STRING, &language, N_("Language of the checklist: en or ja"), "LANG" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format_name, N_("text, markdown, html, json or pdf"), "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write to FILE instead of standard output"), "FILE" },
@@ -562,8 +608,14 @@ command_checklist (int    argc,
       !(plan = load_plan (plan_path, &catalog, &status)))
     return status;
 
+  if (probe_path != NULL && !(probe = load_probe_report (probe_path, &status)))
+    return status;
+
   if (!(checklist = sesame_checklist_new (plan, catalog, language, &error)))
     return failure (plan_path, error);
+
+  if (probe != NULL && !add_findings (checklist, catalog, probe, &status))
+    return status;
 
   if (pdf)
     {
@@ -723,6 +775,49 @@ report_to_text (const SesameProbeReport *report)
   return g_string_free (out, FALSE);
 }
 
+/* What the results mean for @plan_path's plan (or for none), in the
+ * language of this command's messages: blockers first, in plain words */
+static void
+append_findings (GString                 *out,
+                 const SesameProbeReport *report,
+                 const char              *plan_path)
+{
+  g_autoptr(SesameCatalog) catalog = NULL;
+  g_autoptr(SesamePlan) plan = NULL;
+  g_autoptr(GPtrArray) findings = NULL;
+  int status = EXIT_OK;
+
+  if (!(catalog = load_catalog (&status)))
+    return;
+  if (plan_path == NULL || !(plan = sesame_plan_load_from_file (plan_path, catalog, NULL)))
+    plan = sesame_plan_new ();
+
+  findings = sesame_findings_new (plan, catalog, report, sesame_translation_get_default_language (), NULL);
+  if (findings == NULL || findings->len == 0)
+    return;
+
+  g_string_append_printf (out, "\n%s\n", _("What this means:"));
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const SesameFinding *finding = g_ptr_array_index (findings, i);
+      const char *mark;
+
+      switch (finding->severity)
+        {
+        case SESAME_FINDING_SEVERITY_BLOCKER: mark = "[!]"; break;
+        case SESAME_FINDING_SEVERITY_WARNING: mark = "[*]"; break;
+        case SESAME_FINDING_SEVERITY_INFO: mark = "[i]"; break;
+        case SESAME_FINDING_SEVERITY_OK:
+        default: mark = "[ok]"; break;
+        }
+
+      g_string_append_printf (out, "%s %s\n    %s\n", mark, finding->title, finding->text);
+      if (finding->action != NULL)
+        /* Translators: before what to do about a finding of "sesame-cli probe" */
+        g_string_append_printf (out, _("    What to do: %s\n"), finding->action);
+    }
+}
+
 typedef struct
 {
   gboolean           done;
@@ -791,27 +886,24 @@ command_probe (int    argc,
   /* A reflector stands for all three, unless one is given on its own */
   if (reflector != NULL)
     {
-      g_autoptr(GSocketConnectable) address = g_network_address_parse (reflector, 8080, NULL);
-      const char *host = address != NULL ? g_network_address_get_hostname (G_NETWORK_ADDRESS (address)) : NULL;
-      guint16 http_port = address != NULL ? g_network_address_get_port (G_NETWORK_ADDRESS (address)) : 0;
-      g_autofree char *authority = NULL;
+      g_autoptr(GError) reflector_error = NULL;
+      g_autoptr(SesameReflectorServers) servers = sesame_reflector_servers_new (reflector, &reflector_error);
 
-      if (host == NULL || *host == '\0')
-        return usage_error (_("“%s” is not a reflector; write it as HOST or HOST:PORT"), reflector);
+      if (servers == NULL)
+        return usage_error ("%s", reflector_error->message);
 
-      authority = strchr (host, ':') != NULL ? g_strdup_printf ("[%s]", host) : g_strdup (host);
       if (stun == NULL)
         {
           stun = g_new0 (char *, 2);
-          stun[0] = g_strdup_printf ("%s:3478", authority);
+          stun[0] = g_steal_pointer (&servers->stun_server);
         }
       if (ip_urls == NULL)
         {
           ip_urls = g_new0 (char *, 2);
-          ip_urls[0] = g_strdup_printf ("http://%s:%u/ip", authority, http_port);
+          ip_urls[0] = g_steal_pointer (&servers->ip_url);
         }
       if (check_url == NULL)
-        check_url = g_strdup_printf ("http://%s:%u/check?port={port}&proto={proto}", authority, http_port);
+        check_url = g_steal_pointer (&servers->check_url);
     }
 
   if (check_url != NULL && strstr (check_url, "{port}") == NULL)
@@ -872,7 +964,16 @@ command_probe (int    argc,
         }
     }
 
-  text = json ? sesame_probe_report_to_json (result.report) : report_to_text (result.report);
+  if (json)
+    text = sesame_probe_report_to_json (result.report);
+  else
+    {
+      g_autofree char *facts = report_to_text (result.report);
+      GString *out = g_string_new (facts);
+
+      append_findings (out, result.report, plan_path);
+      text = g_string_free (out, FALSE);
+    }
   sesame_probe_report_free (result.report);
 
   if (!write_output (output, text, &error))
@@ -1373,6 +1474,10 @@ command_report (int    argc,
 
   if (!(checklist = sesame_checklist_new (plan, catalog, language, &error)))
     return failure (plan_path, error);
+
+  /* What the results mean, in the report's words, before the checklist */
+  if (probe != NULL && !add_findings (checklist, catalog, probe, &status))
+    return status;
 
   if (pdf)
     {
