@@ -95,6 +95,7 @@ sesame_html_forwards (GString         *out,
                       const char      *css_class)
 {
   SesameTranslation *tr = sesame_checklist_get_translation (checklist);
+  gboolean judged = sesame_checklist_get_findings (checklist) != NULL;
 
   if (forwards->len == 0)
     return;
@@ -106,11 +107,14 @@ sesame_html_forwards (GString         *out,
   sesame_html_element (out, "<th>", TC_ (tr, "column", "Server address"), "</th>");
   sesame_html_element (out, "<th>", TC_ (tr, "column", "Internal port"), "</th>");
   sesame_html_element (out, "<th>", TC_ (tr, "column", "For"), "</th>");
+  if (judged)
+    sesame_html_element (out, "<th>", TC_ (tr, "column", "Can it work?"), "</th>");
   g_string_append (out, "</tr></thead>\n<tbody>\n");
 
   for (guint i = 0; i < forwards->len; i++)
     {
       const SesameForward *forward = g_ptr_array_index (forwards, i);
+      g_autofree char *works = sesame_forward_works_text (checklist, forward);
       const char *protocol = sesame_checklist_format_protocol (checklist, forward->protocol);
       g_autofree char *external = sesame_port_range_to_string (&forward->external);
       g_autofree char *internal = sesame_port_range_to_string (&forward->internal);
@@ -126,10 +130,51 @@ sesame_html_forwards (GString         *out,
       sesame_html_element (out, "<td class=\"n\">", forward->internal_address, "</td>");
       sesame_html_element (out, "<td class=\"n\">", internal, "</td>");
       sesame_html_element (out, "<td>", names, "</td>");
+      /* A row that cannot work stands out without a stylesheet change */
+      if (works != NULL && sesame_checklist_forward_works (checklist, forward, NULL) == SESAME_WORKS_NO)
+        sesame_html_element (out, "<td><strong>", works, "</strong></td>");
+      else if (works != NULL)
+        sesame_html_element (out, "<td>", works, "</td>");
       g_string_append (out, "</tr>\n");
     }
 
   g_string_append (out, "</tbody>\n</table>\n");
+}
+
+/* What the checks found, before anything else: blockers first */
+void
+sesame_html_findings (GString           *out,
+                      SesameTranslation *tr,
+                      GPtrArray         *findings)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    any |= sesame_finding_shown (g_ptr_array_index (findings, i));
+  if (!any)
+    return;
+
+  sesame_html_element (out, "<h2>", T_ (tr, "What the checks found"), "</h2>\n");
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const SesameFinding *finding = g_ptr_array_index (findings, i);
+
+      if (!sesame_finding_shown (finding))
+        continue;
+
+      g_string_append_printf (out, "<div class=\"warning %s\" id=\"finding-%s\"><p><strong>",
+                              finding->severity == SESAME_FINDING_SEVERITY_BLOCKER ? "critical" : "",
+                              finding->id);
+      sesame_html_element (out, "", finding->title, "</strong> ");
+      sesame_html_element (out, "", finding->text, "</p>");
+      if (finding->action != NULL)
+        {
+          sesame_html_element (out, "<p><em>", T_ (tr, "What to do instead"), ":</em> ");
+          sesame_html_element (out, "", finding->action, "</p>");
+        }
+      g_string_append (out, "</div>\n");
+    }
 }
 
 /* "Read this first": conflicts, then warnings, the most serious first */

@@ -24,6 +24,9 @@ void sesame_html_forwards (GString           *out,
                            SesameChecklist   *checklist,
                            GPtrArray         *forwards,
                            const char        *css_class);
+void sesame_html_findings (GString           *out,
+                           SesameTranslation *tr,
+                           GPtrArray         *findings);
 void sesame_html_warnings (GString           *out,
                            SesameTranslation *tr,
                            GPtrArray         *warnings,

@@ -78,6 +78,7 @@ sesame_html_writer_write (SesameChecklist *checklist)
   sesame_html_element (out, "<dd>", server, "</dd>\n");
   g_string_append (out, "</dl>\n");
 
+  sesame_html_findings (out, tr, sesame_checklist_get_findings (checklist));
   sesame_html_warnings (out, tr, sesame_checklist_get_warnings (checklist), sesame_checklist_get_conflicts (checklist));
 
   router_title = g_strdup_printf (T_ (tr, "Router settings: %s"), sesame_checklist_get_router_page (checklist));

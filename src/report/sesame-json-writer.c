@@ -4,6 +4,11 @@
  * menu_path}, forwards, lan_only, outbound_only, host_firewall {os, steps},
  * warnings and conflicts. More keys may be added, none removed.
  *
+ * With probe results (sesame_checklist_set_findings()) it also has
+ * findings [{id, severity, ports, title, text, action}], blockers first,
+ * and each forward has works (yes, no, unknown) and because (the ids of
+ * the findings that decide it). Without them, nothing of these.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -83,6 +88,63 @@ add_router (JsonBuilder     *builder,
   json_builder_end_object (builder);
 }
 
+static JsonNode *
+finding_node (const SesameFinding *finding)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, finding->id);
+  json_builder_set_member_name (builder, "severity");
+  json_builder_add_string_value (builder, sesame_finding_severity_to_string (finding->severity));
+  json_builder_set_member_name (builder, "ports");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < finding->ports->len; i++)
+    {
+      g_autofree char *port = sesame_finding_port_to_string (&g_array_index (finding->ports, SesameFindingPort, i));
+
+      json_builder_add_string_value (builder, port);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, finding->title);
+  json_builder_set_member_name (builder, "text");
+  json_builder_add_string_value (builder, finding->text);
+  sesame_json_add_string_or_null (builder, "action", finding->action);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* The findings, and what they say of each row of @object's forwards */
+static void
+add_findings (JsonObject      *object,
+              SesameChecklist *checklist)
+{
+  GPtrArray *findings = sesame_checklist_get_findings (checklist);
+  GPtrArray *forwards = sesame_checklist_get_forwards (checklist);
+  JsonArray *rows = json_object_get_array_member (object, "forwards");
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; i < findings->len; i++)
+    json_array_add_element (array, finding_node (g_ptr_array_index (findings, i)));
+  json_object_set_array_member (object, "findings", array);
+
+  for (guint i = 0; i < forwards->len && i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      g_autoptr(GPtrArray) because = g_ptr_array_new ();
+      SesameWorks works = sesame_checklist_forward_works (checklist, g_ptr_array_index (forwards, i), because);
+      JsonArray *ids = json_array_new ();
+
+      for (guint b = 0; b < because->len; b++)
+        json_array_add_string_element (ids, g_ptr_array_index (because, b));
+      json_object_set_string_member (row, "works", sesame_works_to_string (works));
+      json_object_set_array_member (row, "because", ids);
+    }
+}
+
 /**
  * sesame_json_writer_build:
  * @checklist: a checklist
@@ -93,6 +155,7 @@ JsonNode *
 sesame_json_writer_build (SesameChecklist *checklist)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonNode *root;
   SesamePlan *plan;
   GPtrArray *forwards;
   GPtrArray *warnings;
@@ -173,7 +236,11 @@ sesame_json_writer_build (SesameChecklist *checklist)
 
   json_builder_end_object (builder);
 
-  return json_builder_get_root (builder);
+  root = json_builder_get_root (builder);
+  if (sesame_checklist_get_findings (checklist) != NULL)
+    add_findings (json_node_get_object (root), checklist);
+
+  return root;
 }
 
 char *

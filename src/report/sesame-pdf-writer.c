@@ -28,6 +28,7 @@
 #include <pango/pangocairo.h>
 
 #include "sesame-pdf-writer.h"
+#include "sesame-text-document.h"
 
 #define MM             (72.0 / 25.4)
 #define MARGIN         (18.0 * MM)
@@ -136,7 +137,7 @@ typedef struct
   double y;                  /* from the top of the body */
 } Placement;
 
-#define MAX_COLUMNS 6
+#define MAX_COLUMNS 7
 
 typedef struct
 {
@@ -603,6 +604,39 @@ add_warnings (SesamePdfWriter *self,
     }
 }
 
+/* What the checks found, before anything else: blockers first */
+static void
+add_findings (SesamePdfWriter *self,
+              GPtrArray       *findings)
+{
+  gboolean any = FALSE;
+
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    any |= sesame_finding_shown (g_ptr_array_index (findings, i));
+  if (!any)
+    return;
+
+  add_heading (self, T_ (self->tr, "What the checks found"), FALSE);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const SesameFinding *finding = g_ptr_array_index (findings, i);
+      SesameSeverity severity;
+
+      if (!sesame_finding_shown (finding))
+        continue;
+
+      if (finding->severity == SESAME_FINDING_SEVERITY_BLOCKER)
+        severity = SESAME_SEVERITY_CRITICAL;
+      else if (finding->severity == SESAME_FINDING_SEVERITY_WARNING)
+        severity = SESAME_SEVERITY_WARNING;
+      else
+        severity = SESAME_SEVERITY_INFO;
+
+      add_box (self, severity, finding->title, finding->text, finding->action);
+    }
+}
+
 /* One item of a list: @marker in the gutter, on the baseline of the
  * text's first line, however tall that is */
 static Block *
@@ -805,25 +839,28 @@ add_forwards (SesamePdfWriter *self,
               GPtrArray       *forwards)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  Columns columns = { 6, TRUE, { 0 }, { 0 } };
+  gboolean judged = self->migration == NULL && sesame_checklist_get_findings (self->checklist) != NULL;
+  Columns columns = { judged ? 7 : 6, TRUE, { 0 }, { 0 } };
   char **header;
 
   if (forwards->len == 0)
     return;
 
-  header = g_new0 (char *, 7);
+  header = g_new0 (char *, 8);
   header[0] = g_strdup (TC_ (self->tr, "column", "Done"));
   header[1] = g_strdup (TC_ (self->tr, "column", "Protocol"));
   header[2] = g_strdup (TC_ (self->tr, "column", "External port"));
   header[3] = g_strdup (TC_ (self->tr, "column", "Server address"));
   header[4] = g_strdup (TC_ (self->tr, "column", "Internal port"));
   header[5] = g_strdup (TC_ (self->tr, "column", "For"));
+  if (judged)
+    header[6] = g_strdup (TC_ (self->tr, "column", "Can it work?"));
   g_ptr_array_add (rows, header);
 
   for (guint i = 0; i < forwards->len; i++)
     {
       const SesameForward *forward = g_ptr_array_index (forwards, i);
-      char **cells = g_new0 (char *, 7);
+      char **cells = g_new0 (char *, 8);
 
       cells[0] = g_strdup ("");
       cells[1] = g_strdup (sesame_checklist_format_protocol (self->checklist, forward->protocol));
@@ -831,6 +868,8 @@ add_forwards (SesamePdfWriter *self,
       cells[3] = g_strdup (forward->internal_address);
       cells[4] = sesame_port_range_to_string (&forward->internal);
       cells[5] = sesame_checklist_join_names (self->checklist, forward->names);
+      if (judged)
+        cells[6] = sesame_forward_works_text (self->checklist, forward);
       g_ptr_array_add (rows, cells);
     }
 
@@ -970,6 +1009,7 @@ build (SesamePdfWriter      *self,
   };
 
   add_header (self, labels, values, G_N_ELEMENTS (labels));
+  add_findings (self, sesame_checklist_get_findings (self->checklist));
   add_warnings (self, sesame_checklist_get_warnings (self->checklist),
                 sesame_checklist_get_conflicts (self->checklist));
 

@@ -330,29 +330,122 @@ sesame_text_document_warnings (SesameTextDocument *w,
     }
 }
 
-/* Forwarding rows with a tick box each */
+/* A checklist lists what needs the person: good news is in the rows */
+gboolean
+sesame_finding_shown (const SesameFinding *finding)
+{
+  return finding->severity != SESAME_FINDING_SEVERITY_OK;
+}
+
+/**
+ * sesame_forward_works_text:
+ * @checklist: a checklist with findings
+ * @forward: one of its rows
+ *
+ * Returns: (transfer full) (nullable): whether the row can work, in the
+ *   checklist's language, and why not; %NULL without findings
+ */
+char *
+sesame_forward_works_text (SesameChecklist     *checklist,
+                           const SesameForward *forward)
+{
+  SesameTranslation *tr = sesame_checklist_get_translation (checklist);
+  GPtrArray *findings = sesame_checklist_get_findings (checklist);
+  g_autoptr(GPtrArray) because = g_ptr_array_new ();
+  const SesameFinding *first;
+
+  if (findings == NULL)
+    return NULL;
+
+  switch (sesame_checklist_forward_works (checklist, forward, because))
+    {
+    case SESAME_WORKS_YES:
+      return g_strdup (TC_ (tr, "works", "Yes"));
+    case SESAME_WORKS_NO:
+      first = sesame_findings_lookup (findings, g_ptr_array_index (because, 0));
+      /* Translators: a forwarding row that cannot work, and why: "No: UDP is blocked on the way to the internet" */
+      return g_strdup_printf (T_ (tr, "No: %s"), first->title);
+    case SESAME_WORKS_UNKNOWN:
+    default:
+      return g_strdup (TC_ (tr, "works", "Not known"));
+    }
+}
+
+/* What the checks found, before anything else: blockers first, each with
+ * what to do instead */
+void
+sesame_text_document_findings (SesameTextDocument *w,
+                               GPtrArray          *findings)
+{
+  const char *instead = T_ (w->tr, "What to do instead");
+  gboolean any = FALSE;
+
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    any |= sesame_finding_shown (g_ptr_array_index (findings, i));
+  if (!any)
+    return;
+
+  sesame_text_document_heading (w, T_ (w->tr, "What the checks found"), FALSE);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const SesameFinding *finding = g_ptr_array_index (findings, i);
+
+      if (!sesame_finding_shown (finding))
+        continue;
+
+      if (w->markdown)
+        {
+          g_autofree char *title = md_escape (finding->title);
+          g_autofree char *text = md_escape (finding->text);
+
+          g_string_append_printf (w->out, "> **%s** %s\n", title, text);
+          if (finding->action != NULL)
+            {
+              g_autofree char *action = md_escape (finding->action);
+              g_string_append_printf (w->out, ">\n> *%s:* %s\n", instead, action);
+            }
+          g_string_append_c (w->out, '\n');
+        }
+      else
+        {
+          const char *mark = finding->severity == SESAME_FINDING_SEVERITY_BLOCKER ? "[!]"
+                           : finding->severity == SESAME_FINDING_SEVERITY_WARNING ? "[*]" : "[i]";
+
+          g_string_append_printf (w->out, "%s %s\n    %s\n", mark, finding->title, finding->text);
+          if (finding->action != NULL)
+            g_string_append_printf (w->out, "    %s: %s\n", instead, finding->action);
+          g_string_append_c (w->out, '\n');
+        }
+    }
+}
+
+/* Forwarding rows with a tick box each; with findings, whether each can work */
 void
 sesame_text_document_forwards (SesameTextDocument *w,
                                GPtrArray          *forwards)
 {  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  gboolean judged = sesame_checklist_get_findings (w->checklist) != NULL;
   char **header;
 
   if (forwards->len == 0)
     return;
 
-  header = g_new0 (char *, 7);
+  header = g_new0 (char *, 8);
   header[0] = g_strdup (TC_ (w->tr, "column", "Done"));
   header[1] = g_strdup (TC_ (w->tr, "column", "Protocol"));
   header[2] = g_strdup (TC_ (w->tr, "column", "External port"));
   header[3] = g_strdup (TC_ (w->tr, "column", "Server address"));
   header[4] = g_strdup (TC_ (w->tr, "column", "Internal port"));
   header[5] = g_strdup (TC_ (w->tr, "column", "For"));
+  if (judged)
+    header[6] = g_strdup (TC_ (w->tr, "column", "Can it work?"));
   g_ptr_array_add (rows, header);
 
   for (guint i = 0; i < forwards->len; i++)
     {
       const SesameForward *forward = g_ptr_array_index (forwards, i);
-      char **cells = g_new0 (char *, 7);
+      char **cells = g_new0 (char *, 8);
 
       cells[0] = g_strdup (w->markdown ? "☐" : "[ ]");
       cells[1] = g_strdup (sesame_checklist_format_protocol (w->checklist, forward->protocol));
@@ -360,8 +453,10 @@ sesame_text_document_forwards (SesameTextDocument *w,
       cells[3] = g_strdup (forward->internal_address);
       cells[4] = sesame_port_range_to_string (&forward->internal);
       cells[5] = sesame_checklist_join_names (w->checklist, forward->names);
+      if (judged)
+        cells[6] = sesame_forward_works_text (w->checklist, forward);
       g_ptr_array_add (rows, cells);
     }
 
-  sesame_text_document_table (w, rows, 6);
+  sesame_text_document_table (w, rows, judged ? 7 : 6);
 }

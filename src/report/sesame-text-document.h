@@ -42,6 +42,11 @@ void  sesame_text_document_warnings  (SesameTextDocument *w,
                                       GPtrArray          *conflicts);
 void  sesame_text_document_forwards  (SesameTextDocument *w,
                                       GPtrArray          *forwards);
+void  sesame_text_document_findings  (SesameTextDocument *w,
+                                      GPtrArray          *findings);
+char *sesame_forward_works_text      (SesameChecklist     *checklist,
+                                      const SesameForward *forward);
+gboolean sesame_finding_shown        (const SesameFinding *finding);
 char *sesame_markdown_escape         (const char         *text);
 const char *sesame_severity_label    (SesameTranslation  *tr,
                                       SesameSeverity      severity);

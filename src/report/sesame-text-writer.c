@@ -80,6 +80,7 @@ sesame_text_writer_write (SesameChecklist *checklist,
   outbound = sesame_checklist_get_outbound_only (checklist);
 
   write_header (&w);
+  sesame_text_document_findings (&w, sesame_checklist_get_findings (checklist));
   sesame_text_document_warnings (&w, sesame_checklist_get_warnings (checklist),
                                  sesame_checklist_get_conflicts (checklist));
 
