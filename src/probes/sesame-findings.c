@@ -377,11 +377,25 @@ ports_text (SesameTranslation   *tr,
             const SesameFinding *finding)
 {
   GString *text = g_string_new (NULL);
-  guint n = finding->ports->len;
+  g_autoptr(GArray) merged = g_array_new (FALSE, FALSE, sizeof (SesameFindingPort));
+  guint n;
+
+  /* Ports one after the other as one range: "UDP 16384-16403" */
+  for (guint i = 0; i < finding->ports->len; i++)
+    {
+      const SesameFindingPort *port = &g_array_index (finding->ports, SesameFindingPort, i);
+      SesameFindingPort *last = merged->len > 0 ? &g_array_index (merged, SesameFindingPort, merged->len - 1) : NULL;
+
+      if (last != NULL && last->protocol == port->protocol && (guint) last->range.last + 1 == port->range.first)
+        last->range.last = port->range.last;
+      else
+        g_array_append_val (merged, *port);
+    }
+  n = merged->len;
 
   for (guint i = 0; i < n; i++)
     {
-      const SesameFindingPort *port = &g_array_index (finding->ports, SesameFindingPort, i);
+      const SesameFindingPort *port = &g_array_index (merged, SesameFindingPort, i);
       g_autofree char *range = sesame_port_range_to_string (&port->range);
 
       if (i > 0)
