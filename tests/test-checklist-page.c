@@ -17,6 +17,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -519,7 +521,7 @@ test_save_error (void)
 
   save (&fixture, SESAME_EXPORT_CHECKLIST_HTML, path, &result);
   g_assert_false (result.saved);
-  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (result.error);
   g_clear_error (&result.error);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
@@ -533,6 +535,72 @@ test_save_error (void)
   g_assert_false (toast_shown (&fixture, toast));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
+  fixture_close (&fixture);
+}
+
+/* What the person picks is replaced only when it is a regular file (or
+ * nothing yet), and keeps its mode: saving over a pipe, a device or a
+ * symbolic link is refused and leaves it as it was */
+static void
+test_save_special_files (void)
+{
+  Fixture fixture = { 0 };
+  g_autofree char *fifo = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *private = NULL;
+  g_autofree char *contents = NULL;
+  const char *refused[3];
+  GStatBuf st;
+
+  fixture_open (&fixture, "en");
+  fifo = g_build_filename (fixture.tmpdir, "pipe.html", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  target = g_build_filename (fixture.tmpdir, "target.html", NULL);
+  g_assert_true (g_file_set_contents (target, "mine", -1, NULL));
+  link = g_build_filename (fixture.tmpdir, "link.html", NULL);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  refused[0] = fifo;
+  refused[1] = link;
+  refused[2] = "/dev/null";
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      SaveResult result = { 0 };
+      AdwMessageDialog *dialog;
+
+      save (&fixture, SESAME_EXPORT_CHECKLIST_HTML, refused[i], &result);
+      g_assert_false (result.saved);
+      g_assert_nonnull (result.error);
+      g_clear_error (&result.error);
+      gui_test_wait_until (message_dialog_shown, NULL, 5000);
+      dialog = find_message_dialog ();
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+
+  g_assert_cmpint (g_lstat (fifo, &st), ==, 0);
+  g_assert_true (S_ISFIFO (st.st_mode));
+  g_assert_cmpint (g_lstat (link, &st), ==, 0);
+  g_assert_true (S_ISLNK (st.st_mode));
+  g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "mine");
+  g_assert_cmpint (g_lstat ("/dev/null", &st), ==, 0);
+  g_assert_true (S_ISCHR (st.st_mode));
+
+  /* A private file stays private */
+  private = g_build_filename (fixture.tmpdir, "private.html", NULL);
+  g_assert_true (g_file_set_contents (private, "old", -1, NULL));
+  g_assert_cmpint (g_chmod (private, 0600), ==, 0);
+  {
+    SaveResult result = { 0 };
+
+    save (&fixture, SESAME_EXPORT_CHECKLIST_HTML, private, &result);
+    g_assert_no_error (result.error);
+    g_assert_true (result.saved);
+  }
+  g_assert_cmpint (g_stat (private, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
   fixture_close (&fixture);
 }
 
@@ -1638,6 +1706,7 @@ gui_test_add_checklist_page_tests (void)
       g_test_add_data_func (name, GUINT_TO_POINTER (i), test_save);
     }
   g_test_add_func ("/gui/checklist/save-error", test_save_error);
+  g_test_add_func ("/gui/checklist/save-special-files", test_save_special_files);
   g_test_add_func ("/gui/checklist/save-as", test_save_as);
   g_test_add_func ("/gui/checklist/save-plan", test_save_plan);
   g_test_add_func ("/gui/checklist/settings-report", test_settings_report);

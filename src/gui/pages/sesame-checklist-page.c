@@ -27,6 +27,7 @@
 #include "sesame-checklist.h"
 #include "sesame-checklist-page.h"
 #include "sesame-checklist-writer.h"
+#include "sesame-file.h"
 #include "sesame-migration.h"
 #include "sesame-migration-writer.h"
 #include "sesame-pdf-writer.h"
@@ -1150,6 +1151,24 @@ file_display_name (GFile *file)
   return basename != NULL ? g_filename_display_name (basename) : g_file_get_parse_name (file);
 }
 
+/* A local file is replaced the one way Sesame replaces files (a regular
+ * file or a new one only, its mode kept), in a worker thread */
+static void
+replace_local_file_thread (GTask        *task,
+                           gpointer      source_object,
+                           gpointer      task_data,
+                           GCancellable *cancellable)
+{
+  GBytes *bytes = task_data;
+  g_autofree char *path = g_file_get_path (G_FILE (source_object));
+  g_autoptr(GError) error = NULL;
+
+  if (sesame_file_replace (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), 0644, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
 static void
 on_contents_replaced (GObject      *object,
                       GAsyncResult *result,
@@ -1160,8 +1179,14 @@ on_contents_replaced (GObject      *object,
   SesameChecklistPage *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *name = file_display_name (file);
+  gboolean replaced;
 
-  if (!g_file_replace_contents_finish (file, result, NULL, &error))
+  if (G_IS_TASK (result))
+    replaced = g_task_propagate_boolean (G_TASK (result), &error);
+  else
+    replaced = g_file_replace_contents_finish (file, result, NULL, &error);
+
+  if (!replaced)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -1226,6 +1251,16 @@ sesame_checklist_page_save_async (SesameChecklistPage *self,
 
       show_error (self, heading, error->message);
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (g_file_is_native (file))
+    {
+      g_autoptr(GTask) replace = g_task_new (file, cancellable, on_contents_replaced, g_steal_pointer (&task));
+
+      g_task_set_source_tag (replace, replace_local_file_thread);
+      g_task_set_task_data (replace, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+      g_task_run_in_thread (replace, replace_local_file_thread);
       return;
     }
 
