@@ -21,6 +21,7 @@
 #include "sesame-application.h"
 #include "sesame-checklist-page.h"
 #include "sesame-preferences-window.h"
+#include "sesame-reflector-servers.h"
 #include "sesame-window.h"
 
 typedef struct
@@ -473,6 +474,181 @@ test_preferences (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Your own reflector: set in the preferences (checked as typed), it gives
+ * the window's probe session its three servers, live; --reflector does
+ * the same for one run, a --check-url beside it replaces only that one */
+typedef struct
+{
+  GSettings   *settings;
+  GtkWidget   *preferences;
+  const char  *reflector_arg;   /* nullable */
+  SesameWindow *window;         /* unowned, while the app runs */
+  gboolean     checked;
+} ReflectorFixture;
+
+static void
+assert_servers (SesameProbeSession *session,
+                const char         *stun,
+                const char         *ip_url,
+                const char         *check_url)
+{
+  const char * const *stun_servers = sesame_probe_session_get_stun_servers (session);
+  const char * const *ip_urls = sesame_probe_session_get_ip_urls (session);
+
+  g_assert_cmpuint (g_strv_length ((char **) stun_servers), ==, 1);
+  g_assert_cmpstr (stun_servers[0], ==, stun);
+  g_assert_cmpuint (g_strv_length ((char **) ip_urls), ==, 1);
+  g_assert_cmpstr (ip_urls[0], ==, ip_url);
+  g_assert_cmpstr (sesame_probe_session_get_check_url (session), ==, check_url);
+}
+
+static void
+apply_typed (GtkWidget  *entry,
+             const char *text)
+{
+  gui_test_type (entry, text);
+  g_signal_emit_by_name (entry, "apply");
+}
+
+static gboolean
+check_reflector_session (gpointer user_data)
+{
+  ReflectorFixture *fixture = user_data;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (fixture->window));
+  SesameProbeSession *session = sesame_window_get_session (fixture->window);
+  GtkWidget *entry = gui_test_find (fixture->preferences, ADW_TYPE_ENTRY_ROW, _("Your own reflector (optional)"));
+
+  g_assert_nonnull (entry);
+  if (fixture->reflector_arg != NULL)
+    {
+      /* --reflector 127.0.0.2 --check-url …: the command line over the setting */
+      assert_servers (session, "127.0.0.2:3478", "http://127.0.0.2:8080/ip", "http://127.0.0.3/check/{port}");
+    }
+  else
+    {
+      /* The setting from the preferences */
+      assert_servers (session, "127.0.0.1:3478", "http://127.0.0.1:8081/ip",
+                      "http://127.0.0.1:8081/check?port={port}&proto={proto}");
+
+      /* Another reflector, applied while the window is open: used from the next run */
+      apply_typed (entry, "[::1]");
+      assert_servers (session, "[::1]:3478", "http://[::1]:8080/ip",
+                      "http://[::1]:8080/check?port={port}&proto={proto}");
+    }
+
+  /* Cleared: the lists again */
+  apply_typed (entry, "");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  g_assert_cmpstr (sesame_probe_session_get_stun_servers (session)[0], ==, "stun.stunprotocol.org:3478");
+  g_assert_cmpstr (sesame_probe_session_get_check_url (session), ==, "https://portcheck.transmissionbt.com/{port}");
+
+  fixture->checked = TRUE;
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_reflector_window_added (GtkApplication   *app,
+                           GtkWindow        *window,
+                           ReflectorFixture *fixture)
+{
+  g_assert_true (SESAME_IS_WINDOW (window));
+  fixture->window = SESAME_WINDOW (window);
+  g_idle_add (check_reflector_session, fixture);
+}
+
+static int
+run_reflector_app (ReflectorFixture   *fixture,
+                   const char * const *extra)
+{
+  g_autoptr(SesameApplication) app = sesame_application_new ();
+  g_autofree char *plan = g_test_build_filename (G_TEST_DIST, "data", "seed-plan.json", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) "sesame");
+  g_ptr_array_add (argv, (gpointer) "--plan");
+  g_ptr_array_add (argv, plan);
+  g_ptr_array_add (argv, (gpointer) "--no-internet");
+  for (guint i = 0; extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (app, "window-added", G_CALLBACK (on_reflector_window_added), fixture);
+
+  return g_application_run (G_APPLICATION (app), (int) argv->len - 1, (char **) argv->pdata);
+}
+
+static void
+test_reflector (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.opensesame.Sesame");
+  ReflectorFixture fixture = { .settings = settings };
+  g_autofree char *reflector = NULL;
+  g_autoptr(GError) expected = NULL;
+  GtkWidget *entry;
+  GtkWidget *error;
+  GtkWidget *stun_entry;
+  const char *title = _("Your own reflector (optional)");
+
+  /* Said in the UI's language */
+  if (gui_test_ui_is_japanese ())
+    g_assert_cmpstr (title, !=, "Your own reflector (optional)");
+
+  fixture.preferences = sesame_preferences_window_new (settings);
+  gtk_window_present (GTK_WINDOW (fixture.preferences));
+  while (!gtk_widget_get_mapped (fixture.preferences))
+    g_main_context_iteration (NULL, TRUE);
+
+  entry = gui_test_find (fixture.preferences, ADW_TYPE_ENTRY_ROW, title);
+  g_assert_nonnull (entry);
+  stun_entry = gui_test_find (fixture.preferences, ADW_TYPE_ENTRY_ROW, _("Add a STUN server"));
+  g_assert_nonnull (stun_entry);
+  g_assert_true (gtk_widget_is_sensitive (stun_entry));
+
+  /* A bad host: the reason under the field, the setting untouched */
+  apply_typed (entry, "my reflector/ip");
+  reflector = g_settings_get_string (settings, "reflector");
+  g_assert_cmpstr (reflector, ==, "");
+  g_clear_pointer (&reflector, g_free);
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  g_assert_null (sesame_reflector_servers_new ("my reflector/ip", &expected));
+  error = gui_test_find (fixture.preferences, GTK_TYPE_LABEL, expected->message);
+  g_assert_nonnull (error);
+  g_assert_true (gui_test_is_shown (error));
+
+  /* A good one is kept; the lists it stands for are greyed out */
+  apply_typed (entry, " 127.0.0.1:8081 ");
+  reflector = g_settings_get_string (settings, "reflector");
+  g_assert_cmpstr (reflector, ==, "127.0.0.1:8081");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  g_assert_false (gui_test_is_shown (error));
+  g_assert_false (gtk_widget_is_sensitive (stun_entry));
+
+  /* The wizard's probe session gets the three servers */
+  g_assert_cmpint (run_reflector_app (&fixture, (const char *[]) { NULL }), ==, 0);
+  g_assert_true (fixture.checked);
+  g_assert_true (gtk_widget_is_sensitive (stun_entry));
+
+  /* --reflector for this run, as sesame-cli probe takes it */
+  g_settings_set_string (settings, "reflector", "127.0.0.1:8081");
+  fixture.checked = FALSE;
+  fixture.reflector_arg = "127.0.0.2";
+  g_assert_cmpint (run_reflector_app (&fixture, (const char *[]) { "--reflector", "127.0.0.2",
+                                                                   "--check-url", "http://127.0.0.3/check/{port}",
+                                                                   NULL }), ==, 0);
+  g_assert_true (fixture.checked);
+
+  /* A bad one is bad usage, before any window */
+  fixture.checked = FALSE;
+  g_assert_cmpint (run_reflector_app (&fixture, (const char *[]) { "--reflector", "http://127.0.0.2/", NULL }), ==, 2);
+  g_assert_false (fixture.checked);
+
+  g_settings_reset (settings, "reflector");
+  gtk_window_destroy (GTK_WINDOW (fixture.preferences));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -483,6 +659,7 @@ main (int   argc,
   g_test_add_func ("/gui/app/walk-report-ja", test_walk_ja);
   g_test_add_func ("/gui/app/start-page", test_start_page);
   g_test_add_func ("/gui/app/preferences", test_preferences);
+  g_test_add_func ("/gui/app/reflector", test_reflector);
   g_test_add_func ("/gui/app/keyboard-walk", test_keyboard_walk);
   g_test_add_func ("/gui/app/accessible-names", test_accessible_names);
 

@@ -1,10 +1,13 @@
 /* sesame-application.c
  *
  * sesame [--plan FILE] [--page welcome|router|host|services|checks|checklist] [--lang ja|en]
- *        [--stun HOST:PORT]... [--ip-url URL]... [--check-url TEMPLATE] [--no-internet]
+ *        [--stun HOST:PORT]... [--ip-url URL]... [--check-url TEMPLATE] [--reflector HOST[:PORT]]
+ *        [--no-internet]
  *
  * The probe servers come from GSettings; the options override them for
- * this run only.
+ * this run only. A reflector of one's own (the "reflector" setting or
+ * --reflector) stands for all three kinds of server, as with sesame-cli
+ * probe; a --stun, --ip-url or --check-url beside it replaces that one.
  *
  * The options are checked in the local process (handle-local-options: a bad
  * value exits with status 2 and one line on stderr) and acted on in the
@@ -26,6 +29,7 @@
 #include "sesame-store.h"
 #include "sesame-plan.h"
 #include "sesame-preferences-window.h"
+#include "sesame-reflector-servers.h"
 #include "sesame-translation.h"
 #include "sesame-window.h"
 
@@ -57,6 +61,8 @@ static const GOptionEntry option_entries[] = {
     N_("Ask this address service for the public address (repeatable)"), N_("URL") },
   { "check-url", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Port check service, with {port} and {proto}; empty for none"), N_("TEMPLATE") },
+  { "reflector", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Use your own sesame-reflector for STUN, the address and the port checks"), N_("HOST[:PORT]") },
   { "no-internet", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Contact nothing beyond the router"), NULL },
   { NULL }
@@ -68,9 +74,13 @@ check_servers (GVariantDict *options)
   g_autofree const char **stun = NULL;
   g_autofree const char **ip_urls = NULL;
   const char *check_url = NULL;
+  const char *reflector = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (g_variant_dict_lookup (options, "stun", "^a&s", &stun))
+  if (g_variant_dict_lookup (options, "reflector", "&s", &reflector))
+    sesame_reflector_servers_free (sesame_reflector_servers_new (reflector, &error));
+
+  if (error == NULL && g_variant_dict_lookup (options, "stun", "^a&s", &stun))
     for (guint i = 0; stun[i] != NULL && error == NULL; i++)
       sesame_probe_session_check_stun_server (stun[i], &error);
 
@@ -128,6 +138,31 @@ get_catalog (SesameApplication  *self,
   return self->catalog;
 }
 
+/* The reflector's three servers for @session; FALSE when @address names none */
+static gboolean
+use_reflector (SesameProbeSession *session,
+               const char         *address)
+{
+  g_autoptr(SesameReflectorServers) servers = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *stun[2] = { NULL, NULL };
+  const char *ip_urls[2] = { NULL, NULL };
+
+  if (!(servers = sesame_reflector_servers_new (address, &error)))
+    {
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
+
+  stun[0] = servers->stun_server;
+  ip_urls[0] = servers->ip_url;
+  sesame_probe_session_set_stun_servers (session, stun);
+  sesame_probe_session_set_ip_urls (session, ip_urls);
+  sesame_probe_session_set_check_url (session, servers->check_url);
+
+  return TRUE;
+}
+
 static void
 apply_settings (SesameApplication  *self,
                 SesameProbeSession *session)
@@ -135,17 +170,22 @@ apply_settings (SesameApplication  *self,
   g_auto(GStrv) stun = NULL;
   g_auto(GStrv) ip_urls = NULL;
   g_autofree char *check_url = NULL;
+  g_autofree char *reflector = NULL;
 
   if (self->settings == NULL)
     return;
 
-  stun = g_settings_get_strv (self->settings, "stun-servers");
-  ip_urls = g_settings_get_strv (self->settings, "ip-urls");
-  check_url = g_settings_get_string (self->settings, "check-url");
+  reflector = g_settings_get_string (self->settings, "reflector");
+  if (*reflector == '\0' || !use_reflector (session, reflector))
+    {
+      stun = g_settings_get_strv (self->settings, "stun-servers");
+      ip_urls = g_settings_get_strv (self->settings, "ip-urls");
+      check_url = g_settings_get_string (self->settings, "check-url");
 
-  sesame_probe_session_set_stun_servers (session, (const char * const *) stun);
-  sesame_probe_session_set_ip_urls (session, (const char * const *) ip_urls);
-  sesame_probe_session_set_check_url (session, check_url);
+      sesame_probe_session_set_stun_servers (session, (const char * const *) stun);
+      sesame_probe_session_set_ip_urls (session, (const char * const *) ip_urls);
+      sesame_probe_session_set_check_url (session, check_url);
+    }
   sesame_probe_session_set_internet (session, g_settings_get_boolean (self->settings, "contact-internet"));
 }
 
@@ -168,12 +208,16 @@ new_session (SesameApplication *self,
   g_autofree const char **stun = NULL;
   g_autofree const char **ip_urls = NULL;
   const char *check_url = NULL;
+  const char *reflector = NULL;
 
   apply_settings (self, session);
 
   if (options == NULL)
     return session;
 
+  /* handle_local_options() checked it */
+  if (g_variant_dict_lookup (options, "reflector", "&s", &reflector))
+    use_reflector (session, reflector);
   if (g_variant_dict_lookup (options, "stun", "^a&s", &stun))
     sesame_probe_session_set_stun_servers (session, stun);
   if (g_variant_dict_lookup (options, "ip-url", "^a&s", &ip_urls))

@@ -2,7 +2,9 @@
  *
  * The probe servers and the checklist language, straight into GSettings.
  * What people type is checked as they apply it, with the reason shown
- * under the field; a bad value never reaches the settings.
+ * under the field; a bad value never reaches the settings. While a
+ * reflector of one's own is set, it stands for the three kinds of server
+ * (SesameApplication reads it so), and their groups are shown greyed out.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +18,7 @@
 #include "sesame-gui.h"
 #include "sesame-preferences-window.h"
 #include "sesame-probe-session.h"
+#include "sesame-reflector-servers.h"
 
 struct _SesamePreferencesWindow
 {
@@ -24,12 +27,15 @@ struct _SesamePreferencesWindow
   /* template widgets */
   GtkSwitch            *internet_switch;
   AdwComboRow          *language_row;
+  AdwEntryRow          *reflector_entry;
+  GtkLabel             *reflector_error;
   AdwPreferencesGroup  *stun_group;
   AdwEntryRow          *stun_entry;
   GtkLabel             *stun_error;
   AdwPreferencesGroup  *ip_group;
   AdwEntryRow          *ip_entry;
   GtkLabel             *ip_error;
+  AdwPreferencesGroup  *check_group;
   AdwEntryRow          *check_entry;
   GtkLabel             *check_error;
 
@@ -121,6 +127,16 @@ on_settings_changed (SesamePreferencesWindow *self,
 {
   if (g_str_equal (key, "stun-servers") || g_str_equal (key, "ip-urls"))
     rebuild_list (self, key);
+  else if (g_str_equal (key, "reflector"))
+    {
+      g_autofree char *value = g_settings_get_string (self->settings, "reflector");
+      gboolean own = *value != '\0';
+
+      gtk_editable_set_text (GTK_EDITABLE (self->reflector_entry), value);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->stun_group), !own);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->ip_group), !own);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->check_group), !own);
+    }
   else if (g_str_equal (key, "check-url"))
     {
       g_autofree char *value = g_settings_get_string (self->settings, "check-url");
@@ -194,6 +210,19 @@ check_applied (SesamePreferencesWindow *self)
   show_error (self->check_error, GTK_WIDGET (self->check_entry), error);
 }
 
+/* Empty clears it */
+static void
+reflector_applied (SesamePreferencesWindow *self)
+{
+  g_autofree char *value = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reflector_entry))));
+  g_autoptr(SesameReflectorServers) servers = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (*value == '\0' || (servers = sesame_reflector_servers_new (value, &error)) != NULL)
+    g_settings_set_string (self->settings, "reflector", value);
+  show_error (self->reflector_error, GTK_WIDGET (self->reflector_entry), error);
+}
+
 static void
 language_selected (SesamePreferencesWindow *self)
 {
@@ -210,12 +239,13 @@ reset_activated (GtkWidget  *widget,
 {
   SesamePreferencesWindow *self = SESAME_PREFERENCES_WINDOW (widget);
   static const char * const keys[] = {
-    "contact-internet", "stun-servers", "ip-urls", "check-url", "report-language",
+    "contact-internet", "reflector", "stun-servers", "ip-urls", "check-url", "report-language",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     g_settings_reset (self->settings, keys[i]);
 
+  show_error (self->reflector_error, GTK_WIDGET (self->reflector_entry), NULL);
   show_error (self->stun_error, GTK_WIDGET (self->stun_entry), NULL);
   show_error (self->ip_error, GTK_WIDGET (self->ip_entry), NULL);
   show_error (self->check_error, GTK_WIDGET (self->check_entry), NULL);
@@ -247,12 +277,15 @@ sesame_preferences_window_class_init (SesamePreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sesame-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SesamePreferencesWindow, internet_switch);
   gtk_widget_class_bind_template_child (widget_class, SesamePreferencesWindow, language_row);
+  gtk_widget_class_bind_template_child (widget_class, SesamePreferencesWindow, reflector_entry);
+  gtk_widget_class_bind_template_child (widget_class, SesamePreferencesWindow, reflector_error);
   gtk_widget_class_bind_template_child (widget_class, SesamePreferencesWindow, stun_group);
   gtk_widget_class_bind_template_child (widget_class, SesamePreferencesWindow, stun_entry);
   gtk_widget_class_bind_template_child (widget_class, SesamePreferencesWindow, stun_error);
   gtk_widget_class_bind_template_child (widget_class, SesamePreferencesWindow, ip_group);
   gtk_widget_class_bind_template_child (widget_class, SesamePreferencesWindow, ip_entry);
   gtk_widget_class_bind_template_child (widget_class, SesamePreferencesWindow, ip_error);
+  gtk_widget_class_bind_template_child (widget_class, SesamePreferencesWindow, check_group);
   gtk_widget_class_bind_template_child (widget_class, SesamePreferencesWindow, check_entry);
   gtk_widget_class_bind_template_child (widget_class, SesamePreferencesWindow, check_error);
 
@@ -276,6 +309,8 @@ sesame_preferences_window_init (SesamePreferencesWindow *self)
   gtk_string_list_append (languages, _("Japanese"));
   adw_combo_row_set_model (self->language_row, G_LIST_MODEL (languages));
 
+  g_signal_connect_swapped (self->reflector_entry, "apply", G_CALLBACK (reflector_applied), self);
+  g_signal_connect_swapped (self->reflector_entry, "entry-activated", G_CALLBACK (reflector_applied), self);
   g_signal_connect_swapped (self->stun_entry, "apply", G_CALLBACK (stun_applied), self);
   g_signal_connect_swapped (self->ip_entry, "apply", G_CALLBACK (ip_applied), self);
   g_signal_connect_swapped (self->check_entry, "apply", G_CALLBACK (check_applied), self);
@@ -304,6 +339,7 @@ sesame_preferences_window_new (GSettings *settings)
   rebuild_list (self, "stun-servers");
   rebuild_list (self, "ip-urls");
   on_settings_changed (self, "check-url");
+  on_settings_changed (self, "reflector");
   on_settings_changed (self, "report-language");
   g_signal_connect_object (settings, "changed", G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_swapped (self->language_row, "notify::selected", G_CALLBACK (language_selected), self);
