@@ -35,6 +35,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -54,6 +55,11 @@ IGD_URL = "http://192.168.11.1:5000/rootDesc.xml"
 MAP_PORT = 40000
 CHECK_PORT = 8080
 FWD_TCP, FWD_UDP = 8081, 16384      # forwarded by hand in every profile; nothing listens there
+# the lab's sesame-reflector (NETLAB_REFLECTOR): STUN on 3480/3481 beside coturn, /ip and /check on port 80
+REFLECTOR_SERVERS = ["--stun", STUN1 + ":3480", "--ip-url", HTTP + "/ip",
+                     "--check-url", HTTP + "/check?port={port}&proto={proto}"]
+# a second sesame-reflector as a person starts it, with its default ports (STUN 3478/3479, HTTP 8080)
+OWN_REFLECTOR, OWN_REFLECTOR_OTHER = "198.51.100.3", "198.51.100.4"
 LAB_NETS = [ipaddress.ip_network(n) for n in
             ("198.51.100.0/24", "203.0.113.0/24", "192.168.11.0/24", "100.64.0.0/10", "224.0.0.0/4")]
 
@@ -337,18 +343,20 @@ class Sesame:
         elif not os.access(self.cli, os.X_OK):
             self.problem = "sesame-cli probe not available: SESAME_CLI=%s is not executable" % self.cli
 
-    def probe_argv(self, ports=(), deadline_ms=DEADLINE_MS):
-        a = [self.cli, "probe", "--json", "--no-defaults", "--stun", STUN1 + ":3478", "--stun", STUN2 + ":3478",
-             "--ip-url", HTTP + "/ip", "--check-url", HTTP + "/check?port={port}&proto={proto}"]
+    def probe_argv(self, ports=(), deadline_ms=DEADLINE_MS, servers=None):
+        if servers is None:
+            servers = ["--stun", STUN1 + ":3478", "--stun", STUN2 + ":3478",
+                       "--ip-url", HTTP + "/ip", "--check-url", HTTP + "/check?port={port}&proto={proto}"]
+        a = [self.cli, "probe", "--json", "--no-defaults"] + servers
         for p in ports:
             a += ["--port", p]
         return a + ["--deadline-ms", str(deadline_ms)]
 
-    def probe(self, lab, ports=(), deadline_ms=DEADLINE_MS):
-        """-> (json or None, Cmd, why-not)"""
+    def probe(self, lab, ports=(), deadline_ms=DEADLINE_MS, servers=None):
+        """-> (json or None, Cmd, why-not); servers: the options naming them (default: coturn and the lab's HTTP)"""
         if self.problem:
             return None, None, self.problem
-        c = lab.x("lan", self.probe_argv(ports, deadline_ms), deadline_ms / 1000.0 + 15)
+        c = lab.x("lan", self.probe_argv(ports, deadline_ms, servers), deadline_ms / 1000.0 + 15)
         if c.rc != 0:
             why = "sesame-cli probe failed: " + c.brief()
             if c.rc == 2 or re.search(r"unknown (command|option)|usage", c.err or "", re.I):
@@ -472,6 +480,7 @@ def run_profile(idx, profile, sesame):
         if profile == "udp-blocked":
             short_deadline(R, lab, sesame)
         if spec.get("extras"):
+            own_reflector_check(R, lab, sesame, spec, profile)
             ports_check(R, lab, sesame, client)
             map_checks(R, lab, sesame, client)
     except Exception as e:        # a bug here must not leave the lab up nor hide the rest
@@ -705,14 +714,31 @@ def forwarded_ports_check(R, lab, sesame, profile):
     """TCP FWD_TCP and UDP FWD_UDP, where nothing listens: Sesame listens itself for the
     check, and the reflector (the lab's HTTP service) tells: filtered before the router
     forwards them, open after (UDP never through udp-blocked; with a carrier NAT, only
-    once the carrier forwards too)."""
+    once the carrier forwards too). Every probe here has the reflector alone for all
+    three servers: its STUN (3480, RFC 5780) must make Sesame classify the NAT as the
+    profile is, as coturn does in the first probe."""
     service = lab.env.get("NETLAB_HTTP_SERVICE")
     ports = ["tcp/%d" % FWD_TCP, "udp/%d" % FWD_UDP]
+    spec = PROFILES[profile]
+    classified = []
 
     def probe_ports(stage, want):
-        j, c, why = sesame.probe(lab, ports=ports)
+        j, c, why = sesame.probe(lab, ports=ports, servers=REFLECTOR_SERVERS)
         name = "forwarded ports %s: tcp/%d %s, udp/%d %s, checked by the %s" % (
             stage, FWD_TCP, want["tcp"], FWD_UDP, want["udp"], service)
+        if not classified:
+            classified.append(True)
+            nat_name = "NAT classification through the reflector's own STUN (%s:3480)" % STUN1
+            if j is None:
+                R.check(False, nat_name, note="no probe result: %s" % why)
+            else:
+                got = {k: get(j, "nat." + k) for k in ("mapping", "filtering", "classic")}
+                got["STUN server"] = [s.get("server") for s in get(j, "external.sources") or []
+                                      if isinstance(s, dict) and s.get("method") == "stun"]
+                exp = {k: spec[k] for k in ("mapping", "filtering", "classic")}
+                exp["STUN server"] = [STUN1 + ":3480"]
+                R.check(got == exp and service == "sesame-reflector", nat_name, exp, got,
+                        note=None if got == exp else "nat: %s" % json.dumps(j.get("nat")))
         if j is None:
             R.check(False, name, note="no probe result: %s" % why)
             return
@@ -746,6 +772,71 @@ def forwarded_ports_check(R, lab, sesame, profile):
         probe_ports("forwarded on both NATs", {"tcp": "open", "udp": udp_want})
         return
     probe_ports("forwarded", {"tcp": "open", "udp": udp_want})
+
+
+def own_reflector_check(R, lab, sesame, spec, profile):
+    """A second sesame-reflector, started as a person would (its default ports) on two more
+    internet addresses, and `sesame-cli probe --reflector HOST` alone: the external address,
+    the NAT type, TCP FWD_TCP and UDP FWD_UDP (forwarded by now) open, each checked by it, and
+    the servers contacted are the reflector's addresses (and this network's own public
+    address, where the hairpinning test sends) and nothing else."""
+    reflector = os.environ.get("NETLAB_REFLECTOR")
+    name = "probe --reflector %s alone: external address, NAT type, tcp/%d and udp/%d open, " \
+           "only the reflector contacted" % (OWN_REFLECTOR, FWD_TCP, FWD_UDP)
+    if not reflector:
+        R.check(False, name, note="no sesame-reflector (SESAME_REFLECTOR is not set)")
+        return
+    for a in (OWN_REFLECTOR, OWN_REFLECTOR_OTHER):
+        c = lab.x("inet", ["ip", "addr", "add", a + "/32", "dev", "lo"], 10)
+        if not R.check(c.rc == 0, "lab: %s on the internet's loopback" % a, "ip exits 0", c.brief()):
+            return
+    log = tempfile.TemporaryFile("w+")
+    p = subprocess.Popen(["ip", "netns", "exec", lab.ns("inet"), reflector, "--address", OWN_REFLECTOR,
+                          "--other-address", OWN_REFLECTOR_OTHER], stdout=log, stderr=subprocess.STDOUT,
+                         stdin=subprocess.DEVNULL)
+    lab.bg.append(p)
+    try:
+        ready = False
+        for _ in range(50):
+            c = lab.x("inet", ["ss", "-Hltn"], 5)
+            if "%s:8080" % OWN_REFLECTOR in c.out or p.poll() is not None:
+                ready = "%s:8080" % OWN_REFLECTOR in c.out
+                break
+            time.sleep(0.1)
+        log.seek(0)
+        if not R.check(ready, "lab: a second sesame-reflector on %s and %s, default ports" % (
+                OWN_REFLECTOR, OWN_REFLECTOR_OTHER), "listening on %s:8080" % OWN_REFLECTOR, log.read()[-500:]):
+            return
+
+        j, c, why = sesame.probe(lab, ports=["tcp/%d" % FWD_TCP, "udp/%d" % FWD_UDP],
+                                 servers=["--reflector", OWN_REFLECTOR])
+        if j is None:
+            R.check(False, name, note="no probe result: %s" % why)
+            return
+        http = "%s:8080 (http)" % OWN_REFLECTOR
+        got = {"external": get(j, "external.ipv4"),
+               "sources": sorted((s.get("method"), s.get("server"), s.get("address"))
+                                 for s in get(j, "external.sources") or [] if isinstance(s, dict))}
+        exp = {"external": PUBLIC,
+               "sources": sorted([("http", "http://%s:8080/ip" % OWN_REFLECTOR, PUBLIC),
+                                  ("stun", "%s:3478" % OWN_REFLECTOR, PUBLIC)])}
+        for k in ("mapping", "filtering", "classic"):
+            got[k], exp[k] = get(j, "nat." + k), spec[k]
+        for proto, port in (("tcp", FWD_TCP), ("udp", FWD_UDP)):
+            e = port_entry_of(j, proto, port) or {}
+            got["%s/%d" % (proto, port)] = (e.get("reachable"), e.get("checked_by"))
+            exp["%s/%d" % (proto, port)] = ("open", http)
+        contacted = j.get("servers_contacted") or []
+        hairpin = [e for e in contacted if re.fullmatch(r"%s:\d+ \(STUN XOR-MAPPED-ADDRESS\)" % re.escape(PUBLIC), e)]
+        got["servers_contacted"] = sorted(e for e in contacted if e not in hairpin)
+        exp["servers_contacted"] = sorted(["%s:3478 (STUN)" % OWN_REFLECTOR, http,
+                                           "%s:3478 (STUN OTHER-ADDRESS)" % OWN_REFLECTOR_OTHER,
+                                           "%s:3479 (STUN OTHER-ADDRESS)" % OWN_REFLECTOR_OTHER])
+        R.check(got == exp, name, exp, got, note=None if got == exp else json.dumps(j)[:3000])
+    finally:
+        stop_proc(p)
+        lab.bg.remove(p)
+        log.close()
 
 
 def lab_sees_mapping(lab, port):
