@@ -13,6 +13,8 @@
 #include <json-glib/json-glib.h>
 
 #include "sesame-catalog.h"
+#include "sesame-core-enums.h"
+#include "sesame-enum.h"
 #include "sesame-json.h"
 #include "sesame-resources.h"
 
@@ -285,12 +287,12 @@ read_path (JsonObject  *object,
 }
 
 static gboolean
-read_enum (JsonObject         *object,
-           const char         *member,
-           const char         *path,
-           const char * const *values,
-           guint              *out,
-           GError            **error)
+read_enum (JsonObject  *object,
+           const char  *member,
+           const char  *path,
+           GType        type,
+           int         *out,
+           GError     **error)
 {
   g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
   const char *value = NULL;
@@ -298,16 +300,10 @@ read_enum (JsonObject         *object,
   if (!sesame_json_get_string (object, member, &value) || value == NULL)
     return invalid (error, member_path, "is required");
 
-  for (guint i = 0; values[i] != NULL; i++)
-    {
-      if (g_str_equal (values[i], value))
-        {
-          *out = i;
-          return TRUE;
-        }
-    }
+  if (!sesame_enum_from_nick (type, value, out))
+    return invalid (error, member_path, "has an unknown value");
 
-  return invalid (error, member_path, "has an unknown value");
+  return TRUE;
 }
 
 static gboolean
@@ -347,19 +343,17 @@ load_port (SesameService  *service,
            const char     *path,
            GError        **error)
 {
-  static const char * const exposures[] = { "internet", "outbound", "lan", NULL };
-  static const char * const protocols[] = { "tcp", "udp", NULL };
   g_autoptr(GError) local_error = NULL;
   g_autofree char *ports = NULL;
   SesameServicePort *port;
-  guint exposure;
-  guint protocol;
+  int exposure;
+  int protocol;
 
   port = g_new0 (SesameServicePort, 1);
   g_ptr_array_add (service->ports, port);
 
-  if (!read_enum (object, "protocol", path, protocols, &protocol, error) ||
-      !read_enum (object, "exposure", path, exposures, &exposure, error) ||
+  if (!read_enum (object, "protocol", path, SESAME_TYPE_PROTOCOL, &protocol, error) ||
+      !read_enum (object, "exposure", path, SESAME_TYPE_EXPOSURE, &exposure, error) ||
       !read_string (object, "ports", path, TRUE, &ports, error) ||
       !read_string (object, "purpose", path, TRUE, &port->purpose, error))
     return FALSE;
@@ -391,11 +385,10 @@ load_service (SesameCatalog  *self,
               const char     *path,
               GError        **error)
 {
-  static const char * const risks[] = { "none", "risky", "dangerous", NULL };
   g_autofree char *ports_path = g_strdup_printf ("%s.ports", path);
   SesameService *service;
   JsonNode *ports;
-  guint risk;
+  int risk;
 
   service = g_new0 (SesameService, 1);
   service->ports = g_ptr_array_new_with_free_func (service_port_free);
@@ -405,7 +398,7 @@ load_service (SesameCatalog  *self,
       !read_string (object, "name", path, TRUE, &service->name, error) ||
       !read_string (object, "category", path, TRUE, &service->category, error) ||
       !read_string (object, "description", path, TRUE, &service->description, error) ||
-      !read_enum (object, "risk", path, risks, &risk, error) ||
+      !read_enum (object, "risk", path, SESAME_TYPE_RISK, &risk, error) ||
       !read_string (object, "risk_note", path, FALSE, &service->risk_note, error) ||
       !read_string (object, "instead", path, FALSE, &service->instead, error) ||
       !read_string (object, "macos_sharing", path, FALSE, &service->macos_sharing, error))
@@ -452,14 +445,12 @@ load_router (SesameCatalog  *self,
              const char     *path,
              GError        **error)
 {
-  static const char * const support[] = { "unknown", "yes", "no", NULL };
-  static const char * const markets[] = { "global", "jp", NULL };
   SesameRouter *router;
-  guint market;
-  guint upnp;
-  guint natpmp;
-  guint pcp;
-  guint ranges;
+  int market;
+  int upnp;
+  int natpmp;
+  int pcp;
+  int ranges;
 
   router = g_new0 (SesameRouter, 1);
   g_ptr_array_add (self->routers, router);
@@ -467,7 +458,7 @@ load_router (SesameCatalog  *self,
   if (!read_string (object, "id", path, TRUE, &router->id, error) ||
       !read_text (object, "vendor", path, TRUE, &router->vendor, error) ||
       !read_text (object, "model", path, TRUE, &router->model, error) ||
-      !read_enum (object, "market", path, markets, &market, error) ||
+      !read_enum (object, "market", path, SESAME_TYPE_MARKET, &market, error) ||
       !read_string (object, "lan_address", path, TRUE, &router->lan_address, error) ||
       !read_string (object, "admin_url", path, FALSE, &router->admin_url, error) ||
       !read_text (object, "forwarding_page", path, TRUE, &router->forwarding_page, error) ||
@@ -475,15 +466,15 @@ load_router (SesameCatalog  *self,
       !read_text (object, "reservation_page", path, FALSE, &router->reservation_page, error) ||
       !read_path (object, "reservation_menu_path", path, FALSE,
                   &router->reservation_path_en, &router->reservation_path_ja, error) ||
-      !read_enum (object, "upnp_igd", path, support, &upnp, error) ||
-      !read_enum (object, "nat_pmp", path, support, &natpmp, error) ||
-      !read_enum (object, "pcp", path, support, &pcp, error) ||
-      !read_enum (object, "port_ranges", path, support, &ranges, error) ||
+      !read_enum (object, "upnp_igd", path, SESAME_TYPE_SUPPORT, &upnp, error) ||
+      !read_enum (object, "nat_pmp", path, SESAME_TYPE_SUPPORT, &natpmp, error) ||
+      !read_enum (object, "pcp", path, SESAME_TYPE_SUPPORT, &pcp, error) ||
+      !read_enum (object, "port_ranges", path, SESAME_TYPE_SUPPORT, &ranges, error) ||
       !read_text (object, "notes", path, FALSE, &router->notes, error) ||
       !read_strv (object, "uncertain", path, TRUE, &router->uncertain, error))
     return FALSE;
 
-  router->japan = market == 1;
+  router->japan = market == SESAME_MARKET_JP;
   router->upnp_igd = upnp;
   router->nat_pmp = natpmp;
   router->pcp = pcp;
@@ -755,38 +746,6 @@ sesame_router_is_uncertain (const SesameRouter *router,
   return g_strv_contains ((const char * const *)router->uncertain, field);
 }
 
-const char *
-sesame_exposure_to_string (SesameExposure exposure)
-{
-  switch (exposure)
-    {
-    case SESAME_EXPOSURE_INTERNET: return "internet";
-    case SESAME_EXPOSURE_OUTBOUND: return "outbound";
-    case SESAME_EXPOSURE_LAN: return "lan";
-    default: g_return_val_if_reached (NULL);
-    }
-}
-
-const char *
-sesame_risk_to_string (SesameRisk risk)
-{
-  switch (risk)
-    {
-    case SESAME_RISK_NONE: return "none";
-    case SESAME_RISK_RISKY: return "risky";
-    case SESAME_RISK_DANGEROUS: return "dangerous";
-    default: g_return_val_if_reached (NULL);
-    }
-}
-
-const char *
-sesame_support_to_string (SesameSupport support)
-{
-  switch (support)
-    {
-    case SESAME_SUPPORT_UNKNOWN: return "unknown";
-    case SESAME_SUPPORT_YES: return "yes";
-    case SESAME_SUPPORT_NO: return "no";
-    default: g_return_val_if_reached (NULL);
-    }
-}
+SESAME_DEFINE_ENUM_STRINGS (SesameExposure, sesame_exposure, SESAME_TYPE_EXPOSURE)
+SESAME_DEFINE_ENUM_STRINGS (SesameRisk, sesame_risk, SESAME_TYPE_RISK)
+SESAME_DEFINE_ENUM_STRINGS (SesameSupport, sesame_support, SESAME_TYPE_SUPPORT)

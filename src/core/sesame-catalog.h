@@ -36,6 +36,13 @@ typedef enum
   SESAME_RISK_DANGEROUS,     /* never forwarded: a warning says what to do instead */
 } SesameRisk;
 
+/* Where a router is sold; the catalog's "market" */
+typedef enum
+{
+  SESAME_MARKET_GLOBAL,
+  SESAME_MARKET_JP,
+} SesameMarket;
+
 typedef enum
 {
   SESAME_SUPPORT_UNKNOWN,
@@ -127,7 +134,13 @@ gboolean              sesame_router_is_uncertain      (const SesameRouter *route
                                                        const char         *field);
 
 const char           *sesame_exposure_to_string       (SesameExposure  exposure);
+gboolean              sesame_exposure_from_string     (const char     *text,
+                                                       SesameExposure *exposure);
 const char           *sesame_risk_to_string           (SesameRisk      risk);
+gboolean              sesame_risk_from_string         (const char     *text,
+                                                       SesameRisk     *risk);
 const char           *sesame_support_to_string        (SesameSupport   support);
+gboolean              sesame_support_from_string      (const char     *text,
+                                                       SesameSupport  *support);
 
 G_END_DECLS

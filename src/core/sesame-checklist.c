@@ -16,6 +16,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "sesame-address.h"
+#include "sesame-core-enums.h"
+#include "sesame-enum.h"
 #include "sesame-checklist.h"
 #include "sesame-shell-quote.h"
 
@@ -259,7 +261,7 @@ const char *
 sesame_checklist_format_protocol (SesameChecklist *self,
                                   SesameProtocol   protocol)
 {
-  return protocol == SESAME_PROTOCOL_UDP ? "UDP" : "TCP";
+  return sesame_protocol_label (protocol);
 }
 
 /* "A, B and C" in the checklist's language */
@@ -824,7 +826,7 @@ netsh_command (SesameChecklist *self,
   g_assert (quoted_name != NULL);
 
   return g_strdup_printf ("netsh advfirewall firewall add rule name=%s dir=in action=allow protocol=%s localport=%s%s",
-                          quoted_name, o->protocol == SESAME_PROTOCOL_UDP ? "UDP" : "TCP", ports,
+                          quoted_name, sesame_protocol_label (o->protocol), ports,
                           o->lan ? " remoteip=localsubnet" : "");
 }
 
@@ -1253,17 +1255,7 @@ DEFINE_GETTER (GPtrArray *, verify_steps)
 DEFINE_GETTER (GPtrArray *, warnings)
 DEFINE_GETTER (GPtrArray *, conflicts)
 
-const char *
-sesame_severity_to_string (SesameSeverity severity)
-{
-  switch (severity)
-    {
-    case SESAME_SEVERITY_INFO: return "info";
-    case SESAME_SEVERITY_WARNING: return "warning";
-    case SESAME_SEVERITY_CRITICAL: return "critical";
-    default: g_return_val_if_reached (NULL);
-    }
-}
+SESAME_DEFINE_ENUM_STRINGS (SesameSeverity, sesame_severity, SESAME_TYPE_SEVERITY)
 
 const char *
 sesame_checklist_get_connection_label (SesameChecklist *self)

@@ -106,6 +106,8 @@ const char        *sesame_checklist_format_protocol     (SesameChecklist       *
 char              *sesame_checklist_join_names          (SesameChecklist       *self,
                                                          GPtrArray             *names);
 const char        *sesame_severity_to_string            (SesameSeverity         severity);
+gboolean           sesame_severity_from_string          (const char            *text,
+                                                         SesameSeverity        *severity);
 SesameWorks        sesame_checklist_forward_works       (SesameChecklist       *self,
                                                          const SesameForward   *forward,
                                                          GPtrArray             *because);

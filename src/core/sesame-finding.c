@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "sesame-core-enums.h"
+#include "sesame-enum.h"
 #include "sesame-finding.h"
 
 /**
@@ -125,78 +126,8 @@ sesame_finding_port_to_string (const SesameFindingPort *port)
   return g_strdup_printf ("%s/%s", sesame_protocol_to_string (port->protocol), range);
 }
 
-static const char *
-nick (GType type,
-      int   value)
-{
-  GEnumClass *klass = g_type_class_ref (type);
-  GEnumValue *found = g_enum_get_value (klass, value);
-
-  g_type_class_unref (klass);
-  return found != NULL ? found->value_nick : NULL;
-}
-
-static gboolean
-from_nick (GType       type,
-           const char *text,
-           int        *value)
-{
-  GEnumClass *klass;
-  GEnumValue *found;
-
-  if (text == NULL)
-    return FALSE;
-
-  klass = g_type_class_ref (type);
-  found = g_enum_get_value_by_nick (klass, text);
-  if (found != NULL)
-    *value = found->value;
-  g_type_class_unref (klass);
-
-  return found != NULL;
-}
-
-const char *
-sesame_finding_severity_to_string (SesameFindingSeverity severity)
-{
-  return nick (SESAME_TYPE_FINDING_SEVERITY, severity);
-}
-
-gboolean
-sesame_finding_severity_from_string (const char            *text,
-                                     SesameFindingSeverity *severity)
-{
-  int value;
-
-  g_return_val_if_fail (severity != NULL, FALSE);
-
-  if (!from_nick (SESAME_TYPE_FINDING_SEVERITY, text, &value))
-    return FALSE;
-
-  *severity = value;
-  return TRUE;
-}
-
-const char *
-sesame_works_to_string (SesameWorks works)
-{
-  return nick (SESAME_TYPE_WORKS, works);
-}
-
-gboolean
-sesame_works_from_string (const char  *text,
-                          SesameWorks *works)
-{
-  int value;
-
-  g_return_val_if_fail (works != NULL, FALSE);
-
-  if (!from_nick (SESAME_TYPE_WORKS, text, &value))
-    return FALSE;
-
-  *works = value;
-  return TRUE;
-}
+SESAME_DEFINE_ENUM_STRINGS (SesameFindingSeverity, sesame_finding_severity, SESAME_TYPE_FINDING_SEVERITY)
+SESAME_DEFINE_ENUM_STRINGS (SesameWorks, sesame_works, SESAME_TYPE_WORKS)
 
 static int
 compare_severity (gconstpointer a,

@@ -14,6 +14,8 @@
 #include "config.h"
 
 #include "sesame-address.h"
+#include "sesame-core-enums.h"
+#include "sesame-enum.h"
 #include "sesame-migration.h"
 
 struct _SesameMigration
@@ -292,8 +294,8 @@ describe_rule (SesameMigration        *self,
 
   switch (rule->protocol)
     {
-    case SESAME_RULE_PROTOCOL_TCP: protocol = "TCP"; break;
-    case SESAME_RULE_PROTOCOL_UDP: protocol = "UDP"; break;
+    case SESAME_RULE_PROTOCOL_TCP: protocol = sesame_protocol_label (SESAME_PROTOCOL_TCP); break;
+    case SESAME_RULE_PROTOCOL_UDP: protocol = sesame_protocol_label (SESAME_PROTOCOL_UDP); break;
     case SESAME_RULE_PROTOCOL_BOTH:
     default: protocol = "TCP/UDP"; break;
     }
@@ -807,22 +809,4 @@ sesame_migration_get_firewall_steps (SesameMigration *self)
   return sesame_checklist_get_firewall_steps (self->new_checklist);
 }
 
-const char *
-sesame_change_kind_to_string (SesameChangeKind kind)
-{
-  switch (kind)
-    {
-    case SESAME_CHANGE_ROUTER: return "router";
-    case SESAME_CHANGE_ROUTER_ADDRESS: return "router-address";
-    case SESAME_CHANGE_HOST_ADDRESS: return "host-address";
-    case SESAME_CHANGE_SUBNET: return "subnet";
-    case SESAME_CHANGE_PAGE: return "page";
-    case SESAME_CHANGE_MENU_PATH: return "menu-path";
-    case SESAME_CHANGE_CONNECTION: return "connection";
-    case SESAME_CHANGE_HOST_OS: return "host-os";
-    case SESAME_CHANGE_PORTS_ADDED: return "ports-added";
-    case SESAME_CHANGE_PORTS_REMOVED: return "ports-removed";
-    case SESAME_CHANGE_FORWARD_ADDRESS: return "forward-address";
-    default: g_return_val_if_reached (NULL);
-    }
-}
+SESAME_DEFINE_ENUM_STRINGS (SesameChangeKind, sesame_change_kind, SESAME_TYPE_CHANGE_KIND)

@@ -76,5 +76,7 @@ const char        *sesame_migration_get_firewall_note      (SesameMigration  *se
 GPtrArray         *sesame_migration_get_firewall_steps     (SesameMigration  *self);
 
 const char        *sesame_change_kind_to_string            (SesameChangeKind  kind);
+gboolean           sesame_change_kind_from_string          (const char       *text,
+                                                            SesameChangeKind *kind);
 
 G_END_DECLS

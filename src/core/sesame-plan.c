@@ -15,6 +15,8 @@
 #include <glib/gstdio.h>
 
 #include "sesame-address.h"
+#include "sesame-core-enums.h"
+#include "sesame-enum.h"
 #include "sesame-file.h"
 #include "sesame-json.h"
 #include "sesame-plan.h"
@@ -65,72 +67,9 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (SesamePlan, sesame_plan, G_TYPE_OBJECT)
 G_DEFINE_QUARK (sesame-plan-error-quark, sesame_plan_error)
 
-static const char * const connection_names[] = {
-  "unknown", "pppoe", "dhcp", "static", "map-e", "ds-lite", NULL
-};
-static const char * const host_os_names[] = {
-  "macos", "linux-ufw", "linux-firewalld", "linux-nftables", "windows", NULL
-};
-static const char * const rule_protocol_names[] = { "tcp", "udp", "both", NULL };
-
-static gboolean
-lookup_name (const char * const *names,
-             const char         *text,
-             guint              *value)
-{
-  for (guint i = 0; text != NULL && names[i] != NULL; i++)
-    {
-      if (g_str_equal (names[i], text))
-        {
-          *value = i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
-}
-
-gboolean
-sesame_connection_from_string (const char       *text,
-                               SesameConnection *connection)
-{
-  return lookup_name (connection_names, text, (guint *)connection);
-}
-
-const char *
-sesame_connection_to_string (SesameConnection connection)
-{
-  g_return_val_if_fail (connection <= SESAME_CONNECTION_DS_LITE, NULL);
-  return connection_names[connection];
-}
-
-gboolean
-sesame_host_os_from_string (const char   *text,
-                            SesameHostOs *os)
-{
-  return lookup_name (host_os_names, text, (guint *)os);
-}
-
-const char *
-sesame_host_os_to_string (SesameHostOs os)
-{
-  g_return_val_if_fail (os <= SESAME_HOST_OS_WINDOWS, NULL);
-  return host_os_names[os];
-}
-
-gboolean
-sesame_rule_protocol_from_string (const char         *text,
-                                  SesameRuleProtocol *protocol)
-{
-  return lookup_name (rule_protocol_names, text, (guint *)protocol);
-}
-
-const char *
-sesame_rule_protocol_to_string (SesameRuleProtocol protocol)
-{
-  g_return_val_if_fail (protocol <= SESAME_RULE_PROTOCOL_BOTH, NULL);
-  return rule_protocol_names[protocol];
-}
+SESAME_DEFINE_ENUM_STRINGS (SesameConnection, sesame_connection, SESAME_TYPE_CONNECTION)
+SESAME_DEFINE_ENUM_STRINGS (SesameHostOs, sesame_host_os, SESAME_TYPE_HOST_OS)
+SESAME_DEFINE_ENUM_STRINGS (SesameRuleProtocol, sesame_rule_protocol, SESAME_TYPE_RULE_PROTOCOL)
 
 static void
 custom_rule_free (gpointer data)

@@ -12,6 +12,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "sesame-port-range.h"
+#include "sesame-core-enums.h"
+#include "sesame-enum.h"
 
 G_DEFINE_QUARK (sesame-port-range-error-quark, sesame_port_range_error)
 
@@ -171,24 +173,17 @@ sesame_port_range_compare (const SesamePortRange *a,
   return 0;
 }
 
-gboolean
-sesame_protocol_from_string (const char     *text,
-                             SesameProtocol *protocol)
-{
-  g_return_val_if_fail (protocol != NULL, FALSE);
+SESAME_DEFINE_ENUM_STRINGS (SesameProtocol, sesame_protocol, SESAME_TYPE_PROTOCOL)
 
-  if (g_strcmp0 (text, "tcp") == 0)
-    *protocol = SESAME_PROTOCOL_TCP;
-  else if (g_strcmp0 (text, "udp") == 0)
-    *protocol = SESAME_PROTOCOL_UDP;
-  else
-    return FALSE;
-
-  return TRUE;
-}
-
+/**
+ * sesame_protocol_label:
+ * @protocol: a protocol
+ *
+ * Returns: "TCP" or "UDP", as every checklist, page and message writes it
+ *   (the same in every language)
+ */
 const char *
-sesame_protocol_to_string (SesameProtocol protocol)
+sesame_protocol_label (SesameProtocol protocol)
 {
-  return protocol == SESAME_PROTOCOL_UDP ? "udp" : "tcp";
+  return protocol == SESAME_PROTOCOL_UDP ? "UDP" : "TCP";
 }

@@ -48,5 +48,6 @@ int          sesame_port_range_compare     (const SesamePortRange *a,
 gboolean     sesame_protocol_from_string   (const char      *text,
                                             SesameProtocol  *protocol);
 const char  *sesame_protocol_to_string     (SesameProtocol   protocol);
+const char  *sesame_protocol_label         (SesameProtocol   protocol);
 
 G_END_DECLS

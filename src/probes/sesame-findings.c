@@ -401,7 +401,7 @@ ports_text (SesameTranslation   *tr,
       if (i > 0)
         /* Translators: between the last two names of a list, "A, B and C" */
         g_string_append (text, i + 1 == n ? TC_ (tr, "list", " and ") : TC_ (tr, "list", ", "));
-      g_string_append_printf (text, "%s %s", port->protocol == SESAME_PROTOCOL_UDP ? "UDP" : "TCP", range);
+      g_string_append_printf (text, "%s %s", sesame_protocol_label (port->protocol), range);
     }
 
   return g_string_free (text, FALSE);

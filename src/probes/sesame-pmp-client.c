@@ -13,8 +13,10 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sesame-enum.h"
 #include "sesame-file.h"
 #include "sesame-pmp-client.h"
+#include "sesame-probes-enums.h"
 
 /* Every request has its own UDP socket, bound to an ephemeral port, that is
  * read through a GSource on the thread-default main context. A request first
@@ -154,12 +156,7 @@ sesame_pmp_mapping_free (SesamePmpMapping *mapping)
  *
  * Returns: "pcp" or "natpmp", for logs and reports
  */
-const char *
-sesame_pmp_protocol_to_string (SesamePmpProtocol protocol)
-{
-  g_return_val_if_fail (protocol <= SESAME_PMP_PROTOCOL_NATPMP, NULL);
-  return protocol == SESAME_PMP_PROTOCOL_PCP ? "pcp" : "natpmp";
-}
+SESAME_DEFINE_ENUM_STRINGS (SesamePmpProtocol, sesame_pmp_protocol, SESAME_TYPE_PMP_PROTOCOL)
 
 static guint
 mapping_key (SesamePmpTransport transport,

@@ -48,6 +48,8 @@ void                sesame_pmp_mapping_free          (SesamePmpMapping       *ma
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SesamePmpMapping, sesame_pmp_mapping_free)
 
 const char         *sesame_pmp_protocol_to_string    (SesamePmpProtocol       protocol);
+gboolean            sesame_pmp_protocol_from_string  (const char             *text,
+                                                      SesamePmpProtocol      *protocol);
 
 #define SESAME_TYPE_PMP_CLIENT (sesame_pmp_client_get_type ())
 

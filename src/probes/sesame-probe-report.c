@@ -14,8 +14,11 @@
 
 #include "sesame-address.h"
 
+#include "sesame-enum.h"
 #include "sesame-json.h"
+#include "sesame-port-range.h"
 #include "sesame-probe-report.h"
+#include "sesame-probes-enums.h"
 
 static void
 address_source_free (gpointer data)
@@ -172,57 +175,11 @@ sesame_probe_report_add_mapping (SesameProbeReport   *report,
   g_ptr_array_add (report->upnp_mappings, mapping);
 }
 
-const char *
-sesame_nat_mapping_to_string (SesameNatMapping mapping)
-{
-  static const char * const names[] = {
-    "unknown", "no-nat", "endpoint-independent", "address-dependent", "address-and-port-dependent",
-  };
-
-  g_return_val_if_fail (mapping < G_N_ELEMENTS (names), "unknown");
-  return names[mapping];
-}
-
-const char *
-sesame_nat_filtering_to_string (SesameNatFiltering filtering)
-{
-  static const char * const names[] = {
-    "unknown", "endpoint-independent", "address-dependent", "address-and-port-dependent",
-  };
-
-  g_return_val_if_fail (filtering < G_N_ELEMENTS (names), "unknown");
-  return names[filtering];
-}
-
-const char *
-sesame_nat_classic_to_string (SesameNatClassic classic)
-{
-  static const char * const names[] = {
-    "unknown", "open-internet", "full-cone", "restricted-cone", "port-restricted-cone",
-    "symmetric", "symmetric-udp-firewall", "udp-blocked",
-  };
-
-  g_return_val_if_fail (classic < G_N_ELEMENTS (names), "unknown");
-  return names[classic];
-}
-
-const char *
-sesame_mapping_state_to_string (SesameMappingState state)
-{
-  static const char * const names[] = { "unknown", "present", "absent", "wrong-host" };
-
-  g_return_val_if_fail (state < G_N_ELEMENTS (names), "unknown");
-  return names[state];
-}
-
-const char *
-sesame_reachability_to_string (SesameReachability reachability)
-{
-  static const char * const names[] = { "unknown", "open", "refused", "filtered" };
-
-  g_return_val_if_fail (reachability < G_N_ELEMENTS (names), "unknown");
-  return names[reachability];
-}
+SESAME_DEFINE_ENUM_STRINGS (SesameNatMapping, sesame_nat_mapping, SESAME_TYPE_NAT_MAPPING)
+SESAME_DEFINE_ENUM_STRINGS (SesameNatFiltering, sesame_nat_filtering, SESAME_TYPE_NAT_FILTERING)
+SESAME_DEFINE_ENUM_STRINGS (SesameNatClassic, sesame_nat_classic, SESAME_TYPE_NAT_CLASSIC)
+SESAME_DEFINE_ENUM_STRINGS (SesameMappingState, sesame_mapping_state, SESAME_TYPE_MAPPING_STATE)
+SESAME_DEFINE_ENUM_STRINGS (SesameReachability, sesame_reachability, SESAME_TYPE_REACHABILITY)
 
 static void
 add_string (JsonBuilder *builder,
@@ -532,26 +489,17 @@ member_tristate (JsonObject *object,
   return json_node_get_boolean (node) ? SESAME_TRISTATE_YES : SESAME_TRISTATE_NO;
 }
 
-static guint
-member_enum (JsonObject         *object,
-             const char         *member,
-             const char *      (*to_string) (guint),
-             guint               n_values)
+/* The value named by the member, the enum's first (unknown) when it names none */
+static int
+member_enum (JsonObject *object,
+             const char *member,
+             GType       type)
 {
-  const char *value = member_string (object, member);
+  int value = 0;
 
-  for (guint i = 0; value != NULL && i < n_values; i++)
-    if (g_str_equal (value, to_string (i)))
-      return i;
-
-  return 0;
+  sesame_enum_from_nick (type, member_string (object, member), &value);
+  return value;
 }
-
-static const char *mapping_name (guint value) { return sesame_nat_mapping_to_string (value); }
-static const char *filtering_name (guint value) { return sesame_nat_filtering_to_string (value); }
-static const char *classic_name (guint value) { return sesame_nat_classic_to_string (value); }
-static const char *mapping_state_name (guint value) { return sesame_mapping_state_to_string (value); }
-static const char *reachability_name (guint value) { return sesame_reachability_to_string (value); }
 
 /**
  * sesame_probe_report_new_from_json:
@@ -606,9 +554,9 @@ sesame_probe_report_new_from_json (GBytes  *json,
   report->external_ipv4 = dup_member (member_object (object, "external"), "ipv4");
 
   nat = member_object (object, "nat");
-  report->mapping = member_enum (nat, "mapping", mapping_name, SESAME_NAT_MAPPING_ADDRESS_AND_PORT_DEPENDENT + 1);
-  report->filtering = member_enum (nat, "filtering", filtering_name, SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT + 1);
-  report->classic = member_enum (nat, "classic", classic_name, SESAME_NAT_CLASSIC_UDP_BLOCKED + 1);
+  report->mapping = member_enum (nat, "mapping", SESAME_TYPE_NAT_MAPPING);
+  report->filtering = member_enum (nat, "filtering", SESAME_TYPE_NAT_FILTERING);
+  report->classic = member_enum (nat, "classic", SESAME_TYPE_NAT_CLASSIC);
   report->hairpinning = member_tristate (nat, "hairpinning");
 
   access = member_object (object, "access");
@@ -642,6 +590,7 @@ sesame_probe_report_new_from_json (GBytes  *json,
           JsonObject *port;
           JsonNode *number;
           const char *protocol;
+          SesameProtocol known;
           SesamePortFinding *finding;
 
           if (!JSON_NODE_HOLDS_OBJECT (element))
@@ -650,16 +599,15 @@ sesame_probe_report_new_from_json (GBytes  *json,
           port = json_node_get_object (element);
           protocol = member_string (port, "protocol");
           number = json_object_get_member (port, "port");
-          if (protocol == NULL || (!g_str_equal (protocol, "tcp") && !g_str_equal (protocol, "udp")) ||
+          if (!sesame_protocol_from_string (protocol, &known) ||
               number == NULL || !JSON_NODE_HOLDS_VALUE (number) || json_node_get_value_type (number) != G_TYPE_INT64 ||
               json_node_get_int (number) < 1 || json_node_get_int (number) > 65535)
             continue;
 
           finding = sesame_probe_report_add_port (report, protocol, (guint16) json_node_get_int (number));
           finding->listening = member_tristate (port, "listening");
-          finding->router_mapping = member_enum (port, "router_mapping", mapping_state_name,
-                                                 SESAME_MAPPING_STATE_WRONG_HOST + 1);
-          finding->reachable = member_enum (port, "reachable", reachability_name, SESAME_REACHABILITY_FILTERED + 1);
+          finding->router_mapping = member_enum (port, "router_mapping", SESAME_TYPE_MAPPING_STATE);
+          finding->reachable = member_enum (port, "reachable", SESAME_TYPE_REACHABILITY);
           finding->reason = dup_member (port, "reason");
           finding->checked_by = dup_member (port, "checked_by");
           finding->temporary_listener = member_bool (port, "temporary_listener");

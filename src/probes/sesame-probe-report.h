@@ -183,10 +183,20 @@ void                 sesame_probe_report_add_mapping    (SesameProbeReport      
                                                          SesameRouterMapping     *mapping);
 
 const char          *sesame_nat_mapping_to_string       (SesameNatMapping         mapping);
+gboolean             sesame_nat_mapping_from_string     (const char              *text,
+                                                         SesameNatMapping        *mapping);
 const char          *sesame_nat_filtering_to_string     (SesameNatFiltering       filtering);
+gboolean             sesame_nat_filtering_from_string   (const char              *text,
+                                                         SesameNatFiltering      *filtering);
 const char          *sesame_nat_classic_to_string       (SesameNatClassic         classic);
+gboolean             sesame_nat_classic_from_string     (const char              *text,
+                                                         SesameNatClassic        *classic);
 const char          *sesame_mapping_state_to_string     (SesameMappingState       state);
+gboolean             sesame_mapping_state_from_string   (const char              *text,
+                                                         SesameMappingState      *state);
 const char          *sesame_reachability_to_string      (SesameReachability       reachability);
+gboolean             sesame_reachability_from_string    (const char              *text,
+                                                         SesameReachability      *reachability);
 
 void                 sesame_interface_free              (SesameInterface         *interface);
 void                 sesame_router_mapping_free         (SesameRouterMapping     *mapping);

@@ -14,6 +14,8 @@
 #include <libsoup/soup.h>
 
 #include "sesame-address.h"
+#include "sesame-enum.h"
+#include "sesame-probes-enums.h"
 #include "sesame-upnp-client.h"
 
 #define IGD_PREFIX       "urn:schemas-upnp-org:device:InternetGatewayDevice:"
@@ -54,8 +56,6 @@ G_DEFINE_BOXED_TYPE (SesameUpnpDevice, sesame_upnp_device,
                      sesame_upnp_device_copy, sesame_upnp_device_free)
 G_DEFINE_BOXED_TYPE (SesameUpnpMapping, sesame_upnp_mapping,
                      sesame_upnp_mapping_copy, sesame_upnp_mapping_free)
-
-static const char * const protocol_names[] = { "TCP", "UDP" };
 
 /* The standard names of the errors WANIPConnection and WANPPPConnection define */
 static const struct
@@ -154,12 +154,7 @@ sesame_upnp_mapping_free (SesameUpnpMapping *mapping)
   g_free (mapping);
 }
 
-const char *
-sesame_upnp_protocol_to_string (SesameUpnpProtocol protocol)
-{
-  g_return_val_if_fail (protocol <= SESAME_UPNP_PROTOCOL_UDP, NULL);
-  return protocol_names[protocol];
-}
+SESAME_DEFINE_ENUM_STRINGS (SesameUpnpProtocol, sesame_upnp_protocol, SESAME_TYPE_UPNP_PROTOCOL)
 
 /* Pure parsers */
 
@@ -336,17 +331,9 @@ parse_protocol (const char         *text,
                 SesameUpnpProtocol *protocol)
 {
   g_autofree char *clean = trimmed (text);
+  g_autofree char *upper = g_ascii_strup (clean, -1);
 
-  for (guint i = 0; i < G_N_ELEMENTS (protocol_names); i++)
-    {
-      if (g_ascii_strcasecmp (clean, protocol_names[i]) == 0)
-        {
-          *protocol = i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  return sesame_upnp_protocol_from_string (upper, protocol);
 }
 
 /* A unicast IPv4 address in dotted-quad text, normalised */
@@ -2609,7 +2596,7 @@ sesame_upnp_client_add_mapping_async (SesameUpnpClient    *self,
     const char * const in_args[] = {
       "NewRemoteHost", "",
       "NewExternalPort", external,
-      "NewProtocol", protocol_names[protocol],
+      "NewProtocol", sesame_upnp_protocol_to_string (protocol),
       "NewInternalPort", internal,
       "NewInternalClient", client,
       "NewEnabled", "1",
@@ -2677,7 +2664,7 @@ sesame_upnp_client_delete_mapping_async (SesameUpnpClient    *self,
     const char * const in_args[] = {
       "NewRemoteHost", "",
       "NewExternalPort", external,
-      "NewProtocol", protocol_names[protocol],
+      "NewProtocol", sesame_upnp_protocol_to_string (protocol),
       NULL
     };
     const char * const out_names[] = { NULL };

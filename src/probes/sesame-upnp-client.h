@@ -56,8 +56,8 @@ typedef enum
 
 typedef enum
 {
-  SESAME_UPNP_PROTOCOL_TCP,
-  SESAME_UPNP_PROTOCOL_UDP,
+  SESAME_UPNP_PROTOCOL_TCP, /*< nick=TCP >*/
+  SESAME_UPNP_PROTOCOL_UDP, /*< nick=UDP >*/
 } SesameUpnpProtocol;
 
 /* Why a listing of the mappings ended */
@@ -117,6 +117,8 @@ SesameUpnpMapping  *sesame_upnp_mapping_copy         (const SesameUpnpMapping *m
 void                sesame_upnp_mapping_free         (SesameUpnpMapping       *mapping);
 
 const char         *sesame_upnp_protocol_to_string   (SesameUpnpProtocol       protocol);
+gboolean            sesame_upnp_protocol_from_string (const char              *text,
+                                                      SesameUpnpProtocol      *protocol);
 
 /* Pure parsers for what the router sends, one call per answer */
 char               *sesame_upnp_sanitize_text        (const char              *text);
