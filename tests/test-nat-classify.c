@@ -36,6 +36,10 @@ test_table (void)
     /* Missing answers never make a stricter verdict */
     { "no control reply",   { Y, N, Y, Y, U, U, N, U, U }, SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
     { "no second address",  { Y, N, N, U, U, U, Y, U, U }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
+    /* A server with one address: no answer can come from elsewhere, so a
+     * change request's silence says nothing, whether open or a full cone */
+    { "one address, open",  { Y, Y, N, U, U, U, Y, N, N }, SESAME_NAT_MAPPING_NO_NAT, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
+    { "one address, cone",  { Y, N, N, U, U, U, Y, N, N }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
     { "test II lost",       { Y, N, Y, U, U, U, Y, N, N }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },
     { "test III lost",      { Y, N, Y, N, U, U, Y, N, N }, SESAME_NAT_MAPPING_UNKNOWN, SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT, SESAME_NAT_CLASSIC_SYMMETRIC, TRUE },
     { "change-port unknown", { Y, N, Y, Y, U, U, Y, N, U }, SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT, SESAME_NAT_FILTERING_UNKNOWN, SESAME_NAT_CLASSIC_UNKNOWN, TRUE },

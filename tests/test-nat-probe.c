@@ -350,7 +350,9 @@ test_no_other_address (void)
   g_assert_nonnull (result->verdict.reason);
 }
 
-/* No answer at all: UDP blocked, said well before the deadline, after retransmissions */
+/* No answer at all: UDP blocked, said before the deadline, after
+ * retransmissions, but only after silence longer than the slowest round
+ * trip Sesame copes with (1.5 s): an answer that takes 1 s is no block */
 static void
 test_silent (void)
 {
@@ -365,7 +367,8 @@ test_silent (void)
   g_assert_cmpstr (sesame_nat_mapping_to_string (result->verdict.mapping), ==, "unknown");
   g_assert_nonnull (result->verdict.reason);
   g_assert_null (result->external_address);
-  g_assert_cmpint (result->elapsed_ms, <, 2000);
+  g_assert_cmpint (result->elapsed_ms, >=, 1500);
+  g_assert_cmpint (result->elapsed_ms, <, 3500);
   g_assert_cmpuint (server.requests, >=, 8);
 }
 

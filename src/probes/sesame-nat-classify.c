@@ -15,6 +15,12 @@
 #include "sesame-nat-classify.h"
 
 static const char *
+no_other_reason (void)
+{
+  return _("The STUN server does not offer a second address (RFC 5780), so the NAT’s behaviour cannot be tested.");
+}
+
+static const char *
 other_refused_reason (void)
 {
   return _("The STUN server gave a second address (RFC 5780) that is not the same kind of address as its own, such as one in a private range; Sesame did not send anything there, so the NAT’s behaviour cannot be tested.");
@@ -38,7 +44,7 @@ classify_mapping (const SesameNatEvidence  *e,
 
   if (e->other_address != SESAME_TRISTATE_YES)
     {
-      *reason = _("The STUN server does not offer a second address (RFC 5780), so the NAT’s behaviour cannot be tested.");
+      *reason = no_other_reason ();
       return SESAME_NAT_MAPPING_UNKNOWN;
     }
 
@@ -82,6 +88,14 @@ classify_filtering (const SesameNatEvidence  *e,
   if (e->other_address_refused == SESAME_TRISTATE_YES)
     {
       *reason = other_refused_reason ();
+      return SESAME_NAT_FILTERING_UNKNOWN;
+    }
+
+  /* Without a second address no answer can come from elsewhere: silence to
+   * a change request says nothing about the filtering */
+  if (e->other_address != SESAME_TRISTATE_YES)
+    {
+      *reason = no_other_reason ();
       return SESAME_NAT_FILTERING_UNKNOWN;
     }
 

@@ -30,11 +30,17 @@
 #include "sesame-stun.h"
 
 #define TICK_MS              25
-#define FIRST_RESEND_MS      100
+#define MAX_SENDS            32     /* per test; then it is left undecided */
+#define MIN_RESEND_MS        20
 #define MAX_RESEND_MS        250
-#define MIN_NO_REPLY_MS      300
-#define NO_REPLY_RTTS        4
-#define GIVE_UP_MS           650    /* nothing at all from any server by then: no UDP */
+#define MIN_NO_REPLY_MS      200
+/* Nothing at all from any server for this long: UDP is blocked. Longer than
+ * the slowest round trip Sesame promises to cope with (1.5 s) */
+#define SILENCE_MS           2500
+/* Silence is read as "no reply" only when the chance that every one of the
+ * test's requests or their answers was lost, at the loss rate measured on
+ * the tests that were answered, is below this */
+#define WRONG_NO_REPLY_RISK  1e-5
 
 typedef enum
 {
@@ -55,14 +61,25 @@ typedef enum
   TXN_ANSWERED,       /* answered by the expected source */
   TXN_NO_REPLY,
   TXN_SKIPPED,        /* not made: the server's second address was refused */
+  TXN_UNDECIDED,      /* so many requests lost that its silence proves nothing */
 } TxnState;
+
+/* Each retransmission has a transaction ID of its own, so that an answer
+ * says which request it answers: the round trip is measured from any
+ * answer, and lost requests are counted */
+typedef struct
+{
+  SesameStunTransactionId id;
+  gint64                  sent_at;
+  gboolean                answered;
+} Send;
 
 typedef struct
 {
   TxnKind                 kind;
   guint                   server;
   TxnState                state;
-  SesameStunTransactionId id;
+  Send                    log[MAX_SENDS];
   GSocket                *socket;          /* unowned */
   GSocketAddress         *destination;
   SesameStunRequestFlags  flags;
@@ -93,13 +110,14 @@ typedef struct
   gulong             cancelled_id;
   gint64             start;
   gint64             deadline;
-  gint64             rtt;                  /* 0 until measured */
+  gint64             rtt;                  /* the longest round trip measured; 0 until one is */
   SesameStunAddress  local;
   SesameStunAddress  primary;
   SesameStunAddress  other;                /* the first server's alternate address */
   gboolean           other_refused;        /* it gave one of another kind: never contacted */
   gboolean           primary_datagram;     /* something, valid or not, came from the first server */
   gboolean           any_datagram;         /* ... from any server */
+  gint64             first_datagram_at;
 } Probe;
 
 static void
@@ -221,10 +239,22 @@ add_txn (Probe                  *probe,
   txn->server = server;
   txn->socket = socket;
   txn->flags = flags;
-  sesame_stun_transaction_id_generate (&txn->id);
   g_ptr_array_add (probe->txns, txn);
 
   return txn;
+}
+
+/* Before any round trip is known, 50, 100, 150… ms apart; after, half the
+ * longest round trip apart, so that a test needing many requests to be sure
+ * of its silence is sure soon on a fast link, and a slow link is not flooded */
+static gint64
+resend_interval (Probe     *probe,
+                 const Txn *txn)
+{
+  if (probe->rtt == 0)
+    return MIN (50 * (gint64) txn->sends, MAX_RESEND_MS);
+
+  return CLAMP (probe->rtt / 2, MIN_RESEND_MS, MAX_RESEND_MS);
 }
 
 static void
@@ -232,19 +262,34 @@ send_txn (Probe *probe,
           Txn   *txn)
 {
   guint8 buffer[SESAME_STUN_MAX_REQUEST_SIZE];
+  Send *send;
   gsize size;
-  gint64 now = now_ms ();
-  gint64 interval;
 
-  size = sesame_stun_build_binding_request (buffer, sizeof buffer, &txn->id, txn->flags, NULL, NULL);
+  if (txn->sends >= MAX_SENDS)
+    return;
+
+  send = &txn->log[txn->sends];
+  sesame_stun_transaction_id_generate (&send->id);
+  size = sesame_stun_build_binding_request (buffer, sizeof buffer, &send->id, txn->flags, NULL, NULL);
   g_assert (size > 0);
 
   /* A failed send (no route yet, buffer full) is like a lost datagram */
   (void) g_socket_send_to (txn->socket, txn->destination, (const char *) buffer, size, NULL, NULL);
 
-  interval = MIN (FIRST_RESEND_MS + 50 * (gint64) txn->sends, MAX_RESEND_MS);
+  send->sent_at = now_ms ();
   txn->sends++;
-  txn->next_send = now + interval;
+  txn->next_send = send->sent_at + resend_interval (probe, txn);
+}
+
+static int
+find_send (const Txn                     *txn,
+           const SesameStunTransactionId *id)
+{
+  for (guint i = 0; i < txn->sends; i++)
+    if (sesame_stun_transaction_id_equal (&txn->log[i].id, id))
+      return (int) i;
+
+  return -1;
 }
 
 static void
@@ -275,11 +320,90 @@ address_with (const SesameStunAddress *base,
   return sesame_stun_address_to_socket_address (&address);
 }
 
-/* How long silence must last before it means "no reply" */
+/* How long a request is given to be answered: twice the longest round trip
+ * seen, which also covers jitter */
 static gint64
 no_reply_window (Probe *probe)
 {
-  return MAX (MIN_NO_REPLY_MS, NO_REPLY_RTTS * probe->rtt);
+  return MAX (MIN_NO_REPLY_MS, 2 * probe->rtt + 50);
+}
+
+/* Of the requests of tests that were answered at all, and old enough to have
+ * been answered, how many were: the loss rate of this path, measured */
+static void
+count_answers (Probe *probe,
+               gint64 now,
+               guint *sent,
+               guint *answered)
+{
+  gint64 window = no_reply_window (probe);
+
+  *sent = *answered = 0;
+
+  for (guint i = 0; i < probe->txns->len; i++)
+    {
+      const Txn *txn = g_ptr_array_index (probe->txns, i);
+      gboolean any = FALSE;
+
+      if (txn->kind == TXN_HAIRPIN)
+        continue;
+
+      for (guint k = 0; k < txn->sends; k++)
+        any |= txn->log[k].answered;
+      if (!any)
+        continue;
+
+      for (guint k = 0; k < txn->sends; k++)
+        if (txn->log[k].answered || now - txn->log[k].sent_at >= window)
+          {
+            (*sent)++;
+            *answered += txn->log[k].answered ? 1 : 0;
+          }
+    }
+}
+
+/* How many unanswered requests, each given its window, make silence mean
+ * "no reply"; G_MAXUINT while nothing has been answered */
+static guint
+requests_for_silence (Probe *probe,
+                      gint64 now)
+{
+  guint sent, answered;
+  double p_low;
+  double risk = 1.0;
+  guint needed = 0;
+
+  count_answers (probe, now, &sent, &answered);
+  if (answered == 0)
+    return G_MAXUINT;
+
+  /* A cautious estimate of the chance that a request and its answer both
+   * get through: as if two more had been lost */
+  p_low = (double) answered / (double) (sent + 2);
+
+  while (risk > WRONG_NO_REPLY_RISK && needed < MAX_SENDS)
+    {
+      risk *= 1.0 - p_low;
+      needed++;
+    }
+
+  return MAX (2, needed);
+}
+
+/* The requests of @txn that have had their window and no answer */
+static guint
+unanswered_requests (Probe     *probe,
+                     const Txn *txn,
+                     gint64     now)
+{
+  gint64 window = no_reply_window (probe);
+  guint count = 0;
+
+  for (guint k = 0; k < txn->sends; k++)
+    if (!txn->log[k].answered && now - txn->log[k].sent_at >= window)
+      count++;
+
+  return count;
 }
 
 static SesameStunAddress
@@ -407,6 +531,59 @@ refuse_other (Probe                   *probe,
     get_txn (probe, needing_other[i], 0)->state = TXN_SKIPPED;
 }
 
+/* The server answered on both sockets without naming a second address (an
+ * RFC 5389 server with one address): the tests that need one cannot be made */
+static void
+skip_other (Probe *probe)
+{
+  static const TxnKind needing_other[] = { TXN_OTHER_IP, TXN_OTHER_BOTH, TXN_CHANGE_BOTH, TXN_CHANGE_PORT };
+
+  for (guint i = 0; i < G_N_ELEMENTS (needing_other); i++)
+    {
+      Txn *txn = get_txn (probe, needing_other[i], 0);
+
+      if (txn->state == TXN_IDLE || txn->state == TXN_SENDING || txn->state == TXN_UNVERIFIED)
+        txn->state = TXN_SKIPPED;
+    }
+}
+
+static void handle_datagram (Probe          *probe,
+                             GSocket        *socket,
+                             const guint8   *data,
+                             gsize           size,
+                             GSocketAddress *from);
+
+/* Reads every datagram already waiting, so that an answer that came while
+ * the main loop was busy counts before silence is judged */
+static void
+drain_socket (Probe   *probe,
+              GSocket *socket)
+{
+  if (socket == NULL)
+    return;
+
+  for (;;)
+    {
+      guint8 buffer[SESAME_STUN_MAX_MESSAGE_SIZE + 1];
+      g_autoptr(GSocketAddress) from = NULL;
+      gssize size;
+
+      size = g_socket_receive_from (socket, &from, (char *) buffer, sizeof buffer, NULL, NULL);
+      if (size < 0)
+        break;
+
+      handle_datagram (probe, socket, buffer, (gsize) size, from);
+    }
+}
+
+static void
+drain (Probe *probe)
+{
+  drain_socket (probe, probe->mapping_socket);
+  drain_socket (probe, probe->filtering_socket);
+  drain_socket (probe, probe->hairpin_socket);
+}
+
 /* Starts what has become possible and decides what has timed out.
  * Returns TRUE when nothing is left to wait for. */
 static gboolean
@@ -416,6 +593,10 @@ advance (Probe *probe)
   Txn *control = get_txn (probe, TXN_CONTROL, 0);
   gint64 now = now_ms ();
   gboolean pending = FALSE;
+  guint needed;
+
+  drain (probe);
+  needed = requests_for_silence (probe, now);
 
   /* OTHER-ADDRESS from whichever first reply carried it, if Sesame may go there */
   if (!sesame_stun_address_is_set (&probe->other) && !probe->other_refused)
@@ -431,6 +612,8 @@ advance (Probe *probe)
         probe->other = *given;
       else if (given != NULL)
         refuse_other (probe, given);
+      else if (mapped->state == TXN_ANSWERED && control->state == TXN_ANSWERED)
+        skip_other (probe);
     }
 
   /* Tests II and III as soon as the alternate address is known */
@@ -453,7 +636,6 @@ advance (Probe *probe)
   for (guint i = 0; i < probe->txns->len; i++)
     {
       Txn *txn = g_ptr_array_index (probe->txns, i);
-      gint64 since;
 
       /* A reply kept until its source could be checked: from elsewhere, it never counted */
       if (txn->state == TXN_UNVERIFIED && source_verifiable (probe, txn))
@@ -464,34 +646,11 @@ advance (Probe *probe)
       if (txn->state != TXN_SENDING)
         continue;
 
-      /* Silence means "no reply" only when the same socket's control was
-       * answered, and only after a window of several round trips */
-      if (txn->kind == TXN_MAPPED || txn->kind == TXN_CONTROL)
-        since = txn->started;
-      else if (txn->socket == probe->filtering_socket && txn->kind != TXN_CONTROL)
+      /* Without an answer to the control, silence on its socket proves nothing */
+      if (txn->socket == probe->filtering_socket && txn->kind != TXN_CONTROL &&
+          (control->state == TXN_NO_REPLY || control->state == TXN_UNDECIDED))
         {
-          /* Without an answer to the control, silence here proves nothing */
-          if (control->state == TXN_NO_REPLY)
-            {
-              txn->state = TXN_NO_REPLY;
-              continue;
-            }
-          since = control->state == TXN_ANSWERED ? MAX (control->answered_at, txn->started) : -1;
-        }
-      else
-        since = txn->started;
-
-      if (txn->kind == TXN_MAPPED || txn->kind == TXN_CONTROL)
-        {
-          if (now - since >= GIVE_UP_MS)
-            {
-              txn->state = TXN_NO_REPLY;
-              continue;
-            }
-        }
-      else if (since >= 0 && now - since >= no_reply_window (probe))
-        {
-          txn->state = TXN_NO_REPLY;
+          txn->state = TXN_UNDECIDED;
           continue;
         }
 
@@ -501,6 +660,46 @@ advance (Probe *probe)
         {
           txn->state = TXN_NO_REPLY;
           continue;
+        }
+
+      if (needed == G_MAXUINT)
+        {
+          /* Nothing valid has come back yet. Complete silence for longer
+           * than the slowest round trip means UDP does not pass; datagrams
+           * that were no valid answer mean it does, and then the servers'
+           * answers are given as long again as the first one took */
+          if (txn->kind == TXN_MAPPED || txn->kind == TXN_CONTROL)
+            {
+              if (!probe->any_datagram && now - probe->start >= SILENCE_MS)
+                {
+                  txn->state = TXN_NO_REPLY;
+                  continue;
+                }
+              if (probe->any_datagram &&
+                  now - probe->first_datagram_at >= MAX (500, 2 * (probe->first_datagram_at - probe->start)))
+                {
+                  txn->state = TXN_UNDECIDED;
+                  continue;
+                }
+            }
+        }
+      else if (txn->socket != probe->filtering_socket || txn->kind == TXN_CONTROL ||
+               control->state == TXN_ANSWERED)
+        {
+          guint unanswered = unanswered_requests (probe, txn, now);
+
+          /* Enough requests, each with time for its answer, that losing
+           * them all is no longer believable */
+          if (unanswered >= needed)
+            {
+              txn->state = TXN_NO_REPLY;
+              continue;
+            }
+          if (txn->sends >= MAX_SENDS && unanswered == txn->sends)
+            {
+              txn->state = TXN_UNDECIDED;
+              continue;
+            }
         }
 
       pending = TRUE;
@@ -610,10 +809,24 @@ complete (Probe  *probe,
   g_object_unref (task);
 }
 
+static void note_server_datagram (Probe                   *probe,
+                                  const SesameStunAddress *source);
+
 /* Anything at all from a server, even garbage, proves that UDP gets through */
 static void
 note_datagram (Probe                   *probe,
                const SesameStunAddress *source)
+{
+  gboolean before = probe->any_datagram;
+
+  note_server_datagram (probe, source);
+  if (!before && probe->any_datagram)
+    probe->first_datagram_at = now_ms ();
+}
+
+static void
+note_server_datagram (Probe                   *probe,
+                      const SesameStunAddress *source)
 {
   if (sesame_stun_address_equal_ip (source, &probe->primary))
     probe->primary_datagram = TRUE;
@@ -660,14 +873,18 @@ handle_datagram (Probe          *probe,
     {
       Txn *txn = g_ptr_array_index (probe->txns, i);
       const SesameStunAddress *mapped;
+      int k = find_send (txn, &message.transaction_id);
+      SesameStunAddress previous;
+      gint64 now;
 
-      if (txn->state != TXN_SENDING || !sesame_stun_transaction_id_equal (&message.transaction_id, &txn->id))
+      if (k < 0)
         continue;
 
       /* Our own request, sent to our mapped address, comes back through the router */
       if (txn->kind == TXN_HAIRPIN)
         {
-          if (socket == probe->mapping_socket && message.message_class == SESAME_STUN_CLASS_REQUEST)
+          if (txn->state == TXN_SENDING && socket == probe->mapping_socket &&
+              message.message_class == SESAME_STUN_CLASS_REQUEST)
             {
               txn->state = TXN_ANSWERED;
               txn->answered_at = now_ms ();
@@ -677,25 +894,42 @@ handle_datagram (Probe          *probe,
 
       /* A success response to this Binding request, with nothing it does not understand */
       if (socket != txn->socket || message.message_class != SESAME_STUN_CLASS_SUCCESS_RESPONSE ||
-          !sesame_stun_message_is_response_to (&message, &txn->id) ||
+          !sesame_stun_message_is_response_to (&message, &txn->log[k].id) ||
           message.n_unknown_attributes > 0 ||
           !(mapped = sesame_stun_message_get_mapped_address (&message)))
         return;
 
+      if (txn->state == TXN_SKIPPED || txn->state == TXN_UNVERIFIED)
+        return;
+
+      previous = txn->source;
       txn->source = source;
       if (source_verifiable (probe, txn) && !from_expected_source (probe, txn))
-        return;   /* the right ID from the wrong place: keep waiting */
+        {
+          txn->source = previous;
+          return;   /* the right ID from the wrong place: keep waiting */
+        }
+
+      /* Which request this answers says how long the round trip took */
+      now = now_ms ();
+      if (!txn->log[k].answered)
+        {
+          txn->log[k].answered = TRUE;
+          probe->rtt = MAX (probe->rtt, MAX (1, now - txn->log[k].sent_at));
+        }
+
+      /* Later answers of the same test only count for the loss rate; a
+       * test judged silent that is answered after all is answered */
+      if (txn->state != TXN_SENDING && txn->state != TXN_NO_REPLY && txn->state != TXN_UNDECIDED)
+        return;
 
       txn->state = source_verifiable (probe, txn) ? TXN_ANSWERED : TXN_UNVERIFIED;
-      txn->answered_at = now_ms ();
+      txn->answered_at = now;
       txn->mapped = *mapped;
       if (sesame_stun_address_is_set (&message.other_address))
         txn->other = message.other_address;
       else if (sesame_stun_address_is_set (&message.changed_address))
         txn->other = message.changed_address;
-
-      if (probe->rtt == 0 && txn->sends == 1)
-        probe->rtt = MAX (1, txn->answered_at - txn->started);
 
       return;
     }
@@ -708,19 +942,7 @@ on_readable (GSocket      *socket,
 {
   Probe *probe = user_data;
 
-  for (;;)
-    {
-      guint8 buffer[SESAME_STUN_MAX_MESSAGE_SIZE + 1];
-      g_autoptr(GSocketAddress) from = NULL;
-      gssize size;
-
-      size = g_socket_receive_from (socket, &from, (char *) buffer, sizeof buffer, NULL, NULL);
-      if (size < 0)
-        break;
-
-      handle_datagram (probe, socket, buffer, (gsize) size, from);
-    }
-
+  /* advance() reads every socket */
   if (advance (probe))
     complete (probe, NULL);
 
@@ -748,6 +970,8 @@ on_deadline (gpointer user_data)
   Probe *probe = user_data;
 
   probe->deadline_id = 0;
+  /* Answers already here when the deadline fires still count */
+  drain (probe);
   complete (probe, NULL);
 
   return G_SOURCE_REMOVE;
