@@ -743,6 +743,100 @@ test_prober_redirect (void)
   http_lab_stop (&lab);
 }
 
+/* A report as the probes leave it: a NAT in front, the STUN server's answer if
+ * any, and a UPnP IGD at @upnp_host that claims @upnp_external */
+static SesameProbeReport *
+access_report (const char *stun,
+               const char *upnp_host,
+               const char *upnp_external)
+{
+  SesameProbeReport *report = sesame_probe_report_new ();
+
+  report->gateway = g_strdup ("192.168.11.1");
+  report->local_address = g_strdup ("192.168.11.5");
+  report->mapping = SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT;
+  if (stun != NULL)
+    sesame_probe_report_add_source (report, "stun", "198.51.100.1:3478")->address = g_strdup (stun);
+  if (upnp_host != NULL)
+    {
+      report->upnp_found = TRUE;
+      report->upnp_host = g_strdup (upnp_host);
+      report->upnp_is_gateway = g_str_equal (upnp_host, report->gateway);
+      report->upnp_external_address = g_strdup (upnp_external);
+    }
+
+  return report;
+}
+
+/* Any computer on the network can answer UPnP and claim any address: what an
+ * IGD that is not the gateway says is listed with its address, and decides
+ * neither the external address nor double NAT nor carrier-grade NAT */
+static void
+test_access_foreign_igd (void)
+{
+  g_autoptr(SesameProbeReport) report = NULL;
+  g_autoptr(SesameProbeReport) back = NULL;
+
+  /* It claims an address of the carrier-grade NAT range */
+  report = access_report ("203.0.113.2", "192.168.11.7", "100.64.77.7");
+  sesame_prober_judge_access (report);
+  g_assert_cmpint (report->cgnat, !=, SESAME_TRISTATE_YES);
+  g_assert_cmpint (report->double_nat, !=, SESAME_TRISTATE_YES);
+  g_assert_null (report->wan_address);
+  g_assert_cmpstr (report->external_ipv4, ==, "203.0.113.2");
+  g_assert_nonnull (strstr (report->access_reason, "192.168.11.7"));
+  g_assert_nonnull (strstr (report->access_reason, "100.64.77.7"));
+  back = report_round_trip (report);
+  g_assert_cmpstr (back->upnp_host, ==, "192.168.11.7");
+  g_assert_false (back->upnp_is_gateway);
+  g_assert_cmpstr (back->upnp_external_address, ==, "100.64.77.7");
+  g_clear_pointer (&back, sesame_probe_report_free);
+  g_clear_pointer (&report, sesame_probe_report_free);
+
+  /* The same word from the gateway's own IGD decides */
+  report = access_report ("203.0.113.2", "192.168.11.1", "100.64.77.7");
+  sesame_prober_judge_access (report);
+  g_assert_cmpint (report->cgnat, ==, SESAME_TRISTATE_YES);
+  g_assert_cmpint (report->double_nat, ==, SESAME_TRISTATE_YES);
+  g_assert_cmpstr (report->wan_address, ==, "100.64.77.7");
+  g_clear_pointer (&report, sesame_probe_report_free);
+
+  /* A private address: no double NAT from it */
+  report = access_report ("203.0.113.2", "192.168.11.7", "10.0.0.2");
+  sesame_prober_judge_access (report);
+  g_assert_cmpint (report->double_nat, !=, SESAME_TRISTATE_YES);
+  g_assert_null (report->wan_address);
+  g_clear_pointer (&report, sesame_probe_report_free);
+
+  /* A public address that is not what the internet sees: no double NAT
+   * either, and when nothing on the internet answered, not the external address */
+  report = access_report ("203.0.113.2", "192.168.11.7", "198.51.100.77");
+  sesame_prober_judge_access (report);
+  g_assert_cmpint (report->double_nat, !=, SESAME_TRISTATE_YES);
+  g_assert_cmpstr (report->external_ipv4, ==, "203.0.113.2");
+  g_clear_pointer (&report, sesame_probe_report_free);
+
+  report = access_report (NULL, "192.168.11.7", "198.51.100.77");
+  sesame_prober_judge_access (report);
+  g_assert_null (report->external_ipv4);
+  g_assert_null (report->wan_address);
+  g_clear_pointer (&report, sesame_probe_report_free);
+
+  report = access_report (NULL, "192.168.11.1", "198.51.100.77");
+  sesame_prober_judge_access (report);
+  g_assert_cmpstr (report->external_ipv4, ==, "198.51.100.77");
+  g_assert_cmpint (report->double_nat, ==, SESAME_TRISTATE_NO);
+  g_clear_pointer (&report, sesame_probe_report_free);
+
+  /* The gateway's own NAT-PMP answer decides, whatever the other device says */
+  report = access_report ("203.0.113.2", "192.168.11.7", "198.51.100.77");
+  report->natpmp_found = TRUE;
+  report->natpmp_external_address = g_strdup ("100.64.0.2");
+  sesame_prober_judge_access (report);
+  g_assert_cmpint (report->cgnat, ==, SESAME_TRISTATE_YES);
+  g_assert_cmpstr (report->wan_address, ==, "100.64.0.2");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -770,6 +864,7 @@ main (int   argc,
   g_test_add_func ("/probe-parsers/follow-redirect", test_follow_redirect);
   g_test_add_func ("/probe-parsers/fetch-redirects", test_fetch_redirects);
   g_test_add_func ("/probe-parsers/prober-redirect", test_prober_redirect);
+  g_test_add_func ("/probe-parsers/access-foreign-igd", test_access_foreign_igd);
 
   return g_test_run ();
 }

@@ -377,16 +377,25 @@ consensus (GPtrArray *sources)
   return best;
 }
 
+/* The router's own word on its internet side. NAT-PMP and PCP are asked at the
+ * gateway itself; a UPnP IGD counts only when it is at the gateway: any computer
+ * on the network can answer UPnP and claim any address */
+static const char *
+router_wan_address (const SesameProbeReport *report)
+{
+  if (report->upnp_external_address != NULL && report->upnp_is_gateway)
+    return report->upnp_external_address;
+  if (report->pcp_external_address != NULL)
+    return report->pcp_external_address;
+
+  return report->natpmp_external_address;
+}
+
 static void
 judge_access (SesameProbeReport *report)
 {
-  const char *wan = report->upnp_external_address;
+  const char *wan = router_wan_address (report);
   guint32 address;
-
-  if (wan == NULL)
-    wan = report->pcp_external_address;
-  if (wan == NULL)
-    wan = report->natpmp_external_address;
 
   g_free (report->wan_address);
   report->wan_address = g_strdup (wan);
@@ -447,8 +456,52 @@ judge_access (SesameProbeReport *report)
         }
     }
 
-  if (report->access_reason == NULL)
+  if (report->access_reason != NULL)
+    return;
+
+  if (report->upnp_external_address != NULL && !report->upnp_is_gateway && report->upnp_host != NULL)
+    /* Translators: the first %s is the address of a device on the local network,
+     * the second the internet address it claims */
+    report->access_reason = g_strdup_printf (_("The router did not tell its internet-side address. A UPnP device at %s, which is not the router, says it is %s; Sesame does not go by what another device says, so it cannot tell whether another NAT stands between the router and the internet."),
+                                             report->upnp_host, report->upnp_external_address);
+  else
     report->access_reason = g_strdup (_("The router did not tell its internet-side address, so Sesame cannot tell whether another NAT stands between it and the internet."));
+}
+
+/**
+ * sesame_prober_judge_access:
+ * @report: the findings of a run
+ *
+ * Decides what needs several findings at once: the external address (what the
+ * STUN servers and web services agree on, else the router's own word when it
+ * is a public address), double NAT and carrier-grade NAT. The router's word is
+ * its NAT-PMP or PCP answer, or its UPnP IGD's only when that IGD is at the
+ * default gateway: what another device claims stays in the report, with its
+ * address, and decides nothing. Reads and writes @report only.
+ */
+void
+sesame_prober_judge_access (SesameProbeReport *report)
+{
+  const char *external;
+
+  g_return_if_fail (report != NULL);
+
+  external = consensus (report->external_sources);
+  if (external == NULL)
+    external = router_wan_address (report);
+  if (external != NULL)
+    {
+      guint32 value;
+
+      /* A router's own word counts only when it is a public address */
+      if (sesame_ipv4_parse (external, &value) && sesame_ipv4_classify (value) == SESAME_IPV4_PUBLIC)
+        {
+          g_free (report->external_ipv4);
+          report->external_ipv4 = g_strdup (external);
+        }
+    }
+
+  judge_access (report);
 }
 
 static void
@@ -486,7 +539,6 @@ finish (Run *run)
 {
   GTask *task = g_steal_pointer (&run->task);
   SesameProbeReport *report = run->report;
-  const char *external;
 
   g_clear_handle_id (&run->deadline_id, g_source_remove);
   /* The ports Sesame listened on for the checks are free again */
@@ -503,21 +555,7 @@ finish (Run *run)
       report->nat_reason = g_strdup (_("Nothing on the internet answered, neither the STUN servers nor the web services: the connection may be down."));
     }
 
-  external = consensus (report->external_sources);
-  if (external == NULL)
-    external = report->upnp_external_address ? report->upnp_external_address
-             : report->pcp_external_address ? report->pcp_external_address
-             : report->natpmp_external_address;
-  if (external != NULL)
-    {
-      guint32 value;
-
-      /* A router's own word counts only when it is a public address */
-      if (sesame_ipv4_parse (external, &value) && sesame_ipv4_classify (value) == SESAME_IPV4_PUBLIC)
-        report->external_ipv4 = g_strdup (external);
-    }
-
-  judge_access (report);
+  sesame_prober_judge_access (report);
   judge_ports (run);
   report->elapsed_ms = (g_get_monotonic_time () - run->start) / 1000;
 
@@ -1057,8 +1095,10 @@ upnp_mappings_cb (GObject      *object,
           sesame_probe_report_add_mapping (run->report, mapping);
         }
 
-      /* An incomplete list cannot tell that a mapping is absent */
-      run->upnp_listed = list_end == SESAME_UPNP_LIST_END_COMPLETE && unreadable == 0;
+      /* An incomplete list cannot tell that a mapping is absent, and the list of
+       * a device that is not the gateway tells nothing about the router's */
+      run->upnp_listed = list_end == SESAME_UPNP_LIST_END_COMPLETE && unreadable == 0 &&
+                         run->report->upnp_is_gateway;
     }
   else if (run->report->upnp_error == NULL)
     run->report->upnp_error = error_reason (run, error);

@@ -50,4 +50,6 @@ SesameProbeReport  *sesame_prober_run_finish         (SesameProber        *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
 
+void                sesame_prober_judge_access       (SesameProbeReport   *report);
+
 G_END_DECLS
