@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "sesame-address.h"
+#include "sesame-checklist-outline.h"
 #include "sesame-core-enums.h"
 #include "sesame-enum.h"
 #include "sesame-migration.h"
@@ -810,3 +811,76 @@ sesame_migration_get_firewall_steps (SesameMigration *self)
 }
 
 SESAME_DEFINE_ENUM_STRINGS (SesameChangeKind, sesame_change_kind, SESAME_TYPE_CHANGE_KIND)
+
+/**
+ * sesame_migration_build_outline:
+ * @self: a migration
+ *
+ * The router change checklist's title, header and sections, in the order
+ * every writer shows them: "Read this first", what changed, the new
+ * router's settings, the old entries to delete, the host's firewall when
+ * it changes, and how to check that it works.
+ *
+ * Returns: (transfer full): the outline, pointing into @self
+ */
+SesameOutline *
+sesame_migration_build_outline (SesameMigration *self)
+{
+  SesameChecklist *checklist;
+  SesameOutline *outline;
+  SesameSection *section;
+  g_autofree char *server = NULL;
+
+  g_return_val_if_fail (SESAME_IS_MIGRATION (self), NULL);
+
+  checklist = self->new_checklist;
+  server = sesame_checklist_get_server_label (checklist);
+  outline = sesame_outline_new (self->title);
+
+  sesame_outline_add_header_line (outline, TC_ (self->translation, "checklist header", "Router"),
+                                  sesame_checklist_get_router_name (checklist));
+  /* Translators: the router being replaced, in the header of the router change checklist */
+  sesame_outline_add_header_line (outline, TC_ (self->translation, "checklist header", "Old router"),
+                                  sesame_checklist_get_router_name (self->old_checklist));
+  sesame_outline_add_header_line (outline, TC_ (self->translation, "checklist header", "Connection"),
+                                  sesame_checklist_get_connection_label (checklist));
+  sesame_outline_add_header_line (outline, TC_ (self->translation, "checklist header", "Server"), server);
+
+  sesame_outline_add_warnings (outline, checklist, self->warnings, self->conflicts);
+
+  section = sesame_outline_add_section (outline, SESAME_SECTION_CHANGES,
+                                        T_ (self->translation, "What changed"), TRUE);
+  section->items = self->changes;
+  section->empty_text = T_ (self->translation, "Nothing changed that affects port forwarding.");
+
+  sesame_outline_add_router (outline, checklist, sesame_migration_get_new_router_steps (self),
+                             sesame_migration_get_add_forwards (self), SESAME_ROWS_ADD);
+
+  if (sesame_migration_get_remove_forwards (self)->len > 0)
+    {
+      GPtrArray *notes = sesame_migration_get_remove_notes (self);
+
+      section = sesame_outline_add_section (outline, SESAME_SECTION_STEPS,
+                                            sesame_migration_is_same_router (self)
+                                              ? T_ (self->translation, "Delete the old entries first")
+                                              : T_ (self->translation, "Remove from the old router if it stays in use"),
+                                            TRUE);
+      for (guint i = 0; i < notes->len; i++)
+        g_ptr_array_add (section->paragraphs, g_strdup (g_ptr_array_index (notes, i)));
+      section->steps = sesame_migration_get_remove_steps (self);
+      section->forwards = sesame_migration_get_remove_forwards (self);
+      section->rows_role = SESAME_ROWS_REMOVE;
+    }
+
+  if (self->firewall_changed)
+    {
+      section = sesame_outline_add_section (outline, SESAME_SECTION_STEPS,
+                                            sesame_checklist_get_firewall_title (checklist), TRUE);
+      g_ptr_array_add (section->paragraphs, g_strdup (sesame_migration_get_firewall_note (self)));
+      section->steps = sesame_migration_get_firewall_steps (self);
+    }
+
+  sesame_outline_add_verify (outline, checklist);
+
+  return outline;
+}

@@ -9,6 +9,7 @@
 
 #include "sesame-catalog.h"
 #include "sesame-checklist.h"
+#include "sesame-checklist-outline.h"
 #include "sesame-plan.h"
 #include "sesame-translation.h"
 
@@ -57,6 +58,8 @@ SesameTranslation *sesame_migration_get_translation        (SesameMigration  *se
 const char        *sesame_migration_get_language           (SesameMigration  *self);
 const char        *sesame_migration_get_title              (SesameMigration  *self);
 gboolean           sesame_migration_is_same_router         (SesameMigration  *self);
+
+SesameOutline     *sesame_migration_build_outline          (SesameMigration  *self);
 
 GPtrArray         *sesame_migration_get_changes            (SesameMigration  *self);
 gboolean           sesame_migration_has_change             (SesameMigration  *self,

@@ -29,64 +29,6 @@
 
 /* Text and Markdown */
 
-typedef struct
-{
-  SesameTextDocument  doc;         /* first: the writer is a document */
-  SesameMigration    *migration;
-} Writer;
-
-static void
-write_header (Writer *w)
-{
-  SesameChecklist *old = sesame_migration_get_old_checklist (w->migration);
-  g_autofree char *server = sesame_checklist_get_server_label (w->doc.checklist);
-  const char *labels[] = {
-    TC_ (w->doc.tr, "checklist header", "Router"),
-    /* Translators: the router being replaced, in the header of the router change checklist */
-    TC_ (w->doc.tr, "checklist header", "Old router"),
-    TC_ (w->doc.tr, "checklist header", "Connection"),
-    TC_ (w->doc.tr, "checklist header", "Server"),
-  };
-  const char *values[] = {
-    sesame_checklist_get_router_name (w->doc.checklist),
-    sesame_checklist_get_router_name (old),
-    sesame_checklist_get_connection_label (w->doc.checklist),
-    server,
-  };
-
-  sesame_text_document_header (&w->doc, sesame_migration_get_title (w->migration), labels, values,
-                               G_N_ELEMENTS (labels));
-}
-
-static void
-write_changes (Writer *w)
-{
-  GPtrArray *changes = sesame_migration_get_changes (w->migration);
-
-  sesame_text_document_heading (&w->doc, T_ (w->doc.tr, "What changed"), TRUE);
-
-  if (changes->len == 0)
-    {
-      sesame_text_document_paragraph (&w->doc, T_ (w->doc.tr, "Nothing changed that affects port forwarding."));
-      return;
-    }
-
-  for (guint i = 0; i < changes->len; i++)
-    {
-      const SesameChange *change = g_ptr_array_index (changes, i);
-
-      if (w->doc.markdown)
-        {
-          g_autofree char *escaped = sesame_markdown_escape (change->text);
-          g_string_append_printf (w->doc.out, "- %s\n", escaped);
-        }
-      else
-        g_string_append_printf (w->doc.out, "  * %s\n", change->text);
-    }
-
-  g_string_append_c (w->doc.out, '\n');
-}
-
 /**
  * sesame_migration_text_writer_write:
  * @migration: a migration
@@ -98,55 +40,16 @@ char *
 sesame_migration_text_writer_write (SesameMigration *migration,
                                     gboolean         markdown)
 {
-  Writer w = { 0 };
-  SesameTextDocument *doc = &w.doc;
-  GPtrArray *remove;
+  g_autoptr(SesameOutline) outline = NULL;
+  SesameTextDocument doc;
 
   g_return_val_if_fail (SESAME_IS_MIGRATION (migration), NULL);
 
-  sesame_text_document_init (doc, sesame_migration_get_new_checklist (migration), markdown);
-  w.migration = migration;
+  outline = sesame_migration_build_outline (migration);
+  sesame_text_document_init (&doc, sesame_migration_get_new_checklist (migration), markdown);
+  sesame_text_document_outline (&doc, outline);
 
-  write_header (&w);
-  sesame_text_document_warnings (doc, sesame_migration_get_warnings (migration),
-                                 sesame_migration_get_conflicts (migration));
-  write_changes (&w);
-
-  {
-    g_autofree char *title = g_strdup_printf (T_ (doc->tr, "Router settings: %s"),
-                                              sesame_checklist_get_router_page (doc->checklist));
-    sesame_text_document_heading (doc, title, TRUE);
-  }
-  sesame_text_document_steps (doc, sesame_migration_get_new_router_steps (migration));
-  sesame_text_document_forwards (doc, sesame_migration_get_add_forwards (migration));
-
-  remove = sesame_migration_get_remove_forwards (migration);
-  if (remove->len > 0)
-    {
-      GPtrArray *notes = sesame_migration_get_remove_notes (migration);
-
-      if (sesame_migration_is_same_router (migration))
-        sesame_text_document_heading (doc, T_ (doc->tr, "Delete the old entries first"), TRUE);
-      else
-        sesame_text_document_heading (doc, T_ (doc->tr, "Remove from the old router if it stays in use"), TRUE);
-
-      for (guint i = 0; i < notes->len; i++)
-        sesame_text_document_paragraph (doc, g_ptr_array_index (notes, i));
-      sesame_text_document_steps (doc, sesame_migration_get_remove_steps (migration));
-      sesame_text_document_forwards (doc, remove);
-    }
-
-  if (sesame_migration_get_firewall_changed (migration))
-    {
-      sesame_text_document_heading (doc, sesame_checklist_get_firewall_title (doc->checklist), TRUE);
-      sesame_text_document_paragraph (doc, sesame_migration_get_firewall_note (migration));
-      sesame_text_document_steps (doc, sesame_migration_get_firewall_steps (migration));
-    }
-
-  sesame_text_document_heading (doc, T_ (doc->tr, "Check that it works"), TRUE);
-  sesame_text_document_steps (doc, sesame_checklist_get_verify_steps (doc->checklist));
-
-  return sesame_text_document_finish (doc);
+  return sesame_text_document_finish (&doc);
 }
 
 /* HTML: one self-contained, printable page, like the checklist's */

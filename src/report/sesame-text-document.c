@@ -260,19 +260,6 @@ sesame_text_document_header (SesameTextDocument *w,
   g_string_append_c (w->out, '\n');
 }
 
-const char *
-sesame_severity_label (SesameTranslation *tr,
-                       SesameSeverity     severity)
-{
-  switch (severity)
-    {
-    case SESAME_SEVERITY_CRITICAL: return TC_ (tr, "severity", "Important");
-    case SESAME_SEVERITY_WARNING: return TC_ (tr, "severity", "Warning");
-    case SESAME_SEVERITY_INFO:
-    default: return TC_ (tr, "severity", "Note");
-    }
-}
-
 /* "Read this first": conflicts, then warnings, the most serious first */
 void
 sesame_text_document_warnings (SesameTextDocument *w,
@@ -328,13 +315,6 @@ sesame_text_document_warnings (SesameTextDocument *w,
           g_string_append_c (w->out, '\n');
         }
     }
-}
-
-/* A checklist lists what needs the person: good news is in the rows */
-gboolean
-sesame_finding_shown (const SesameFinding *finding)
-{
-  return finding->severity != SESAME_FINDING_SEVERITY_OK;
 }
 
 /**
@@ -459,4 +439,115 @@ sesame_text_document_forwards (SesameTextDocument *w,
     }
 
   sesame_text_document_table (w, rows, judged ? 7 : 6);
+}
+
+/* A section of groups: a table for each list of ports not to forward */
+static void
+write_group_lists (SesameTextDocument *w,
+                   GArray             *lists)
+{
+  for (guint l = 0; l < lists->len; l++)
+    {
+      const SesameGroupList *list = &g_array_index (lists, SesameGroupList, l);
+      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+      char **header;
+
+      sesame_text_document_paragraph (w, list->intro);
+
+      header = g_new0 (char *, 4);
+      header[0] = g_strdup (TC_ (w->tr, "column", "Protocol"));
+      header[1] = g_strdup (TC_ (w->tr, "column", "Ports"));
+      header[2] = g_strdup (TC_ (w->tr, "column", "For"));
+      g_ptr_array_add (rows, header);
+
+      for (guint i = 0; i < list->groups->len; i++)
+        {
+          const SesamePortGroup *group = g_ptr_array_index (list->groups, i);
+          char **cells = g_new0 (char *, 4);
+
+          cells[0] = g_strdup (sesame_checklist_format_protocol (w->checklist, group->protocol));
+          cells[1] = sesame_port_range_to_string (&group->ports);
+          cells[2] = sesame_checklist_join_names (w->checklist, group->names);
+          g_ptr_array_add (rows, cells);
+        }
+
+      sesame_text_document_table (w, rows, 3);
+    }
+}
+
+static void
+write_changes (SesameTextDocument *w,
+               GPtrArray          *changes,
+               const char         *empty_text)
+{
+  if (changes->len == 0)
+    {
+      sesame_text_document_paragraph (w, empty_text);
+      return;
+    }
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const SesameChange *change = g_ptr_array_index (changes, i);
+
+      if (w->markdown)
+        {
+          g_autofree char *escaped = md_escape (change->text);
+          g_string_append_printf (w->out, "- %s\n", escaped);
+        }
+      else
+        g_string_append_printf (w->out, "  * %s\n", change->text);
+    }
+
+  g_string_append_c (w->out, '\n');
+}
+
+/**
+ * sesame_text_document_outline:
+ * @w: a document
+ * @outline: a checklist's (or router change checklist's) outline
+ *
+ * Writes the whole outline: how each kind of section looks as text or Markdown.
+ */
+void
+sesame_text_document_outline (SesameTextDocument  *w,
+                              const SesameOutline *outline)
+{
+  sesame_text_document_header (w, outline->title,
+                               (const char * const *) outline->labels->pdata,
+                               (const char * const *) outline->values->pdata,
+                               outline->labels->len);
+
+  for (guint s = 0; s < outline->sections->len; s++)
+    {
+      const SesameSection *section = g_ptr_array_index (outline->sections, s);
+
+      switch (section->kind)
+        {
+        case SESAME_SECTION_FINDINGS:
+          sesame_text_document_findings (w, section->items);
+          continue;
+        case SESAME_SECTION_WARNINGS:
+          sesame_text_document_warnings (w, section->items, section->conflicts);
+          continue;
+        case SESAME_SECTION_CHANGES:
+        case SESAME_SECTION_STEPS:
+        case SESAME_SECTION_PORT_GROUPS:
+        default:
+          break;
+        }
+
+      sesame_text_document_heading (w, section->title, section->numbered);
+      for (guint i = 0; i < section->paragraphs->len; i++)
+        sesame_text_document_paragraph (w, g_ptr_array_index (section->paragraphs, i));
+
+      if (section->kind == SESAME_SECTION_CHANGES)
+        write_changes (w, section->items, section->empty_text);
+      else if (section->kind == SESAME_SECTION_PORT_GROUPS)
+        write_group_lists (w, section->lists);
+      if (section->steps != NULL)
+        sesame_text_document_steps (w, section->steps);
+      if (section->forwards != NULL)
+        sesame_text_document_forwards (w, section->forwards);
+    }
 }

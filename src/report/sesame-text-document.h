@@ -5,7 +5,8 @@
 
 #pragma once
 
-#include "sesame-checklist.h"
+#include "sesame-checklist-outline.h"
+#include "sesame-migration.h"
 
 G_BEGIN_DECLS
 
@@ -44,11 +45,10 @@ void  sesame_text_document_forwards  (SesameTextDocument *w,
                                       GPtrArray          *forwards);
 void  sesame_text_document_findings  (SesameTextDocument *w,
                                       GPtrArray          *findings);
+void  sesame_text_document_outline   (SesameTextDocument  *w,
+                                      const SesameOutline *outline);
 char *sesame_forward_works_text      (SesameChecklist     *checklist,
                                       const SesameForward *forward);
-gboolean sesame_finding_shown        (const SesameFinding *finding);
 char *sesame_markdown_escape         (const char         *text);
-const char *sesame_severity_label    (SesameTranslation  *tr,
-                                      SesameSeverity      severity);
 
 G_END_DECLS
