@@ -10,6 +10,10 @@ profile is. The port-restricted lab also runs the port check (TCP 8080) and the
 mapping commands (map add / list / remove, by default and --via upnp|natpmp|pcp,
 each followed by a connection from the internet namespace).
 
+"foreign-igd" (not a NAT profile) runs labs with another LAN host whose UPnP IGD
+answers first: the gateway's IGD must be used, the other one changed only when
+named with --igd-host, and its claims must decide nothing in the probe.
+
 Environment:
   SESAME_CLI         path of sesame-cli (required for the Sesame parts; without it
                      they fail with "sesame-cli probe not available")
@@ -268,6 +272,7 @@ class Lab:
         self.profile, self.prefix, self.upnp = profile, prefix, upnp
         self.env = {}
         self.bg = []
+        self.up_args = []       # more options of "netlab up"
 
     def up(self):
         with LABS_LOCK:
@@ -277,6 +282,7 @@ class Lab:
         args = [NETLAB, "up", self.profile, "--prefix", self.prefix, "--ttl", "900", "-q"]
         if self.upnp:
             args.append("--upnp")
+        args += self.up_args
         c = run(args, 90)
         if c.rc != 0:
             return c
@@ -918,6 +924,158 @@ def map_checks(R, lab, sesame, client):
         R.info("listener on %d: %d connection(s) accepted" % (MAP_PORT, out.count("accepted")))
 
 
+# ----------------------------------------------------------------------------- a UPnP IGD that is not the gateway
+# netlab --foreign-igd: another LAN host (192.168.11.7) answers UPnP before the
+# router does, claims a carrier-grade NAT address and records every request.
+FOREIGN_PORT = 40002
+
+
+def foreign_actions(lab, action=None):
+    """the SOAP requests the foreign IGD has recorded (of one action), or None when its log cannot be read"""
+    try:
+        with open(lab.env["NETLAB_FOREIGN_IGD_LOG"]) as f:
+            entries = [json.loads(line) for line in f if line.strip()]
+    except (OSError, KeyError, ValueError):
+        return None
+    return [e for e in entries if "action" in e and (action is None or e["action"] == action)]
+
+
+def foreign_searches(lab):
+    try:
+        with open(lab.env["NETLAB_FOREIGN_IGD_LOG"]) as f:
+            return sum(1 for line in f if '"search"' in line)
+    except (OSError, KeyError):
+        return 0
+
+
+def foreign_log_clear(lab):
+    try:
+        open(lab.env["NETLAB_FOREIGN_IGD_LOG"], "w").close()
+    except (OSError, KeyError):
+        pass
+
+
+def stderr_lines(c):
+    return [line for line in (c.err or "").splitlines() if line.strip()]
+
+
+def foreign_igd_checks(idx, sesame):
+    """Sesame among two IGDs, the gateway's and another host's: the gateway's is
+    used; when only the other one answers, map add/remove refuse it, naming it,
+    and send it nothing unless --igd-host names it; probe lists its claim with its
+    address and decides nothing from it (no carrier-grade NAT from 100.64.77.7)."""
+    R = Results("foreign-igd")
+    t_start = time.monotonic()
+    port = str(FOREIGN_PORT)
+    try:
+        for stage, upnp in (("a", True), ("b", False)):
+            lab = Lab("port-restricted", "sp%d-%d%s" % (os.getpid() % 100000, idx, stage), upnp)
+            lab.up_args = ["--foreign-igd"]
+            try:
+                c = lab.up()
+                if not R.check(c.rc == 0, "lab up (port-restricted%s --foreign-igd, prefix %s)" % (
+                        " --upnp" if upnp else "", lab.prefix), "netlab up exits 0", c.brief()):
+                    continue
+                foreign = lab.env.get("NETLAB_FOREIGN_IGD")
+                claim = lab.env.get("NETLAB_FOREIGN_IGD_EXTERNAL")
+                c = lab.x("lan", ["upnpc", "-i", "-u", "http://%s:5000/rootDesc.xml" % foreign, "-s"], 20)
+                m = re.search(r"ExternalIPAddress = ([0-9.]*)", c.out)
+                R.check(m is not None and m.group(1) == claim and foreign_actions(lab) is not None,
+                        "lab self-check: the IGD on %s answers (upnpc -s) and records what it gets" % foreign,
+                        claim, m.group(1) if m else c.brief())
+                foreign_log_clear(lab)
+                if upnp:
+                    foreign_gateway_preferred(R, lab, sesame, foreign, port)
+                else:
+                    foreign_only(R, lab, sesame, foreign, claim, port)
+            finally:
+                d = lab.down()
+                if d is not None:
+                    R.check(d.rc == 0, "lab down (%s)" % lab.prefix, "netlab down exits 0", d.brief())
+    except Exception as e:        # a bug here must not leave a lab up nor hide the rest
+        R.check(False, "test driver", "no exception", "%s: %s" % (type(e).__name__, e))
+    R.info("foreign-igd: %.1f s in all" % (time.monotonic() - t_start))
+    return R
+
+
+def foreign_gateway_preferred(R, lab, sesame, foreign, port):
+    gw = lab.env["NETLAB_GATEWAY"]
+    add = sesame.map(lab, ["add", "--protocol", "tcp", "--port", port])
+    seen, _ = lab_sees_mapping(lab, int(port))
+    sent = foreign_actions(lab, "AddPortMapping")
+    searched = foreign_searches(lab)
+    R.check(add.rc == 0 and seen and sent == [] and searched > 0,
+            "both IGDs answer: map add tcp/%s goes to the gateway's (%s), none to %s" % (port, gw, foreign),
+            "exit 0, in the router's table, the other IGD searched for but sent no AddPortMapping",
+            "add: %s; router table: %s; AddPortMapping to %s: %s; searches it saw: %d" % (
+                add.brief(), seen, foreign, sent, searched))
+    j, c, why = sesame.probe(lab)
+    name = "both IGDs answer: probe takes the gateway's (router.upnp host %s, gateway true)" % gw
+    if j is None:
+        R.check(False, name, note="no probe result: %s" % why)
+    else:
+        got = {k: get(j, "router.upnp." + k) for k in ("host", "gateway", "external_address")}
+        got["access.cgnat"] = get(j, "access.cgnat")
+        want = {"host": gw, "gateway": True, "external_address": PUBLIC, "access.cgnat": False}
+        R.check(got == want, name, want, got)
+    rm = sesame.map(lab, ["remove", "--protocol", "tcp", "--port", port])
+    seen, _ = lab_sees_mapping(lab, int(port))
+    sent = foreign_actions(lab, "DeletePortMapping")
+    R.check(rm.rc == 0 and not seen and sent == [],
+            "both IGDs answer: map remove tcp/%s on the gateway's, none to %s" % (port, foreign),
+            "exit 0, gone from the router's table, no DeletePortMapping to the other IGD",
+            "remove: %s; router table: %s; DeletePortMapping to %s: %s" % (rm.brief(), seen, foreign, sent))
+    if seen:
+        lab.upnpc(["-d", port, "TCP"])
+
+
+def foreign_only(R, lab, sesame, foreign, claim, port):
+    client = lab.env["NETLAB_CLIENT_IP"]
+    for verb in ("add", "remove"):
+        action = "AddPortMapping" if verb == "add" else "DeletePortMapping"
+        c = sesame.map(lab, [verb, "--protocol", "tcp", "--port", port])
+        lines = stderr_lines(c)
+        sent = foreign_actions(lab, action)
+        R.check(c.rc == 1 and len(lines) == 1 and foreign in lines[0] and "--igd-host" in lines[0]
+                and not c.out.strip() and sent == [],
+                "only %s answers: map %s refuses it in one line naming it, and sends it no %s" % (foreign, verb, action),
+                "exit 1, one line on stderr naming %s and --igd-host, nothing on stdout, no %s" % (foreign, action),
+                "%s; stdout %r; %s requests: %s" % (c.brief(), c.out.strip()[:200], action, sent))
+
+    add = sesame.map(lab, ["add", "--protocol", "tcp", "--port", port, "--igd-host", foreign])
+    sent = foreign_actions(lab, "AddPortMapping") or []
+    args = sent[-1].get("args", {}) if sent else {}
+    got = {k: args.get(k) for k in ("NewExternalPort", "NewProtocol", "NewInternalClient")}
+    want = {"NewExternalPort": port, "NewProtocol": "TCP", "NewInternalClient": client}
+    R.check(add.rc == 0 and len(sent) == 1 and got == want,
+            "map add --igd-host %s sends it the AddPortMapping" % foreign,
+            "exit 0, one AddPortMapping %s" % want, "add: %s; AddPortMapping requests: %s" % (add.brief(), sent))
+
+    j, c, why = sesame.probe(lab)
+    name = "probe lists the IGD on %s with its claim %s (gateway false) and decides nothing from it" % (foreign, claim)
+    if j is None:
+        R.check(False, name, note="no probe result: %s" % why)
+    else:
+        got = {k: get(j, "router.upnp." + k) for k in ("host", "gateway", "external_address")}
+        got.update({k: get(j, "access." + k) for k in ("cgnat", "double_nat", "wan_address")})
+        got["external.ipv4"] = get(j, "external.ipv4")
+        got["access.reason names it"] = foreign in str(get(j, "access.reason"))
+        want = {"host": foreign, "gateway": False, "external_address": claim,
+                "cgnat": got["cgnat"] if got["cgnat"] is not True else "not true",
+                "double_nat": got["double_nat"] if got["double_nat"] is not True else "not true",
+                "wan_address": None, "external.ipv4": PUBLIC, "access.reason names it": True}
+        R.check(got == want, name, want, got, note=None if got == want else json.dumps(j.get("access")))
+
+    rm = sesame.map(lab, ["remove", "--protocol", "tcp", "--port", port, "--igd-host", foreign])
+    sent = foreign_actions(lab, "DeletePortMapping") or []
+    R.check(rm.rc == 0 and len(sent) == 1, "map remove --igd-host %s sends it the DeletePortMapping" % foreign,
+            "exit 0, one DeletePortMapping", "remove: %s; DeletePortMapping requests: %s" % (rm.brief(), sent))
+
+
+# labs of their own, beside the NAT profiles: name -> function (index, sesame) -> Results
+EXTRA_LABS = {"foreign-igd": foreign_igd_checks}
+
+
 # ----------------------------------------------------------------------------- main
 def no_network(sesame):
     """No network at all: a fast, clear verdict, and no server is even looked up."""
@@ -979,8 +1137,9 @@ def main():
         skip_all("cannot create a network namespace: " + r.brief())
     run(["ip", "netns", "del", "sp%d-probe" % (os.getpid() % 100000)], 10)
 
-    wanted = [p for p in os.environ.get("NETLAB_PROFILES", ",".join(PROFILES)).split(",") if p]
-    unknown = [p for p in wanted if p not in PROFILES]
+    wanted = [p for p in os.environ.get("NETLAB_PROFILES", ",".join(list(PROFILES) + list(EXTRA_LABS))).split(",")
+              if p]
+    unknown = [p for p in wanted if p not in PROFILES and p not in EXTRA_LABS]
     if unknown:
         print("Bail out! unknown profile(s) in NETLAB_PROFILES: %s" % ", ".join(unknown))
         sys.exit(1)
@@ -1006,7 +1165,8 @@ def main():
     interrupted = False
     futures = []
     try:
-        futures = [pool.submit(run_profile, i, p, sesame) for i, p in enumerate(wanted)]
+        futures = [pool.submit(run_profile, i, p, sesame) if p in PROFILES else pool.submit(EXTRA_LABS[p], i, sesame)
+                   for i, p in enumerate(wanted)]
         for f in futures:
             while True:
                 try:
