@@ -113,6 +113,8 @@ char                  *sesame_portset_ports_to_string        (const SesamePortse
 JsonNode              *sesame_portset_to_json_node           (const SesamePortset    *portset);
 
 const char            *sesame_transition_to_string           (SesameTransition        method);
+gboolean               sesame_transition_from_string         (const char             *text,
+                                                              SesameTransition       *method);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SesameTransitionTable, sesame_transition_table_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SesamePortset, sesame_portset_free)
