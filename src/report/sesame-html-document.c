@@ -214,3 +214,126 @@ sesame_html_warnings (GString           *out,
       g_string_append (out, "</div>\n");
     }
 }
+
+static void
+write_group_lists (GString         *out,
+                   SesameChecklist *checklist,
+                   GArray          *lists)
+{
+  SesameTranslation *tr = sesame_checklist_get_translation (checklist);
+
+  for (guint l = 0; l < lists->len; l++)
+    {
+      const SesameGroupList *list = &g_array_index (lists, SesameGroupList, l);
+
+      sesame_html_element (out, "<p>", list->intro, "</p>\n");
+      g_string_append (out, "<table>\n<thead><tr>");
+      sesame_html_element (out, "<th>", TC_ (tr, "column", "Protocol"), "</th>");
+      sesame_html_element (out, "<th>", TC_ (tr, "column", "Ports"), "</th>");
+      sesame_html_element (out, "<th>", TC_ (tr, "column", "For"), "</th>");
+      g_string_append (out, "</tr></thead>\n<tbody>\n");
+
+      for (guint i = 0; i < list->groups->len; i++)
+        {
+          const SesamePortGroup *group = g_ptr_array_index (list->groups, i);
+          g_autofree char *ports = sesame_port_range_to_string (&group->ports);
+          g_autofree char *names = sesame_checklist_join_names (checklist, group->names);
+
+          g_string_append (out, "<tr>");
+          sesame_html_element (out, "<td class=\"n\">", sesame_checklist_format_protocol (checklist, group->protocol), "</td>");
+          sesame_html_element (out, "<td class=\"n\">", ports, "</td>");
+          sesame_html_element (out, "<td>", names, "</td>");
+          g_string_append (out, "</tr>\n");
+        }
+
+      g_string_append (out, "</tbody>\n</table>\n");
+    }
+}
+
+static void
+write_changes (GString    *out,
+               GPtrArray  *changes,
+               const char *empty_text)
+{
+  if (changes->len == 0)
+    {
+      sesame_html_element (out, "<p>", empty_text, "</p>\n");
+      return;
+    }
+
+  g_string_append (out, "<ul class=\"changes\">\n");
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const SesameChange *change = g_ptr_array_index (changes, i);
+
+      g_string_append_printf (out, "<li data-kind=\"%s\">", sesame_change_kind_to_string (change->kind));
+      sesame_html_element (out, "", change->text, "</li>\n");
+    }
+  g_string_append (out, "</ul>\n");
+}
+
+/**
+ * sesame_html_outline:
+ * @out: where to write
+ * @checklist: the checklist (the new one of a router change) for names and labels
+ * @language: the page's language
+ * @outline: what to write
+ *
+ * Writes one self-contained, printable page: how each kind of section looks in HTML.
+ */
+void
+sesame_html_outline (GString             *out,
+                     SesameChecklist     *checklist,
+                     const char          *language,
+                     const SesameOutline *outline)
+{
+  static const char * const rows_classes[] = { "forwards", "forwards add", "forwards remove" };
+  SesameTranslation *tr = sesame_checklist_get_translation (checklist);
+  guint number = 0;
+
+  sesame_html_begin (out, language, outline->title);
+  sesame_html_element (out, "<h1>", outline->title, "</h1>\n");
+
+  g_string_append (out, "<dl class=\"meta\">\n");
+  for (guint i = 0; i < outline->labels->len; i++)
+    {
+      sesame_html_element (out, "<dt>", g_ptr_array_index (outline->labels, i), "</dt>");
+      sesame_html_element (out, "<dd>", g_ptr_array_index (outline->values, i), "</dd>\n");
+    }
+  g_string_append (out, "</dl>\n");
+
+  for (guint s = 0; s < outline->sections->len; s++)
+    {
+      const SesameSection *section = g_ptr_array_index (outline->sections, s);
+
+      if (section->kind == SESAME_SECTION_FINDINGS)
+        {
+          sesame_html_findings (out, tr, section->items);
+          continue;
+        }
+      if (section->kind == SESAME_SECTION_WARNINGS)
+        {
+          sesame_html_warnings (out, tr, section->items, section->conflicts);
+          continue;
+        }
+
+      if (section->numbered)
+        g_string_append_printf (out, "<h2>%u. ", ++number);
+      else
+        g_string_append (out, "<h2>");
+      sesame_html_element (out, "", section->title, "</h2>\n");
+
+      for (guint i = 0; i < section->paragraphs->len; i++)
+        sesame_html_element (out, "<p>", g_ptr_array_index (section->paragraphs, i), "</p>\n");
+      if (section->kind == SESAME_SECTION_CHANGES)
+        write_changes (out, section->items, section->empty_text);
+      else if (section->kind == SESAME_SECTION_PORT_GROUPS)
+        write_group_lists (out, checklist, section->lists);
+      if (section->steps != NULL)
+        sesame_html_steps (out, section->steps);
+      if (section->forwards != NULL)
+        sesame_html_forwards (out, checklist, section->forwards, rows_classes[section->rows_role]);
+    }
+
+  g_string_append (out, "</body>\n</html>\n");
+}

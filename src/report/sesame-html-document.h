@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include "sesame-checklist.h"
+#include "sesame-checklist-outline.h"
 
 G_BEGIN_DECLS
 
@@ -31,5 +31,9 @@ void sesame_html_warnings (GString           *out,
                            SesameTranslation *tr,
                            GPtrArray         *warnings,
                            GPtrArray         *conflicts);
+void sesame_html_outline  (GString             *out,
+                           SesameChecklist     *checklist,
+                           const char          *language,
+                           const SesameOutline *outline);
 
 G_END_DECLS

@@ -54,15 +54,6 @@ sesame_migration_text_writer_write (SesameMigration *migration,
 
 /* HTML: one self-contained, printable page, like the checklist's */
 
-static void
-html_heading (GString    *out,
-              guint      *section,
-              const char *text)
-{
-  g_string_append_printf (out, "<h2>%u. ", ++*section);
-  sesame_html_element (out, "", text, "</h2>\n");
-}
-
 /**
  * sesame_migration_html_writer_write:
  * @migration: a migration
@@ -73,91 +64,15 @@ html_heading (GString    *out,
 char *
 sesame_migration_html_writer_write (SesameMigration *migration)
 {
-  SesameChecklist *checklist;
-  SesameChecklist *old;
-  SesameTranslation *tr;
+  g_autoptr(SesameOutline) outline = NULL;
   GString *out;
-  g_autofree char *router_title = NULL;
-  g_autofree char *server = NULL;
-  GPtrArray *changes;
-  GPtrArray *remove;
-  guint section = 0;
 
   g_return_val_if_fail (SESAME_IS_MIGRATION (migration), NULL);
 
-  checklist = sesame_migration_get_new_checklist (migration);
-  old = sesame_migration_get_old_checklist (migration);
-  tr = sesame_migration_get_translation (migration);
-  changes = sesame_migration_get_changes (migration);
-  remove = sesame_migration_get_remove_forwards (migration);
+  outline = sesame_migration_build_outline (migration);
   out = g_string_new (NULL);
-
-  sesame_html_begin (out, sesame_migration_get_language (migration), sesame_migration_get_title (migration));
-
-  sesame_html_element (out, "<h1>", sesame_migration_get_title (migration), "</h1>\n");
-
-  server = sesame_checklist_get_server_label (checklist);
-
-  g_string_append (out, "<dl class=\"meta\">\n");
-  sesame_html_element (out, "<dt>", TC_ (tr, "checklist header", "Router"), "</dt>");
-  sesame_html_element (out, "<dd>", sesame_checklist_get_router_name (checklist), "</dd>\n");
-  sesame_html_element (out, "<dt>", TC_ (tr, "checklist header", "Old router"), "</dt>");
-  sesame_html_element (out, "<dd>", sesame_checklist_get_router_name (old), "</dd>\n");
-  sesame_html_element (out, "<dt>", TC_ (tr, "checklist header", "Connection"), "</dt>");
-  sesame_html_element (out, "<dd>", sesame_checklist_get_connection_label (checklist), "</dd>\n");
-  sesame_html_element (out, "<dt>", TC_ (tr, "checklist header", "Server"), "</dt>");
-  sesame_html_element (out, "<dd>", server, "</dd>\n");
-  g_string_append (out, "</dl>\n");
-
-  sesame_html_warnings (out, tr, sesame_migration_get_warnings (migration), sesame_migration_get_conflicts (migration));
-
-  html_heading (out, &section, T_ (tr, "What changed"));
-  if (changes->len == 0)
-    sesame_html_element (out, "<p>", T_ (tr, "Nothing changed that affects port forwarding."), "</p>\n");
-  else
-    {
-      g_string_append (out, "<ul class=\"changes\">\n");
-      for (guint i = 0; i < changes->len; i++)
-        {
-          const SesameChange *change = g_ptr_array_index (changes, i);
-
-          g_string_append_printf (out, "<li data-kind=\"%s\">", sesame_change_kind_to_string (change->kind));
-          sesame_html_element (out, "", change->text, "</li>\n");
-        }
-      g_string_append (out, "</ul>\n");
-    }
-
-  router_title = g_strdup_printf (T_ (tr, "Router settings: %s"), sesame_checklist_get_router_page (checklist));
-  html_heading (out, &section, router_title);
-  sesame_html_steps (out, sesame_migration_get_new_router_steps (migration));
-  sesame_html_forwards (out, checklist, sesame_migration_get_add_forwards (migration), "forwards add");
-
-  if (remove->len > 0)
-    {
-      GPtrArray *notes = sesame_migration_get_remove_notes (migration);
-
-      if (sesame_migration_is_same_router (migration))
-        html_heading (out, &section, T_ (tr, "Delete the old entries first"));
-      else
-        html_heading (out, &section, T_ (tr, "Remove from the old router if it stays in use"));
-
-      for (guint i = 0; i < notes->len; i++)
-        sesame_html_element (out, "<p>", g_ptr_array_index (notes, i), "</p>\n");
-      sesame_html_steps (out, sesame_migration_get_remove_steps (migration));
-      sesame_html_forwards (out, checklist, remove, "forwards remove");
-    }
-
-  if (sesame_migration_get_firewall_changed (migration))
-    {
-      html_heading (out, &section, sesame_checklist_get_firewall_title (checklist));
-      sesame_html_element (out, "<p>", sesame_migration_get_firewall_note (migration), "</p>\n");
-      sesame_html_steps (out, sesame_migration_get_firewall_steps (migration));
-    }
-
-  html_heading (out, &section, T_ (tr, "Check that it works"));
-  sesame_html_steps (out, sesame_checklist_get_verify_steps (checklist));
-
-  g_string_append (out, "</body>\n</html>\n");
+  sesame_html_outline (out, sesame_migration_get_new_checklist (migration),
+                       sesame_migration_get_language (migration), outline);
 
   return g_string_free (out, FALSE);
 }

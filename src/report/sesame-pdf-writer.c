@@ -576,10 +576,6 @@ add_warnings (SesamePdfWriter *self,
               GPtrArray       *warnings,
               GPtrArray       *conflicts)
 {
-  if (warnings->len == 0 && conflicts->len == 0)
-    return;
-
-  add_heading (self, T_ (self->tr, "Read this first"), FALSE);
 
   for (guint i = 0; i < conflicts->len; i++)
     {
@@ -591,16 +587,9 @@ add_warnings (SesamePdfWriter *self,
   for (guint i = 0; i < warnings->len; i++)
     {
       const SesameWarning *warning = g_ptr_array_index (warnings, i);
-      const char *label;
 
-      if (warning->severity == SESAME_SEVERITY_CRITICAL)
-        label = TC_ (self->tr, "severity", "Important");
-      else if (warning->severity == SESAME_SEVERITY_WARNING)
-        label = TC_ (self->tr, "severity", "Warning");
-      else
-        label = TC_ (self->tr, "severity", "Note");
-
-      add_box (self, warning->severity, label, warning->text, warning->advice);
+      add_box (self, warning->severity, sesame_severity_label (self->tr, warning->severity),
+               warning->text, warning->advice);
     }
 }
 
@@ -609,14 +598,6 @@ static void
 add_findings (SesamePdfWriter *self,
               GPtrArray       *findings)
 {
-  gboolean any = FALSE;
-
-  for (guint i = 0; findings != NULL && i < findings->len; i++)
-    any |= sesame_finding_shown (g_ptr_array_index (findings, i));
-  if (!any)
-    return;
-
-  add_heading (self, T_ (self->tr, "What the checks found"), FALSE);
 
   for (guint i = 0; i < findings->len; i++)
     {
@@ -903,50 +884,33 @@ group_rows (SesamePdfWriter *self,
   return rows;
 }
 
+/* The lists of ports not to forward: one set of column widths for their
+ * tables, so that they line up */
 static void
-add_groups (SesamePdfWriter *self)
+add_group_lists (SesamePdfWriter *self,
+                 GArray          *lists)
 {
-  GPtrArray *groups[3];
-  const char *intros[3];
   g_autoptr(GPtrArray) all_rows = g_ptr_array_new ();
-  GPtrArray *rows[3] = { NULL };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   Columns columns = { 3, FALSE, { 0 }, { 0 } };
 
-  groups[0] = sesame_checklist_get_lan_only (self->checklist);
-  intros[0] = T_ (self->tr, "Used only inside the home network. Never forward these; the router must keep them off the internet.");
-  groups[1] = sesame_checklist_get_not_forwarded (self->checklist);
-  intros[1] = T_ (self->tr, "Kept off the internet on purpose, because exposing them is dangerous (see above). They stay usable at home.");
-  groups[2] = sesame_checklist_get_outbound_only (self->checklist);
-  intros[2] = T_ (self->tr, "Used only to connect out. Nothing to forward: the router lets the replies in by itself.");
-
-  if (groups[0]->len == 0 && groups[1]->len == 0 && groups[2]->len == 0)
-    return;
-
-  add_heading (self, T_ (self->tr, "Ports that must not be forwarded"), TRUE);
-
-  /* One set of column widths for the three tables, so that they line up */
-  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+  for (guint l = 0; l < lists->len; l++)
     {
-      if (groups[i]->len == 0)
-        continue;
+      GPtrArray *list_rows = group_rows (self, g_array_index (lists, SesameGroupList, l).groups);
 
-      rows[i] = group_rows (self, groups[i]);
-      for (guint r = 0; r < rows[i]->len; r++)
-        g_ptr_array_add (all_rows, g_ptr_array_index (rows[i], r));
+      g_ptr_array_add (rows, list_rows);
+      for (guint r = 0; r < list_rows->len; r++)
+        g_ptr_array_add (all_rows, g_ptr_array_index (list_rows, r));
     }
   columns_measure (self, &columns, all_rows);
 
-  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+  for (guint l = 0; l < lists->len; l++)
     {
-      Block *intro;
+      Block *intro = add_paragraph (self, g_array_index (lists, SesameGroupList, l).intro,
+                                    FONT_BODY, COLOR_TEXT, 10.0);
 
-      if (rows[i] == NULL)
-        continue;
-
-      intro = add_paragraph (self, intros[i], FONT_BODY, COLOR_TEXT, 10.0);
       intro->keep_with_next = TRUE;
-      add_table (self, &columns, rows[i]);
-      g_ptr_array_unref (rows[i]);
+      add_table (self, &columns, g_ptr_array_index (rows, l));
     }
 }
 
@@ -968,77 +932,15 @@ add_extra_table (SesamePdfWriter      *self,
   add_table (self, &columns, table->rows);
 }
 
-/* The router's page, how to get there, and the rows to enter */
-static void
-add_router (SesamePdfWriter *self,
-            GPtrArray       *steps,
-            GPtrArray       *forwards)
-{
-  g_autofree char *title = NULL;
-
-  /* Translators: "Router settings: アドレス変換" — the page name follows */
-  title = g_strdup_printf (T_ (self->tr, "Router settings: %s"),
-                           sesame_checklist_get_router_page (self->checklist));
-  add_heading (self, title, TRUE);
-  add_steps (self, steps);
-  add_forwards (self, forwards);
-}
-
-static void
-add_verify (SesamePdfWriter *self)
-{
-  add_heading (self, T_ (self->tr, "Check that it works"), TRUE);
-  add_steps (self, sesame_checklist_get_verify_steps (self->checklist));
-}
-
-static void
-build (SesamePdfWriter      *self,
-       const SesamePdfTable *tables,
-       guint                 n_tables)
-{
-  g_autofree char *server = sesame_checklist_get_server_label (self->checklist);
-  const char *labels[] = {
-    TC_ (self->tr, "checklist header", "Router"),
-    TC_ (self->tr, "checklist header", "Connection"),
-    TC_ (self->tr, "checklist header", "Server"),
-  };
-  const char *values[] = {
-    sesame_checklist_get_router_name (self->checklist),
-    sesame_checklist_get_connection_label (self->checklist),
-    server,
-  };
-
-  add_header (self, labels, values, G_N_ELEMENTS (labels));
-  add_findings (self, sesame_checklist_get_findings (self->checklist));
-  add_warnings (self, sesame_checklist_get_warnings (self->checklist),
-                sesame_checklist_get_conflicts (self->checklist));
-
-  add_router (self, sesame_checklist_get_router_steps (self->checklist),
-              sesame_checklist_get_forwards (self->checklist));
-
-  add_groups (self);
-
-  add_heading (self, sesame_checklist_get_firewall_title (self->checklist), TRUE);
-  add_steps (self, sesame_checklist_get_firewall_steps (self->checklist));
-
-  add_verify (self);
-
-  for (guint i = 0; i < n_tables; i++)
-    add_extra_table (self, &tables[i]);
-}
-
 /* What changed since the old plan: one sentence a bullet */
 static void
-add_changes (SesamePdfWriter *self)
+add_changes (SesamePdfWriter *self,
+             GPtrArray       *changes,
+             const char      *empty_text)
 {
-  GPtrArray *changes = sesame_migration_get_changes (self->migration);
-
-  add_heading (self, T_ (self->tr, "What changed"), TRUE);
-
   if (changes->len == 0)
     {
-      add_paragraph (self, T_ (self->tr, "Nothing changed that affects port forwarding."),
-                     FONT_BODY, COLOR_TEXT, 7.0);
+      add_paragraph (self, empty_text, FONT_BODY, COLOR_TEXT, 7.0);
       return;
     }
 
@@ -1050,74 +952,75 @@ add_changes (SesamePdfWriter *self)
     }
 }
 
-/* The rows the old router still has, why and how to delete them */
+/* How each kind of section looks on paper */
 static void
-add_removal (SesamePdfWriter *self)
+add_outline (SesamePdfWriter     *self,
+             const SesameOutline *outline)
 {
-  GPtrArray *forwards = sesame_migration_get_remove_forwards (self->migration);
-  GPtrArray *notes = sesame_migration_get_remove_notes (self->migration);
+  add_header (self, (const char * const *) outline->labels->pdata,
+              (const char * const *) outline->values->pdata, outline->labels->len);
 
-  if (forwards->len == 0)
-    return;
-
-  if (sesame_migration_is_same_router (self->migration))
-    add_heading (self, T_ (self->tr, "Delete the old entries first"), TRUE);
-  else
-    add_heading (self, T_ (self->tr, "Remove from the old router if it stays in use"), TRUE);
-
-  /* Why, kept with the first step */
-  for (guint i = 0; i < notes->len; i++)
+  for (guint s = 0; s < outline->sections->len; s++)
     {
-      Block *note = add_paragraph (self, g_ptr_array_index (notes, i), FONT_BODY, COLOR_TEXT, 7.0);
+      const SesameSection *section = g_ptr_array_index (outline->sections, s);
 
-      note->keep_with_next = TRUE;
+      add_heading (self, section->title, section->numbered);
+
+      /* An introduction stays with what it introduces */
+      for (guint i = 0; i < section->paragraphs->len; i++)
+        {
+          Block *note = add_paragraph (self, g_ptr_array_index (section->paragraphs, i),
+                                       FONT_BODY, COLOR_TEXT, 7.0);
+
+          note->keep_with_next = TRUE;
+        }
+
+      switch (section->kind)
+        {
+        case SESAME_SECTION_FINDINGS:
+          add_findings (self, section->items);
+          break;
+        case SESAME_SECTION_WARNINGS:
+          add_warnings (self, section->items, section->conflicts);
+          break;
+        case SESAME_SECTION_CHANGES:
+          add_changes (self, section->items, section->empty_text);
+          break;
+        case SESAME_SECTION_PORT_GROUPS:
+          add_group_lists (self, section->lists);
+          break;
+        case SESAME_SECTION_STEPS:
+        default:
+          break;
+        }
+
+      if (section->steps != NULL)
+        add_steps (self, section->steps);
+      if (section->forwards != NULL)
+        add_forwards (self, section->forwards);
     }
-  add_steps (self, sesame_migration_get_remove_steps (self->migration));
-  add_forwards (self, forwards);
+}
+
+static void
+build (SesamePdfWriter      *self,
+       const SesamePdfTable *tables,
+       guint                 n_tables)
+{
+  g_autoptr(SesameOutline) outline = sesame_checklist_build_outline (self->checklist);
+
+  add_outline (self, outline);
+
+  for (guint i = 0; i < n_tables; i++)
+    add_extra_table (self, &tables[i]);
 }
 
 /* The router change checklist, as the migration writers write it */
 static void
 build_migration (SesamePdfWriter *self)
 {
-  SesameChecklist *old = sesame_migration_get_old_checklist (self->migration);
-  g_autofree char *server = sesame_checklist_get_server_label (self->checklist);
-  const char *labels[] = {
-    TC_ (self->tr, "checklist header", "Router"),
-    /* Translators: the router being replaced, in the header of the router change checklist */
-    TC_ (self->tr, "checklist header", "Old router"),
-    TC_ (self->tr, "checklist header", "Connection"),
-    TC_ (self->tr, "checklist header", "Server"),
-  };
-  const char *values[] = {
-    sesame_checklist_get_router_name (self->checklist),
-    sesame_checklist_get_router_name (old),
-    sesame_checklist_get_connection_label (self->checklist),
-    server,
-  };
+  g_autoptr(SesameOutline) outline = sesame_migration_build_outline (self->migration);
 
-  add_header (self, labels, values, G_N_ELEMENTS (labels));
-  add_warnings (self, sesame_migration_get_warnings (self->migration),
-                sesame_migration_get_conflicts (self->migration));
-  add_changes (self);
-
-  add_router (self, sesame_migration_get_new_router_steps (self->migration),
-              sesame_migration_get_add_forwards (self->migration));
-
-  add_removal (self);
-
-  if (sesame_migration_get_firewall_changed (self->migration))
-    {
-      Block *note;
-
-      add_heading (self, sesame_checklist_get_firewall_title (self->checklist), TRUE);
-      note = add_paragraph (self, sesame_migration_get_firewall_note (self->migration),
-                            FONT_BODY, COLOR_TEXT, 7.0);
-      note->keep_with_next = TRUE;
-      add_steps (self, sesame_migration_get_firewall_steps (self->migration));
-    }
-
-  add_verify (self);
+  add_outline (self, outline);
 }
 
 /* The height from the top of block @i to the bottom of the last block that
