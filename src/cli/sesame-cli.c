@@ -28,6 +28,7 @@
 #include "sesame-pdf-writer.h"
 #include "sesame-plan.h"
 #include "sesame-pmp-client.h"
+#include "sesame-portset.h"
 #include "sesame-prober.h"
 #include "sesame-reflector-servers.h"
 #include "sesame-settings-report.h"
@@ -57,7 +58,8 @@ static const char usage[] =
      "  sesame-cli map remove --protocol tcp|udp --port N [--via upnp|natpmp|pcp] [--igd-host ADDRESS]\n"
      "  sesame-cli report --plan PLAN [--probe-report REPORT] [--lang en|ja]\n"
      "                    [--format text|markdown|html|json|pdf] [--redact] [-o FILE]\n"
-     "  sesame-cli diff --old PLAN --new PLAN [--lang en|ja] [--format text|markdown|html|json|pdf] [-o FILE]\n");
+     "  sesame-cli diff --old PLAN --new PLAN [--lang en|ja] [--format text|markdown|html|json|pdf] [-o FILE]\n"
+     "  sesame-cli portset --ipv6 ADDRESS[/LENGTH] [--json]\n");
 
 G_GNUC_PRINTF (1, 2)
 static int
@@ -1499,6 +1501,98 @@ command_report (int    argc,
 }
 
 /* What to do when the router was replaced: the old plan against the new one */
+/* What an IPv6 address says about the line's IPv4: MAP-E with its port
+ * set, DS-Lite, or neither. No server is contacted. */
+static char *
+portset_to_text (const SesamePortset *portset)
+{
+  GString *text = g_string_new (NULL);
+
+  switch (portset->method)
+    {
+    case SESAME_TRANSITION_NONE:
+      g_string_append (text, _("No known IPv4-over-IPv6 provider uses this address: no MAP-E port set and no DS-Lite.\n"));
+      break;
+
+    case SESAME_TRANSITION_DS_LITE:
+      /* Translators: %s is the provider, e.g. "transix (インターネットマルチフィード)" */
+      g_string_append_printf (text, _("DS-Lite (%s): the IPv4 address is shared at the provider and no IPv4 port can be forwarded. Offer the service over IPv6 instead.\n"),
+                              portset->provider);
+      break;
+
+    case SESAME_TRANSITION_MAP_E:
+      if (!portset->rule_known)
+        {
+          /* Translators: %s is the provider, e.g. "BIGLOBE IPv6オプション" */
+          g_string_append_printf (text, _("MAP-E (%s), but Sesame does not know the provider's rule for this address: the router's status page shows the IPv4 address and the usable ports.\n"),
+                                  portset->provider);
+        }
+      else
+        {
+          g_autofree char *ipv4 = sesame_portset_ipv4_to_string (portset);
+          g_autofree char *ports = sesame_portset_ports_to_string (portset, 0);
+
+          /* Translators: %s the provider; then the shared IPv4 address, the PSID, the number of ports */
+          g_string_append_printf (text, _("MAP-E (%s): shared IPv4 address %s, PSID %u, %u usable ports:\n"),
+                                  portset->provider, ipv4, portset->psid, portset->port_count);
+          g_string_append_printf (text, "  %s\n", ports);
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (portset->source != NULL)
+    /* Translators: where the provider's rule is published */
+    g_string_append_printf (text, _("Source: %s\n"), portset->source);
+  if (portset->uncertain)
+    g_string_append (text, _("Not confirmed by two independent sources: check it on the router's status page.\n"));
+
+  return g_string_free (text, FALSE);
+}
+
+static int
+command_portset (int    argc,
+                 char **argv)
+{
+  g_autoptr(SesamePortset) portset = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *text = NULL;
+  gboolean json = FALSE;
+  int status = EXIT_OK;
+  GOptionEntry entries[] = {
+    { "ipv6", 0, 0, G_OPTION_ARG_STRING, &address, N_("The line's IPv6 address or prefix"), "ADDRESS[/LENGTH]" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { NULL }
+  };
+
+  if (!parse_options (entries, NULL, &argc, &argv, &status))
+    return status;
+
+  if (argc > 1)
+    return usage_error (_("unexpected argument “%s”"), argv[1]);
+  if (address == NULL)
+    return usage_error (_("--ipv6 ADDRESS is required"));
+
+  if (!(portset = sesame_portset_lookup_text (address, &error)))
+    return failure ("--ipv6", error);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) node = sesame_portset_to_json_node (portset);
+      text = sesame_json_to_string (node);
+    }
+  else
+    text = portset_to_text (portset);
+
+  if (!write_output (NULL, text, &error))
+    return failure ("stdout", error);
+
+  return EXIT_OK;
+}
+
 static int
 command_diff (int    argc,
               char **argv)
@@ -1603,6 +1697,8 @@ main (int    argc,
     return command_report (argc - 1, argv + 1);
   if (g_str_equal (command, "diff"))
     return command_diff (argc - 1, argv + 1);
+  if (g_str_equal (command, "portset"))
+    return command_portset (argc - 1, argv + 1);
 
   return usage_error (_("“%s” is not a command"), command);
 }
