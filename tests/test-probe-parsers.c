@@ -837,6 +837,34 @@ test_access_foreign_igd (void)
   g_assert_cmpstr (report->wan_address, ==, "100.64.0.2");
 }
 
+/* A router behind a carrier NAT that learned its public address by STUN
+ * (miniupnpd's ext_perform_stun) reports the address the internet sees: the
+ * first hop beyond it still shows the carrier NAT, also when the gateway
+ * itself did not answer the hop test */
+static void
+test_access_hops (void)
+{
+  SesameProbeReport *report;
+
+  report = access_report ("203.0.113.2", "192.168.11.1", "203.0.113.2");
+  g_ptr_array_add (report->hops, g_strdup ("*"));
+  g_ptr_array_add (report->hops, g_strdup ("100.64.0.1"));
+  sesame_prober_judge_access (report);
+  g_assert_cmpint (report->cgnat, ==, SESAME_TRISTATE_YES);
+  g_assert_cmpint (report->double_nat, ==, SESAME_TRISTATE_YES);
+  g_assert_nonnull (strstr (report->access_reason, "100.64.0.1"));
+  g_clear_pointer (&report, sesame_probe_report_free);
+
+  /* A public first hop and the same word from the router: a NAT of its own */
+  report = access_report ("203.0.113.2", "192.168.11.1", "203.0.113.2");
+  g_ptr_array_add (report->hops, g_strdup ("192.168.11.1"));
+  g_ptr_array_add (report->hops, g_strdup ("203.0.113.1"));
+  sesame_prober_judge_access (report);
+  g_assert_cmpint (report->cgnat, ==, SESAME_TRISTATE_NO);
+  g_assert_cmpint (report->double_nat, ==, SESAME_TRISTATE_NO);
+  g_clear_pointer (&report, sesame_probe_report_free);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -859,6 +887,7 @@ main (int   argc,
   g_test_add_func ("/probe-parsers/arp-table", test_arp_table);
   g_test_add_func ("/probe-parsers/report-read-back", test_report_read_back);
   g_test_add_func ("/probe-parsers/router-changes", test_router_changes);
+  g_test_add_func ("/probe-parsers/access-hops", test_access_hops);
   g_test_add_func ("/probe-parsers/hop-probe-loopback", test_hop_probe_loopback);
   g_test_add_func ("/probe-parsers/hop-probe-cancel", test_hop_probe_cancel);
   g_test_add_func ("/probe-parsers/follow-redirect", test_follow_redirect);

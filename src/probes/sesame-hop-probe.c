@@ -92,19 +92,26 @@ complete (HopProbe  *probe,
   g_object_unref (task);
 }
 
+/* Every hop up to the last one that answered; one that did not answer in
+ * between is "*". Routers limit their ICMP messages (Linux: 1 a second, a
+ * burst of 6), so the gateway may stay silent when it has just answered
+ * other requests; the hop beyond it still says what it is */
 static void
 complete_with_hops (HopProbe *probe)
 {
   GPtrArray *hops = g_ptr_array_new_null_terminated (SESAME_HOP_PROBE_MAX_TTL, g_free, TRUE);
+  guint last = 0;
 
   for (guint i = 0; i < SESAME_HOP_PROBE_MAX_TTL; i++)
     {
-      if (probe->hops[i].hop == NULL)
-        break;
-      g_ptr_array_add (hops, g_strdup (probe->hops[i].hop));
+      if (probe->hops[i].hop != NULL)
+        last = i + 1;
       if (probe->hops[i].done)
         break;
     }
+
+  for (guint i = 0; i < last; i++)
+    g_ptr_array_add (hops, g_strdup (probe->hops[i].hop != NULL ? probe->hops[i].hop : "*"));
 
   complete (probe, hops, NULL);
 }
@@ -348,8 +355,8 @@ sesame_hop_probe_async (GInetAddress        *destination,
  * sesame_hop_probe_finish:
  *
  * Returns: (transfer full) (element-type utf8): the addresses of the first
- *   hops beyond this computer, in order, the gateway first; shorter when a
- *   hop did not answer
+ *   hops beyond this computer, in order, the gateway first, up to the last
+ *   that answered; "*" for one that did not answer before one that did
  */
 GPtrArray *
 sesame_hop_probe_finish (GAsyncResult  *result,

@@ -391,6 +391,30 @@ router_wan_address (const SesameProbeReport *report)
   return report->natpmp_external_address;
 }
 
+/* The first hop beyond the router, when it is not a public address: a second
+ * NAT, whatever the router says. A router behind a carrier NAT may report the
+ * public address it learned by STUN (miniupnpd's ext_perform_stun) */
+static gboolean
+judge_access_by_hops (SesameProbeReport *report)
+{
+  guint32 address;
+  SesameIpv4Kind kind;
+
+  if (report->hops->len < 2 || !sesame_ipv4_parse (g_ptr_array_index (report->hops, 1), &address))
+    return FALSE;
+
+  kind = sesame_ipv4_classify (address);
+  if (kind != SESAME_IPV4_SHARED && kind != SESAME_IPV4_PRIVATE)
+    return FALSE;
+
+  report->double_nat = SESAME_TRISTATE_YES;
+  report->cgnat = kind == SESAME_IPV4_SHARED ? SESAME_TRISTATE_YES : SESAME_TRISTATE_UNKNOWN;
+  g_free (report->access_reason);
+  report->access_reason = g_strdup_printf (_("The first router beyond yours has the address %s, which is not a public address: your connection goes through a second NAT, so ports forwarded on your router cannot be reached from the internet. Ask your provider for a public IPv4 address, or use IPv6 or a tunnel service."),
+                                           (const char *) g_ptr_array_index (report->hops, 1));
+  return TRUE;
+}
+
 static void
 judge_access (SesameProbeReport *report)
 {
@@ -435,6 +459,11 @@ judge_access (SesameProbeReport *report)
               return;
             }
 
+          /* A public address the internet agrees with may still be one
+           * the router learned through another NAT: the hops decide */
+          if (judge_access_by_hops (report))
+            return;
+
           report->double_nat = SESAME_TRISTATE_NO;
           report->cgnat = SESAME_TRISTATE_NO;
           return;
@@ -442,19 +471,8 @@ judge_access (SesameProbeReport *report)
     }
 
   /* Without the router's word: the first hop beyond it */
-  if (report->hops->len >= 2 && sesame_ipv4_parse (g_ptr_array_index (report->hops, 1), &address))
-    {
-      SesameIpv4Kind kind = sesame_ipv4_classify (address);
-
-      if (kind == SESAME_IPV4_SHARED || kind == SESAME_IPV4_PRIVATE)
-        {
-          report->double_nat = SESAME_TRISTATE_YES;
-          report->cgnat = kind == SESAME_IPV4_SHARED ? SESAME_TRISTATE_YES : SESAME_TRISTATE_UNKNOWN;
-          report->access_reason = g_strdup_printf (_("The first router beyond yours has the address %s, which is not a public address: your connection goes through a second NAT, so ports forwarded on your router cannot be reached from the internet. Ask your provider for a public IPv4 address, or use IPv6 or a tunnel service."),
-                                                   (const char *) g_ptr_array_index (report->hops, 1));
-          return;
-        }
-    }
+  if (judge_access_by_hops (report))
+    return;
 
   if (report->access_reason != NULL)
     return;
