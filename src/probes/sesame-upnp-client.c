@@ -675,10 +675,11 @@ soap_text (G_GNUC_UNUSED GMarkupParseContext *context,
  * comes with an HTTP error is %SESAME_UPNP_CLIENT_ERROR_INVALID_RESPONSE (or
  * %SESAME_UPNP_CLIENT_ERROR_TOO_LARGE).
  *
- * Returns: (transfer full) (nullable): one text per name, %NULL where missing
- *   (the array has as many slots as @names, so read it by index)
+ * Returns: (transfer full) (nullable) (element-type utf8): one text per
+ *   name, %NULL where missing (the array has as many slots as @names, so
+ *   read it by index; unreffing it frees every text)
  */
-GStrv
+GPtrArray *
 sesame_upnp_parse_soap_response (guint               status,
                                  const char         *data,
                                  gsize               length,
@@ -692,7 +693,7 @@ sesame_upnp_parse_soap_response (guint               status,
   g_autoptr(GMarkupParseContext) context = NULL;
   g_autoptr(GError) markup_error = NULL;
   g_autofree char *response = NULL;
-  g_auto(GStrv) values = NULL;
+  g_autoptr(GPtrArray) values = NULL;
   SoapReader reader = { 0 };
   guint n_names;
   gboolean parsed;
@@ -712,11 +713,12 @@ sesame_upnp_parse_soap_response (guint               status,
     }
 
   n_names = g_strv_length ((char **) names);
-  values = g_new0 (char *, n_names + 1);
+  values = g_ptr_array_new_full (n_names, g_free);
+  g_ptr_array_set_size (values, n_names);
   response = g_strconcat (action, "Response", NULL);
   reader.response = response;
   reader.names = names;
-  reader.values = values;
+  reader.values = (char **) values->pdata;
   reader.text = g_string_new (NULL);
 
   context = g_markup_parse_context_new (&parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &reader, NULL);
@@ -2115,7 +2117,7 @@ soap_fetched_cb (GObject      *object,
   g_autoptr(GBytes) body = NULL;
   Soap *soap = g_task_get_task_data (task);
   guint status = 0;
-  GStrv values;
+  GPtrArray *values;
 
   body = fetch_finish (self, result, &status, &error);
   if (body == NULL)
@@ -2130,7 +2132,7 @@ soap_fetched_cb (GObject      *object,
   if (values == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, values, (GDestroyNotify) g_strfreev);
+    g_task_return_pointer (task, values, (GDestroyNotify) g_ptr_array_unref);
 }
 
 /* @in_args: name, value, name, value, …, NULL */
@@ -2197,7 +2199,8 @@ soap_call_async (SesameUpnpClient    *self,
                deadline_us, timeout_ms, cancellable, soap_fetched_cb, g_steal_pointer (&task));
 }
 
-static GStrv
+/* Returns: (element-type utf8): see sesame_upnp_parse_soap_response() */
+static GPtrArray *
 soap_call_finish (SesameUpnpClient  *self,
                   GAsyncResult      *result,
                   GError           **error)
@@ -2224,7 +2227,7 @@ get_external_address_cb (GObject      *object,
   SesameUpnpClient *self = SESAME_UPNP_CLIENT (object);
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) values = NULL;
+  g_autoptr(GPtrArray) values = NULL;
   char *address;
 
   values = soap_call_finish (self, result, &error);
@@ -2234,7 +2237,7 @@ get_external_address_cb (GObject      *object,
       return;
     }
 
-  address = sesame_upnp_parse_external_address (values[0], &error);
+  address = sesame_upnp_parse_external_address (g_ptr_array_index (values, 0), &error);
   if (address == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -2339,13 +2342,13 @@ list_entry_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) entry_error = NULL;
-  g_auto(GStrv) v = NULL;
+  g_autoptr(GPtrArray) values = NULL;
   Listing *listing = g_task_get_task_data (task);
   SesameUpnpMapping *mapping;
 
-  v = soap_call_finish (self, result, &error);
+  values = soap_call_finish (self, result, &error);
 
-  if (v == NULL)
+  if (values == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -2400,8 +2403,12 @@ list_entry_cb (GObject      *object,
       return;
     }
 
-  mapping = sesame_upnp_parse_mapping (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7],
-                                       &entry_error);
+  {
+    char **v = (char **) values->pdata;
+
+    mapping = sesame_upnp_parse_mapping (v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7],
+                                         &entry_error);
+  }
   if (mapping != NULL)
     {
       g_ptr_array_add (listing->mappings, mapping);
@@ -2522,7 +2529,7 @@ boolean_action_cb (GObject      *object,
   SesameUpnpClient *self = SESAME_UPNP_CLIENT (object);
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) values = NULL;
+  g_autoptr(GPtrArray) values = NULL;
 
   values = soap_call_finish (self, result, &error);
   if (values == NULL)

@@ -138,7 +138,7 @@ SesameUpnpDevice   *sesame_upnp_parse_description    (const char              *l
                                                       const char              *data,
                                                       gsize                    length,
                                                       GError                 **error);
-GStrv               sesame_upnp_parse_soap_response  (guint                    status,
+GPtrArray          *sesame_upnp_parse_soap_response  (guint                    status,
                                                       const char              *data,
                                                       gsize                    length,
                                                       const char              *action,

@@ -75,7 +75,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(GError) error = NULL;
   guint action;
   guint status;
-  GStrv values;
+  g_autoptr(GPtrArray) array = NULL;
+  char **values;
 
   if (size == 0)
     return 0;
@@ -83,15 +84,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   action = data[0] & 3;
   status = statuses[(data[0] >> 2) & 3];
 
-  values = sesame_upnp_parse_soap_response (status, (const char *) data + 1, size - 1,
-                                            actions[action].action, actions[action].names, &error);
-  if (values == NULL)
+  array = sesame_upnp_parse_soap_response (status, (const char *) data + 1, size - 1,
+                                           actions[action].action, actions[action].names, &error);
+  if (array == NULL)
     {
       check_error (error);
       return 0;
     }
   g_assert (error == NULL);
   g_assert (status >= 200 && status <= 299);
+  g_assert (array->len == g_strv_length ((char **) actions[action].names));
+  values = (char **) array->pdata;
 
   /* Every value is valid UTF-8, whatever the bytes were */
   for (guint i = 0; actions[action].names[i] != NULL; i++)
@@ -127,11 +130,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
           check_error (error);
         }
     }
-
-  /* The array has a slot for every name, NULL where one is missing: freed by index */
-  for (guint i = 0; actions[action].names[i] != NULL; i++)
-    g_free (values[i]);
-  g_free (values);
 
   return 0;
 }
