@@ -23,7 +23,7 @@
 
 /* The traceroute port range: nothing listens there */
 #define BASE_PORT 33434
-#define RESEND_MS 150
+#define RESEND_MS 200
 
 typedef struct _HopProbe HopProbe;
 
@@ -131,13 +131,17 @@ send_all (HopProbe *probe)
     }
 }
 
+/* The gateway (TTL 1) is known anyway, and the first to run out of ICMP
+ * messages: once the hops beyond it answered, it is not waited for */
 static gboolean
 all_answered (HopProbe *probe)
 {
   for (guint i = 0; i < SESAME_HOP_PROBE_MAX_TTL; i++)
     {
-      if (probe->hops[i].hop == NULL)
+      if (probe->hops[i].hop == NULL && i > 0)
         return FALSE;
+      if (probe->hops[i].hop == NULL)
+        continue;
       if (probe->hops[i].done)
         return TRUE;   /* the end of the path: higher TTLs add nothing */
     }
@@ -222,13 +226,10 @@ on_resend (gpointer user_data)
 {
   HopProbe *probe = user_data;
 
+  /* A router out of ICMP messages gets one back a second: keep asking
+   * those that have not answered until the timeout */
   send_all (probe);
-
-  if (++probe->resends >= 2)
-    {
-      probe->resend_id = 0;
-      return G_SOURCE_REMOVE;
-    }
+  probe->resends++;
 
   return G_SOURCE_CONTINUE;
 }

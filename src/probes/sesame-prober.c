@@ -36,7 +36,7 @@
 
 #define STUN_DEFAULT_PORT 3478
 #define ROUTER_TIMEOUT_MS 800
-#define HOP_TIMEOUT_MS    600
+#define HOP_TIMEOUT_MS    1100    /* a router out of ICMP messages has one again after 1 s */
 /* The probes after the local one start when the main loop is idle, but no
  * later than this: under a frame clock that never rests (GTK's GL renderer
  * on llvmpipe, a loaded CPU) the main loop is never idle */
