@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "sesame-checklist.h"
 #include "sesame-portset.h"
 
 /* RFC 7597 Appendix A: the Basic Mapping Rule of its examples */
@@ -411,6 +412,176 @@ test_bad_tables (void)
     }
 }
 
+static SesameChecklist *
+checklist_for (const char *plan_json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesameCatalog) catalog = sesame_catalog_load_default (&error);
+  g_autoptr(GBytes) bytes = g_bytes_new (plan_json, strlen (plan_json));
+  g_autoptr(SesamePlan) plan = NULL;
+  SesameChecklist *checklist;
+
+  g_assert_no_error (error);
+  plan = sesame_plan_load_from_bytes (bytes, catalog, &error);
+  g_assert_no_error (error);
+  checklist = sesame_checklist_new (plan, catalog, "en", &error);
+  g_assert_no_error (error);
+  return checklist;
+}
+
+static const SesameForward *
+find_row (SesameChecklist *checklist,
+          SesameProtocol   protocol,
+          guint            internal)
+{
+  GPtrArray *forwards = sesame_checklist_get_forwards (checklist);
+
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+
+      if (forward->protocol == protocol && forward->internal.first == internal)
+        return forward;
+    }
+
+  g_assert_not_reached ();
+}
+
+static const SesameFinding *
+find_finding (GPtrArray  *findings,
+              const char *id,
+              const char *title_part)
+{
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    {
+      const SesameFinding *finding = g_ptr_array_index (findings, i);
+
+      if (g_str_equal (finding->id, id) && (title_part == NULL || strstr (finding->title, title_part)))
+        return finding;
+    }
+
+  return NULL;
+}
+
+/* MAP-E with the line's prefix: rows outside the set get external ports
+ * from it and keep their internal ports, and the checklist says, without
+ * any probe result, which address and port to give out */
+static void
+test_checklist_map_e (void)
+{
+  g_autoptr(SesameChecklist) checklist = checklist_for (
+    "{\"version\": 1, \"router\": {\"id\": \"generic\", \"connection\": \"map-e\","
+    " \"ipv6_prefix\": \"240b:10:1234:5600::/56\"},"
+    " \"host\": {\"address\": \"192.168.1.5\", \"os\": \"linux-ufw\"}, \"services\": [\"http\"],"
+    " \"custom_rules\": [{\"name\": \"Game\", \"protocol\": \"udp\", \"ports\": \"27015-27016\"},"
+    " {\"name\": \"Panel\", \"protocol\": \"tcp\", \"ports\": \"5480\"}]}");
+  const SesamePortset *portset = sesame_checklist_get_portset (checklist);
+  GPtrArray *findings = sesame_checklist_get_findings (checklist);
+  const SesameForward *web = find_row (checklist, SESAME_PROTOCOL_TCP, 80);
+  const SesameForward *game = find_row (checklist, SESAME_PROTOCOL_UDP, 27015);
+  const SesameForward *panel = find_row (checklist, SESAME_PROTOCOL_TCP, 5480);
+  const SesameFinding *finding;
+
+  g_assert_nonnull (portset);
+  g_assert_cmpuint (portset->psid, ==, 86);
+
+  /* a row already in the set stays; the others move into it */
+  g_assert_cmpuint (panel->external.first, ==, 5480);
+  g_assert_true (sesame_portset_contains_range (portset, &web->external));
+  g_assert_cmpuint (web->external.first, !=, 5480);
+  g_assert_cmpuint (web->internal.first, ==, 80);
+  g_assert_true (sesame_portset_contains_range (portset, &game->external));
+  g_assert_cmpuint (sesame_port_range_count (&game->external), ==, 2);
+  g_assert_cmpuint (game->internal.last, ==, 27016);
+
+  g_assert_nonnull (findings);
+  g_assert_nonnull (find_finding (findings, "map-e-port-set", "106.72.18.52"));
+  {
+    g_autofree char *url = g_strdup_printf ("http://106.72.18.52:%u/", web->external.first);
+    g_assert_nonnull (find_finding (findings, "map-e-port-remapped", url));
+  }
+
+  /* peers use the game's two ports as they are */
+  finding = find_finding (findings, "map-e-needs-fixed-port", "27015-27016");
+  if (finding == NULL)
+    g_assert_not_reached ();
+  g_assert_cmpint (finding->works, ==, SESAME_WORKS_NO);
+  g_assert_cmpint (sesame_checklist_forward_works (checklist, game, NULL), ==, SESAME_WORKS_NO);
+  g_assert_null (find_finding (findings, "map-e-too-many-ports", NULL));
+}
+
+static void
+test_checklist_map_e_too_many (void)
+{
+  g_autoptr(SesameChecklist) checklist = checklist_for (
+    "{\"version\": 1, \"router\": {\"id\": \"generic\", \"connection\": \"map-e\","
+    " \"ipv6_prefix\": \"240b:10:1234:5600::/56\"},"
+    " \"host\": {\"address\": \"192.168.1.5\", \"os\": \"linux-ufw\"}, \"services\": [],"
+    " \"custom_rules\": [{\"name\": \"Many\", \"protocol\": \"tcp\", \"ports\": \"20000-20299\"}]}");
+  const SesameFinding *finding = find_finding (sesame_checklist_get_findings (checklist),
+                                               "map-e-too-many-ports", NULL);
+
+  if (finding == NULL)
+    g_assert_not_reached ();
+  g_assert_cmpint (finding->severity, ==, SESAME_FINDING_SEVERITY_BLOCKER);
+  g_assert_nonnull (strstr (finding->title, "300"));
+  g_assert_nonnull (strstr (finding->title, "240"));
+}
+
+/* DS-Lite: a blocker even without probe results */
+static void
+test_checklist_ds_lite (void)
+{
+  g_autoptr(SesameChecklist) checklist = checklist_for (
+    "{\"version\": 1, \"router\": {\"id\": \"generic\", \"connection\": \"ds-lite\"},"
+    " \"host\": {\"address\": \"192.168.1.5\", \"os\": \"linux-ufw\"}, \"services\": [\"http\"]}");
+  const SesameFinding *finding = find_finding (sesame_checklist_get_findings (checklist), "ds-lite", NULL);
+
+  if (finding == NULL)
+    g_assert_not_reached ();
+  g_assert_cmpint (finding->severity, ==, SESAME_FINDING_SEVERITY_BLOCKER);
+  g_assert_cmpint (sesame_checklist_forward_works (checklist, find_row (checklist, SESAME_PROTOCOL_TCP, 80), NULL),
+                   ==, SESAME_WORKS_NO);
+  g_assert_null (sesame_checklist_get_portset (checklist));
+}
+
+/* router.ipv6_prefix: kept on saving, refused with its place when it is not a prefix */
+static void
+test_plan_field (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesameCatalog) catalog = sesame_catalog_load_default (&error);
+  const char *bad[] = { "\"192.168.1.1\"", "\"240b:10:1234:5600::1\"", "\"240b:10::/200\"", "56" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{\"version\": 1, \"router\": {\"id\": \"generic\", \"connection\": \"map-e\", \"ipv6_prefix\": %s},"
+        " \"host\": {\"address\": \"192.168.1.5\", \"os\": \"linux-ufw\"}, \"services\": []}", bad[i]);
+      g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
+      g_autoptr(GError) plan_error = NULL;
+      g_autoptr(SesamePlan) plan = sesame_plan_load_from_bytes (bytes, catalog, &plan_error);
+
+      g_assert_null (plan);
+      g_assert_error (plan_error, SESAME_PLAN_ERROR, SESAME_PLAN_ERROR_INVALID);
+      g_assert_nonnull (strstr (plan_error->message, "router.ipv6_prefix"));
+    }
+
+  {
+    const char *json = "{\"version\": 1, \"router\": {\"id\": \"generic\", \"connection\": \"map-e\","
+                       " \"ipv6_prefix\": \"240b:10:1234:5600::/56\"},"
+                       " \"host\": {\"address\": \"192.168.1.5\", \"os\": \"linux-ufw\"}, \"services\": []}";
+    g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
+    g_autoptr(SesamePlan) plan = sesame_plan_load_from_bytes (bytes, catalog, &error);
+    g_autofree char *saved = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (sesame_plan_get_ipv6_prefix (plan), ==, "240b:10:1234:5600::/56");
+    saved = sesame_plan_to_json (plan);
+    g_assert_nonnull (strstr (saved, "\"ipv6_prefix\" : \"240b:10:1234:5600::/56\""));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -424,6 +595,10 @@ main (int   argc,
   g_test_add_func ("/portset/ds-lite-and-none", test_ds_lite_and_none);
   g_test_add_func ("/portset/refused-input", test_refused_input);
   g_test_add_func ("/portset/bad-tables", test_bad_tables);
+  g_test_add_func ("/portset/checklist-map-e", test_checklist_map_e);
+  g_test_add_func ("/portset/checklist-map-e-too-many", test_checklist_map_e_too_many);
+  g_test_add_func ("/portset/checklist-ds-lite", test_checklist_ds_lite);
+  g_test_add_func ("/portset/plan-field", test_plan_field);
 
   return g_test_run ();
 }

@@ -19,6 +19,7 @@
 #include "sesame-core-enums.h"
 #include "sesame-enum.h"
 #include "sesame-checklist.h"
+#include "sesame-portset.h"
 #include "sesame-shell-quote.h"
 
 /* A router that takes one port per entry gets ranges up to this size port by port */
@@ -51,6 +52,8 @@ struct _SesameChecklist
   GPtrArray          *warnings;        /* element-type SesameWarning */
   GPtrArray          *conflicts;       /* element-type SesameConflict */
   GPtrArray          *findings;        /* nullable, element-type SesameFinding: without probe results, none */
+  GPtrArray          *plan_findings;   /* element-type SesameFinding: what the plan alone says (MAP-E, DS-Lite) */
+  SesamePortset      *portset;         /* nullable: the MAP-E port set of the plan's IPv6 prefix */
 };
 
 G_DEFINE_FINAL_TYPE (SesameChecklist, sesame_checklist, G_TYPE_OBJECT)
@@ -134,6 +137,8 @@ sesame_checklist_finalize (GObject *object)
   g_clear_pointer (&self->lan_subnet, g_free);
   g_clear_pointer (&self->router_steps, g_ptr_array_unref);
   g_clear_pointer (&self->forwards, g_ptr_array_unref);
+  g_clear_pointer (&self->plan_findings, g_ptr_array_unref);
+  g_clear_pointer (&self->portset, sesame_portset_free);
   g_clear_pointer (&self->lan_only, g_ptr_array_unref);
   g_clear_pointer (&self->outbound_only, g_ptr_array_unref);
   g_clear_pointer (&self->not_forwarded, g_ptr_array_unref);
@@ -157,6 +162,7 @@ sesame_checklist_init (SesameChecklist *self)
 {
   self->router_steps = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_step_free);
   self->forwards = g_ptr_array_new_with_free_func (forward_free);
+  self->plan_findings = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_finding_free);
   self->lan_only = g_ptr_array_new_with_free_func (port_group_free);
   self->outbound_only = g_ptr_array_new_with_free_func (port_group_free);
   self->not_forwarded = g_ptr_array_new_with_free_func (port_group_free);
@@ -581,8 +587,13 @@ build_router_section (SesameChecklist *self)
 
           if (sesame_port_range_count (&forward->external) > 1)
             {
+              g_autofree char *range = sesame_port_range_to_string (&forward->external);
+
+              /* The person's own range as the example */
               add_step (self->router_steps,
-                        g_strdup (T (self, "If the router does not take a range such as 16384-16403 in one entry, add one entry for each port of the range.")),
+                        /* Translators: %s is a range of ports from the plan, such as “27015-27030” */
+                        g_strdup_printf (T (self, "If the router does not take a range such as %s in one entry, add one entry for each port of the range."),
+                                         range),
                         NULL);
               break;
             }
@@ -593,12 +604,331 @@ build_router_section (SesameChecklist *self)
     add_step (self->router_steps, g_strdup (sesame_text_get (&router->notes, language)), NULL);
 }
 
+static SesameFinding *
+finding_copy (const SesameFinding *finding)
+{
+  SesameFinding *copy = sesame_finding_new (finding->id, finding->severity, finding->title,
+                                            finding->text, finding->action);
+
+  copy->works = finding->works;
+  for (guint i = 0; i < finding->ports->len; i++)
+    {
+      const SesameFindingPort *port = &g_array_index (finding->ports, SesameFindingPort, i);
+      sesame_finding_add_port (copy, port->protocol, &port->range, port->internal);
+    }
+
+  return copy;
+}
+
+static SesameFinding *
+add_plan_finding (SesameChecklist       *self,
+                  const char            *id,
+                  SesameFindingSeverity  severity,
+                  char                  *title,
+                  char                  *text,
+                  char                  *action)
+{
+  SesameFinding *finding = sesame_finding_new (id, severity, title, text, action);
+
+  g_free (title);
+  g_free (text);
+  g_free (action);
+  g_ptr_array_add (self->plan_findings, finding);
+  return finding;
+}
+
+static SesameForward *
+forward_copy (const SesameForward *forward)
+{
+  SesameForward *copy = g_new0 (SesameForward, 1);
+
+  *copy = *forward;
+  copy->internal_address = g_strdup (forward->internal_address);
+  copy->services = str_array_new ();
+  str_array_extend_unique (copy->services, forward->services);
+  copy->names = str_array_new ();
+  str_array_extend_unique (copy->names, forward->names);
+  return copy;
+}
+
+/* The address and port to give out for a row moved into the set */
+static char *
+give_out (SesameChecklist     *self,
+          const SesameForward *forward,
+          const char          *ipv4)
+{
+  gboolean web = g_ptr_array_find_with_equal_func (forward->services, "http", g_str_equal, NULL);
+  gboolean secure = g_ptr_array_find_with_equal_func (forward->services, "https", g_str_equal, NULL);
+
+  if (forward->protocol == SESAME_PROTOCOL_TCP && sesame_port_range_count (&forward->external) == 1 &&
+      (web || secure))
+    return g_strdup_printf ("%s://%s:%u/", secure ? "https" : "http", ipv4, forward->external.first);
+
+  if (sesame_port_range_count (&forward->external) == 1)
+    return g_strdup_printf ("%s:%u", ipv4, forward->external.first);
+
+  return g_strdup_printf ("%s:%u-%u", ipv4, forward->external.first, forward->external.last);
+}
+
+/* A service whose other side cannot be told another port: a range of ports
+ * peers use as they are (iChat's audio and video), or a system port other
+ * than web and SSH, whose programs take a port in the address */
+static gboolean
+needs_fixed_port (const SesameForward   *forward,
+                  const SesamePortRange *original)
+{
+  static const char * const movable[] = { "http", "https", "ssh", NULL };
+
+  if (sesame_port_range_count (original) > 1)
+    return TRUE;
+
+  if (original->first >= 1024)
+    return FALSE;
+
+  for (guint i = 0; i < forward->services->len; i++)
+    {
+      const char *id = g_ptr_array_index (forward->services, i);
+
+      if (!g_str_has_prefix (id, "custom:") && !g_strv_contains (movable, id))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+take_ports (const SesamePortset *portset,
+            guint8              *used,
+            guint                count,
+            GArray              *taken)
+{
+  guint found = 0;
+
+  for (guint r = 0; r < portset->ports->len && found < count; r++)
+    {
+      const SesamePortRange *set = &g_array_index (portset->ports, SesamePortRange, r);
+
+      for (guint port = set->first; port <= set->last && found < count; port++)
+        {
+          SesamePortRange *last = taken->len > 0 ? &g_array_index (taken, SesamePortRange, taken->len - 1) : NULL;
+
+          if (used[port])
+            continue;
+
+          if (last != NULL && (guint) last->last + 1 == port)
+            last->last = port;
+          else
+            {
+              SesamePortRange run = { port, port };
+              g_array_append_val (taken, run);
+            }
+          found++;
+        }
+    }
+
+  if (found < count)
+    return FALSE;
+
+  for (guint i = 0; i < taken->len; i++)
+    {
+      const SesamePortRange *run = &g_array_index (taken, SesamePortRange, i);
+      memset (used + run->first, 1, sesame_port_range_count (run));
+    }
+
+  return TRUE;
+}
+
+/* MAP-E with a known port set: every row outside the set gets external
+ * ports from it (split when the set's runs are shorter than the row) and
+ * keeps its internal ports; what that means is said as findings, which the
+ * checklist carries with or without probe results. DS-Lite: a blocker. */
+static void
+build_port_set (SesameChecklist *self)
+{
+  g_autoptr(SesamePortset) portset = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree guint8 *used_tcp = NULL;
+  g_autofree guint8 *used_udp = NULL;
+  g_autofree char *ipv4 = NULL;
+  g_autofree char *set_text = NULL;
+  g_autoptr(GArray) moved = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) originals = g_array_new (FALSE, FALSE, sizeof (SesamePortRange));
+  GPtrArray *too_many = NULL;
+  guint needed = 0;
+  const char *prefix = sesame_plan_get_ipv6_prefix (self->plan);
+  SesameFinding *finding;
+
+  if (sesame_plan_get_connection (self->plan) == SESAME_CONNECTION_DS_LITE)
+    {
+      finding = add_plan_finding (self, "ds-lite", SESAME_FINDING_SEVERITY_BLOCKER,
+                                  g_strdup (T (self, "DS-Lite: IPv4 port forwarding cannot work")),
+                                  g_strdup (T (self, "With IPv4 over IPv6 by DS-Lite, your provider translates IPv4 addresses, not your router: no IPv4 port forwarding can work.")),
+                                  g_strdup (T (self, "Reach the server over IPv6, ask your provider for a fixed IPv4 address option, or switch to PPPoE if your provider offers it.")));
+      finding->works = SESAME_WORKS_NO;
+      for (guint i = 0; i < self->forwards->len; i++)
+        {
+          const SesameForward *forward = g_ptr_array_index (self->forwards, i);
+          sesame_finding_add_port (finding, forward->protocol, &forward->external, FALSE);
+        }
+      return;
+    }
+
+  if (sesame_plan_get_connection (self->plan) != SESAME_CONNECTION_MAP_E || prefix == NULL)
+    return;
+
+  /* A plan's prefix was checked when it was read; the table is Sesame's own */
+  portset = sesame_portset_lookup_text (prefix, NULL);
+  if (portset == NULL || portset->method != SESAME_TRANSITION_MAP_E || !portset->rule_known)
+    return;
+
+  ipv4 = sesame_portset_ipv4_to_string (portset);
+  set_text = sesame_portset_ports_to_string (portset, 0);
+  used_tcp = g_malloc0 (65536);
+  used_udp = g_malloc0 (65536);
+
+  /* Rows already inside the set keep their ports */
+  for (guint i = 0; i < self->forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (self->forwards, i);
+      guint8 *used = forward->protocol == SESAME_PROTOCOL_TCP ? used_tcp : used_udp;
+
+      needed += sesame_port_range_count (&forward->external);
+      if (sesame_portset_contains_range (portset, &forward->external))
+        memset (used + forward->external.first, 1, sesame_port_range_count (&forward->external));
+    }
+
+  rows = g_ptr_array_new_with_free_func (forward_free);
+  for (guint i = 0; i < self->forwards->len; i++)
+    {
+      SesameForward *forward = g_ptr_array_index (self->forwards, i);
+      guint8 *used = forward->protocol == SESAME_PROTOCOL_TCP ? used_tcp : used_udp;
+      g_autoptr(GArray) taken = g_array_new (FALSE, FALSE, sizeof (SesamePortRange));
+      guint offset = 0;
+
+      if (sesame_portset_contains_range (portset, &forward->external))
+        {
+          g_ptr_array_add (rows, forward_copy (forward));
+          continue;
+        }
+
+      if (!take_ports (portset, used, sesame_port_range_count (&forward->external), taken))
+        {
+          if (too_many == NULL)
+            too_many = g_ptr_array_new ();
+          g_ptr_array_add (rows, forward_copy (forward));
+          g_ptr_array_add (too_many, g_ptr_array_index (rows, rows->len - 1));
+          continue;
+        }
+
+      for (guint t = 0; t < taken->len; t++)
+        {
+          const SesamePortRange *run = &g_array_index (taken, SesamePortRange, t);
+          SesameForward *part = forward_copy (forward);
+          SesamePortRange original = {
+            forward->external.first + offset,
+            forward->external.first + offset + sesame_port_range_count (run) - 1,
+          };
+          guint index = rows->len;
+
+          part->external = *run;
+          part->internal.first = forward->internal.first + offset;
+          part->internal.last = part->internal.first + sesame_port_range_count (run) - 1;
+          offset += sesame_port_range_count (run);
+          g_ptr_array_add (rows, part);
+          g_array_append_val (moved, index);
+          g_array_append_val (originals, original);
+        }
+    }
+
+  g_ptr_array_unref (self->forwards);
+  self->forwards = g_steal_pointer (&rows);
+
+  finding = add_plan_finding (self, "map-e-port-set", SESAME_FINDING_SEVERITY_INFO,
+                              /* Translators: the provider, the shared IPv4 address, the number of ports */
+                              g_strdup_printf (T (self, "MAP-E (%s): your address is %s, with %u ports of your own"),
+                                               portset->provider, ipv4, portset->port_count),
+                              /* Translators: the PSID, then the list of port ranges */
+                              g_strdup_printf (T (self, "Your IPv4 address is shared with other customers; only these ports are yours to forward (PSID %u): %s."),
+                                               portset->psid, set_text),
+                              portset->uncertain
+                                ? g_strdup_printf (T (self, "The provider’s rule behind this set is not confirmed by two independent sources (%s): check the address and ports on the router’s status page."),
+                                                   portset->source)
+                                : NULL);
+
+  for (guint i = 0; i < moved->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (self->forwards, g_array_index (moved, guint, i));
+      const SesamePortRange *original = &g_array_index (originals, SesamePortRange, i);
+      g_autofree char *names = sesame_checklist_join_names (self, forward->names);
+      g_autofree char *was = sesame_checklist_format_ports (self, original);
+      g_autofree char *now = sesame_checklist_format_ports (self, &forward->external);
+      g_autofree char *address = give_out (self, forward, ipv4);
+
+      if (needs_fixed_port (forward, original))
+        {
+          finding = add_plan_finding (self, "map-e-needs-fixed-port", SESAME_FINDING_SEVERITY_WARNING,
+                                      /* Translators: the service, then its port(s), e.g. "iChat: UDP 16384-16403" */
+                                      g_strdup_printf (T (self, "%s needs %s %s itself, which MAP-E does not give you"),
+                                                       names, sesame_checklist_format_protocol (self, forward->protocol), was),
+                                      g_strdup_printf (T (self, "The programs on the other side always use %s %s and cannot be told another port, so the row moved to %s cannot make %s reachable over IPv4."),
+                                                       sesame_checklist_format_protocol (self, forward->protocol), was, now, names),
+                                      g_strdup (T (self, "Offer it over IPv6, ask your provider for a fixed IPv4 address option, or use PPPoE if your provider offers it.")));
+          finding->works = SESAME_WORKS_NO;
+        }
+      else
+        finding = add_plan_finding (self, "map-e-port-remapped", SESAME_FINDING_SEVERITY_INFO,
+                                    /* Translators: the service, then the address to give out, e.g. "http://106.72.18.52:5472/" */
+                                    g_strdup_printf (T (self, "%s: give out %s"), names, address),
+                                    g_strdup_printf (T (self, "%s %s is not among your ports: the router forwards external port %s to port %s on the server, and people reach %s at %s."),
+                                                     sesame_checklist_format_protocol (self, forward->protocol), was,
+                                                     now, was, names, address),
+                                    NULL);
+      sesame_finding_add_port (finding, forward->protocol, &forward->external, FALSE);
+    }
+
+  if (too_many != NULL)
+    {
+      finding = add_plan_finding (self, "map-e-too-many-ports", SESAME_FINDING_SEVERITY_BLOCKER,
+                                  /* Translators: ports the plan needs, ports in the set */
+                                  g_strdup_printf (T (self, "The plan needs %u ports; MAP-E gives you %u"),
+                                                   needed, portset->port_count),
+                                  g_strdup (T (self, "The rows that did not fit keep their own ports, which are not yours to forward: they cannot work over IPv4.")),
+                                  g_strdup (T (self, "Forward fewer services, offer them over IPv6, or ask your provider for a fixed IPv4 address option.")));
+      finding->works = SESAME_WORKS_NO;
+      for (guint i = 0; i < too_many->len; i++)
+        {
+          const SesameForward *forward = g_ptr_array_index (too_many, i);
+          sesame_finding_add_port (finding, forward->protocol, &forward->external, FALSE);
+        }
+      g_ptr_array_unref (too_many);
+    }
+
+  self->portset = g_steal_pointer (&portset);
+}
+
+/**
+ * sesame_checklist_get_portset:
+ *
+ * Returns: (nullable) (transfer none): the MAP-E port set the forwarding
+ *   rows were moved into, when the plan is MAP-E with a known rule
+ */
+const SesamePortset *
+sesame_checklist_get_portset (SesameChecklist *self)
+{
+  g_return_val_if_fail (SESAME_IS_CHECKLIST (self), NULL);
+
+  return self->portset;
+}
+
 static void
 build_connection_warnings (SesameChecklist *self)
 {
   switch (sesame_plan_get_connection (self->plan))
     {
     case SESAME_CONNECTION_MAP_E:
+      /* The port set itself says it, row by row */
+      if (self->portset != NULL)
+        break;
       add_warning (self, SESAME_SEVERITY_WARNING,
                    g_strdup (T (self, "With IPv4 over IPv6 by MAP-E (such as v6プラス, OCN バーチャルコネクト or IPv6オプション), your IPv4 address is shared with other customers and only the ports assigned to you can be forwarded: 240 ports with v6プラス, never the ports below 1024. Commonly used ports such as 80, 443 or 25565 are usually not among them.")),
                    g_strdup (T (self, "Look up your assigned ports in the router’s status page and forward one of them to each service (external port from your set, internal port as listed), reach the server over IPv6, or ask your provider for a fixed IPv4 address option.")));
@@ -1191,6 +1521,7 @@ sesame_checklist_new (SesamePlan     *plan,
   merge_groups (outbound_items, self->outbound_only);
   merge_groups (blocked_items, self->not_forwarded);
 
+  build_port_set (self);
   build_connection_warnings (self);
   build_address_warnings (self);
   build_router_section (self);
@@ -1199,6 +1530,9 @@ sesame_checklist_new (SesamePlan     *plan,
 
   /* Stable: the most serious first, otherwise in the order found */
   g_ptr_array_sort (self->warnings, compare_warnings);
+
+  if (self->plan_findings->len > 0)
+    sesame_checklist_set_findings (self, NULL);
 
   return g_steal_pointer (&self);
 }
@@ -1294,6 +1628,31 @@ sesame_checklist_set_findings (SesameChecklist *self,
     g_ptr_array_ref (findings);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
   self->findings = findings;
+
+  /* What the plan alone says comes with the probes' findings, or alone
+   * without them; a probe finding the plan already made is not repeated,
+   * nor the probes' general MAP-E one once the port set is known */
+  if (self->plan_findings->len > 0)
+    {
+      GPtrArray *merged = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_finding_free);
+
+      for (guint i = 0; i < self->plan_findings->len; i++)
+        g_ptr_array_add (merged, finding_copy (g_ptr_array_index (self->plan_findings, i)));
+
+      for (guint i = 0; findings != NULL && i < findings->len; i++)
+        {
+          const SesameFinding *finding = g_ptr_array_index (findings, i);
+
+          if (sesame_findings_lookup (self->plan_findings, finding->id) != NULL ||
+              (self->portset != NULL && g_str_equal (finding->id, "map-e")))
+            continue;
+          g_ptr_array_add (merged, finding_copy (finding));
+        }
+
+      sesame_findings_sort (merged);
+      g_clear_pointer (&self->findings, g_ptr_array_unref);
+      self->findings = merged;
+    }
 }
 
 /**

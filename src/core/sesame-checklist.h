@@ -10,6 +10,7 @@
 #include "sesame-catalog.h"
 #include "sesame-finding.h"
 #include "sesame-plan.h"
+#include "sesame-portset.h"
 #include "sesame-translation.h"
 
 G_BEGIN_DECLS
@@ -98,6 +99,7 @@ GPtrArray         *sesame_checklist_get_conflicts       (SesameChecklist *self);
 void               sesame_checklist_set_findings        (SesameChecklist *self,
                                                          GPtrArray       *findings);
 GPtrArray         *sesame_checklist_get_findings        (SesameChecklist *self);
+const SesamePortset *sesame_checklist_get_portset       (SesameChecklist *self);
 
 char              *sesame_checklist_format_ports        (SesameChecklist       *self,
                                                          const SesamePortRange *range);

@@ -20,6 +20,7 @@
 #include "sesame-file.h"
 #include "sesame-json.h"
 #include "sesame-plan.h"
+#include "sesame-portset.h"
 #include "sesame-translation.h"
 
 #define MAX_SERVICES     512
@@ -32,6 +33,7 @@ struct _SesamePlan
   char             *router_id;
   char             *router_address;   /* nullable */
   SesameConnection  connection;
+  char             *ipv6_prefix;      /* nullable: "ADDRESS/LENGTH" of the line, for MAP-E */
   char             *host_name;        /* nullable */
   char             *host_address;
   SesameHostOs      host_os;
@@ -49,6 +51,7 @@ enum {
   PROP_ROUTER_ID,
   PROP_ROUTER_ADDRESS,
   PROP_CONNECTION,
+  PROP_IPV6_PREFIX,
   PROP_HOST_NAME,
   PROP_HOST_ADDRESS,
   PROP_HOST_OS,
@@ -117,6 +120,7 @@ sesame_plan_finalize (GObject *object)
 
   g_clear_pointer (&self->router_id, g_free);
   g_clear_pointer (&self->router_address, g_free);
+  g_clear_pointer (&self->ipv6_prefix, g_free);
   g_clear_pointer (&self->host_name, g_free);
   g_clear_pointer (&self->host_address, g_free);
   g_clear_pointer (&self->language, g_free);
@@ -146,6 +150,9 @@ sesame_plan_get_property (GObject    *object,
       break;
     case PROP_CONNECTION:
       g_value_set_uint (value, self->connection);
+      break;
+    case PROP_IPV6_PREFIX:
+      g_value_set_string (value, self->ipv6_prefix);
       break;
     case PROP_HOST_NAME:
       g_value_set_string (value, self->host_name);
@@ -183,6 +190,9 @@ sesame_plan_set_property (GObject      *object,
     case PROP_CONNECTION:
       sesame_plan_set_connection (self, g_value_get_uint (value));
       break;
+    case PROP_IPV6_PREFIX:
+      sesame_plan_set_ipv6_prefix (self, g_value_get_string (value));
+      break;
     case PROP_HOST_NAME:
       sesame_plan_set_host_name (self, g_value_get_string (value));
       break;
@@ -219,6 +229,9 @@ sesame_plan_class_init (SesamePlanClass *klass)
     g_param_spec_uint ("connection", NULL, NULL,
                        SESAME_CONNECTION_UNKNOWN, SESAME_CONNECTION_DS_LITE, SESAME_CONNECTION_UNKNOWN,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_IPV6_PREFIX] =
+    g_param_spec_string ("ipv6-prefix", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_HOST_NAME] =
     g_param_spec_string ("host-name", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -450,6 +463,27 @@ read_object (Loader     *loader,
   return json_node_get_object (node);
 }
 
+/* The line's IPv6 prefix, as the router received it: "ADDRESS/LENGTH" */
+static gboolean
+check_ipv6_prefix (Loader     *loader,
+                   const char *path,
+                   const char *value)
+{
+  SesameIpv6Prefix prefix;
+
+  if (strchr (value, '/') != NULL && sesame_ipv6_prefix_parse (value, &prefix))
+    return TRUE;
+
+  {
+    g_autofree char *quoted = quote_value (value);
+    problem (loader, path,
+             /* Translators: %s is the value found in the plan */
+             _("“%s” is not an IPv6 prefix; write it as ADDRESS/LENGTH, such as 240b:10:1234:5600::/56"),
+             quoted);
+  }
+  return FALSE;
+}
+
 static void
 check_ipv4 (Loader     *loader,
             const char *path,
@@ -559,6 +593,13 @@ load_router (SesamePlan *self,
       problem (loader, "router.connection",
                _("“%s” is not a connection type; use one of: pppoe, dhcp, static, map-e, ds-lite, unknown"),
                quoted);
+    }
+
+  value = read_optional_string (loader, router, "ipv6_prefix", "router.ipv6_prefix");
+  if (value != NULL)
+    {
+      if (check_ipv6_prefix (loader, "router.ipv6_prefix", value))
+        set_string (&self->ipv6_prefix, value);
     }
 }
 
@@ -955,6 +996,9 @@ sesame_plan_validate (SesamePlan    *self,
   if (self->host_name != NULL && control_character (self->host_name) != 0)
     control_character_problem (&loader, "host.name", control_character (self->host_name));
 
+  if (self->ipv6_prefix != NULL)
+    check_ipv6_prefix (&loader, "router.ipv6_prefix", self->ipv6_prefix);
+
   if (self->host_address == NULL)
     problem (&loader, "host.address", _("is missing: the home-network address of the computer that serves"));
 
@@ -1090,6 +1134,7 @@ sesame_plan_to_json_node (SesamePlan *self)
   json_object_set_string_member (router, "id", self->router_id);
   set_or_remove_string (router, "lan_address", self->router_address);
   json_object_set_string_member (router, "connection", sesame_connection_to_string (self->connection));
+  set_or_remove_string (router, "ipv6_prefix", self->ipv6_prefix);
 
   host = copy_loaded_object (self->loaded, "host");
   set_or_remove_string (host, "name", self->host_name);
@@ -1191,6 +1236,7 @@ sesame_plan_save_to_file (SesamePlan  *self,
   }
 
 DEFINE_STRING_ACCESSORS (router_address, PROP_ROUTER_ADDRESS)
+DEFINE_STRING_ACCESSORS (ipv6_prefix, PROP_IPV6_PREFIX)
 DEFINE_STRING_ACCESSORS (host_name, PROP_HOST_NAME)
 DEFINE_STRING_ACCESSORS (host_address, PROP_HOST_ADDRESS)
 DEFINE_STRING_ACCESSORS (language, PROP_LANGUAGE)

@@ -92,6 +92,9 @@ void                sesame_plan_set_router_id      (SesamePlan     *self,
 const char         *sesame_plan_get_router_address (SesamePlan     *self);
 void                sesame_plan_set_router_address (SesamePlan     *self,
                                                     const char     *address);
+const char         *sesame_plan_get_ipv6_prefix    (SesamePlan     *self);
+void                sesame_plan_set_ipv6_prefix    (SesamePlan     *self,
+                                                    const char     *prefix);
 SesameConnection    sesame_plan_get_connection     (SesamePlan     *self);
 void                sesame_plan_set_connection     (SesamePlan     *self,
                                                     SesameConnection connection);

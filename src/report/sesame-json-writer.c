@@ -240,6 +240,11 @@ sesame_json_writer_build (SesameChecklist *checklist)
   if (sesame_checklist_get_findings (checklist) != NULL)
     add_findings (json_node_get_object (root), checklist);
 
+  /* MAP-E: the set the rows' external ports were taken from */
+  if (sesame_checklist_get_portset (checklist) != NULL)
+    json_object_set_member (json_node_get_object (root), "port_set",
+                            sesame_portset_to_json_node (sesame_checklist_get_portset (checklist)));
+
   return root;
 }
 
