@@ -350,8 +350,8 @@ test_no_other_address (void)
   g_assert_nonnull (result->verdict.reason);
 }
 
-/* No answer at all: UDP blocked, said before the deadline, after
- * retransmissions, but only after silence longer than the slowest round
+/* No answer at all: UDP blocked, said at the deadline, after
+ * retransmissions; never before silence longer than the slowest round
  * trip Sesame copes with (1.5 s): an answer that takes 1 s is no block */
 static void
 test_silent (void)
@@ -360,15 +360,15 @@ test_silent (void)
   g_autoptr(SesameNatResult) result = NULL;
 
   fake_server_start (&server, SERVER_SILENT);
-  result = run_probe (&server, 5000);
+  result = run_probe (&server, 3000);
   fake_server_stop (&server);
 
   g_assert_cmpstr (sesame_nat_classic_to_string (result->verdict.classic), ==, "udp-blocked");
   g_assert_cmpstr (sesame_nat_mapping_to_string (result->verdict.mapping), ==, "unknown");
   g_assert_nonnull (result->verdict.reason);
   g_assert_null (result->external_address);
-  g_assert_cmpint (result->elapsed_ms, >=, 1500);
-  g_assert_cmpint (result->elapsed_ms, <, 3500);
+  g_assert_cmpint (result->elapsed_ms, >=, 2500);
+  g_assert_cmpint (result->elapsed_ms, <, 3300);
   g_assert_cmpuint (server.requests, >=, 8);
 }
 
@@ -423,7 +423,8 @@ test_foreign_other (void)
   g_assert_cmpint (result->elapsed_ms, <, 1000);
 }
 
-/* At the deadline, what is not known is unknown, not blocked */
+/* At a deadline before silence could mean anything, what is not known is
+ * unknown, not blocked */
 static void
 test_deadline (void)
 {

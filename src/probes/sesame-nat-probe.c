@@ -34,8 +34,9 @@
 #define MIN_RESEND_MS        20
 #define MAX_RESEND_MS        250
 #define MIN_NO_REPLY_MS      200
-/* Nothing at all from any server for this long: UDP is blocked. Longer than
- * the slowest round trip Sesame promises to cope with (1.5 s) */
+/* Nothing at all from any server by the deadline, and for at least this
+ * long: UDP is blocked. Longer than the slowest round trip Sesame promises
+ * to cope with (1.5 s) plus the first hop's address resolution over it */
 #define SILENCE_MS           2500
 /* Silence is read as "no reply" only when the chance that every one of the
  * test's requests or their answers was lost, at the loss rate measured on
@@ -674,17 +675,12 @@ advance (Probe *probe)
         }
       else if (needed == G_MAXUINT)
         {
-          /* Nothing valid has come back yet. Complete silence for longer
-           * than the slowest round trip means UDP does not pass; datagrams
-           * that were no valid answer mean it does, and then the servers'
-           * answers are given as long again as the first one took */
+          /* Nothing valid has come back yet. Complete silence is judged
+           * at the deadline (on_deadline()); datagrams that were no valid
+           * answer mean UDP passes, and then the servers' answers are given
+           * as long again as the first one took */
           if (txn->kind == TXN_MAPPED || txn->kind == TXN_CONTROL)
             {
-              if (!probe->any_datagram && now - probe->start >= SILENCE_MS)
-                {
-                  txn->state = TXN_NO_REPLY;
-                  continue;
-                }
               if (probe->any_datagram &&
                   now - probe->first_datagram_at >= MAX (500, 2 * (probe->first_datagram_at - probe->start)))
                 {
@@ -982,6 +978,18 @@ on_deadline (gpointer user_data)
   probe->deadline_id = 0;
   /* Answers already here when the deadline fires still count */
   drain (probe);
+
+  /* Silence from every server all the time, long enough: UDP is blocked */
+  if (!probe->any_datagram && requests_for_silence (probe, now_ms ()) == G_MAXUINT &&
+      now_ms () - probe->start >= SILENCE_MS)
+    for (guint i = 0; i < probe->txns->len; i++)
+      {
+        Txn *txn = g_ptr_array_index (probe->txns, i);
+
+        if ((txn->kind == TXN_MAPPED || txn->kind == TXN_CONTROL) && txn->state == TXN_SENDING)
+          txn->state = TXN_NO_REPLY;
+      }
+
   complete (probe, NULL);
 
   return G_SOURCE_REMOVE;
