@@ -362,11 +362,11 @@ static const struct
 {
   const char            *name;
   SesameExport           what;
-  SesameChecklistFormat  format;
+  SesameExportFormat  format;
 } save_cases[] = {
-  { "checklist.html", SESAME_EXPORT_CHECKLIST_HTML, SESAME_CHECKLIST_FORMAT_HTML },
-  { "checklist.md", SESAME_EXPORT_CHECKLIST_MARKDOWN, SESAME_CHECKLIST_FORMAT_MARKDOWN },
-  { "checklist.json", SESAME_EXPORT_CHECKLIST_JSON, SESAME_CHECKLIST_FORMAT_JSON },
+  { "checklist.html", SESAME_EXPORT_CHECKLIST_HTML, SESAME_EXPORT_FORMAT_HTML },
+  { "checklist.md", SESAME_EXPORT_CHECKLIST_MARKDOWN, SESAME_EXPORT_FORMAT_MARKDOWN },
+  { "checklist.json", SESAME_EXPORT_CHECKLIST_JSON, SESAME_EXPORT_FORMAT_JSON },
   { "checklist.pdf", SESAME_EXPORT_CHECKLIST_PDF, 0 },
 };
 
@@ -1464,12 +1464,12 @@ static const struct
 {
   const char            *name;
   SesameExport           what;
-  SesameChecklistFormat  format;
+  SesameExportFormat  format;
 } router_change_save_cases[] = {
-  { "router-change.html", SESAME_EXPORT_MIGRATION_HTML, SESAME_CHECKLIST_FORMAT_HTML },
-  { "router-change.md", SESAME_EXPORT_MIGRATION_MARKDOWN, SESAME_CHECKLIST_FORMAT_MARKDOWN },
-  { "router-change.txt", SESAME_EXPORT_MIGRATION_TEXT, SESAME_CHECKLIST_FORMAT_TEXT },
-  { "router-change.json", SESAME_EXPORT_MIGRATION_JSON, SESAME_CHECKLIST_FORMAT_JSON },
+  { "router-change.html", SESAME_EXPORT_MIGRATION_HTML, SESAME_EXPORT_FORMAT_HTML },
+  { "router-change.md", SESAME_EXPORT_MIGRATION_MARKDOWN, SESAME_EXPORT_FORMAT_MARKDOWN },
+  { "router-change.txt", SESAME_EXPORT_MIGRATION_TEXT, SESAME_EXPORT_FORMAT_TEXT },
+  { "router-change.json", SESAME_EXPORT_MIGRATION_JSON, SESAME_EXPORT_FORMAT_JSON },
 };
 
 static void

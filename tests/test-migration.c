@@ -17,11 +17,11 @@
 
 static SesameCatalog *catalog;
 
-static const SesameChecklistFormat formats[] = {
-  SESAME_CHECKLIST_FORMAT_TEXT,
-  SESAME_CHECKLIST_FORMAT_MARKDOWN,
-  SESAME_CHECKLIST_FORMAT_HTML,
-  SESAME_CHECKLIST_FORMAT_JSON,
+static const SesameExportFormat formats[] = {
+  SESAME_EXPORT_FORMAT_TEXT,
+  SESAME_EXPORT_FORMAT_MARKDOWN,
+  SESAME_EXPORT_FORMAT_HTML,
+  SESAME_EXPORT_FORMAT_JSON,
 };
 
 static SesamePlan *
@@ -318,7 +318,7 @@ test_same_router (void)
   g_assert_nonnull (find_change (migration, SESAME_CHANGE_HOST_ADDRESS, "192.168.11.20"));
   g_assert_cmpuint (sesame_migration_get_remove_notes (migration)->len, ==, 1);
 
-  text = sesame_migration_write (migration, SESAME_CHECKLIST_FORMAT_TEXT);
+  text = sesame_migration_write (migration, SESAME_EXPORT_FORMAT_TEXT);
   g_assert_nonnull (strstr (text, "Delete the old entries first"));
   g_assert_null (strstr (text, "Remove from the old router"));
 }
@@ -452,7 +452,7 @@ static void
 test_json_contract (void)
 {
   g_autoptr(SesameMigration) migration = seed_migration ("ja");
-  g_autofree char *json = sesame_migration_write (migration, SESAME_CHECKLIST_FORMAT_JSON);
+  g_autofree char *json = sesame_migration_write (migration, SESAME_EXPORT_FORMAT_JSON);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *root;
@@ -559,7 +559,7 @@ static void
 test_html (void)
 {
   g_autoptr(SesameMigration) migration = seed_migration ("ja");
-  g_autofree char *html = sesame_migration_write (migration, SESAME_CHECKLIST_FORMAT_HTML);
+  g_autofree char *html = sesame_migration_write (migration, SESAME_EXPORT_FORMAT_HTML);
   guint add = sesame_migration_get_add_forwards (migration)->len;
   guint remove = sesame_migration_get_remove_forwards (migration)->len;
 
@@ -587,12 +587,12 @@ test_markdown_escapes (void)
   sesame_plan_add_custom_rule (new_plan, &rule);
   migration = migrate (old_plan, new_plan, "en");
 
-  html = sesame_migration_write (migration, SESAME_CHECKLIST_FORMAT_HTML);
+  html = sesame_migration_write (migration, SESAME_EXPORT_FORMAT_HTML);
   g_assert_null (strstr (html, "<b>x"));
   g_assert_nonnull (strstr (html, "&lt;b&gt;x"));
   g_assert_nonnull (strstr (html, "Tom &amp; Jerry"));
 
-  markdown = sesame_migration_write (migration, SESAME_CHECKLIST_FORMAT_MARKDOWN);
+  markdown = sesame_migration_write (migration, SESAME_EXPORT_FORMAT_MARKDOWN);
   g_assert_nonnull (strstr (markdown, "\\<b\\>x"));
   g_assert_nonnull (strstr (markdown, "\\| \\*y\\*"));
 }

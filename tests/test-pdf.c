@@ -676,7 +676,7 @@ write_migration_pdf (SesameMigration *migration,
 static GPtrArray *
 text_headings (SesameMigration *migration)
 {
-  g_autofree char *text = sesame_migration_write (migration, SESAME_CHECKLIST_FORMAT_TEXT);
+  g_autofree char *text = sesame_migration_write (migration, SESAME_EXPORT_FORMAT_TEXT);
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
   GPtrArray *headings = g_ptr_array_new_with_free_func (g_free);
 

@@ -15,13 +15,13 @@
 static SesameCatalog *catalog;
 
 static const struct {
-  SesameChecklistFormat format;
+  SesameExportFormat format;
   const char *extension;
 } formats[] = {
-  { SESAME_CHECKLIST_FORMAT_TEXT, "txt" },
-  { SESAME_CHECKLIST_FORMAT_MARKDOWN, "md" },
-  { SESAME_CHECKLIST_FORMAT_HTML, "html" },
-  { SESAME_CHECKLIST_FORMAT_JSON, "json" },
+  { SESAME_EXPORT_FORMAT_TEXT, "txt" },
+  { SESAME_EXPORT_FORMAT_MARKDOWN, "md" },
+  { SESAME_EXPORT_FORMAT_HTML, "html" },
+  { SESAME_EXPORT_FORMAT_JSON, "json" },
 };
 
 static SesameChecklist *
@@ -120,7 +120,7 @@ static void
 test_html (void)
 {
   g_autoptr(SesameChecklist) checklist = seed_checklist ("ja");
-  g_autofree char *html = sesame_checklist_write (checklist, SESAME_CHECKLIST_FORMAT_HTML);
+  g_autofree char *html = sesame_checklist_write (checklist, SESAME_EXPORT_FORMAT_HTML);
   guint forwards = sesame_checklist_get_forwards (checklist)->len;
 
   g_assert_true (g_str_has_prefix (html, "<!DOCTYPE html>\n<html lang=\"ja\">"));
@@ -151,12 +151,12 @@ test_html_escapes (void)
   checklist = sesame_checklist_new (plan, catalog, "en", &error);
   g_assert_no_error (error);
 
-  html = sesame_checklist_write (checklist, SESAME_CHECKLIST_FORMAT_HTML);
+  html = sesame_checklist_write (checklist, SESAME_EXPORT_FORMAT_HTML);
   g_assert_null (strstr (html, "<script>"));
   g_assert_nonnull (strstr (html, "&lt;script&gt;"));
   g_assert_nonnull (strstr (html, "Tom &amp; Jerry"));
 
-  markdown = sesame_checklist_write (checklist, SESAME_CHECKLIST_FORMAT_MARKDOWN);
+  markdown = sesame_checklist_write (checklist, SESAME_EXPORT_FORMAT_MARKDOWN);
   g_assert_nonnull (strstr (markdown, "\\<script\\>"));
   g_assert_nonnull (strstr (markdown, "\\| \\*x\\*"));
 }
@@ -166,7 +166,7 @@ static void
 test_json_contract (void)
 {
   g_autoptr(SesameChecklist) checklist = seed_checklist ("en");
-  g_autofree char *json = sesame_checklist_write (checklist, SESAME_CHECKLIST_FORMAT_JSON);
+  g_autofree char *json = sesame_checklist_write (checklist, SESAME_EXPORT_FORMAT_JSON);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *root;

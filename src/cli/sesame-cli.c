@@ -479,41 +479,54 @@ check_document_options (int                    argc,
                         const char            *plan_path,
                         const char            *format_name,
                         const char            *language,
-                        SesameChecklistFormat *format,
+                        const char            *output,
+                        SesameExportFormat    *format,
                         int                   *status)
 {
   if (argc > 1)
     *status = usage_error (_("unexpected argument “%s”"), argv[1]);
   else if (plan_path == NULL)
     *status = usage_error (_("--plan PLAN is required"));
-  else if (format_name != NULL && !sesame_checklist_format_from_string (format_name, format))
-    *status = usage_error (_("“%s” is not a format; use text, markdown, html or json"), format_name);
+  else if (format_name != NULL && !sesame_export_format_from_string (format_name, format))
+    *status = usage_error (_("“%s” is not a format; use text, markdown, html, json or pdf"), format_name);
+  /* A printable page is for the paper beside the router */
+  else if (*format == SESAME_EXPORT_FORMAT_PDF && (output == NULL || g_str_equal (output, "-")) &&
+           isatty (STDOUT_FILENO))
+    *status = usage_error (_("a PDF is not for the terminal: write it to a file with -o FILE"));
   else
     return check_language (language, status);
 
   return FALSE;
 }
 
-/* A printable page, for the paper beside the router: --format pdf is
- * taken out of @format_name, the other formats are the writers' */
-static gboolean
-take_pdf_format (char       **format_name,
-                 const char  *output,
-                 gboolean    *pdf,
-                 int         *status)
+/* Writes @document the one way the wizard does too */
+static int
+export_document (const SesameExportSource *source,
+                 SesameDocument            document,
+                 SesameExportFormat        format,
+                 gboolean                  redact,
+                 const char               *output)
 {
-  *pdf = g_strcmp0 (*format_name, "pdf") == 0;
-  if (!*pdf)
-    return TRUE;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = sesame_export_write (source, document, format, redact, &error);
+  g_autofree char *text = NULL;
 
-  g_clear_pointer (format_name, g_free);
-  if ((output == NULL || g_str_equal (output, "-")) && isatty (STDOUT_FILENO))
+  if (bytes == NULL)
+    return failure (output ? output : "stdout", error);
+
+  /* Text goes through the terminal's filter on the way there; a PDF never goes there */
+  if (format == SESAME_EXPORT_FORMAT_PDF)
     {
-      *status = usage_error (_("a PDF is not for the terminal: write it to a file with -o FILE"));
-      return FALSE;
+      if (!write_output_bytes (output, bytes, &error))
+        return failure (output ? output : "stdout", error);
+      return EXIT_OK;
     }
 
-  return TRUE;
+  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  if (!write_output (output, text, &error))
+    return failure (output ? output : "stdout", error);
+
+  return EXIT_OK;
 }
 
 /* Loads the catalog into @catalog first, unless it is there already */
@@ -589,10 +602,10 @@ command_checklist (int    argc,
   g_autofree char *language = NULL;
   g_autofree char *format_name = NULL;
   g_autofree char *output = NULL;
-  g_autofree char *text = NULL;
-  SesameChecklistFormat format = SESAME_CHECKLIST_FORMAT_TEXT;
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  SesameExportSource source = { NULL };
+  SesameExportFormat format = SESAME_EXPORT_FORMAT_TEXT;
   int status = EXIT_OK;
-  gboolean pdf = FALSE;
   GOptionEntry entries[] = {
     { "plan", 0, 0, G_OPTION_ARG_FILENAME, &plan_path, N_("The plan to read"), "PLAN" },
     { "probe-report", 0, 0, G_OPTION_ARG_FILENAME, &probe_path, N_("Probe results (probe --json) that shape the checklist"), "REPORT" },
@@ -603,10 +616,7 @@ command_checklist (int    argc,
   };
 
   if (!parse_options (entries, NULL, &argc, &argv, &status) ||
-      !take_pdf_format (&format_name, output, &pdf, &status))
-    return status;
-
-  if (!check_document_options (argc, argv, plan_path, format_name, language, &format, &status) ||
+      !check_document_options (argc, argv, plan_path, format_name, language, output, &format, &status) ||
       !(plan = load_plan (plan_path, &catalog, &status)))
     return status;
 
@@ -619,23 +629,9 @@ command_checklist (int    argc,
   if (probe != NULL && !add_findings (checklist, catalog, probe, &status))
     return status;
 
-  if (pdf)
-    {
-      g_autoptr(GDateTime) today = g_date_time_new_now_local ();
-      g_autoptr(GBytes) bytes = sesame_pdf_writer_write (checklist, NULL, today, NULL, NULL, &error);
-
-      if (bytes == NULL || !write_output_bytes (output, bytes, &error))
-        return failure (output ? output : "stdout", error);
-
-      return EXIT_OK;
-    }
-
-  text = sesame_checklist_write (checklist, format);
-
-  if (!write_output (output, text, &error))
-    return failure (output ? output : "stdout", error);
-
-  return EXIT_OK;
+  source.checklist = checklist;
+  source.date = today;
+  return export_document (&source, SESAME_DOCUMENT_CHECKLIST, format, FALSE, output);
 }
 
 static gboolean
@@ -1409,10 +1405,10 @@ command_report (int    argc,
   g_autofree char *language = NULL;
   g_autofree char *format_name = NULL;
   g_autofree char *output = NULL;
-  g_autofree char *text = NULL;
-  SesameChecklistFormat format = SESAME_CHECKLIST_FORMAT_MARKDOWN;
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  SesameExportSource source = { NULL };
+  SesameExportFormat format = SESAME_EXPORT_FORMAT_MARKDOWN;
   gboolean redact = FALSE;
-  gboolean pdf = FALSE;
   int status = EXIT_OK;
   GOptionEntry entries[] = {
     { "plan", 0, 0, G_OPTION_ARG_FILENAME, &plan_path, N_("The plan to report on"), "PLAN" },
@@ -1425,8 +1421,7 @@ command_report (int    argc,
   };
 
   if (!parse_options (entries, NULL, &argc, &argv, &status) ||
-      !take_pdf_format (&format_name, output, &pdf, &status) ||
-      !check_document_options (argc, argv, plan_path, format_name, language, &format, &status) ||
+      !check_document_options (argc, argv, plan_path, format_name, language, output, &format, &status) ||
       !(plan = load_plan (plan_path, &catalog, &status)))
     return status;
 
@@ -1466,14 +1461,6 @@ command_report (int    argc,
         }
     }
 
-  /* Names stay out of a report to be shared */
-  if (redact)
-    {
-      sesame_plan_set_host_name (plan, NULL);
-      if (probe != NULL)
-        sesame_probe_report_redact (probe);
-    }
-
   if (!(checklist = sesame_checklist_new (plan, catalog, language, &error)))
     return failure (plan_path, error);
 
@@ -1481,23 +1468,12 @@ command_report (int    argc,
   if (probe != NULL && !add_findings (checklist, catalog, probe, &status))
     return status;
 
-  if (pdf)
-    {
-      g_autoptr(GDateTime) today = g_date_time_new_now_local ();
-      g_autoptr(GBytes) bytes = sesame_settings_report_write_pdf (checklist, probe, NULL, today, NULL, NULL, &error);
-
-      if (bytes == NULL || !write_output_bytes (output, bytes, &error))
-        return failure (output ? output : "stdout", error);
-
-      return EXIT_OK;
-    }
-
-  text = sesame_settings_report_write (checklist, probe, format);
-
-  if (!write_output (output, text, &error))
-    return failure (output ? output : "stdout", error);
-
-  return EXIT_OK;
+  /* Names stay out of a report to be shared; what the results mean stays */
+  source.checklist = checklist;
+  source.catalog = catalog;
+  source.probe = probe;
+  source.date = today;
+  return export_document (&source, SESAME_DOCUMENT_SETTINGS_REPORT, format, redact, output);
 }
 
 /* What to do when the router was replaced: the old plan against the new one */
@@ -1607,10 +1583,10 @@ command_diff (int    argc,
   g_autofree char *language = NULL;
   g_autofree char *format_name = NULL;
   g_autofree char *output = NULL;
-  g_autofree char *text = NULL;
-  SesameChecklistFormat format = SESAME_CHECKLIST_FORMAT_TEXT;
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  SesameExportSource source = { NULL };
+  SesameExportFormat format = SESAME_EXPORT_FORMAT_TEXT;
   int status = EXIT_OK;
-  gboolean pdf = FALSE;
   GOptionEntry entries[] = {
     { "old", 0, 0, G_OPTION_ARG_FILENAME, &old_path, N_("The plan for the old router"), "PLAN" },
     { "new", 0, 0, G_OPTION_ARG_FILENAME, &new_path, N_("The plan for the new router"), "PLAN" },
@@ -1620,14 +1596,13 @@ command_diff (int    argc,
     { NULL }
   };
 
-  if (!parse_options (entries, NULL, &argc, &argv, &status) ||
-      !take_pdf_format (&format_name, output, &pdf, &status))
+  if (!parse_options (entries, NULL, &argc, &argv, &status))
     return status;
 
   if (old_path == NULL || new_path == NULL)
     return usage_error (_("--old PLAN and --new PLAN are required"));
 
-  if (!check_document_options (argc, argv, new_path, format_name, language, &format, &status) ||
+  if (!check_document_options (argc, argv, new_path, format_name, language, output, &format, &status) ||
       !(old_plan = load_plan (old_path, &catalog, &status)) ||
       !(new_plan = load_plan (new_path, &catalog, &status)))
     return status;
@@ -1635,23 +1610,10 @@ command_diff (int    argc,
   if (!(migration = sesame_migration_new (old_plan, new_plan, catalog, language, &error)))
     return failure (new_path, error);
 
-  if (pdf)
-    {
-      g_autoptr(GDateTime) today = g_date_time_new_now_local ();
-      g_autoptr(GBytes) bytes = sesame_pdf_writer_write_migration (migration, NULL, today, NULL, NULL, &error);
-
-      if (bytes == NULL || !write_output_bytes (output, bytes, &error))
-        return failure (output ? output : "stdout", error);
-
-      return EXIT_OK;
-    }
-
-  text = sesame_migration_write (migration, format);
-
-  if (!write_output (output, text, &error))
-    return failure (output ? output : "stdout", error);
-
-  return EXIT_OK;
+  source.checklist = sesame_migration_get_new_checklist (migration);
+  source.migration = migration;
+  source.date = today;
+  return export_document (&source, SESAME_DOCUMENT_ROUTER_CHANGE, format, FALSE, output);
 }
 
 int

@@ -1,4 +1,4 @@
-/* sesame-checklist-writer.h: a checklist as text, Markdown, HTML or JSON
+/* sesame-checklist-writer.h: a checklist as text, Markdown, HTML or JSON (PDF: sesame-export.h)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,21 +8,12 @@
 #include <json-glib/json-glib.h>
 
 #include "sesame-checklist.h"
+#include "sesame-export.h"
 
 G_BEGIN_DECLS
 
-typedef enum
-{
-  SESAME_CHECKLIST_FORMAT_TEXT,
-  SESAME_CHECKLIST_FORMAT_MARKDOWN,
-  SESAME_CHECKLIST_FORMAT_HTML,
-  SESAME_CHECKLIST_FORMAT_JSON,
-} SesameChecklistFormat;
-
-gboolean  sesame_checklist_format_from_string (const char            *text,
-                                               SesameChecklistFormat *format);
 char     *sesame_checklist_write              (SesameChecklist       *checklist,
-                                               SesameChecklistFormat  format);
+                                               SesameExportFormat     format);
 
 /* One per format; the dispatch above is the way in */
 char     *sesame_text_writer_write            (SesameChecklist       *checklist,

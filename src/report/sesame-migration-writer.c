@@ -174,19 +174,19 @@ sesame_migration_json_writer_write (SesameMigration *migration)
  */
 char *
 sesame_migration_write (SesameMigration       *migration,
-                        SesameChecklistFormat  format)
+                        SesameExportFormat     format)
 {
   g_return_val_if_fail (SESAME_IS_MIGRATION (migration), NULL);
 
   switch (format)
     {
-    case SESAME_CHECKLIST_FORMAT_TEXT:
+    case SESAME_EXPORT_FORMAT_TEXT:
       return sesame_migration_text_writer_write (migration, FALSE);
-    case SESAME_CHECKLIST_FORMAT_MARKDOWN:
+    case SESAME_EXPORT_FORMAT_MARKDOWN:
       return sesame_migration_text_writer_write (migration, TRUE);
-    case SESAME_CHECKLIST_FORMAT_HTML:
+    case SESAME_EXPORT_FORMAT_HTML:
       return sesame_migration_html_writer_write (migration);
-    case SESAME_CHECKLIST_FORMAT_JSON:
+    case SESAME_EXPORT_FORMAT_JSON:
       return sesame_migration_json_writer_write (migration);
     default:
       g_return_val_if_reached (NULL);

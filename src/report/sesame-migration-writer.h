@@ -10,9 +10,9 @@
 
 G_BEGIN_DECLS
 
-/* The formats are the checklist's: sesame_checklist_format_from_string() reads their names */
+/* The formats are the checklist's: sesame_export_format_from_string() reads their names */
 char     *sesame_migration_write                  (SesameMigration       *migration,
-                                                   SesameChecklistFormat  format);
+                                                   SesameExportFormat     format);
 
 /* One per format; the dispatch above is the way in */
 char     *sesame_migration_text_writer_write      (SesameMigration       *migration,

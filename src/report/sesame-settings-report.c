@@ -3,6 +3,9 @@
  * The settings report is the checklist with what the probes found and
  * what they verified of it: for each forwarding row, whether something
  * listened, whether the router mapped it and whether it was reachable.
+ * Those are facts; every judgement (what the results mean, whether a row
+ * can work) is the checklist's findings (sesame_findings_new()), in the
+ * same words as the checklist, the checks page and sesame-cli.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +20,7 @@
 
 #include "sesame-json.h"
 #include "sesame-settings-report.h"
+#include "sesame-text-document.h"
 
 #define HIDDEN "(hidden)"
 
@@ -176,7 +180,8 @@ findings (SesameChecklist         *checklist,
   return rows;
 }
 
-/* One row per forward: what was verified of it */
+/* One row per forward: what was verified of it and, with findings,
+ * whether it can work (in the words of the checklist's own rows) */
 static GPtrArray *
 verified (SesameChecklist         *checklist,
           const SesameProbeReport *probe)
@@ -191,12 +196,14 @@ verified (SesameChecklist         *checklist,
       const SesamePortFinding *finding = find_finding (probe, forward);
       g_autofree char *ports = sesame_port_range_to_string (&forward->external);
       g_autofree char *port = g_strdup_printf ("%s %s", sesame_checklist_format_protocol (checklist, forward->protocol), ports);
+      g_autofree char *works = sesame_forward_works_text (checklist, forward);
 
       g_ptr_array_add (rows, g_strdupv ((char *[]) {
         port,
         (char *) (finding ? tristate_text (tr, finding->listening) : TC_ (tr, "finding", "not checked")),
         (char *) (finding ? mapping_text (tr, finding->router_mapping) : TC_ (tr, "finding", "not checked")),
         (char *) (finding ? reachability_text (tr, finding->reachable) : TC_ (tr, "finding", "not checked")),
+        works,
         NULL }));
     }
 
@@ -275,7 +282,8 @@ findings_section (SesameChecklist         *checklist,
   g_autoptr(GPtrArray) checks = verified (checklist, probe);
   const char *header[] = {
     TC_ (tr, "column", "Port"), TC_ (tr, "column", "Listening"),
-    TC_ (tr, "column", "Router mapping"), TC_ (tr, "column", "Reachable from the internet"), NULL,
+    TC_ (tr, "column", "Router mapping"), TC_ (tr, "column", "Reachable from the internet"),
+    sesame_checklist_get_findings (checklist) != NULL ? TC_ (tr, "column", "Can it work?") : NULL, NULL,
   };
   GString *out = g_string_new (NULL);
   const char *title = T_ (tr, "What Sesame found");
@@ -313,14 +321,14 @@ findings_section (SesameChecklist         *checklist,
 char *
 sesame_settings_report_write (SesameChecklist         *checklist,
                               const SesameProbeReport *probe,
-                              SesameChecklistFormat    format)
+                              SesameExportFormat       format)
 {
   g_autofree char *body = NULL;
   g_autofree char *section = NULL;
 
   g_return_val_if_fail (SESAME_IS_CHECKLIST (checklist), NULL);
 
-  if (format == SESAME_CHECKLIST_FORMAT_JSON)
+  if (format == SESAME_EXPORT_FORMAT_JSON)
     {
       g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
       JsonObject *object = json_object_new ();
@@ -339,9 +347,9 @@ sesame_settings_report_write (SesameChecklist         *checklist,
   if (probe == NULL)
     return g_steal_pointer (&body);
 
-  section = findings_section (checklist, probe, format == SESAME_CHECKLIST_FORMAT_HTML);
+  section = findings_section (checklist, probe, format == SESAME_EXPORT_FORMAT_HTML);
 
-  if (format == SESAME_CHECKLIST_FORMAT_HTML)
+  if (format == SESAME_EXPORT_FORMAT_HTML)
     {
       const char *end = g_strrstr (body, "</body>");
       g_autoptr(GString) out = g_string_new_len (body, end ? end - body : (gssize) strlen (body));
@@ -407,6 +415,7 @@ sesame_settings_report_write_pdf (SesameChecklist         *checklist,
   g_ptr_array_insert (checks, 0, g_strdupv ((char *[]) {
     (char *) TC_ (tr, "column", "Port"), (char *) TC_ (tr, "column", "Listening"),
     (char *) TC_ (tr, "column", "Router mapping"), (char *) TC_ (tr, "column", "Reachable from the internet"),
+    sesame_checklist_get_findings (checklist) != NULL ? (char *) TC_ (tr, "column", "Can it work?") : NULL,
     NULL }));
 
   tables[0] = (SesamePdfTable) { T_ (tr, "What Sesame found"), found };
@@ -414,53 +423,4 @@ sesame_settings_report_write_pdf (SesameChecklist         *checklist,
 
   writer = sesame_pdf_writer_new_with_tables (checklist, paper, date, tables, G_N_ELEMENTS (tables));
   return sesame_pdf_writer_to_pdf (writer, n_pages, unknown_glyphs, error);
-}
-
-/**
- * sesame_settings_report_write_redacted:
- * @checklist: the checklist of the plan
- * @catalog: the catalog the checklist was made with
- * @probe: (nullable): the latest probe results
- * @format: text, markdown, html or json
- * @error: return location for a #GError
- *
- * sesame_settings_report_write() for sharing on a forum: without the
- * server's name, the public address and the router's identity
- * (sesame_probe_report_redact()). @checklist and @probe stay as they are.
- *
- * Returns: (transfer full) (nullable): the report
- */
-char *
-sesame_settings_report_write_redacted (SesameChecklist         *checklist,
-                                       SesameCatalog           *catalog,
-                                       const SesameProbeReport *probe,
-                                       SesameChecklistFormat    format,
-                                       GError                 **error)
-{
-  g_autoptr(SesamePlan) plan = NULL;
-  g_autoptr(SesameChecklist) redacted = NULL;
-  g_autoptr(SesameProbeReport) hidden = NULL;
-
-  g_return_val_if_fail (SESAME_IS_CHECKLIST (checklist), NULL);
-  g_return_val_if_fail (SESAME_IS_CATALOG (catalog), NULL);
-
-  /* A copy of the plan, without the name */
-  if (!(plan = sesame_plan_copy (sesame_checklist_get_plan (checklist), catalog, error)))
-    return NULL;
-  sesame_plan_set_host_name (plan, NULL);
-
-  if (!(redacted = sesame_checklist_new (plan, catalog, sesame_checklist_get_language (checklist), error)))
-    return NULL;
-
-  if (probe != NULL)
-    {
-      g_autofree char *probe_json = sesame_probe_report_to_json (probe);
-      g_autoptr(GBytes) probe_bytes = g_bytes_new (probe_json, strlen (probe_json));
-
-      if (!(hidden = sesame_probe_report_new_from_json (probe_bytes, error)))
-        return NULL;
-      sesame_probe_report_redact (hidden);
-    }
-
-  return sesame_settings_report_write (redacted, hidden, format);
 }

@@ -14,13 +14,8 @@ G_BEGIN_DECLS
 void  sesame_probe_report_redact      (SesameProbeReport       *report);
 char *sesame_settings_report_write    (SesameChecklist         *checklist,
                                        const SesameProbeReport *probe,
-                                       SesameChecklistFormat    format);
+                                       SesameExportFormat       format);
 
-char   *sesame_settings_report_write_redacted (SesameChecklist         *checklist,
-                                              SesameCatalog           *catalog,
-                                              const SesameProbeReport *probe,
-                                              SesameChecklistFormat    format,
-                                              GError                 **error);
 GBytes *sesame_settings_report_write_pdf (SesameChecklist         *checklist,
                                          const SesameProbeReport *probe,
                                          const SesamePaper       *paper,

@@ -147,9 +147,9 @@ static void
 check_report (const uint8_t *data,
               size_t         size)
 {
-  static const SesameChecklistFormat formats[] = {
-    SESAME_CHECKLIST_FORMAT_TEXT, SESAME_CHECKLIST_FORMAT_MARKDOWN,
-    SESAME_CHECKLIST_FORMAT_HTML, SESAME_CHECKLIST_FORMAT_JSON,
+  static const SesameExportFormat formats[] = {
+    SESAME_EXPORT_FORMAT_TEXT, SESAME_EXPORT_FORMAT_MARKDOWN,
+    SESAME_EXPORT_FORMAT_HTML, SESAME_EXPORT_FORMAT_JSON,
   };
   const char *path = sesame_store_get_report_path (store);
   g_autoptr(GError) error = NULL;

@@ -131,26 +131,27 @@ typedef enum
 
 static const struct
 {
-  SesameExport  what;
-  ExportFamily  family;
+  SesameExport        what;
+  ExportFamily        family;
+  SesameExportFormat  export_format;
   const char   *format;      /* the save-as action's parameter */
   const char   *suffixes[3];
   const char   *name;
 } exports[] = {
-  { SESAME_EXPORT_CHECKLIST_PDF, FAMILY_CHECKLIST, "pdf", { "pdf", NULL }, N_("PDF document") },
-  { SESAME_EXPORT_CHECKLIST_HTML, FAMILY_CHECKLIST, "html", { "html", "htm", NULL }, N_("Web page (HTML)") },
-  { SESAME_EXPORT_CHECKLIST_MARKDOWN, FAMILY_CHECKLIST, "markdown", { "md", "markdown", NULL }, N_("Markdown") },
-  { SESAME_EXPORT_CHECKLIST_JSON, FAMILY_CHECKLIST, "json", { "json", NULL }, N_("JSON") },
-  { SESAME_EXPORT_PLAN, FAMILY_PLAN, NULL, { "json", NULL }, N_("Sesame plan (JSON)") },
-  { SESAME_EXPORT_REPORT_HTML, FAMILY_REPORT, NULL, { "html", "htm", NULL }, N_("Web page (HTML)") },
-  { SESAME_EXPORT_REPORT_MARKDOWN, FAMILY_REPORT, NULL, { "md", "markdown", NULL }, N_("Markdown") },
-  { SESAME_EXPORT_REPORT_TEXT, FAMILY_REPORT, NULL, { "txt", NULL }, N_("Plain text") },
-  { SESAME_EXPORT_REPORT_JSON, FAMILY_REPORT, NULL, { "json", NULL }, N_("JSON") },
-  { SESAME_EXPORT_MIGRATION_HTML, FAMILY_MIGRATION, NULL, { "html", "htm", NULL }, N_("Web page (HTML)") },
-  { SESAME_EXPORT_MIGRATION_MARKDOWN, FAMILY_MIGRATION, NULL, { "md", "markdown", NULL }, N_("Markdown") },
-  { SESAME_EXPORT_MIGRATION_TEXT, FAMILY_MIGRATION, NULL, { "txt", NULL }, N_("Plain text") },
-  { SESAME_EXPORT_MIGRATION_JSON, FAMILY_MIGRATION, NULL, { "json", NULL }, N_("JSON") },
-  { SESAME_EXPORT_MIGRATION_PDF, FAMILY_MIGRATION, NULL, { "pdf", NULL }, N_("PDF document") },
+  { SESAME_EXPORT_CHECKLIST_PDF, FAMILY_CHECKLIST, SESAME_EXPORT_FORMAT_PDF, "pdf", { "pdf", NULL }, N_("PDF document") },
+  { SESAME_EXPORT_CHECKLIST_HTML, FAMILY_CHECKLIST, SESAME_EXPORT_FORMAT_HTML, "html", { "html", "htm", NULL }, N_("Web page (HTML)") },
+  { SESAME_EXPORT_CHECKLIST_MARKDOWN, FAMILY_CHECKLIST, SESAME_EXPORT_FORMAT_MARKDOWN, "markdown", { "md", "markdown", NULL }, N_("Markdown") },
+  { SESAME_EXPORT_CHECKLIST_JSON, FAMILY_CHECKLIST, SESAME_EXPORT_FORMAT_JSON, "json", { "json", NULL }, N_("JSON") },
+  { SESAME_EXPORT_PLAN, FAMILY_PLAN, SESAME_EXPORT_FORMAT_JSON, NULL, { "json", NULL }, N_("Sesame plan (JSON)") },
+  { SESAME_EXPORT_REPORT_HTML, FAMILY_REPORT, SESAME_EXPORT_FORMAT_HTML, NULL, { "html", "htm", NULL }, N_("Web page (HTML)") },
+  { SESAME_EXPORT_REPORT_MARKDOWN, FAMILY_REPORT, SESAME_EXPORT_FORMAT_MARKDOWN, NULL, { "md", "markdown", NULL }, N_("Markdown") },
+  { SESAME_EXPORT_REPORT_TEXT, FAMILY_REPORT, SESAME_EXPORT_FORMAT_TEXT, NULL, { "txt", NULL }, N_("Plain text") },
+  { SESAME_EXPORT_REPORT_JSON, FAMILY_REPORT, SESAME_EXPORT_FORMAT_JSON, NULL, { "json", NULL }, N_("JSON") },
+  { SESAME_EXPORT_MIGRATION_HTML, FAMILY_MIGRATION, SESAME_EXPORT_FORMAT_HTML, NULL, { "html", "htm", NULL }, N_("Web page (HTML)") },
+  { SESAME_EXPORT_MIGRATION_MARKDOWN, FAMILY_MIGRATION, SESAME_EXPORT_FORMAT_MARKDOWN, NULL, { "md", "markdown", NULL }, N_("Markdown") },
+  { SESAME_EXPORT_MIGRATION_TEXT, FAMILY_MIGRATION, SESAME_EXPORT_FORMAT_TEXT, NULL, { "txt", NULL }, N_("Plain text") },
+  { SESAME_EXPORT_MIGRATION_JSON, FAMILY_MIGRATION, SESAME_EXPORT_FORMAT_JSON, NULL, { "json", NULL }, N_("JSON") },
+  { SESAME_EXPORT_MIGRATION_PDF, FAMILY_MIGRATION, SESAME_EXPORT_FORMAT_PDF, NULL, { "pdf", NULL }, N_("PDF document") },
 };
 
 static guint
@@ -899,7 +900,7 @@ render (SesameChecklistPage *self)
       return;
     }
 
-  self->text = sesame_checklist_write (self->checklist, SESAME_CHECKLIST_FORMAT_TEXT);
+  self->text = sesame_checklist_write (self->checklist, SESAME_EXPORT_FORMAT_TEXT);
   self->migration = migration_for_plan (self);
   tr = sesame_checklist_get_translation (self->checklist);
 
@@ -1013,67 +1014,26 @@ default_file_name (SesameChecklistPage *self,
   return safe_file_name (name, suffix);
 }
 
-/* The router change checklist, as `sesame-cli diff` writes it */
-static GBytes *
-migration_bytes (SesameChecklistPage  *self,
-                 SesameExport          what,
-                 GError              **error)
-{
-  SesameChecklistFormat format;
-  char *text;
-
-  if (self->migration == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           /* Translators: “I Replaced My Router” is the button on the first page */
-                           _("There is no router change to save. After you replace your router, "
-                             "choose “I Replaced My Router” on the first page."));
-      return NULL;
-    }
-
-  switch (what)
-    {
-    case SESAME_EXPORT_MIGRATION_HTML:
-      format = SESAME_CHECKLIST_FORMAT_HTML;
-      break;
-    case SESAME_EXPORT_MIGRATION_MARKDOWN:
-      format = SESAME_CHECKLIST_FORMAT_MARKDOWN;
-      break;
-    case SESAME_EXPORT_MIGRATION_TEXT:
-      format = SESAME_CHECKLIST_FORMAT_TEXT;
-      break;
-    case SESAME_EXPORT_MIGRATION_JSON:
-      format = SESAME_CHECKLIST_FORMAT_JSON;
-      break;
-    case SESAME_EXPORT_MIGRATION_PDF:
-      {
-        g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-        return sesame_pdf_writer_write_migration (self->migration, NULL, now, NULL, NULL, error);
-      }
-    default:
-      g_assert_not_reached ();
-    }
-
-  text = sesame_migration_write (self->migration, format);
-
-  return g_bytes_new_take (text, strlen (text));
-}
-
+/* Everything but the plan is written as sesame-cli writes it */
 static GBytes *
 export_bytes (SesameChecklistPage  *self,
               SesameExport          what,
               GError              **error)
 {
-  SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
+  static const SesameDocument documents[] = {
+    [FAMILY_CHECKLIST] = SESAME_DOCUMENT_CHECKLIST,
+    [FAMILY_REPORT] = SESAME_DOCUMENT_SETTINGS_REPORT,
+    [FAMILY_MIGRATION] = SESAME_DOCUMENT_ROUTER_CHANGE,
+  };
   SesameProbeSession *session = sesame_page_get_session (SESAME_PAGE (self));
-  const SesameProbeReport *probe = NULL;
-  SesameChecklistFormat format;
-  char *text;
+  ExportFamily family = exports[export_index (what)].family;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  SesameExportSource source = { NULL };
 
-  if (what == SESAME_EXPORT_PLAN)
+  if (family == FAMILY_PLAN)
     {
-      text = sesame_plan_to_json (plan);
+      char *text = sesame_plan_to_json (sesame_page_get_plan (SESAME_PAGE (self)));
+
       return g_bytes_new_take (text, strlen (text));
     }
 
@@ -1083,64 +1043,26 @@ export_bytes (SesameChecklistPage  *self,
       return NULL;
     }
 
-  if (exports[export_index (what)].family == FAMILY_MIGRATION)
-    return migration_bytes (self, what, error);
-
-  if (what == SESAME_EXPORT_CHECKLIST_PDF)
+  if (family == FAMILY_MIGRATION && self->migration == NULL)
     {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-      return sesame_pdf_writer_write (self->checklist, NULL, now, NULL, NULL, error);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           /* Translators: “I Replaced My Router” is the button on the first page */
+                           _("There is no router change to save. After you replace your router, "
+                             "choose “I Replaced My Router” on the first page."));
+      return NULL;
     }
 
+  source.checklist = family == FAMILY_MIGRATION ? sesame_migration_get_new_checklist (self->migration)
+                                                : self->checklist;
+  source.migration = self->migration;
+  source.catalog = sesame_page_get_catalog (SESAME_PAGE (self));
+  source.date = now;
   /* The latest finished probe results, when there are some */
-  if (session != NULL && sesame_probe_session_get_finished (session))
-    probe = sesame_probe_session_get_report (session);
+  if (family == FAMILY_REPORT && session != NULL && sesame_probe_session_get_finished (session))
+    source.probe = sesame_probe_session_get_report (session);
 
-  switch (what)
-    {
-    case SESAME_EXPORT_CHECKLIST_HTML:
-      text = sesame_checklist_write (self->checklist, SESAME_CHECKLIST_FORMAT_HTML);
-      break;
-    case SESAME_EXPORT_CHECKLIST_MARKDOWN:
-      text = sesame_checklist_write (self->checklist, SESAME_CHECKLIST_FORMAT_MARKDOWN);
-      break;
-    case SESAME_EXPORT_CHECKLIST_JSON:
-      text = sesame_checklist_write (self->checklist, SESAME_CHECKLIST_FORMAT_JSON);
-      break;
-
-    case SESAME_EXPORT_REPORT_HTML:
-    case SESAME_EXPORT_REPORT_MARKDOWN:
-    case SESAME_EXPORT_REPORT_TEXT:
-    case SESAME_EXPORT_REPORT_JSON:
-      if (what == SESAME_EXPORT_REPORT_HTML)
-        format = SESAME_CHECKLIST_FORMAT_HTML;
-      else if (what == SESAME_EXPORT_REPORT_MARKDOWN)
-        format = SESAME_CHECKLIST_FORMAT_MARKDOWN;
-      else if (what == SESAME_EXPORT_REPORT_TEXT)
-        format = SESAME_CHECKLIST_FORMAT_TEXT;
-      else
-        format = SESAME_CHECKLIST_FORMAT_JSON;
-      if (!self->redact_report)
-        text = sesame_settings_report_write (self->checklist, probe, format);
-      else if (!(text = sesame_settings_report_write_redacted (self->checklist,
-                                                               sesame_page_get_catalog (SESAME_PAGE (self)),
-                                                               probe, format, error)))
-        return NULL;
-      break;
-
-    case SESAME_EXPORT_CHECKLIST_PDF:
-    case SESAME_EXPORT_PLAN:
-    case SESAME_EXPORT_MIGRATION_HTML:
-    case SESAME_EXPORT_MIGRATION_MARKDOWN:
-    case SESAME_EXPORT_MIGRATION_TEXT:
-    case SESAME_EXPORT_MIGRATION_JSON:
-    case SESAME_EXPORT_MIGRATION_PDF:
-    default:
-      g_assert_not_reached ();
-    }
-
-  return g_bytes_new_take (text, strlen (text));
+  return sesame_export_write (&source, documents[family], exports[export_index (what)].export_format,
+                              family == FAMILY_REPORT && self->redact_report, error);
 }
 
 static char *
