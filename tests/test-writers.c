@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <json-glib/json-glib.h>
 
 #include "sesame-checklist-writer.h"
@@ -85,6 +87,54 @@ test_golden (gconstpointer data)
       g_assert_true (g_str_has_suffix (text, "\n"));
       compare_golden (name, text);
     }
+}
+
+/* The one export path writes what the writers write, PDF too, and a
+ * redacted settings report leaves the server's name out of the copy only */
+static void
+test_export (void)
+{
+  g_autoptr(SesameChecklist) checklist = seed_checklist ("ja");
+  SesameExportSource source = { .checklist = checklist, .catalog = catalog };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GBytes) shared = NULL;
+  g_autoptr(GBytes) own = NULL;
+  g_autofree char *shared_text = NULL;
+  g_autofree char *own_text = NULL;
+  SesameExportFormat format;
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autoptr(GBytes) bytes = sesame_export_write (&source, SESAME_DOCUMENT_CHECKLIST, formats[i].format,
+                                                     FALSE, &error);
+      g_autofree char *text = NULL;
+      g_autofree char *name = g_strdup_printf ("seed.ja.%s", formats[i].extension);
+
+      g_assert_no_error (error);
+      text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      compare_golden (name, text);
+    }
+
+  g_assert_true (sesame_export_format_from_string ("pdf", &format));
+  g_assert_cmpint (format, ==, SESAME_EXPORT_FORMAT_PDF);
+  g_assert_cmpstr (sesame_export_format_to_string (SESAME_EXPORT_FORMAT_MARKDOWN), ==, "markdown");
+  g_assert_false (sesame_export_format_from_string ("PDF", &format));
+
+  pdf = sesame_export_write (&source, SESAME_DOCUMENT_CHECKLIST, SESAME_EXPORT_FORMAT_PDF, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (pdf), >, 5);
+  g_assert_cmpmem (g_bytes_get_data (pdf, NULL), 5, "%PDF-", 5);
+
+  own = sesame_export_write (&source, SESAME_DOCUMENT_SETTINGS_REPORT, SESAME_EXPORT_FORMAT_MARKDOWN, FALSE, &error);
+  g_assert_no_error (error);
+  shared = sesame_export_write (&source, SESAME_DOCUMENT_SETTINGS_REPORT, SESAME_EXPORT_FORMAT_MARKDOWN, TRUE, &error);
+  g_assert_no_error (error);
+  own_text = g_strndup (g_bytes_get_data (own, NULL), g_bytes_get_size (own));
+  shared_text = g_strndup (g_bytes_get_data (shared, NULL), g_bytes_get_size (shared));
+  g_assert_nonnull (strstr (own_text, "Mac mini"));
+  g_assert_null (strstr (shared_text, "Mac mini"));
+  g_assert_cmpstr (sesame_plan_get_host_name (sesame_checklist_get_plan (checklist)), ==, "Mac mini");
 }
 
 /* Same plan, same output: nothing depends on time, order of hashing or locale */
@@ -236,6 +286,7 @@ main (int   argc,
   g_test_add_func ("/writers/html", test_html);
   g_test_add_func ("/writers/html-escapes", test_html_escapes);
   g_test_add_func ("/writers/json-contract", test_json_contract);
+  g_test_add_func ("/writers/export", test_export);
 
   return g_test_run ();
 }
