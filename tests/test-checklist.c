@@ -484,6 +484,35 @@ test_single_port_router (void)
     }
 }
 
+/* A router that may not take ranges: the example range is the person's own */
+static void
+test_range_example (void)
+{
+  static const char * const none[] = { NULL };
+  g_autoptr(SesamePlan) plan = new_plan ("buffalo-bbr-4mg", SESAME_HOST_OS_LINUX_UFW, none);
+  g_autoptr(SesameChecklist) checklist = NULL;
+  GPtrArray *steps;
+  gboolean found = FALSE;
+
+  g_assert_cmpint (sesame_catalog_lookup_router (catalog, "buffalo-bbr-4mg")->port_ranges, ==, SESAME_SUPPORT_UNKNOWN);
+  add_rule (plan, "Game server", SESAME_RULE_PROTOCOL_UDP, 27015, 27030, 27015);
+  checklist = build (plan, "en");
+  steps = sesame_checklist_get_router_steps (checklist);
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const SesameStep *step = g_ptr_array_index (steps, i);
+
+      g_assert_null (strstr (step->text, "16384-16403"));
+      if (strstr (step->text, "does not take a range") != NULL)
+        {
+          g_assert_nonnull (strstr (step->text, "such as 27015-27030 in one entry"));
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+}
+
 static void
 test_invalid_plan (void)
 {
@@ -526,6 +555,7 @@ main (int   argc,
   g_test_add_func ("/checklist/router-section", test_router_section);
   g_test_add_func ("/checklist/japanese", test_japanese);
   g_test_add_func ("/checklist/single-port-router", test_single_port_router);
+  g_test_add_func ("/checklist/range-example", test_range_example);
   g_test_add_func ("/checklist/invalid-plan", test_invalid_plan);
 
   return g_test_run ();

@@ -112,6 +112,55 @@ check_start_page (Fixture *fixture)
   g_assert_false (action_enabled (fixture, "next"));
 }
 
+/* Ctrl+? opens the shortcuts window: every shortcut that names an action
+ * shows the keys the application gives that action, and none is missing */
+static void
+check_shortcuts_window (GtkApplication *app)
+{
+  static const char * const listed[] = {
+    "win.next", "win.back", "app.preferences", "app.shortcuts", "app.quit", NULL
+  };
+  GtkWidget *shortcuts_window = NULL;
+  g_autoptr(GPtrArray) shortcuts = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_SHORTCUTS_WINDOW (toplevel))
+        shortcuts_window = toplevel;
+    }
+  g_assert_nonnull (shortcuts_window);
+
+  shortcuts = gui_test_find_all (shortcuts_window, GTK_TYPE_SHORTCUTS_SHORTCUT, NULL);
+  for (guint i = 0; i < shortcuts->len; i++)
+    {
+      g_autofree char *action_name = NULL;
+      g_autofree char *accelerator = NULL;
+      g_auto(GStrv) keys = NULL;
+      g_autofree char *expected = NULL;
+
+      g_object_get (g_ptr_array_index (shortcuts, i),
+                    "action-name", &action_name, "accelerator", &accelerator, NULL);
+      if (action_name == NULL)
+        continue;
+
+      keys = gtk_application_get_accels_for_action (app, action_name);
+      g_assert_nonnull (keys[0]);
+      expected = g_strjoinv (" ", keys);
+      g_assert_cmpstr (accelerator, ==, expected);
+      g_ptr_array_add (seen, g_steal_pointer (&action_name));
+    }
+  g_ptr_array_add (seen, NULL);
+  for (guint i = 0; listed[i] != NULL; i++)
+    g_assert_true (g_strv_contains ((const char * const *) seen->pdata, listed[i]));
+
+  gtk_window_destroy (GTK_WINDOW (shortcuts_window));
+}
+
 static gboolean
 run_checks (gpointer user_data)
 {
@@ -122,6 +171,7 @@ run_checks (gpointer user_data)
   /* The keyboard shortcuts are there */
   back_accels = gtk_application_get_accels_for_action (app, "win.back");
   g_assert_true (g_strv_contains ((const char * const *) back_accels, "<Alt>Left"));
+  check_shortcuts_window (app);
 
   if (fixture->start_page != NULL)
     check_start_page (fixture);

@@ -324,8 +324,25 @@ test_name (void)
   gui_test_close_window (window);
 }
 
+/* What this page put on the clipboard, or NULL */
+static char *
+clipboard_text (GtkWidget *widget)
+{
+  GdkContentProvider *content = gdk_clipboard_get_content (gtk_widget_get_clipboard (widget));
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  if (content == NULL)
+    return NULL;
+
+  g_value_init (&value, G_TYPE_STRING);
+  if (!gdk_content_provider_get_value (content, &value, NULL))
+    return NULL;
+
+  return g_value_dup_string (&value);
+}
+
 /* The seed plan's Buffalo BBR-4MG has no reservation page in the catalog:
- * the advice proposes a fixed address to set by hand, and it can be taken */
+ * the advice proposes a fixed address to set by hand, to copy */
 static void
 test_seed_by_hand (void)
 {
@@ -336,6 +353,7 @@ test_seed_by_hand (void)
   const SesameRouter *router = sesame_catalog_lookup_router (catalog, "buffalo-bbr-4mg");
   GtkWidget *reserve;
   GtkWidget *use;
+  g_autofree char *copied = NULL;
   guint32 proposal;
   guint32 router_address;
 
@@ -356,22 +374,126 @@ test_seed_by_hand (void)
   scroll_to_end (page);
   gui_test_screenshot (window, "seed");
 
-  use = gui_test_find (page, GTK_TYPE_BUTTON, _("_Use This Address"));
+  use = gui_test_find (page, GTK_TYPE_BUTTON, _("_Copy Address"));
   g_assert_nonnull (use);
   g_assert_true (gui_test_is_shown (use));
   gui_test_press (use);
 
-  g_assert_true (sesame_ipv4_parse (sesame_plan_get_host_address (plan), &proposal));
+  copied = clipboard_text (page);
+  g_assert_nonnull (copied);
+  g_assert_true (sesame_ipv4_parse (copied, &proposal));
   g_assert_true (sesame_ipv4_parse ("192.168.11.1", &router_address));
   g_assert_true (sesame_ipv4_same_subnet (proposal, router_address, 24));
-  g_assert_cmpstr (sesame_plan_get_host_address (plan), !=, "192.168.11.1");
-  g_assert_cmpstr (sesame_plan_get_host_address (plan), !=, "192.168.11.5");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry_row (window, 0))), ==,
-                   sesame_plan_get_host_address (plan));
+  g_assert_cmpstr (copied, !=, "192.168.11.1");
+  g_assert_cmpstr (copied, !=, "192.168.11.5");
+  g_assert_nonnull (shown_row_with_subtitle (page, copied));
+
+  /* Advice only: the server, its system and its name stay */
+  g_assert_cmpstr (sesame_plan_get_host_address (plan), ==, "192.168.11.5");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry_row (window, 0))), ==, "192.168.11.5");
+  g_assert_cmpint (sesame_plan_get_host_os (plan), ==, SESAME_HOST_OS_MACOS);
+  g_assert_cmpstr (sesame_plan_get_host_name (plan), ==, "Mac mini");
   g_assert_true (sesame_page_get_complete (SESAME_PAGE (page)));
-  /* Taken: nothing more to propose, the advice says to set it */
-  g_assert_false (gui_test_is_shown (use));
-  g_assert_nonnull (shown_row_with_subtitle (page, sesame_plan_get_host_address (plan)));
+
+  gui_test_close_window (window);
+}
+
+/* This computer serves: copying the proposed fixed address leaves it the
+ * server, with the system found on it, rather than another computer at the
+ * proposed address */
+static void
+test_copy_keeps_server (void)
+{
+  g_autoptr(SesameProbeSession) session = NULL;
+  SesameWindow *window = open_with_report (NULL, &session);
+  GtkWidget *page = host_page (window);
+  SesamePlan *plan = window_plan (window);
+  GtkCheckButton *manual = GTK_CHECK_BUTTON (gui_test_find (entry_row (window, 0), GTK_TYPE_CHECK_BUTTON, NULL));
+  g_autofree char *name = g_strdup (sesame_plan_get_host_name (plan));
+  GtkWidget *use = gui_test_find (page, GTK_TYPE_BUTTON, _("_Copy Address"));
+  g_autofree char *copied = NULL;
+
+  g_assert_true (gtk_check_button_get_active (choice_check (page, "192.168.11.5")));
+  g_assert_nonnull (use);
+  g_assert_true (gui_test_is_shown (use));
+  gui_test_press (use);
+
+  copied = clipboard_text (page);
+  g_assert_nonnull (copied);
+  g_assert_cmpstr (copied, ==, "192.168.11.200");
+  g_assert_true (gtk_check_button_get_active (choice_check (page, "192.168.11.5")));
+  g_assert_false (gtk_check_button_get_active (manual));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry_row (window, 0))), ==, "");
+  g_assert_cmpstr (sesame_plan_get_host_address (plan), ==, "192.168.11.5");
+  g_assert_cmpint (sesame_plan_get_host_os (plan), ==, expected_os ());
+  g_assert_cmpstr (sesame_plan_get_host_name (plan), ==, name);
+  g_assert_true (sesame_page_get_complete (SESAME_PAGE (page)));
+  /* Still on offer: nothing was taken */
+  g_assert_true (gui_test_is_shown (use));
+  scroll_to_end (page);
+  gui_test_screenshot (window, "copy-address");
+
+  gui_test_close_window (window);
+}
+
+static gboolean
+session_running (gpointer data)
+{
+  return sesame_probe_session_get_running (data);
+}
+
+static gboolean
+session_done (gpointer data)
+{
+  return !sesame_probe_session_get_running (data);
+}
+
+/* The notice across the window that the results are out of date */
+static gboolean
+stale_notice_shown (SesameWindow *window)
+{
+  GtkWidget *label = gui_test_find (GTK_WIDGET (window), GTK_TYPE_LABEL,
+                                    _("Your network changed since Sesame checked it. The results may be out of date until the checks, running again now, are done."));
+  GtkWidget *revealer;
+
+  g_assert_nonnull (label);
+  revealer = gtk_widget_get_ancestor (label, GTK_TYPE_REVEALER);
+  g_assert_nonnull (revealer);
+
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
+}
+
+/* A network change while the wizard is open (a cable, Wi-Fi, a new router):
+ * the results on screen are marked out of date and the checks run again,
+ * and what they find then replaces them. Here the old results had this
+ * computer on eth0; the namespace has only loopback. */
+static void
+test_network_change (void)
+{
+  g_autoptr(SesameProbeSession) session = NULL;
+  SesameWindow *window = open_with_report (NULL, &session);
+  GtkWidget *page = host_page (window);
+  GtkWidget *status;
+
+  g_assert_nonnull (gui_test_find (page, ADW_TYPE_ACTION_ROW, "192.168.11.5"));
+  g_assert_false (sesame_probe_session_get_running (session));
+  g_assert_false (sesame_probe_session_get_stale (session));
+  g_assert_false (stale_notice_shown (window));
+
+  g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+  gui_test_wait_until (session_running, session, 5000);
+  g_assert_true (sesame_probe_session_get_stale (session));
+  g_assert_true (stale_notice_shown (window));
+  gui_test_iterate (300);
+  gui_test_screenshot (window, "network-changed");
+
+  gui_test_wait_until (session_done, session, 10000);
+  g_assert_false (sesame_probe_session_get_stale (session));
+  g_assert_false (stale_notice_shown (window));
+  g_assert_null (gui_test_find (page, ADW_TYPE_ACTION_ROW, "192.168.11.5"));
+  status = gui_test_find (page, ADW_TYPE_ACTION_ROW, _("No Home-Network Address Found"));
+  g_assert_nonnull (status);
+  g_assert_true (gui_test_is_shown (status));
 
   gui_test_close_window (window);
 }
@@ -416,7 +538,7 @@ test_keyboard (void)
   SesameWindow *window = open_with_report (NULL, &session);
   GtkWidget *page = host_page (window);
   g_autoptr(GPtrArray) chain = gui_test_focus_chain (window, 100);
-  GtkWidget *use = gui_test_find (page, GTK_TYPE_BUTTON, _("_Use This Address"));
+  GtkWidget *use = gui_test_find (page, GTK_TYPE_BUTTON, _("_Copy Address"));
 
   g_assert_true (gui_test_chain_reaches (chain, gui_test_find (page, ADW_TYPE_ACTION_ROW, "192.168.11.5")));
   g_assert_true (gui_test_chain_reaches (chain, entry_row (window, 0)));
@@ -436,6 +558,8 @@ gui_test_add_host_page_tests (void)
   g_test_add_func ("/gui/host/manual-address", test_manual_address);
   g_test_add_func ("/gui/host/name", test_name);
   g_test_add_func ("/gui/host/seed-by-hand", test_seed_by_hand);
+  g_test_add_func ("/gui/host/copy-keeps-server", test_copy_keeps_server);
   g_test_add_func ("/gui/host/reservation", test_reservation);
+  g_test_add_func ("/gui/host/network-change", test_network_change);
   g_test_add_func ("/gui/host/keyboard", test_keyboard);
 }

@@ -73,6 +73,46 @@ check('data/catalogs/catalog-strings.h is up to date with services.json',
       proc.returncode == 0 and proc.stdout == current,
       'run: data/catalogs/extract-strings.py data/catalogs/services.json data/catalogs/catalog-strings.h')
 
+# 5. ja.po follows po/GLOSSARY.md: one term for each thing; a router's own
+#    word only in the entries the glossary lists as naming routers' pages;
+#    no English terms left in brackets
+def po_entries(path):
+    """(msgid, msgstr) of each entry, plural forms joined"""
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    for block in text.split('\n\n'):
+        fields = {}
+        key = None
+        for line in block.splitlines():
+            m = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
+            if m:
+                key = m.group(1)
+                fields[key] = fields.get(key, '') + m.group(2)
+            elif line.startswith('"') and key is not None:
+                fields[key] += line[1:-1]
+            else:
+                key = None
+        if 'msgid' in fields:
+            yield fields['msgid'], ' '.join(v for k, v in fields.items() if k.startswith('msgstr'))
+
+with open(os.path.join(root, 'po', 'GLOSSARY.md'), encoding='utf-8') as f:
+    glossary = f.read()
+router_named = set(re.findall(r'^- msgid: "(.*)"$', glossary, re.M))
+router_words = ['アドレス変換', 'ポート変換', 'ポートマッピング']
+for word in router_words:
+    check('po/GLOSSARY.md names %s as a router word' % word, word in glossary.split('## Router words')[-1])
+stray = []
+for msgid, msgstr in po_entries(os.path.join(root, 'po', 'ja.po')):
+    if not msgid or msgid in router_named:
+        continue
+    for word in router_words:
+        if word in msgstr:
+            stray.append('%s in "%s"' % (word, msgid[:70]))
+    if re.search(r'[（(][A-Za-z -]*[Dd]ependent[）)]|Independent', msgstr):
+        stray.append('English left in "%s"' % msgid[:70])
+check('ja.po uses the glossary\'s one term, routers\' words only where their pages are named',
+      not stray, '\n'.join(stray))
+
 print('1..%d' % len(results))
 for i, (name, ok, detail) in enumerate(results, 1):
     print('%s %d - %s' % ('ok' if ok else 'not ok', i, name))

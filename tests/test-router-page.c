@@ -672,6 +672,55 @@ test_keyboard (void)
   gui_test_close_window (window);
 }
 
+/* The page scrolls as one: the router list has no scrolled window of its
+ * own to take the wheel, and it is one Tab stop, on the chosen router,
+ * with the arrow keys inside it */
+static void
+test_one_scroll_one_stop (void)
+{
+  SesameWindow *window = gui_test_open_window ("seed-plan.json", "en", "router", NULL);
+  GtkWidget *page = GTK_WIDGET (router_page (window));
+  GtkWidget *list = GTK_WIDGET (router_list (window));
+  g_autoptr(GPtrArray) scrollers = gui_test_find_all (page, GTK_TYPE_SCROLLED_WINDOW, NULL);
+  g_autoptr(GPtrArray) chain = NULL;
+  GtkWidget *chosen = router_row (window, "buffalo-bbr-4mg");
+  guint stops = 0;
+  int natural;
+
+  gui_test_iterate (200);
+  g_assert_cmpuint (scrollers->len, ==, 1);
+  g_assert_true (gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW) == g_ptr_array_index (scrollers, 0));
+  /* Every router is laid out in the page, none cut off by a window of its own */
+  gtk_widget_measure (list, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (list), NULL, &natural, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_height (list), >=, natural);
+
+  chain = gui_test_focus_chain (window, 200);
+  for (guint i = 0; i < chain->len; i++)
+    {
+      GtkWidget *focus = g_ptr_array_index (chain, i);
+
+      if (focus == list || gtk_widget_is_ancestor (focus, list))
+        {
+          stops++;
+          /* Entered on the router of the plan */
+          g_assert_true (focus == chosen);
+        }
+    }
+  g_assert_cmpuint (stops, ==, 1);
+  g_assert_true (gui_test_chain_reaches (chain, search_entry (window)));
+  g_assert_true (gui_test_chain_reaches (chain, router_row (window, "generic")));
+
+  /* Down moves to the next router, and the focused router is scrolled into sight */
+  g_assert_true (gtk_widget_grab_focus (chosen));
+  g_signal_emit_by_name (list, "move-cursor", GTK_MOVEMENT_DISPLAY_LINES, 1, FALSE, FALSE);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) != chosen);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), list));
+  gui_test_iterate (100);
+  gui_test_screenshot (window, "one-scroll");
+
+  gui_test_close_window (window);
+}
+
 void
 gui_test_add_router_page_tests (void)
 {
@@ -684,4 +733,5 @@ gui_test_add_router_page_tests (void)
   g_test_add_func ("/gui/router/detected-not-over-plan", test_detected_not_over_plan);
   g_test_add_func ("/gui/router/detected-gateway", test_detected_gateway);
   g_test_add_func ("/gui/router/keyboard", test_keyboard);
+  g_test_add_func ("/gui/router/one-scroll-one-stop", test_one_scroll_one_stop);
 }

@@ -541,6 +541,63 @@ test_add_remove_rule (void)
   gui_test_close_window (window);
 }
 
+/* A port typed into the form but not added is never dropped: Next adds a
+ * valid one; one that is not finished keeps Next off, saying why */
+static void
+test_pending_rule (void)
+{
+  SesameWindow *window = gui_test_open_window (NULL, "en", "services", NULL);
+  GPtrArray *rules = sesame_plan_get_custom_rules (window_plan (window));
+  GtkWidget *status = page_child (window, "form_status_label", GTK_TYPE_LABEL);
+  const SesameCustomRule *rule;
+
+  g_assert_false (gui_test_action_enabled (window, "next"));
+  g_assert_false (gui_test_is_shown (status));
+
+  /* Started, not finished: Next stays off, and the page says why */
+  type_into (window, "name", "Game server");
+  g_assert_false (gui_test_action_enabled (window, "next"));
+  g_assert_nonnull (field_error (window, "external"));
+  g_assert_true (gui_test_is_shown (status));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (status)), ==,
+                   _("This port is not complete yet, so Next stays off. Fix what is marked above, add the port, or empty its fields to go on without it."));
+
+  /* Finished, not added: Next adds it */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (page_child (window, "protocol_row", ADW_TYPE_COMBO_ROW)),
+                              SESAME_RULE_PROTOCOL_UDP);
+  type_into (window, "external", "27015");
+  g_assert_true (gui_test_action_enabled (window, "next"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (status)), ==,
+                   _("Next adds this port to your plan, as Add Port does."));
+  scroll_to_end (window);
+  gui_test_screenshot (window, "pending-rule");
+  g_assert_cmpuint (rules->len, ==, 0);
+
+  /* Back keeps it in the form, without adding it */
+  gui_test_activate (window, "back");
+  g_assert_cmpuint (rules->len, ==, 0);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "go-to", g_variant_new_string ("services"));
+  g_assert_cmpstr (sesame_window_get_page_name (window), ==, "services");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (page_child (window, "external_row", ADW_TYPE_ENTRY_ROW))), ==, "27015");
+
+  gui_test_activate (window, "next");
+  g_assert_cmpstr (sesame_window_get_page_name (window), ==, "checks");
+  g_assert_cmpuint (rules->len, ==, 1);
+  rule = g_ptr_array_index (rules, 0);
+  g_assert_cmpstr (rule->name, ==, "Game server");
+  g_assert_cmpint (rule->protocol, ==, SESAME_RULE_PROTOCOL_UDP);
+  g_assert_cmpuint (rule->external.first, ==, 27015);
+  g_assert_cmpuint (rule->external.last, ==, 27015);
+
+  /* Back again: the port is in the list, the form empty */
+  gui_test_activate (window, "back");
+  g_assert_nonnull (gui_test_find (GTK_WIDGET (services_page (window)), ADW_TYPE_ACTION_ROW, "Game server"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (page_child (window, "external_row", ADW_TYPE_ENTRY_ROW))), ==, "");
+  g_assert_false (gui_test_is_shown (status));
+
+  gui_test_close_window (window);
+}
+
 static void
 test_keyboard (void)
 {
@@ -580,5 +637,6 @@ gui_test_add_services_page_tests (void)
   g_test_add_func ("/gui/services/risk-warnings", test_risk_warnings);
   g_test_add_func ("/gui/services/rule-errors", test_rule_errors);
   g_test_add_func ("/gui/services/add-remove-rule", test_add_remove_rule);
+  g_test_add_func ("/gui/services/pending-rule", test_pending_rule);
   g_test_add_func ("/gui/services/keyboard", test_keyboard);
 }

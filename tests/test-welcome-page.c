@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "gui-test-util.h"
@@ -74,8 +75,10 @@ test_servers (void)
 {
   g_autoptr(SesameProbeSession) session = gui_test_session_new ();
   static const char * const stun[] = { "127.0.0.1:3478", NULL };
+  static const char * const ip_urls[] = { "http://127.0.0.1:8080/ip", "https://127.0.0.1:8443/ip", NULL };
   SesameWindow *window;
   GtkWidget *page;
+  GtkWidget *row;
 
   window = gui_test_open_window (NULL, NULL, NULL, NULL);
   page = GTK_WIDGET (welcome_page (window));
@@ -85,11 +88,21 @@ test_servers (void)
 
   sesame_probe_session_set_internet (session, TRUE);
   sesame_probe_session_set_stun_servers (session, stun);
-  sesame_probe_session_set_ip_urls (session, NULL);
+  sesame_probe_session_set_ip_urls (session, ip_urls);
   sesame_probe_session_set_check_url (session, NULL);
   window = gui_test_open_window (NULL, NULL, NULL, session);
   page = GTK_WIDGET (welcome_page (window));
   g_assert_nonnull (gui_test_find (page, ADW_TYPE_ACTION_ROW, "127.0.0.1:3478"));
+
+  /* Only an https:// address is said to be HTTPS */
+  row = gui_test_find (page, ADW_TYPE_ACTION_ROW, ip_urls[0]);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   _("Your public address, over plain HTTP, unencrypted"));
+  row = gui_test_find (page, ADW_TYPE_ACTION_ROW, ip_urls[1]);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   _("Your public address, over HTTPS"));
   gui_test_screenshot (window, "new");
   gui_test_close_window (window);
 }
@@ -242,6 +255,9 @@ test_router_changed (void)
   g_autoptr(GError) error = NULL;
   SesameWindow *window;
   GtkWidget *button;
+  GtkWidget *headline;
+  GtkWidget *expander;
+  GtkWidget *details;
 
   g_assert_true (sesame_store_save_report (store, before_json, NULL, &error));
   g_assert_no_error (error);
@@ -264,6 +280,20 @@ test_router_changed (void)
   notice = sesame_welcome_page_dup_notice (welcome_page (window));
   g_assert_nonnull (strstr (notice, "f0:18:98:11:22:33"));
   g_assert_nonnull (strstr (notice, "10.0.1.0/24"));
+
+  /* Said in plain words; the addresses only behind the expander, closed */
+  headline = gui_test_find (GTK_WIDGET (welcome_page (window)), GTK_TYPE_LABEL,
+                            _("Your home network looks different since Sesame last checked it: the router seems to be a new one. If you replaced it, Sesame helps you set up the new one; your services stay as they are."));
+  g_assert_nonnull (headline);
+  g_assert_true (gui_test_is_shown (headline));
+  expander = gui_test_find (GTK_WIDGET (welcome_page (window)), GTK_TYPE_EXPANDER, NULL);
+  g_assert_nonnull (expander);
+  g_assert_true (gui_test_is_shown (expander));
+  g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
+  details = gtk_expander_get_child (GTK_EXPANDER (expander));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (details)), "f0:18:98:11:22:33"));
+  gui_test_iterate (50);
+  g_assert_false (gtk_widget_get_mapped (details));
   gui_test_screenshot (window, "router-changed");
   /* A long notice wraps; the window keeps its width */
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 800);
@@ -281,6 +311,30 @@ test_router_changed (void)
   g_assert_true (gui_test_is_shown (button));
 
   gui_test_close_window (window);
+}
+
+/* Another router of the same model: its name is not given as "was X, now X" */
+static void
+test_same_model_changes (void)
+{
+  g_autoptr(SesameProbeReport) before = report_with_router (NULL, "192.168.11.0/24");
+  g_autoptr(SesameProbeReport) now = report_with_router (NULL, "192.168.11.0/24");
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autofree char *expected = NULL;
+
+  before->upnp_found = now->upnp_found = TRUE;
+  before->upnp_manufacturer = g_strdup ("Debian");
+  now->upnp_manufacturer = g_strdup ("Debian");
+  before->upnp_model = g_strdup ("natlab IGD");
+  now->upnp_model = g_strdup ("natlab IGD");
+  before->upnp_udn = g_strdup ("uuid:11111111-0000-0000-0000-000000000001");
+  now->upnp_udn = g_strdup ("uuid:22222222-0000-0000-0000-000000000002");
+
+  changes = sesame_probe_report_router_changes (before, now);
+  g_assert_cmpuint (changes->len, ==, 1);
+  expected = g_strdup_printf (_("Another router of the same model, “%s”, answers on the network."),
+                              "Debian natlab IGD");
+  g_assert_cmpstr (g_ptr_array_index (changes, 0), ==, expected);
 }
 
 /* The kept report is a regular file again and holds @text (reading a FIFO would block the test) */
@@ -373,6 +427,40 @@ test_replace_router (void)
   g_assert_cmpstr (sesame_plan_get_router_id (previous), ==, router_before);
   g_assert_cmpstr (sesame_plan_get_host_address (previous), ==, "192.168.11.5");
 
+  /* The router page asks for the new router; the way the home connects stays */
+  g_assert_nonnull (gui_test_find (GTK_WIDGET (sesame_window_get_page (window, "router")), GTK_TYPE_LABEL,
+                                   _("Choose your new router. Your services and the computer that serves stay as they were; the checklist then shows what to set up on the new router.")));
+  g_assert_false (gui_test_action_enabled (window, "next"));
+  g_assert_cmpint (sesame_plan_get_connection (plan), ==, SESAME_CONNECTION_PPPOE);
+  gui_test_screenshot (window, "replace-router");
+
+  gui_test_close_window (window);
+}
+
+/* The new router on the same home network: the server's address and the
+ * router's stay, only the router itself is asked for again */
+static void
+test_replace_router_same_network (void)
+{
+  g_autoptr(SesameStore) store = store_with_seed_plan ();
+  g_autoptr(SesameCatalog) catalog = sesame_catalog_load_default (NULL);
+  g_autoptr(SesamePlan) plan = sesame_store_load_plan (store, catalog, NULL, NULL);
+  g_autoptr(SesameProbeSession) session = gui_test_session_new ();
+  SesameWindow *window;
+
+  window = sesame_window_new (NULL, plan, catalog, session);
+  sesame_probe_session_cancel (session);
+  sesame_probe_session_set_report (session, report_with_router ("f0:18:98:11:22:33", "192.168.11.0/24"));
+  gtk_window_present (GTK_WINDOW (window));
+
+  gui_test_activate (window, "replace-router");
+  g_assert_cmpstr (sesame_window_get_page_name (window), ==, "router");
+  g_assert_cmpstr (sesame_plan_get_router_id (plan), ==, "generic");
+  g_assert_cmpstr (sesame_plan_get_host_address (plan), ==, "192.168.11.5");
+  g_assert_cmpstr (sesame_plan_get_router_address (plan), ==, "192.168.11.1");
+  g_assert_cmpint (sesame_plan_get_connection (plan), ==, SESAME_CONNECTION_PPPOE);
+  g_assert_false (gui_test_action_enabled (window, "next"));
+
   gui_test_close_window (window);
 }
 
@@ -464,5 +552,7 @@ gui_test_add_welcome_page_tests (void)
   g_test_add_func ("/gui/welcome/router-changed", test_router_changed);
   g_test_add_func ("/gui/welcome/saved-report-fifo", test_saved_report_fifo);
   g_test_add_func ("/gui/welcome/replace-router", test_replace_router);
+  g_test_add_func ("/gui/welcome/replace-router-same-network", test_replace_router_same_network);
+  g_test_add_func ("/gui/welcome/same-model-changes", test_same_model_changes);
   g_test_add_func ("/gui/welcome/unreadable", test_unreadable);
 }

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "sesame-gui.h"
 #include "sesame-gui-resources.h"
 
@@ -47,4 +49,32 @@ sesame_gui_get_ui_language (void)
     }
 
   return "en";
+}
+
+/**
+ * sesame_gui_dup_router_name:
+ * @router: a router of the catalog
+ *
+ * The router as the wizard names it, in the wizard's language: maker and
+ * model, such as "Buffalo BBR-4MG"; the model alone when it starts with
+ * the maker's name ("OpenWrt (LuCI)", "Other or unknown router").
+ *
+ * Returns: (transfer full): the name
+ */
+char *
+sesame_gui_dup_router_name (const SesameRouter *router)
+{
+  const char *language = sesame_gui_get_ui_language ();
+  const char *vendor;
+  const char *model;
+
+  g_return_val_if_fail (router != NULL, NULL);
+
+  vendor = sesame_text_get (&router->vendor, language);
+  model = sesame_text_get (&router->model, language);
+  if (g_str_has_prefix (model, vendor))
+    return g_strdup (model);
+
+  /* Translators: a router's maker and model, such as "Buffalo BBR-4MG" */
+  return g_strdup_printf (C_("router name", "%s %s"), vendor, model);
 }

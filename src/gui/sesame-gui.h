@@ -7,9 +7,12 @@
 
 #include <glib.h>
 
+#include "sesame-catalog.h"
+
 G_BEGIN_DECLS
 
 void        sesame_gui_ensure_resources  (void);
 const char *sesame_gui_get_ui_language   (void);
+char       *sesame_gui_dup_router_name   (const SesameRouter *router);
 
 G_END_DECLS

@@ -29,6 +29,9 @@ struct _SesameProbeSession
   GCancellable       *cancellable;   /* nullable: the run in progress */
   char               *ports_key;     /* nullable: the ports of the current or last run */
   SesameProbeReport  *report;        /* nullable: the last finished report */
+  gboolean            stale;         /* the network changed since the report was made */
+  guint               network_changes;      /* counted by mark_stale() */
+  guint               run_network_changes;  /* network_changes when the run in progress started */
 };
 
 G_DEFINE_FINAL_TYPE (SesameProbeSession, sesame_probe_session, G_TYPE_OBJECT)
@@ -36,6 +39,7 @@ G_DEFINE_FINAL_TYPE (SesameProbeSession, sesame_probe_session, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_RUNNING,
+  PROP_STALE,
   N_PROPS
 };
 
@@ -90,6 +94,10 @@ sesame_probe_session_get_property (GObject    *object,
       g_value_set_boolean (value, sesame_probe_session_get_running (self));
       break;
 
+    case PROP_STALE:
+      g_value_set_boolean (value, self->stale);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -111,6 +119,16 @@ sesame_probe_session_class_init (SesameProbeSessionClass *klass)
    */
   properties[PROP_RUNNING] =
     g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * SesameProbeSession:stale:
+   *
+   * Whether the network changed (a cable, Wi-Fi, another router) since the
+   * report was made, so that what it says may no longer hold. A run that
+   * ends after the change makes it fresh again.
+   */
+  properties[PROP_STALE] =
+    g_param_spec_boolean ("stale", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -297,7 +315,11 @@ sesame_probe_session_list_servers (SesameProbeSession *self)
     add_server (servers, self->stun_servers[i],
                 _("STUN: your public address and how your router translates addresses"));
   for (guint i = 0; self->ip_urls[i] != NULL; i++)
-    add_server (servers, self->ip_urls[i], _("Your public address, over HTTPS"));
+    /* Said as it is: an http:// address is not encrypted */
+    add_server (servers, self->ip_urls[i],
+                g_ascii_strncasecmp (self->ip_urls[i], "https://", 8) == 0
+                  ? _("Your public address, over HTTPS")
+                  : _("Your public address, over plain HTTP, unencrypted"));
   if (self->check_url != NULL)
     add_server (servers, self->check_url, _("Whether the ports you open can be reached from outside"));
 
@@ -320,6 +342,17 @@ ports_key (GPtrArray *forwards)
     }
 
   return g_string_free (key, FALSE);
+}
+
+static void
+set_stale (SesameProbeSession *self,
+           gboolean            stale)
+{
+  if (self->stale == stale)
+    return;
+
+  self->stale = stale;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
 }
 
 static void
@@ -362,6 +395,7 @@ run_cb (GObject      *object,
   self->report = g_steal_pointer (&report);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  set_stale (self, self->run_network_changes != self->network_changes);
   g_signal_emit (self, signals[FINISHED], 0);
 }
 
@@ -394,6 +428,7 @@ sesame_probe_session_start (SesameProbeSession *self,
 
   self->prober = sesame_prober_new ();
   self->cancellable = g_cancellable_new ();
+  self->run_network_changes = self->network_changes;
 
   sesame_prober_set_internet (self->prober, self->internet);
   sesame_prober_set_stun_servers (self->prober, self->internet ? (const char * const *) self->stun_servers : none);
@@ -480,6 +515,31 @@ sesame_probe_session_get_running (SesameProbeSession *self)
   g_return_val_if_fail (SESAME_IS_PROBE_SESSION (self), FALSE);
 
   return self->prober != NULL;
+}
+
+/**
+ * sesame_probe_session_mark_stale:
+ * @self: a session
+ *
+ * Says that the network changed (a cable, Wi-Fi, another router): the
+ * report, and a run in progress, may describe a network that is gone.
+ * #SesameProbeSession:stale holds until a run started after this ends.
+ */
+void
+sesame_probe_session_mark_stale (SesameProbeSession *self)
+{
+  g_return_if_fail (SESAME_IS_PROBE_SESSION (self));
+
+  self->network_changes++;
+  set_stale (self, TRUE);
+}
+
+gboolean
+sesame_probe_session_get_stale (SesameProbeSession *self)
+{
+  g_return_val_if_fail (SESAME_IS_PROBE_SESSION (self), FALSE);
+
+  return self->stale;
 }
 
 /**

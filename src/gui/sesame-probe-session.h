@@ -57,6 +57,8 @@ gboolean                  sesame_probe_session_ensure           (SesameProbeSess
 void                      sesame_probe_session_cancel           (SesameProbeSession *self);
 gboolean                  sesame_probe_session_get_running      (SesameProbeSession *self);
 gboolean                  sesame_probe_session_get_finished     (SesameProbeSession *self);
+void                      sesame_probe_session_mark_stale       (SesameProbeSession *self);
+gboolean                  sesame_probe_session_get_stale        (SesameProbeSession *self);
 const SesameProbeReport  *sesame_probe_session_get_report       (SesameProbeSession *self);
 void                      sesame_probe_session_set_report       (SesameProbeSession *self,
                                                                  SesameProbeReport  *report);

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sesame-address.h"
 #include "sesame-checklist-page.h"
 #include "sesame-checks-page.h"
 #include "sesame-gui.h"
@@ -22,6 +23,10 @@
 
 /* Plan edits come in bursts (typing); save once they settle */
 #define SAVE_DELAY_MS 500
+
+/* A cable, Wi-Fi or a new router changes routes and addresses in a burst:
+ * check again once it has settled */
+#define NETWORK_SETTLE_MS 1000
 
 /* The page order, and the names --page accepts */
 static const struct
@@ -47,6 +52,7 @@ struct _SesameWindow
   GtkButton            *next_button;
   GtkStack             *stack;
   AdwToastOverlay      *toast_overlay;
+  GtkRevealer          *stale_revealer;
 
   SesamePlan           *plan;       /* owned */
   SesameCatalog        *catalog;    /* owned */
@@ -57,6 +63,7 @@ struct _SesameWindow
   gboolean              saved_report_read;  /* read when the first run ends, not at start-up */
   gboolean              saved_report_loading;  /* being read in a worker thread */
   guint                 save_source;    /* plan changes waiting to be saved */
+  guint                 network_source; /* a network change waiting to settle */
   SesamePage           *pages[G_N_ELEMENTS (page_table)];  /* owned by the stack; NULL until first needed */
   guint                 current;
   gulong                complete_handler;  /* on pages[current] */
@@ -251,9 +258,32 @@ check_again_activated (GSimpleAction *action,
   go_to (self, (guint) page_index ("checks"), TRUE);
 }
 
-/* "I replaced my router": keep the services, forget the router and the
- * address the old network gave the server, check the new network, and let
- * the checklist page show what changed against the plan as it was */
+/* Whether @address lies in @subnet ("192.168.11.0/24") */
+static gboolean
+address_in_subnet (const char *address,
+                   const char *subnet)
+{
+  g_auto(GStrv) parts = NULL;
+  guint32 host;
+  guint32 network;
+  guint64 prefix;
+
+  if (address == NULL || subnet == NULL)
+    return FALSE;
+
+  parts = g_strsplit (subnet, "/", 2);
+  return g_strv_length (parts) == 2 &&
+         sesame_ipv4_parse (address, &host) &&
+         sesame_ipv4_parse (parts[0], &network) &&
+         g_ascii_string_to_unsigned (parts[1], 10, 0, 32, &prefix, NULL) &&
+         sesame_ipv4_same_subnet (host, network, (guint) prefix);
+}
+
+/* "I replaced my router": keep the services, ask for the new router, and
+ * keep what the new router did not change: the connection to the provider,
+ * the router's address and the server's while the home network is the
+ * same; check the new network, and let the checklist page show what
+ * changed against the plan as it was */
 static void
 replace_router_activated (GSimpleAction *action,
                           GVariant      *parameter,
@@ -261,6 +291,7 @@ replace_router_activated (GSimpleAction *action,
 {
   SesameWindow *self = user_data;
   g_autoptr(GError) error = NULL;
+  const SesameProbeReport *report;
   SesamePlan *previous;
 
   if (!(previous = sesame_plan_copy (self->plan, self->catalog, &error)))
@@ -274,11 +305,14 @@ replace_router_activated (GSimpleAction *action,
   self->previous_plan = previous;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PREVIOUS_PLAN]);
 
+  report = sesame_probe_session_get_report (self->session);
   sesame_plan_set_router_id (self->plan, "generic");
-  sesame_plan_set_router_address (self->plan, NULL);
-  sesame_plan_set_connection (self->plan, SESAME_CONNECTION_UNKNOWN);
-  sesame_plan_set_host_address (self->plan, NULL);
+  if (report == NULL || g_strcmp0 (report->gateway, sesame_plan_get_router_address (self->plan)) != 0)
+    sesame_plan_set_router_address (self->plan, NULL);
+  if (report == NULL || !address_in_subnet (sesame_plan_get_host_address (self->plan), report->subnet))
+    sesame_plan_set_host_address (self->plan, NULL);
 
+  sesame_router_page_choose_new (SESAME_ROUTER_PAGE (ensure_page (self, (guint) page_index ("router"))));
   sesame_welcome_page_set_router_changes (SESAME_WELCOME_PAGE (ensure_page (self, 0)), NULL);
   sesame_probe_session_start (self->session, self->plan, self->catalog);
   go_to (self, (guint) page_index ("router"), TRUE);
@@ -464,6 +498,29 @@ on_session_finished (SesameWindow *self)
     }
 }
 
+/* The network changed under the open wizard: what the checks found may
+ * describe a network that is gone. Say so and check again. */
+static gboolean
+network_settled_cb (gpointer user_data)
+{
+  SesameWindow *self = user_data;
+
+  self->network_source = 0;
+
+  g_debug ("The network changed: checking again");
+  sesame_probe_session_mark_stale (self->session);
+  sesame_probe_session_start (self->session, self->plan, self->catalog);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_network_changed (SesameWindow *self)
+{
+  g_clear_handle_id (&self->network_source, g_source_remove);
+  self->network_source = g_timeout_add (NETWORK_SETTLE_MS, network_settled_cb, self);
+}
+
 static gboolean
 sesame_window_close_request (GtkWindow *window)
 {
@@ -501,6 +558,12 @@ sesame_window_constructed (GObject *object)
   g_signal_connect_object (self->session, "finished",
                            G_CALLBACK (on_session_finished), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
+                           G_CALLBACK (on_network_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_object_bind_property (self->session, "stale",
+                          self->stale_revealer, "reveal-child",
+                          G_BINDING_SYNC_CREATE);
 
   ensure_page (self, 0);
   go_to (self, 0, TRUE);
@@ -527,6 +590,7 @@ sesame_window_dispose (GObject *object)
   g_clear_object (&self->plan);
   g_clear_object (&self->catalog);
   g_clear_handle_id (&self->save_source, g_source_remove);
+  g_clear_handle_id (&self->network_source, g_source_remove);
   g_clear_object (&self->store);
   g_clear_object (&self->previous_plan);
   g_clear_pointer (&self->saved_report, sesame_probe_report_free);
@@ -641,6 +705,7 @@ sesame_window_class_init (SesameWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, next_button);
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SesameWindow, stale_revealer);
 }
 
 static void

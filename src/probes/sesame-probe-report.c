@@ -657,8 +657,15 @@ sesame_probe_report_router_changes (const SesameProbeReport *before,
           g_autofree char *is = g_strdup_printf ("%s %s", now->upnp_manufacturer ? now->upnp_manufacturer : "",
                                                  now->upnp_model ? now->upnp_model : "");
 
-          add_change (changes, g_strdup_printf (_("Another router answers: it was “%s”, it is now “%s”."),
-                                                g_strstrip (was), g_strstrip (is)));
+          g_strstrip (was);
+          g_strstrip (is);
+          /* Two of the same model tell apart by their serial, not their name */
+          if (g_str_equal (was, is) && *is != '\0')
+            add_change (changes, g_strdup_printf (_("Another router of the same model, “%s”, answers on the network."), is));
+          else if (*was != '\0' && *is != '\0')
+            add_change (changes, g_strdup_printf (_("Another router answers: it was “%s”, it is now “%s”."), was, is));
+          else
+            add_change (changes, g_strdup (_("Another router answers on the network.")));
         }
     }
   else if (before->upnp_found != now->upnp_found && before->gateway_mac == NULL)

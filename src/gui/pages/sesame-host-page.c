@@ -12,8 +12,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "sesame-address.h"
+#include "sesame-gui.h"
 #include "sesame-host-page.h"
 #include "sesame-translation.h"
+#include "sesame-window.h"
 
 /* An address of this computer the person may choose */
 typedef struct
@@ -457,21 +459,6 @@ propose_address (guint32 network,
   return 0;
 }
 
-static char *
-router_display_name (const SesameRouter *router,
-                     const char         *language)
-{
-  const char *vendor = sesame_text_get (&router->vendor, language);
-  const char *model = sesame_text_get (&router->model, language);
-
-  /* "OpenWrt" and "OpenWrt (LuCI)" make "OpenWrt (LuCI)" */
-  if (g_str_has_prefix (model, vendor))
-    return g_strdup (model);
-
-  /* Translators: a router's vendor and model, such as "Buffalo BBR-4MG" */
-  return g_strdup_printf (C_("router name", "%s %s"), vendor, model);
-}
-
 static void
 update_reservation (SesameHostPage *self,
                     const char     *address)
@@ -502,7 +489,7 @@ update_reservation (SesameHostPage *self,
                             page, joined, address);
   else
     {
-      g_autofree char *name = router_display_name (router, language);
+      g_autofree char *name = sesame_gui_dup_router_name (router);
 
       /* Translators: "On your Apple AirPort Extreme, open “DHCP Reservations” (AirPort Utility > Network > DHCP Reservations) and reserve 10.0.1.5 for the server." */
       text = g_strdup_printf (_("On your %s, open “%s” (%s) and reserve %s for the server."),
@@ -621,7 +608,7 @@ update_by_hand (SesameHostPage *self,
     adw_action_row_set_subtitle (self->by_hand_row, text);
 
   gtk_widget_set_visible (GTK_WIDGET (self->use_button), self->suggested != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "host.use-suggested", self->suggested != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "host.copy-suggested", self->suggested != NULL);
 }
 
 static void
@@ -633,7 +620,7 @@ update_advice (SesameHostPage *self)
   if (address == NULL)
     {
       g_clear_pointer (&self->suggested, g_free);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "host.use-suggested", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "host.copy-suggested", FALSE);
       return;
     }
 
@@ -926,21 +913,29 @@ on_session_running (SesameHostPage *self)
     update_status (self);
 }
 
+/* The proposed fixed address is advice for the server's own network
+ * settings: it goes to the clipboard, to paste there. Which computer serves,
+ * and its system and name, stay as they are; once the server has the
+ * address, the checks find it (or it is typed in as the other computer's). */
 static void
-use_suggested_activated (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
+copy_suggested_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
 {
   SesameHostPage *self = SESAME_HOST_PAGE (widget);
-  g_autofree char *address = g_strdup (self->suggested);
+  g_autofree char *message = NULL;
+  GtkWidget *window;
 
-  if (address == NULL)
+  if (self->suggested == NULL)
     return;
 
-  /* The button goes away once the address is taken: keep focus nearby */
-  gtk_widget_grab_focus (GTK_WIDGET (self->manual_row));
-  gtk_editable_set_text (GTK_EDITABLE (self->manual_row), address);
-  gtk_editable_set_position (GTK_EDITABLE (self->manual_row), -1);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->suggested);
+
+  /* Translators: %s is an address such as 192.168.11.200 */
+  message = g_strdup_printf (_("Copied %s: paste it into the server’s network settings."), self->suggested);
+  window = gtk_widget_get_ancestor (widget, SESAME_TYPE_WINDOW);
+  if (window != NULL)
+    sesame_window_add_toast (SESAME_WINDOW (window), adw_toast_new (message));
 }
 
 static void
@@ -1017,7 +1012,7 @@ sesame_host_page_constructed (GObject *object)
                            G_CALLBACK (on_session_running), self,
                            G_CONNECT_SWAPPED);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "host.use-suggested", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "host.copy-suggested", FALSE);
 }
 
 static void
@@ -1087,11 +1082,12 @@ sesame_host_page_class_init (SesameHostPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_os_selected);
 
   /**
-   * SesameHostPage|host.use-suggested:
+   * SesameHostPage|host.copy-suggested:
    *
-   * Takes the fixed address the advice proposes as the server's address.
+   * Copies the fixed address the advice proposes, for the server's network
+   * settings; the plan does not change.
    */
-  gtk_widget_class_install_action (widget_class, "host.use-suggested", NULL, use_suggested_activated);
+  gtk_widget_class_install_action (widget_class, "host.copy-suggested", NULL, copy_suggested_activated);
 }
 
 static void

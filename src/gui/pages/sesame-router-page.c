@@ -83,10 +83,11 @@ struct _SesameRouterPage
   GtkWidget            *use_button;
   GtkSearchEntry       *search_entry;
   GtkLabel             *empty_label;
-  GtkScrolledWindow    *router_scroller;
   GtkListBox           *router_list;
   GtkListBox           *other_list;
   AdwPreferencesGroup  *connection_group;
+  GtkLabel             *intro_label;
+  GtkLabel             *routers_title;
 
   GPtrArray            *entries;      /* element-type RouterEntry, in list order */
   GHashTable           *entries_by_id;  /* router id → RouterEntry, unowned */
@@ -102,6 +103,7 @@ struct _SesameRouterPage
   guint                 scroll_frames;
   gboolean              syncing;      /* setting widgets from the plan */
   gboolean              writing;      /* setting the plan from widgets */
+  gboolean              replacing;    /* the person replaced the router of their plan */
 };
 
 G_DEFINE_FINAL_TYPE (SesameRouterPage, sesame_router_page, SESAME_TYPE_PAGE)
@@ -130,19 +132,6 @@ fold_text (const char *text)
     }
 
   return g_string_free (result, FALSE);
-}
-
-/* "Buffalo AirStation …", but "OpenWrt (LuCI …)" rather than "OpenWrt OpenWrt (LuCI …)" */
-static char *
-dup_router_name (const SesameRouter *router)
-{
-  const char *vendor = sesame_text_get (&router->vendor, sesame_gui_get_ui_language ());
-  const char *model = sesame_text_get (&router->model, sesame_gui_get_ui_language ());
-
-  if (g_str_has_prefix (model, vendor))
-    return g_strdup (model);
-
-  return g_strdup_printf ("%s %s", vendor, model);
 }
 
 static void
@@ -191,8 +180,9 @@ set_plan_connection (SesameRouterPage *self,
   self->writing = FALSE;
 }
 
-/* The list scrolls by itself to a router the person did not click on
- * (from the plan, or detected), once it has been laid out */
+/* The page scrolls by itself to a router the person did not click on
+ * (from the plan, or detected), once it has been laid out, when it is
+ * not in sight already */
 static gboolean
 scroll_to_chosen_cb (GtkWidget     *widget,
                      GdkFrameClock *frame_clock,
@@ -201,8 +191,13 @@ scroll_to_chosen_cb (GtkWidget     *widget,
   SesameRouterPage *self = SESAME_ROUTER_PAGE (widget);
   const char *id = sesame_plan_get_router_id (sesame_page_get_plan (SESAME_PAGE (self)));
   RouterEntry *entry = g_hash_table_lookup (self->entries_by_id, id);
+  /* The page's own scrolled window, the template's child */
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (self->router_list), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  GtkWidget *viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scroller));
   GtkWidget *header;
   graphene_point_t top;
+  graphene_point_t bottom;
 
   if (gtk_widget_get_height (GTK_WIDGET (self->router_list)) == 0 && ++self->scroll_frames < 10)
     return G_SOURCE_CONTINUE;
@@ -212,15 +207,18 @@ scroll_to_chosen_cb (GtkWidget     *widget,
   if (entry == NULL || !gtk_widget_get_child_visible (entry->row))
     return G_SOURCE_REMOVE;
 
-  /* At the top, under its vendor's name; the adjustment keeps it in range */
+  /* Under its vendor's name; the adjustment keeps it in range */
   header = gtk_list_box_row_get_header (GTK_LIST_BOX_ROW (entry->row));
   if (header == NULL)
     header = entry->row;
-  if (!gtk_widget_compute_point (header, GTK_WIDGET (self->router_list),
-                                 &GRAPHENE_POINT_INIT (0, -gtk_widget_get_margin_top (header)), &top))
+  if (!gtk_widget_compute_point (header, viewport,
+                                 &GRAPHENE_POINT_INIT (0, -gtk_widget_get_margin_top (header)), &top) ||
+      !gtk_widget_compute_point (entry->row, viewport,
+                                 &GRAPHENE_POINT_INIT (0, gtk_widget_get_height (entry->row)), &bottom))
     return G_SOURCE_REMOVE;
 
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->router_scroller), top.y);
+  if (top.y < 0 || bottom.y > gtk_adjustment_get_page_size (adjustment))
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + top.y);
 
   return G_SOURCE_REMOVE;
 }
@@ -263,20 +261,20 @@ update_detected (SesameRouterPage *self)
     }
   else if (self->detected_how == DETECTED_UPNP && self->detected_as != NULL)
     {
-      title = dup_router_name (self->detected);
+      title = sesame_gui_dup_router_name (self->detected);
       /* Translators: %s is the name the router gives itself on the network, e.g. "BUFFALO WSR-1800AX4" */
       subtitle = g_strdup_printf (_("Your router answered as “%s”."), self->detected_as);
     }
   else if (self->detected_how == DETECTED_UPNP)
     {
-      title = dup_router_name (self->detected);
+      title = sesame_gui_dup_router_name (self->detected);
       subtitle = g_strdup (_("Your router described itself on the network."));
     }
   else
     {
       const SesameProbeReport *report = sesame_probe_session_get_report (sesame_page_get_session (SESAME_PAGE (self)));
 
-      title = dup_router_name (self->detected);
+      title = sesame_gui_dup_router_name (self->detected);
       /* Translators: %s is an address such as 192.168.11.1 */
       subtitle = g_strdup_printf (_("Probably your router: your network uses %s, the address this router has when new."),
                                   report != NULL && report->gateway != NULL ? report->gateway : self->detected->lan_address);
@@ -812,6 +810,58 @@ build_connection_list (SesameRouterPage *self)
     }
 }
 
+/* Keyboard: the router list is one Tab stop, on the chosen router when
+ * there is one; the arrow keys move inside it (the list's own bindings) */
+
+static gboolean
+focus_in_router_list (SesameRouterPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL &&
+         (focus == GTK_WIDGET (self->router_list) ||
+          gtk_widget_is_ancestor (focus, GTK_WIDGET (self->router_list)));
+}
+
+static gboolean
+sesame_router_page_focus (GtkWidget        *widget,
+                          GtkDirectionType  direction)
+{
+  SesameRouterPage *self = SESAME_ROUTER_PAGE (widget);
+  GtkWidgetClass *parent_class = GTK_WIDGET_CLASS (sesame_router_page_parent_class);
+  gboolean tab = direction == GTK_DIR_TAB_FORWARD || direction == GTK_DIR_TAB_BACKWARD;
+  gboolean was_in_list = focus_in_router_list (self);
+  gboolean moved;
+
+  if (!tab)
+    return parent_class->focus (widget, direction);
+
+  /* Tab from inside the list leaves it, rather than going router by router */
+  if (was_in_list)
+    {
+      gtk_widget_set_can_focus (GTK_WIDGET (self->router_list), FALSE);
+      moved = parent_class->focus (widget, direction);
+      gtk_widget_set_can_focus (GTK_WIDGET (self->router_list), TRUE);
+      return moved;
+    }
+
+  moved = parent_class->focus (widget, direction);
+
+  /* Tab into the list lands on the chosen router */
+  if (moved && focus_in_router_list (self) && self->router_state != ROUTER_NOT_CHOSEN)
+    {
+      const char *id = sesame_plan_get_router_id (sesame_page_get_plan (SESAME_PAGE (self)));
+      RouterEntry *entry = g_hash_table_lookup (self->entries_by_id, id);
+
+      if (entry != NULL && gtk_widget_get_parent (entry->row) == GTK_WIDGET (self->router_list) &&
+          gtk_widget_get_child_visible (entry->row))
+        gtk_widget_grab_focus (entry->row);
+    }
+
+  return moved;
+}
+
 /* The page */
 
 static void
@@ -926,6 +976,8 @@ sesame_router_page_class_init (SesameRouterPageClass *klass)
   page_class->shown = sesame_router_page_shown;
   page_class->leave = sesame_router_page_leave;
 
+  widget_class->focus = sesame_router_page_focus;
+
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sesame-router-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SesameRouterPage, detected_group);
   gtk_widget_class_bind_template_child (widget_class, SesameRouterPage, detected_row);
@@ -933,10 +985,11 @@ sesame_router_page_class_init (SesameRouterPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SesameRouterPage, use_button);
   gtk_widget_class_bind_template_child (widget_class, SesameRouterPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SesameRouterPage, empty_label);
-  gtk_widget_class_bind_template_child (widget_class, SesameRouterPage, router_scroller);
   gtk_widget_class_bind_template_child (widget_class, SesameRouterPage, router_list);
   gtk_widget_class_bind_template_child (widget_class, SesameRouterPage, other_list);
   gtk_widget_class_bind_template_child (widget_class, SesameRouterPage, connection_group);
+  gtk_widget_class_bind_template_child (widget_class, SesameRouterPage, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, SesameRouterPage, routers_title);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_search_stop);
@@ -952,4 +1005,33 @@ sesame_router_page_init (SesameRouterPage *self)
   self->entries_by_id = g_hash_table_new (g_str_hash, g_str_equal);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/**
+ * sesame_router_page_choose_new:
+ * @self: the page
+ *
+ * The person replaced the router of their plan: the page asks for the new
+ * one (the router the checks find is chosen for them again, until they
+ * choose), and says that the rest of the plan stays.
+ */
+void
+sesame_router_page_choose_new (SesameRouterPage *self)
+{
+  g_return_if_fail (SESAME_IS_ROUTER_PAGE (self));
+
+  self->replacing = TRUE;
+  self->router_state = ROUTER_NOT_CHOSEN;
+  self->detected = NULL;
+  self->detected_how = DETECTED_NONE;
+  g_clear_pointer (&self->detected_as, g_free);
+
+  gtk_label_set_label (self->intro_label,
+                       _("Choose your new router. Your services and the computer that serves stay as they were; the checklist then shows what to set up on the new router."));
+  gtk_label_set_label (self->routers_title, _("Your New Router"));
+
+  sync_router_checks (self);
+  sync_connection_checks (self);
+  update_detected (self);
+  update_complete (self);
 }

@@ -13,4 +13,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SesameRouterPage, sesame_router_page, SESAME, ROUTER_PAGE, SesamePage)
 
+void sesame_router_page_choose_new (SesameRouterPage *self);
+
 G_END_DECLS

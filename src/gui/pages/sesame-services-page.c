@@ -9,6 +9,10 @@
  * ticked and which rules exist is read back from the plan whenever the
  * plan changes, so the plan stays the one source of truth.
  *
+ * Nothing typed into the form is lost: a port that can be added is added
+ * when the person goes on without pressing Add, and one that cannot keeps
+ * Next off, with the reason under the form, until it is fixed or cleared.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -57,6 +61,7 @@ struct _SesameServicesPage
   AdwEntryRow          *internal_row;
   GtkWidget            *internal_error_row;
   GtkLabel             *internal_error_label;
+  GtkLabel             *form_status_label;
 
   GArray               *categories;   /* element-type CategoryEntry */
   GPtrArray            *entries;      /* element-type ServiceEntry */
@@ -67,11 +72,20 @@ struct _SesameServicesPage
   gboolean              external_touched;
   gboolean              internal_touched;
 
+  /* What the form holds: nothing, or a port that can be added as it is */
+  gboolean              form_empty;
+  gboolean              form_valid;
+
+  /* Set between "back" and "leave": going back adds nothing */
+  gboolean              going_back;
+
   /* Set while check buttons follow the plan, so they do not write it back */
   gboolean              syncing;
 };
 
 G_DEFINE_FINAL_TYPE (SesameServicesPage, sesame_services_page, SESAME_TYPE_PAGE)
+
+static void update_summary (SesameServicesPage *self);
 
 static void
 service_entry_free (gpointer data)
@@ -753,6 +767,7 @@ validate_form (SesameServicesPage *self,
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
   g_autofree char *stripped_name = g_strstrip (g_strdup (name));
   g_autofree char *stripped_internal = NULL;
+  g_autofree char *stripped_external = NULL;
   const char *external_text = gtk_editable_get_text (GTK_EDITABLE (self->external_row));
   const char *internal_text = gtk_editable_get_text (GTK_EDITABLE (self->internal_row));
   SesameRuleProtocol protocol = form_protocol (self);
@@ -784,7 +799,7 @@ validate_form (SesameServicesPage *self,
   external_ok = sesame_port_range_parse (external_text, &external, &error);
   if (!external_ok)
     {
-      if (self->external_touched ||
+      if (self->name_touched || self->external_touched || self->internal_touched ||
           !g_error_matches (error, SESAME_PORT_RANGE_ERROR, SESAME_PORT_RANGE_ERROR_EMPTY))
         external_error = port_error_message (error, external_text);
       g_clear_error (&error);
@@ -823,6 +838,11 @@ validate_form (SesameServicesPage *self,
   show_field_error (self->internal_row, self->internal_error_row, self->internal_error_label, internal_error);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "services.add-rule", ok);
 
+  stripped_external = g_strstrip (g_strdup (external_text));
+  self->form_empty = *stripped_name == '\0' && *stripped_external == '\0' &&
+                     *stripped_internal == '\0';
+  self->form_valid = ok;
+
   if (ok && rule != NULL)
     {
       rule->protocol = protocol;
@@ -847,12 +867,14 @@ on_form_changed (SesameServicesPage *self,
     self->internal_touched |= typed;
 
   validate_form (self, NULL);
+  update_summary (self);
 }
 
 static void
 on_protocol_changed (SesameServicesPage *self)
 {
   validate_form (self, NULL);
+  update_summary (self);
 }
 
 static void
@@ -861,17 +883,16 @@ on_form_entry_activated (SesameServicesPage *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "services.add-rule", NULL);
 }
 
-static void
-add_rule_activated (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+/* Puts the form's port into the plan and empties the form; %FALSE when
+ * the form holds no port that can be added */
+static gboolean
+add_form_rule (SesameServicesPage *self)
 {
-  SesameServicesPage *self = SESAME_SERVICES_PAGE (widget);
   g_autofree char *name = NULL;
   SesameCustomRule rule = { 0 };
 
   if (!validate_form (self, &rule))
-    return;
+    return FALSE;
 
   name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
   rule.name = name;
@@ -883,7 +904,20 @@ add_rule_activated (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->internal_row), "");
   self->name_touched = self->external_touched = self->internal_touched = FALSE;
   validate_form (self, NULL);
-  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+  update_summary (self);
+
+  return TRUE;
+}
+
+static void
+add_rule_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SesameServicesPage *self = SESAME_SERVICES_PAGE (widget);
+
+  if (add_form_rule (self))
+    gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
 }
 
 static void
@@ -987,7 +1021,22 @@ update_summary (SesameServicesPage *self)
   SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
   guint n_services = g_strv_length ((char **) sesame_plan_get_services (plan));
   guint n_rules = sesame_plan_get_custom_rules (plan)->len;
+  gboolean pending = !self->form_empty && self->form_valid;
+  gboolean unfinished = !self->form_empty && !self->form_valid;
   g_autofree char *text = NULL;
+
+  /* Under the form, where the person is when they reach for Next */
+  if (unfinished)
+    gtk_label_set_text (self->form_status_label,
+                        _("This port is not complete yet, so Next stays off. Fix what is marked above, add the port, or empty its fields to go on without it."));
+  else if (pending)
+    gtk_label_set_text (self->form_status_label,
+                        _("Next adds this port to your plan, as Add Port does."));
+  gtk_widget_set_visible (GTK_WIDGET (self->form_status_label), pending || unfinished);
+  if (unfinished)
+    gtk_widget_add_css_class (GTK_WIDGET (self->form_status_label), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->form_status_label), "warning");
 
   if (n_services > 0)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -995,13 +1044,14 @@ update_summary (SesameServicesPage *self)
                                          "%u services selected.",
                                          n_services),
                             n_services);
-  else if (n_rules > 0)
+  else if (n_rules > 0 || pending)
     text = g_strdup (_("No services selected: only the ports under Other Ports will be forwarded."));
   else
     text = g_strdup (_("Nothing selected yet. Tick at least one service, or add a port under Other Ports, to go on."));
 
   gtk_label_set_text (self->summary_label, text);
-  sesame_page_set_complete (SESAME_PAGE (self), n_services > 0 || n_rules > 0);
+  sesame_page_set_complete (SESAME_PAGE (self),
+                            !unfinished && (n_services > 0 || n_rules > 0 || pending));
 }
 
 static void
@@ -1019,8 +1069,8 @@ update_from_plan (SesameServicesPage *self)
   self->syncing = FALSE;
 
   update_rules (self);
-  update_summary (self);
   validate_form (self, NULL);
+  update_summary (self);
 }
 
 static void
@@ -1028,8 +1078,28 @@ sesame_services_page_shown (SesamePage *page)
 {
   SesameServicesPage *self = SESAME_SERVICES_PAGE (page);
 
+  self->going_back = FALSE;
   update_from_plan (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+sesame_services_page_back (SesamePage *page)
+{
+  /* The form stays filled in for when they come back */
+  SESAME_SERVICES_PAGE (page)->going_back = TRUE;
+}
+
+/* Next with a port typed in but not added: it is added, as Add would. The
+ * window closing keeps it too; only going back leaves it in the form. */
+static void
+sesame_services_page_leave (SesamePage *page)
+{
+  SesameServicesPage *self = SESAME_SERVICES_PAGE (page);
+
+  if (!self->going_back)
+    add_form_rule (self);
+  self->going_back = FALSE;
 }
 
 static void
@@ -1071,6 +1141,8 @@ sesame_services_page_class_init (SesameServicesPageClass *klass)
   object_class->dispose = sesame_services_page_dispose;
 
   page_class->shown = sesame_services_page_shown;
+  page_class->back = sesame_services_page_back;
+  page_class->leave = sesame_services_page_leave;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/sesame-services-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SesameServicesPage, search_entry);
@@ -1088,6 +1160,7 @@ sesame_services_page_class_init (SesameServicesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SesameServicesPage, internal_row);
   gtk_widget_class_bind_template_child (widget_class, SesameServicesPage, internal_error_row);
   gtk_widget_class_bind_template_child (widget_class, SesameServicesPage, internal_error_label);
+  gtk_widget_class_bind_template_child (widget_class, SesameServicesPage, form_status_label);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);

@@ -27,6 +27,8 @@ struct _SesameWelcomePage
   GtkLabel             *moved_aside_label;
   GtkRevealer          *router_changed_revealer;
   GtkLabel             *router_changed_label;
+  GtkExpander          *router_changed_expander;
+  GtkLabel             *router_changed_details;
   GtkLabel             *heading_label;
   GtkStack             *mode_stack;
   AdwActionRow         *router_row;
@@ -102,22 +104,17 @@ router_summary (SesameWelcomePage *self)
   SesameCatalog *catalog = sesame_page_get_catalog (SESAME_PAGE (self));
   const SesameRouter *router = sesame_catalog_lookup_router (catalog, sesame_plan_get_router_id (plan));
   const char *address = sesame_plan_get_router_address (plan);
-  const char *language = sesame_gui_get_ui_language ();
+  g_autofree char *name = NULL;
 
   if (router == NULL)
     return g_strdup (sesame_plan_get_router_id (plan));
 
+  name = sesame_gui_dup_router_name (router);
   if (address != NULL)
-    /* Translators: a router's maker and model, then its address, e.g. "Buffalo BBR-4MG at 192.168.11.1" */
-    return g_strdup_printf (_("%s %s at %s"),
-                            sesame_text_get (&router->vendor, language),
-                            sesame_text_get (&router->model, language),
-                            address);
+    /* Translators: a router's name, then its address, e.g. "Buffalo BBR-4MG at 192.168.11.1" */
+    return g_strdup_printf (_("%s at %s"), name, address);
 
-  /* Translators: a router's maker and model, e.g. "Buffalo BBR-4MG" */
-  return g_strdup_printf (_("%s %s"),
-                          sesame_text_get (&router->vendor, language),
-                          sesame_text_get (&router->model, language));
+  return g_steal_pointer (&name);
 }
 
 static void
@@ -213,6 +210,8 @@ sesame_welcome_page_class_init (SesameWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, moved_aside_label);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, router_changed_revealer);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, router_changed_label);
+  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, router_changed_expander);
+  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, router_changed_details);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, heading_label);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, router_row);
@@ -295,14 +294,19 @@ sesame_welcome_page_set_router_changes (SesameWelcomePage *self,
       return;
     }
 
-  text = g_string_new (_("Your router seems to be a different one since Sesame last checked."));
+  /* In plain words; what gave it away (addresses, names) behind the expander */
+  text = g_string_new (NULL);
   for (guint i = 0; i < changes->len; i++)
     {
-      g_string_append_c (text, '\n');
+      if (i > 0)
+        g_string_append_c (text, '\n');
       g_string_append (text, g_ptr_array_index (changes, i));
     }
 
-  gtk_label_set_label (self->router_changed_label, text->str);
+  gtk_label_set_label (self->router_changed_label,
+                       _("Your home network looks different since Sesame last checked it: the router seems to be a new one. If you replaced it, Sesame helps you set up the new one; your services stay as they are."));
+  gtk_label_set_label (self->router_changed_details, text->str);
+  gtk_expander_set_expanded (self->router_changed_expander, FALSE);
   gtk_revealer_set_reveal_child (self->router_changed_revealer, TRUE);
 }
 
@@ -322,7 +326,8 @@ sesame_welcome_page_dup_notice (SesameWelcomePage *self)
   if (gtk_revealer_get_reveal_child (self->moved_aside_revealer))
     g_string_append_printf (text, "%s\n", gtk_label_get_label (self->moved_aside_label));
   if (gtk_revealer_get_reveal_child (self->router_changed_revealer))
-    g_string_append_printf (text, "%s\n", gtk_label_get_label (self->router_changed_label));
+    g_string_append_printf (text, "%s\n%s\n", gtk_label_get_label (self->router_changed_label),
+                            gtk_label_get_label (self->router_changed_details));
 
   return g_string_free (text, FALSE);
 }
