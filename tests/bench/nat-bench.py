@@ -5,7 +5,7 @@ A benchmark, not a test: it prints tables and exits 0 unless it could not run.
 
 usage: SESAME_CLI=PATH tests/bench/nat-bench.py [--runs N] [--delay MS] [--loss PCT]
                                                 [--profiles a,b,...] [--impair auto|netem|tap]
-                                                [--upnp] [--no-loss-pass] [--json FILE]
+                                                [--upnp] [--no-loss-pass] [--bad-links [SCALE]] [--json FILE]
 
 For every profile a lab comes up with --delay MS (default 25, each direction) on
 the internet link, then N times (default 5), alternately:
@@ -116,7 +116,29 @@ def lab_up(profile, prefix, delay, loss, impair, upnp=False):
     if rc != 0:
         raise RuntimeError("netlab up %s failed: %s" % (profile, (err or out).strip()[-500:]))
     rc, out, err, _ = run([NETLAB, "env", "--prefix", prefix], 20)
-    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    env = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+    if loss:
+        pin_neighbours(env)
+    return env
+
+
+def pin_neighbours(env):
+    """Static ARP entries across the impaired link: with 30 % loss each way
+    the kernel's address resolution there fails now and then for seconds
+    (3 tries a second apart), which loses every datagram, as no real path to
+    a STUN server does. The loss is for the datagrams, not for the lab."""
+    inside = (env["NETLAB_NS_CGN"], "out0") if env.get("NETLAB_NS_CGN") else (env["NETLAB_NS_ROUTER"], "wan0")
+    ends = [inside, (env["NETLAB_NS_INET"], "isp0")]
+    info = []
+    for ns, dev in ends:
+        link = json.loads(run(["ip", "-n", ns, "-j", "link", "show", "dev", dev])[1] or "[]")
+        addr = json.loads(run(["ip", "-n", ns, "-j", "-4", "addr", "show", "dev", dev])[1] or "[]")
+        if not link or not addr:
+            return
+        info.append((ns, dev, link[0]["address"], [a["local"] for a in addr[0].get("addr_info", [])]))
+    for (ns, dev, _, _), (_, _, mac, ips) in ((info[0], info[1]), (info[1], info[0])):
+        for ip in ips:
+            run(["ip", "-n", ns, "neigh", "replace", ip, "lladdr", mac, "dev", dev, "nud", "permanent"])
 
 
 def lab_down(prefix):
@@ -172,6 +194,64 @@ def netem_available(pid):
         run(["ip", "netns", "del", ns], 10)
 
 
+# The table of issue 12 ("Right answers on bad networks"), measured before the
+# NAT probe adapted its waits to the round trip and the loss: (lab, profiles,
+# delay each way in ms or a list, loss %, runs, what Sesame said then)
+BAD_LINKS = [
+    ("port-restricted / full cone, 700 ms RTT", ["port-restricted", "full-cone"], [350], 0, 6,
+     "udp-blocked 6 of 6"),
+    ("same, 400-600 ms RTT", ["port-restricted", "full-cone"], [200, 250, 300], 0, 9,
+     "mapping unknown 9 of 9"),
+    ("full cone, 30 % loss", ["full-cone"], [25], 30, 65,
+     "44 right, 18 unknown, 3 wrong (2 restricted-cone, 1 udp-blocked) of 65"),
+    ("port-restricted / restricted cone, 30 % loss", ["port-restricted", "restricted-cone"], [25], 30, 30,
+     "udp-blocked 1 of 25 / 1 of 5"),
+]
+
+
+def bad_links_pass(cli, impair, scale):
+    """Runs the labs of the issue's table again; returns its rows"""
+    pid = os.getpid() % 100000
+    rows = []
+    for li, (lab, profiles, delays, loss, runs, before) in enumerate(BAD_LINKS):
+        runs = max(len(profiles) * len(delays), int(round(runs * scale)))
+        counts = collections.Counter()
+        walls = []
+        wrong = []
+        per = max(1, runs // (len(profiles) * len(delays)))
+        for pi, prof in enumerate(profiles):
+            for di, delay in enumerate(delays):
+                prefix = "nb%d-b%d%d%d" % (pid, li, pi, di)
+                env = lab_up(prof, prefix, delay, loss, impair)
+                try:
+                    for _ in range(per):
+                        r = sesame_once(cli, env["NETLAB_NS_LAN"])
+                        walls.append(r["nat_ms"])
+                        ans, exp = r["answer"], EXPECT[prof]
+                        if ans is not None and tuple(ans) == exp:
+                            counts["right"] += 1
+                        elif ans is not None and all(v == e or v == "unknown" for v, e in zip(ans, exp)):
+                            counts["unknown"] += 1
+                        else:
+                            counts["wrong"] += 1
+                            wrong.append("%s: %s" % (prof, "/".join(map(str, ans)) if ans else r["error"]))
+                finally:
+                    lab_down(prefix)
+        n = sum(counts.values())
+        now = "%d right, %d unknown, %d wrong of %d (nat median %s ms)" % (
+            counts["right"], counts["unknown"], counts["wrong"], n, fmt(med(walls), 0))
+        rows.append({"lab": lab, "before": before, "now": now, "wrong": wrong})
+        print("  %-46s done" % lab, flush=True)
+    print()
+    print("| lab | Sesame before (issue 12) | Sesame now |")
+    print("|---|---|---|")
+    for r in rows:
+        print("| %s | %s | %s |" % (r["lab"], r["before"], r["now"]))
+        for w in r["wrong"]:
+            print("|   wrong: %s | | |" % w)
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser(usage=USAGE.replace("usage: ", "", 1),
                                  description=__doc__.split("\n\n", 2)[2],
@@ -183,6 +263,9 @@ def main():
     ap.add_argument("--impair", choices=["auto", "netem", "tap"], default="auto")
     ap.add_argument("--upnp", action="store_true")
     ap.add_argument("--no-loss-pass", action="store_true")
+    ap.add_argument("--bad-links", type=float, nargs="?", const=1.0, default=None, metavar="SCALE",
+                    help="only the labs of issue 12's table (700 ms RTT, 400-600 ms, 30 %% loss), "
+                         "as many runs as there times SCALE, the old figures beside the new")
     ap.add_argument("--json")
     a = ap.parse_args()
     cli = os.environ.get("SESAME_CLI", "")
@@ -211,6 +294,24 @@ def main():
     signal.signal(signal.SIGINT, on_signal)
 
     t_all = time.monotonic()
+    if a.bad_links is not None:
+        try:
+            print("nat-bench --bad-links: impairment by %s" % impair)
+            report = {"bad_links": bad_links_pass(cli, impair, a.bad_links)}
+        except Interrupted as e:
+            print("nat-bench: interrupted (%s)" % e)
+            return 130
+        except RuntimeError as e:
+            print("nat-bench: %s" % e)
+            return 1
+        finally:
+            for prefix in list(LABS):
+                lab_down(prefix)
+        if a.json:
+            with open(a.json, "w") as f:
+                json.dump(report, f, indent=1)
+        print("nat-bench: %.0f s in all" % (time.monotonic() - t_all))
+        return 0
     print("nat-bench: %d run(s) each, delay %g ms each direction on the internet link, impairment by %s%s" % (
         a.runs, a.delay, impair,
         "" if impair == "netem" else (" (NOTE: this kernel has no tc netem; delay and loss come from netlab's "
