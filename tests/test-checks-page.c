@@ -29,10 +29,15 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "gui-test-util.h"
 #include "gui-tests.h"
+#include "sesame-checklist-writer.h"
+#include "sesame-findings.h"
+#include "sesame-gui.h"
+#include "sesame-settings-report.h"
 #include "sesame-stun.h"
 
 #define PUBLIC_ADDRESS "203.0.113.7"
@@ -575,12 +580,69 @@ web_row_spinning (gpointer data)
   return row_spinning (find_port_row (data, WEB_PORT));
 }
 
+/* What the session's report means for the window's plan, in the words
+ * of the checklist, the settings report and sesame-cli (in the UI language) */
+static GPtrArray *
+window_findings (SesameWindow *window)
+{
+  SesamePage *page = sesame_window_get_page (window, "checks");
+  const SesameProbeReport *report = sesame_probe_session_get_report (sesame_window_get_session (window));
+  g_autoptr(GError) error = NULL;
+  GPtrArray *findings;
+
+  g_assert_nonnull (report);
+  findings = sesame_findings_new (sesame_page_get_plan (page), sesame_page_get_catalog (page),
+                                  report, sesame_gui_get_ui_language (), &error);
+  g_assert_no_error (error);
+
+  return findings;
+}
+
+static const SesameFinding *
+expect_finding (GPtrArray  *findings,
+                const char *id)
+{
+  const SesameFinding *finding = sesame_findings_lookup (findings, id);
+
+  if (finding == NULL)
+    g_error ("No finding “%s”", id);
+
+  return finding;
+}
+
+/* Whether @text has @line as one of its lines */
+static gboolean
+has_line (const char *text,
+          const char *line)
+{
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+
+  return g_strv_contains ((const char * const *) lines, line);
+}
+
+/* What to do about the finding whose text is in @detail: the detail after it */
+static const char *
+action_after (AdwExpanderRow *row,
+              GtkWidget      *detail)
+{
+  g_autoptr(GPtrArray) details = gui_test_find_all (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, NULL);
+  guint index;
+
+  g_assert_true (g_ptr_array_find (details, detail, &index));
+  g_assert_cmpuint (index + 1, <, details->len);
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (details, index + 1)), ==, C_("check", "What to do"));
+
+  return adw_action_row_get_subtitle (g_ptr_array_index (details, index + 1));
+}
+
 static void
 assert_results (SesameWindow *window)
 {
   AdwExpanderRow *address = find_row (window, _("Public Address"));
   AdwExpanderRow *web = find_port_row (window, WEB_PORT);
   AdwExpanderRow *ssh = find_port_row (window, SSH_PORT);
+  g_autoptr(GPtrArray) findings = window_findings (window);
+  const SesameFinding *not_listening = expect_finding (findings, "port-not-listening");
   g_autofree char *expected = NULL;
 
   /* The address the servers gave, with a good mark; no spinner left anywhere */
@@ -595,24 +657,29 @@ assert_results (SesameWindow *window)
   g_assert_cmpstr (row_detail (web, _("On this computer")), ==, _("Listening"));
   g_assert_cmpstr (row_detail (web, _("From the internet")), ==, _("Reachable"));
 
-  /* Nothing listens for SSH: the row says so, and what to do */
+  /* Nothing listens for SSH: the row says so in the finding's words, and what to do */
   g_assert_false (row_spinning (ssh));
-  g_assert_cmpstr (row_icon (ssh), ==, "dialog-error-symbolic");
+  g_assert_cmpstr (row_icon (ssh), ==, "dialog-warning-symbolic");
   g_assert_cmpstr (row_detail (ssh, _("On this computer")), ==, _("Not listening"));
+  g_assert_true (has_line (row_subtitle (ssh), not_listening->title));
+  g_assert_cmpstr (row_detail (ssh, not_listening->title), ==, not_listening->text);
+  g_assert_cmpstr (action_after (ssh, GTK_WIDGET (find_detail (ssh, not_listening->title))), ==, not_listening->action);
   /* …naming the service to start */
-  g_assert_true (contains (row_subtitle (ssh), _("Remote login (SSH and SFTP)")));
+  g_assert_true (contains (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (ssh)), _("Remote login (SSH and SFTP)")));
 
   /* Every check has ended, one way or another */
   g_assert_false (row_spinning (find_row (window, _("Address Translation (NAT)"))));
   g_assert_false (row_spinning (find_row (window, _("Path to the Internet"))));
   g_assert_false (row_spinning (find_row (window, _("Router Automatic Setup"))));
 
-  /* The summary counts what can be reached: the website, not SSH */
+  /* The summary counts what can be reached: the website, and SSH only
+   * when Sesame could listen there itself for the check (a temporary
+   * listener: nothing of SSH's own answers) */
   expected = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "%u of %u port can be reached from the internet",
                                            "%u of %u ports can be reached from the internet",
                                            2),
-                              1, 2);
+                              g_strcmp0 (row_detail (ssh, _("From the internet")), _("Reachable")) == 0 ? 2 : 1, 2);
   g_assert_cmpstr (summary_title (window), ==, expected);
   g_assert_true (sesame_page_get_complete (sesame_window_get_page (window, "checks")));
 }
@@ -999,6 +1066,298 @@ test_no_ports (void)
   gui_test_close_window (window);
 }
 
+/* Saved results */
+
+/* The lab's profiles (tests/integration/test-probe.py), as saved by
+ * sesame-cli probe --json for the seed plan */
+static const char * const profiles[] = {
+  "full-cone", "restricted-cone", "port-restricted-cone", "symmetric",
+  "cgnat", "double-nat", "udp-blocked", "open",
+};
+
+static char *
+report_path (const char *profile)
+{
+  g_autofree char *name = g_strconcat (profile, ".json", NULL);
+
+  return g_test_build_filename (G_TEST_DIST, "data", "reports", name, NULL);
+}
+
+static SesameProbeReport *
+load_report (const char *profile)
+{
+  g_autofree char *path = report_path (profile);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  SesameProbeReport *report;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  report = sesame_probe_report_new_from_json (bytes, &error);
+  g_assert_no_error (error);
+
+  return report;
+}
+
+/* Every row of the page, opened, so that its details are made */
+static GPtrArray *
+open_all_rows (SesameWindow *window)
+{
+  SesamePage *page = sesame_window_get_page (window, "checks");
+  GPtrArray *rows = gui_test_find_all (GTK_WIDGET (page), ADW_TYPE_EXPANDER_ROW, NULL);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (adw_expander_row_get_enable_expansion (g_ptr_array_index (rows, i)))
+      adw_expander_row_set_expanded (g_ptr_array_index (rows, i), TRUE);
+  gui_test_iterate (50);
+
+  return rows;
+}
+
+/* Whether some row of the page shows @title in its subtitle */
+static gboolean
+page_shows_title (SesameWindow *window,
+                  const char   *title)
+{
+  SesamePage *page = sesame_window_get_page (window, "checks");
+  g_autoptr(GPtrArray) rows = gui_test_find_all (GTK_WIDGET (page), ADW_TYPE_EXPANDER_ROW, NULL);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (has_line (row_subtitle (g_ptr_array_index (rows, i)), title))
+      return TRUE;
+
+  return FALSE;
+}
+
+typedef struct
+{
+  SesameWindow *window;
+  GPtrArray    *findings;   /* element-type SesameFinding */
+} Expected;
+
+/* Every finding's title shows on some row: the page has caught up */
+static gboolean
+page_shows_findings (gpointer data)
+{
+  Expected *expected = data;
+
+  if (!page_done (expected->window))
+    return FALSE;
+
+  for (guint i = 0; i < expected->findings->len; i++)
+    if (!page_shows_title (expected->window, ((SesameFinding *) g_ptr_array_index (expected->findings, i))->title))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* The window on the checks page with the seed plan, its own run over, then
+ * showing the saved results of @profile */
+static SesameWindow *
+open_with_report (const char  *profile,
+                  GPtrArray  **findings)
+{
+  SesameWindow *window = gui_test_open_window ("seed-plan.json", NULL, "checks", NULL);
+  SesameProbeSession *session = sesame_window_get_session (window);
+  Expected expected = { window, NULL };
+
+  gui_test_wait_until (page_done, window, 10000);
+  sesame_probe_session_set_report (session, load_report (profile));
+  expected.findings = window_findings (window);
+  gui_test_wait_until (page_shows_findings, &expected, 5000);
+
+  *findings = expected.findings;
+  return window;
+}
+
+/* Behind carrier-grade NAT the page says first that no forwarding can
+ * work, the NAT row says it too, and nothing on the page tells that
+ * forwarded ports work */
+static void
+test_cgnat (void)
+{
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  g_autoptr(GPtrArray) elsewhere = NULL;
+  g_autoptr(SesameProbeReport) direct = load_report ("port-restricted-cone");
+  SesameWindow *window = open_with_report ("cgnat", &findings);
+  SesamePage *page = sesame_window_get_page (window, "checks");
+  const SesameFinding *cgnat = expect_finding (findings, "cgnat");
+  const SesameFinding *nat_elsewhere;
+  AdwExpanderRow *path = find_row (window, _("Path to the Internet"));
+  AdwExpanderRow *nat = find_row (window, _("Address Translation (NAT)"));
+  AdwExpanderRow *web = find_port_row (window, WEB_PORT);
+
+  /* The same NAT, straight on the internet: there forwarded ports work */
+  elsewhere = sesame_findings_new (sesame_page_get_plan (page), sesame_page_get_catalog (page),
+                                   direct, sesame_gui_get_ui_language (), NULL);
+  nat_elsewhere = expect_finding (elsewhere, "nat");
+  g_assert_null (sesame_findings_lookup (findings, "nat"));
+
+  /* The blocker first: in the summary, on the path, and what to do instead */
+  g_assert_cmpstr (summary_title (window), ==, cgnat->title);
+  g_assert_cmpstr (row_icon (path), ==, "dialog-error-symbolic");
+  g_assert_true (has_line (row_subtitle (path), cgnat->title));
+  g_assert_cmpstr (row_detail (path, cgnat->title), ==, cgnat->text);
+  g_assert_cmpstr (action_after (path, GTK_WIDGET (find_detail (path, cgnat->title))), ==, cgnat->action);
+
+  /* The NAT row under it is no good news */
+  g_assert_cmpstr (row_icon (nat), ==, "dialog-error-symbolic");
+  g_assert_true (has_line (row_subtitle (nat), cgnat->title));
+
+  /* A port that listens cannot be reached either, and the row says why */
+  g_assert_cmpstr (row_icon (web), ==, "dialog-error-symbolic");
+  g_assert_true (has_line (row_subtitle (web), cgnat->title));
+
+  /* Nowhere a green mark on the way in, nor "forwarded ports work" */
+  rows = open_all_rows (window);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AdwExpanderRow *row = g_ptr_array_index (rows, i);
+
+      if (row != find_row (window, _("Public Address")))
+        g_assert_cmpstr (row_icon (row), !=, "emblem-ok-symbolic");
+    }
+  labels = gui_test_find_all (GTK_WIDGET (page), GTK_TYPE_LABEL, NULL);
+  g_assert_cmpuint (labels->len, >, 0);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const char *text = gtk_label_get_text (g_ptr_array_index (labels, i));
+
+      g_assert_false (contains (text, nat_elsewhere->text));
+      g_assert_false (contains (text, nat_elsewhere->title));
+    }
+  gui_test_screenshot (window, "cgnat");
+
+  gui_test_close_window (window);
+}
+
+/* The expander row that shows @finding among its findings */
+static AdwExpanderRow *
+row_of (GPtrArray           *rows,
+        const SesameFinding *finding)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AdwExpanderRow *row = g_ptr_array_index (rows, i);
+
+      if (has_line (row_subtitle (row), finding->title) &&
+          gui_test_find (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, finding->title) != NULL)
+        return row;
+    }
+
+  g_error ("No row shows “%s”", finding->title);
+}
+
+/* What a sesame-cli command writes to standard output */
+static char *
+run_cli (const char * const *args)
+{
+  g_autofree char *cli = g_test_build_filename (G_TEST_BUILT, "..", "src", "cli", "sesame-cli", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = -1;
+
+  g_ptr_array_add (argv, cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  return out;
+}
+
+/* The checks page, the checklist (JSON findings) and the settings report
+ * of sesame-cli, and the report the wizard exports, word for word alike
+ * on every finding, for each of the lab's profiles */
+static void
+test_findings_agree (void)
+{
+  const char *language = sesame_gui_get_ui_language ();
+  g_autofree char *plan_path = g_test_build_filename (G_TEST_DIST, "data", "seed-plan.json", NULL);
+
+  for (guint p = 0; p < G_N_ELEMENTS (profiles); p++)
+    {
+      g_autoptr(GPtrArray) findings = NULL;
+      g_autoptr(GPtrArray) rows = NULL;
+      g_autoptr(SesameChecklist) checklist = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = report_path (profiles[p]);
+      g_autofree char *json = NULL;
+      g_autofree char *report = NULL;
+      g_autofree char *exported = NULL;
+      const char *checklist_args[] = { "checklist", "--plan", plan_path, "--probe-report", path,
+                                       "--lang", language, "--format", "json", NULL };
+      const char *report_args[] = { "report", "--plan", plan_path, "--probe-report", path,
+                                    "--lang", language, "--format", "text", NULL };
+      SesameWindow *window = open_with_report (profiles[p], &findings);
+      SesamePage *page = sesame_window_get_page (window, "checks");
+      JsonArray *listed;
+
+      g_test_message ("%s: %u findings", profiles[p], findings->len);
+      g_assert_cmpuint (findings->len, >, 0);
+
+      /* sesame-cli checklist --probe-report: the same findings, in the same order */
+      json = run_cli (checklist_args);
+      json_parser_load_from_data (parser, json, -1, &error);
+      g_assert_no_error (error);
+      listed = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "findings");
+      g_assert_cmpuint (json_array_get_length (listed), ==, findings->len);
+
+      /* sesame-cli report, and the settings report of the wizard's checklist */
+      report = run_cli (report_args);
+      checklist = sesame_checklist_new (sesame_page_get_plan (page), sesame_page_get_catalog (page), language, &error);
+      g_assert_no_error (error);
+      sesame_checklist_set_findings (checklist, findings);
+      exported = sesame_settings_report_write (checklist, sesame_probe_session_get_report (sesame_window_get_session (window)),
+                                               SESAME_EXPORT_FORMAT_TEXT);
+
+      rows = open_all_rows (window);
+      for (guint i = 0; i < findings->len; i++)
+        {
+          const SesameFinding *finding = g_ptr_array_index (findings, i);
+          JsonObject *object = json_array_get_object_element (listed, i);
+          AdwExpanderRow *row = row_of (rows, finding);
+          GtkWidget *detail = gui_test_find (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, finding->title);
+
+          g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, finding->id);
+          g_assert_cmpstr (json_object_get_string_member (object, "title"), ==, finding->title);
+          g_assert_cmpstr (json_object_get_string_member (object, "text"), ==, finding->text);
+          g_assert_cmpstr (json_object_get_string_member_with_default (object, "action", NULL), ==, finding->action);
+
+          /* The page: the title on the row, what it means and what to do under it */
+          g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (detail)), ==, finding->text);
+          if (finding->action != NULL)
+            g_assert_cmpstr (action_after (row, detail), ==, finding->action);
+
+          /* The settings reports tell what needs the person, in the same words */
+          if (finding->severity != SESAME_FINDING_SEVERITY_OK)
+            {
+              g_assert_true (contains (report, finding->title));
+              g_assert_true (contains (report, finding->text));
+              g_assert_true (contains (exported, finding->title));
+              g_assert_true (contains (exported, finding->text));
+              if (finding->action != NULL)
+                {
+                  g_assert_true (contains (report, finding->action));
+                  g_assert_true (contains (exported, finding->action));
+                }
+            }
+        }
+
+      gui_test_close_window (window);
+    }
+}
+
 void
 gui_test_add_checks_page_tests (void)
 {
@@ -1009,4 +1368,6 @@ gui_test_add_checks_page_tests (void)
   g_test_add_func ("/gui/checks/next-continues", test_next_continues);
   g_test_add_func ("/gui/checks/no-internet", test_no_internet);
   g_test_add_func ("/gui/checks/no-ports", test_no_ports);
+  g_test_add_func ("/gui/checks/cgnat", test_cgnat);
+  g_test_add_func ("/gui/checks/findings-agree", test_findings_agree);
 }

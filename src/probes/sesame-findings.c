@@ -29,6 +29,8 @@ typedef struct
 {
   SesameTranslation       *tr;
   SesamePlan              *plan;
+  SesameCatalog           *catalog;
+  const char              *language;
   const SesameProbeReport *report;
   GPtrArray               *forwards;    /* element-type SesameForward: the plan's rows */
   GPtrArray               *findings;    /* element-type SesameFinding */
@@ -294,6 +296,45 @@ judge_nat (Judge *judge)
     title = g_strdup (T_ (tr, "How your router shares its address"));
 
   add (judge, "nat", severity, title, text, action);
+}
+
+static char *
+router_name (Judge              *judge,
+             const SesameRouter *router)
+{
+  /* Translators: a router's vendor and model: "Buffalo WSR-1800AX4S" */
+  return g_strdup_printf (TC_ (judge->tr, "router", "%s %s"),
+                          sesame_text_get (&router->vendor, judge->language),
+                          sesame_text_get (&router->model, judge->language));
+}
+
+/* The router that answered is in the catalog, and it is not the one chosen:
+ * the checklist follows the choice, which may be out of date */
+static void
+judge_router_choice (Judge *judge)
+{
+  const char *chosen_id = sesame_plan_get_router_id (judge->plan);
+  const char *seen_id = judge->report->upnp_catalog_id;
+  const SesameRouter *chosen;
+  const SesameRouter *seen;
+  g_autofree char *chosen_name = NULL;
+  g_autofree char *seen_name = NULL;
+  g_autofree char *text = NULL;
+
+  if (seen_id == NULL || chosen_id == NULL || g_str_equal (chosen_id, "generic") ||
+      g_str_equal (chosen_id, seen_id) ||
+      !(chosen = sesame_catalog_lookup_router (judge->catalog, chosen_id)) ||
+      !(seen = sesame_catalog_lookup_router (judge->catalog, seen_id)))
+    return;
+
+  seen_name = router_name (judge, seen);
+  chosen_name = router_name (judge, chosen);
+  /* Translators: the first %s is the router that answered, the second the one chosen for the plan */
+  text = g_strdup_printf (T_ (judge->tr, "The router that answered is a %s, not the %s you chose. The checklist follows your choice: if the router was replaced, choose the new one."),
+                          seen_name, chosen_name);
+  add (judge, "router-mismatch", SESAME_FINDING_SEVERITY_WARNING,
+       T_ (judge->tr, "The router that answered is not the one you chose"), text,
+       T_ (judge->tr, "Check which router you have, and choose it in Sesame."));
 }
 
 static void
@@ -578,12 +619,15 @@ sesame_findings_new (SesamePlan              *plan,
   findings = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_finding_free);
 
   judge.plan = plan;
+  judge.catalog = catalog;
+  judge.language = language;
   judge.report = report;
   judge.forwards = checklist != NULL ? sesame_checklist_get_forwards (checklist) : none;
   judge.findings = findings;
 
   judge_path (&judge);
   judge_nat (&judge);
+  judge_router_choice (&judge);
   judge_router (&judge);
   judge_hairpin (&judge);
   judge_ports (&judge);

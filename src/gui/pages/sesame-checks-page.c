@@ -29,6 +29,7 @@
 #include "sesame-address.h"
 #include "sesame-checklist.h"
 #include "sesame-checks-page.h"
+#include "sesame-findings.h"
 #include "sesame-gui.h"
 
 typedef enum
@@ -37,6 +38,7 @@ typedef enum
   STATUS_GOOD,
   STATUS_WARNING,
   STATUS_ERROR,
+  STATUS_INFO,      /* worth knowing, nothing to do */
   STATUS_UNKNOWN,   /* the run is over and did not find out */
 } Status;
 
@@ -78,6 +80,9 @@ struct _SesameChecksPage
   CheckRow             *access;
   CheckRow             *router;
   GPtrArray            *port_rows;       /* element-type CheckRow, in the order shown */
+  GPtrArray            *findings;        /* nullable, element-type SesameFinding: what the
+                                          * report means (sesame_findings_new ()), in the
+                                          * UI language, as of the last refresh */
 
   gboolean              showing;         /* between ::shown and ::leave */
   guint                 tick_id;         /* a refresh is due at the next frame */
@@ -199,6 +204,8 @@ status_icon_name (Status status)
       return "dialog-warning-symbolic";
     case STATUS_ERROR:
       return "dialog-error-symbolic";
+    case STATUS_INFO:
+      return "dialog-information-symbolic";
     case STATUS_PENDING:
     case STATUS_UNKNOWN:
     default:
@@ -221,6 +228,9 @@ status_description (Status status)
     case STATUS_ERROR:
       /* Translators: what a check's icon says, read out by screen readers */
       return C_("check", "Problem");
+    case STATUS_INFO:
+      /* Translators: what a check's icon says, read out by screen readers */
+      return C_("check", "Worth knowing");
     case STATUS_PENDING:
       /* Translators: what a check's spinner says, read out by screen readers */
       return C_("check", "Checking");
@@ -242,6 +252,8 @@ status_style (Status status)
       return "warning";
     case STATUS_ERROR:
       return "error";
+    case STATUS_INFO:
+      return "accent";
     case STATUS_PENDING:
     case STATUS_UNKNOWN:
     default:
@@ -253,7 +265,7 @@ static void
 set_status_icon (GtkImage *icon,
                  Status    status)
 {
-  static const char * const styles[] = { "success", "warning", "error", "dim-label" };
+  static const char * const styles[] = { "success", "warning", "error", "accent", "dim-label" };
 
   /* The same icon saying the same: nothing to do (nor to tell screen readers) */
   if (g_strcmp0 (gtk_image_get_icon_name (icon), status_icon_name (status)) == 0 &&
@@ -551,12 +563,6 @@ internet_allowed (SesameChecksPage *self)
   return sesame_probe_session_get_internet (sesame_page_get_session (SESAME_PAGE (self)));
 }
 
-static SesameConnection
-connection (SesameChecksPage *self)
-{
-  return sesame_plan_get_connection (sesame_page_get_plan (SESAME_PAGE (self)));
-}
-
 /* No router at all: every check that needs one says why, as a problem */
 static gboolean
 no_network (const SesameProbeReport *report)
@@ -588,12 +594,107 @@ first_public_source (const SesameProbeReport *report)
   return NULL;
 }
 
+/* Findings: what the report means is decided once, by sesame_findings_new ()
+ * (for the checklist, the settings report and sesame-cli alike); the page
+ * shows them, in the UI language, and the facts behind them */
+
+/* The findings about the path that leave forwarding on the router no chance */
+static const char * const path_blockers[] = { "ds-lite", "cgnat", "double-nat", "no-public-address", NULL };
+
+/* The findings with one of @ids, the most serious first */
+static GPtrArray *
+findings_with_ids (SesameChecksPage   *self,
+                   const char * const *ids)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  for (guint i = 0; self->findings != NULL && i < self->findings->len; i++)
+    {
+      SesameFinding *finding = g_ptr_array_index (self->findings, i);
+
+      if (g_strv_contains (ids, finding->id))
+        g_ptr_array_add (found, finding);
+    }
+
+  return found;
+}
+
+/* What a row of the page says of itself when its own finding is missing
+ * because nothing can work on this path: the blockers, never a verdict of
+ * its own under them */
+static GPtrArray *
+findings_or_blockers (SesameChecksPage   *self,
+                      const char * const *ids)
+{
+  GPtrArray *found = findings_with_ids (self, ids);
+
+  if (found->len == 0 && self->findings != NULL && sesame_findings_path_blocked (self->findings))
+    {
+      g_ptr_array_unref (found);
+      found = findings_with_ids (self, path_blockers);
+    }
+
+  return found;
+}
+
+static Status
+severity_status (SesameFindingSeverity severity)
+{
+  switch (severity)
+    {
+    case SESAME_FINDING_SEVERITY_BLOCKER:
+      return STATUS_ERROR;
+    case SESAME_FINDING_SEVERITY_WARNING:
+      return STATUS_WARNING;
+    case SESAME_FINDING_SEVERITY_INFO:
+      return STATUS_INFO;
+    case SESAME_FINDING_SEVERITY_OK:
+    default:
+      return STATUS_GOOD;
+    }
+}
+
+/* Takes @facts. Shows @found (element-type SesameFinding, not empty, the
+ * most serious first) on @check: their titles on the row; in its details
+ * the facts, then what each finding means and what to do (after the facts,
+ * so that a fact's row stays where it is when the findings change) */
+static void
+show_findings (SesameChecksPage *self,
+               CheckRow         *check,
+               GPtrArray        *found,
+               GPtrArray        *facts)
+{
+  g_autoptr(GPtrArray) details = facts;
+  g_autoptr(GString) verdict = g_string_new (NULL);
+  const SesameFinding *first;
+
+  g_assert (found->len > 0);
+  first = g_ptr_array_index (found, 0);
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      const SesameFinding *finding = g_ptr_array_index (found, i);
+
+      if (i > 0)
+        g_string_append_c (verdict, '\n');
+      g_string_append (verdict, finding->title);
+
+      details_add (details, finding->title, g_strdup (finding->text));
+      if (finding->action != NULL)
+        /* Translators: a detail under a check: what to do about what it found */
+        details_add (details, C_("check", "What to do"), g_strdup (finding->action));
+    }
+
+  show_check (self, check, severity_status (first->severity), verdict->str, g_steal_pointer (&details));
+}
+
 static void
 update_address (SesameChecksPage        *self,
                 const SesameProbeReport *report)
 {
   g_autoptr(GPtrArray) details = details_new ();
   g_autoptr(GPtrArray) servers = NULL;
+  g_autoptr(GPtrArray) found = NULL;
   const char *address = NULL;
   g_autofree char *verdict = NULL;
   Status status;
@@ -602,7 +703,9 @@ update_address (SesameChecksPage        *self,
     address = report->external_ipv4 != NULL || !running (self)
               ? report->external_ipv4 : first_public_source (report);
 
-  if (address != NULL)
+  if (address == NULL && (found = findings_with_ids (self, (const char * const []) { "no-public-address", NULL }))->len > 0)
+    status = STATUS_ERROR;
+  else if (address != NULL)
     {
       status = STATUS_GOOD;
       /* Translators: %s is an IPv4 address */
@@ -665,196 +768,95 @@ update_address (SesameChecksPage        *self,
         details_add (details, _("Servers asked"), g_strdup (_("None")));
     }
 
+  if (status == STATUS_ERROR && found != NULL && found->len > 0)
+    {
+      show_findings (self, self->address, found, g_steal_pointer (&details));
+      return;
+    }
+
   show_check (self, self->address, status, verdict, g_steal_pointer (&details));
-}
-
-static const char *
-mapping_text (SesameNatMapping mapping)
-{
-  switch (mapping)
-    {
-    case SESAME_NAT_MAPPING_NO_NAT:
-      return _("No address translation");
-    case SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT:
-      return _("The same public port for every destination (endpoint-independent)");
-    case SESAME_NAT_MAPPING_ADDRESS_DEPENDENT:
-      return _("A new public port for each destination address (address-dependent)");
-    case SESAME_NAT_MAPPING_ADDRESS_AND_PORT_DEPENDENT:
-      return _("A new public port for each destination address and port (address- and port-dependent)");
-    case SESAME_NAT_MAPPING_UNKNOWN:
-    default:
-      return C_("answer", "Not known");
-    }
-}
-
-static const char *
-filtering_text (SesameNatFiltering filtering)
-{
-  switch (filtering)
-    {
-    case SESAME_NAT_FILTERING_ENDPOINT_INDEPENDENT:
-      return _("Lets in replies from anywhere (endpoint-independent)");
-    case SESAME_NAT_FILTERING_ADDRESS_DEPENDENT:
-      return _("Lets in replies only from addresses this computer contacted (address-dependent)");
-    case SESAME_NAT_FILTERING_ADDRESS_AND_PORT_DEPENDENT:
-      return _("Lets in replies only from the exact address and port this computer contacted (address- and port-dependent)");
-    case SESAME_NAT_FILTERING_UNKNOWN:
-    default:
-      return C_("answer", "Not known");
-    }
-}
-
-static Status
-nat_verdict (const SesameProbeReport  *report,
-             const char              **verdict)
-{
-  switch (report->classic)
-    {
-    case SESAME_NAT_CLASSIC_OPEN_INTERNET:
-      *verdict = _("This computer has a public address of its own: nothing translates addresses on the way to the internet.");
-      return STATUS_GOOD;
-    case SESAME_NAT_CLASSIC_FULL_CONE:
-      *verdict = _("Your router shares one public address (full-cone NAT). Forwarded ports work, and so does peer-to-peer.");
-      return STATUS_GOOD;
-    case SESAME_NAT_CLASSIC_RESTRICTED_CONE:
-      *verdict = _("Your router shares one public address (restricted cone NAT). Forwarded ports work; peer-to-peer mostly works.");
-      return STATUS_GOOD;
-    case SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE:
-      *verdict = _("Your router shares one public address (port-restricted cone NAT). Forwarded ports work; peer-to-peer needs the router’s help.");
-      return STATUS_GOOD;
-    case SESAME_NAT_CLASSIC_SYMMETRIC:
-      *verdict = _("Your router shares one public address and picks a new port for every destination (symmetric NAT). Forwarded ports work; peer-to-peer often fails.");
-      return STATUS_WARNING;
-    case SESAME_NAT_CLASSIC_SYMMETRIC_UDP_FIREWALL:
-      *verdict = _("This computer has a public address, but a firewall lets in only replies to its own traffic. Open the ports in that firewall.");
-      return STATUS_WARNING;
-    case SESAME_NAT_CLASSIC_UDP_BLOCKED:
-      *verdict = _("Something on the way blocks UDP: services that use UDP, such as games and calls, cannot be reached.");
-      return STATUS_ERROR;
-    case SESAME_NAT_CLASSIC_UNKNOWN:
-    default:
-      break;
-    }
-
-  /* Half a verdict: how the router picks public ports says enough for forwarding */
-  switch (report->mapping)
-    {
-    case SESAME_NAT_MAPPING_NO_NAT:
-      *verdict = _("This computer has a public address of its own: nothing translates addresses on the way to the internet.");
-      return STATUS_GOOD;
-    case SESAME_NAT_MAPPING_ENDPOINT_INDEPENDENT:
-      *verdict = _("Your router shares one public address and keeps the same public port for each connection. Forwarded ports work.");
-      return STATUS_GOOD;
-    case SESAME_NAT_MAPPING_ADDRESS_DEPENDENT:
-    case SESAME_NAT_MAPPING_ADDRESS_AND_PORT_DEPENDENT:
-      *verdict = _("Your router shares one public address and picks a new port for every destination (symmetric NAT). Forwarded ports work; peer-to-peer often fails.");
-      return STATUS_WARNING;
-    case SESAME_NAT_MAPPING_UNKNOWN:
-    default:
-      return STATUS_UNKNOWN;
-    }
 }
 
 static void
 update_nat (SesameChecksPage        *self,
             const SesameProbeReport *report)
 {
+  static const char * const ids[] = { "nat", "udp-blocked", "hairpin", NULL };
   g_autoptr(GPtrArray) details = details_new ();
+  g_autoptr(GPtrArray) found = findings_or_blockers (self, ids);
   g_autofree char *owned = NULL;
   const char *verdict = NULL;
   Status status = STATUS_UNKNOWN;
 
-  if (report != NULL)
-    status = nat_verdict (report, &verdict);
-
-  if (status == STATUS_UNKNOWN)
-    {
-      if (!internet_allowed (self))
-        verdict = not_contacted ();
-      else if (no_network (report))
-        {
-          status = STATUS_ERROR;
-          verdict = report->local_reason;
-        }
-      else if (running (self) && (report == NULL || report->nat_reason == NULL))
-        {
-          status = STATUS_PENDING;
-          verdict = _("Asking STUN servers how your router translates addresses…");
-        }
-      else
-        verdict = report != NULL ? (owned = not_known (report->nat_reason)) : stopped ();
-    }
-
-  if (report != NULL && (report->mapping != SESAME_NAT_MAPPING_UNKNOWN ||
-                         report->filtering != SESAME_NAT_FILTERING_UNKNOWN ||
+  if (report != NULL && (report->classic != SESAME_NAT_CLASSIC_UNKNOWN ||
+                         report->mapping != SESAME_NAT_MAPPING_UNKNOWN ||
                          report->nat_elapsed_ms > 0))
     {
-      details_add (details, _("Public ports"), g_strdup (mapping_text (report->mapping)));
-      details_add (details, _("Incoming traffic"), g_strdup (filtering_text (report->filtering)));
       details_add (details, _("Reaching your public address from home"),
                    g_strdup (tristate_text (report->hairpinning)));
       details_add (details, _("Time taken"), format_ms (report->nat_elapsed_ms));
     }
+
+  if (found->len > 0)
+    {
+      if (report->nat_reason != NULL)
+        details_add (details, _("Why"), g_strdup (report->nat_reason));
+      show_findings (self, self->nat, found, g_steal_pointer (&details));
+      return;
+    }
+
+  /* Nothing found out yet, or nothing to find */
+  if (!internet_allowed (self))
+    verdict = not_contacted ();
+  else if (no_network (report))
+    {
+      status = STATUS_ERROR;
+      verdict = report->local_reason;
+    }
+  else if (running (self) && (report == NULL || report->nat_reason == NULL))
+    {
+      status = STATUS_PENDING;
+      verdict = _("Asking STUN servers how your router translates addresses…");
+    }
+  else
+    verdict = report != NULL ? (owned = not_known (report->nat_reason)) : stopped ();
+
   if (report != NULL && report->nat_reason != NULL && status != STATUS_UNKNOWN)
     details_add (details, _("Why"), g_strdup (report->nat_reason));
 
   show_check (self, self->nat, status, verdict, g_steal_pointer (&details));
 }
 
-/* The caveats the checklist gives for IPv4 over IPv6, in the same terms */
-static Status
-connection_verdict (SesameConnection   value,
-                    const char       **verdict)
-{
-  const char *unused;
-
-  if (verdict == NULL)
-    verdict = &unused;
-
-  switch (value)
-    {
-    case SESAME_CONNECTION_DS_LITE:
-      *verdict = _("With IPv4 over IPv6 by DS-Lite, your provider translates IPv4 addresses, not your router: no IPv4 port forwarding can work. Reach the server over IPv6, ask your provider for a fixed IPv4 address option, or switch to PPPoE if your provider offers it.");
-      return STATUS_ERROR;
-    case SESAME_CONNECTION_MAP_E:
-      *verdict = _("With IPv4 over IPv6 by MAP-E, your public IPv4 address is shared with other customers and only the ports assigned to you can be forwarded, never those below 1024. Look up your assigned ports on the router’s status page, or reach the server over IPv6.");
-      return STATUS_WARNING;
-    case SESAME_CONNECTION_UNKNOWN:
-    case SESAME_CONNECTION_PPPOE:
-    case SESAME_CONNECTION_DHCP:
-    case SESAME_CONNECTION_STATIC:
-    default:
-      return STATUS_UNKNOWN;
-    }
-}
-
 static void
 update_access (SesameChecksPage        *self,
                const SesameProbeReport *report)
 {
+  static const char * const ids[] = { "ds-lite", "cgnat", "double-nat", "no-public-address", "map-e", "direct", NULL };
   g_autoptr(GPtrArray) details = details_new ();
+  g_autoptr(GPtrArray) found = findings_with_ids (self, ids);
   g_autofree char *owned = NULL;
   const char *verdict = NULL;
   Status status;
 
-  if (report != NULL && report->cgnat == SESAME_TRISTATE_YES)
+  if (report != NULL)
     {
-      status = STATUS_ERROR;
-      verdict = _("Your provider shares one public address among many customers (carrier-grade NAT): no forwarding on your router can make this server reachable from the internet. Ask the provider for a public IPv4 address, use IPv6, or a tunnel or VPN service.");
+      details_add (details, _("Two routers in a row (double NAT)"), g_strdup (tristate_text (report->double_nat)));
+      details_add (details, _("Address shared by the provider (carrier-grade NAT)"), g_strdup (tristate_text (report->cgnat)));
+      if (report->wan_address != NULL)
+        details_add (details, _("Your router’s internet side"), g_strdup (report->wan_address));
+      if (report->hops->len > 0)
+        details_add (details, _("Routers on the way out"), join_list (report->hops));
     }
-  else if (report != NULL && report->double_nat == SESAME_TRISTATE_YES)
+
+  if (found->len > 0)
     {
-      status = STATUS_ERROR;
-      verdict = _("There are two routers between this computer and the internet: forwarding on one is not enough. Put the first in bridge mode or forward on both.");
+      if (report->access_reason != NULL)
+        details_add (details, _("Why"), g_strdup (report->access_reason));
+      show_findings (self, self->access, found, g_steal_pointer (&details));
+      return;
     }
-  else if (connection_verdict (connection (self), NULL) != STATUS_UNKNOWN)
-    status = connection_verdict (connection (self), &verdict);
-  else if (report != NULL && report->double_nat == SESAME_TRISTATE_NO)
-    {
-      status = STATUS_GOOD;
-      verdict = _("Your router is connected straight to the internet: forwarding on it is enough.");
-    }
-  else if (no_network (report))
+
+  if (no_network (report))
     {
       status = STATUS_ERROR;
       verdict = report->local_reason;
@@ -870,17 +872,8 @@ update_access (SesameChecksPage        *self,
       verdict = report != NULL ? (owned = not_known (report->access_reason)) : stopped ();
     }
 
-  if (report != NULL)
-    {
-      details_add (details, _("Two routers in a row (double NAT)"), g_strdup (tristate_text (report->double_nat)));
-      details_add (details, _("Address shared by the provider (carrier-grade NAT)"), g_strdup (tristate_text (report->cgnat)));
-      if (report->wan_address != NULL)
-        details_add (details, _("Your router’s internet side"), g_strdup (report->wan_address));
-      if (report->hops->len > 0)
-        details_add (details, _("Routers on the way out"), join_list (report->hops));
-      if (report->access_reason != NULL && status != STATUS_UNKNOWN)
-        details_add (details, _("Why"), g_strdup (report->access_reason));
-    }
+  if (report != NULL && report->access_reason != NULL && status != STATUS_UNKNOWN)
+    details_add (details, _("Why"), g_strdup (report->access_reason));
 
   show_check (self, self->access, status, verdict, g_steal_pointer (&details));
 }
@@ -939,15 +932,13 @@ static void
 update_router (SesameChecksPage        *self,
                const SesameProbeReport *report)
 {
+  static const char * const ids[] = { "router-mismatch", "router-automatic", NULL };
   SesameCatalog *catalog = sesame_page_get_catalog (SESAME_PAGE (self));
-  SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
   g_autoptr(GPtrArray) details = details_new ();
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  g_autoptr(GPtrArray) found = findings_or_blockers (self, ids);
   g_autofree char *verdict = NULL;
   g_autofree char *device = NULL;
-  g_autofree char *protocols = NULL;
   const SesameRouter *seen = NULL;
-  const SesameRouter *chosen = NULL;
   gboolean pending;
   Status status;
 
@@ -960,65 +951,10 @@ update_router (SesameChecksPage        *self,
   if (report != NULL)
     {
       if (report->upnp_found)
-        g_ptr_array_add (found, (gpointer) "UPnP IGD");
-      if (report->natpmp_found)
-        g_ptr_array_add (found, (gpointer) "NAT-PMP");
-      if (report->pcp_found)
-        g_ptr_array_add (found, (gpointer) "PCP");
-      if (report->upnp_found)
         device = device_name (report);
       if (report->upnp_catalog_id != NULL)
         seen = sesame_catalog_lookup_router (catalog, report->upnp_catalog_id);
-    }
-  if (sesame_plan_get_router_id (plan) != NULL)
-    chosen = sesame_catalog_lookup_router (catalog, sesame_plan_get_router_id (plan));
-  protocols = join_list (found);
 
-  if (seen != NULL && chosen != NULL && seen != chosen && !g_str_equal (chosen->id, "generic"))
-    {
-      g_autofree char *seen_name = catalog_router_name (seen);
-      g_autofree char *chosen_name = catalog_router_name (chosen);
-
-      status = STATUS_WARNING;
-      /* Translators: the first %s is the router that answered, the second the one chosen on the router page */
-      verdict = g_strdup_printf (_("The router that answered is a %s, not the %s you chose. The checklist follows your choice: check it on the router page."),
-                                 seen_name, chosen_name);
-    }
-  else if (found->len > 0 && device != NULL)
-    {
-      status = STATUS_GOOD;
-      /* Translators: the first %s is the router's name, the second the protocols it speaks: "UPnP IGD, NAT-PMP" */
-      verdict = g_strdup_printf (_("Found your router, %s. It can be set up automatically (%s)."), device, protocols);
-    }
-  else if (found->len > 0)
-    {
-      status = STATUS_GOOD;
-      /* Translators: %s lists the protocols the router speaks: "UPnP IGD, NAT-PMP" */
-      verdict = g_strdup_printf (_("Your router can be set up automatically (%s)."), protocols);
-    }
-  else if (pending)
-    {
-      status = STATUS_PENDING;
-      verdict = g_strdup (_("Asking your router whether it can be set up automatically…"));
-    }
-  else if (report == NULL)
-    {
-      status = STATUS_UNKNOWN;
-      verdict = g_strdup (stopped ());
-    }
-  else if (no_network (report))
-    {
-      status = STATUS_ERROR;
-      verdict = g_strdup (report->local_reason);
-    }
-  else
-    {
-      status = STATUS_GOOD;
-      verdict = g_strdup (_("Your router does not offer automatic setup (UPnP IGD, NAT-PMP or PCP). That is fine: you enter the forwarding rows by hand, as the checklist shows."));
-    }
-
-  if (report != NULL)
-    {
       if (report->gateway != NULL)
         details_add (details, _("Router address"), g_strdup (report->gateway));
       if (device != NULL)
@@ -1039,6 +975,34 @@ update_router (SesameChecksPage        *self,
       if (report->upnp_found)
         details_add (details, _("Forwarding rows on the router"),
                      g_strdup_printf ("%u", report->upnp_mappings->len));
+    }
+
+  if (found->len > 0)
+    {
+      show_findings (self, self->router, found, g_steal_pointer (&details));
+      return;
+    }
+
+  if (pending)
+    {
+      status = STATUS_PENDING;
+      verdict = g_strdup (_("Asking your router whether it can be set up automatically…"));
+    }
+  else if (report == NULL)
+    {
+      status = STATUS_UNKNOWN;
+      verdict = g_strdup (stopped ());
+    }
+  else if (no_network (report))
+    {
+      status = STATUS_ERROR;
+      verdict = g_strdup (report->local_reason);
+    }
+  else
+    {
+      /* Nothing to set up automatically: worth knowing, no more */
+      status = STATUS_INFO;
+      verdict = g_strdup (_("Your router does not offer automatic setup (UPnP IGD, NAT-PMP or PCP). That is fine: you enter the forwarding rows by hand, as the checklist shows."));
     }
 
   show_check (self, self->router, status, verdict, g_steal_pointer (&details));
@@ -1185,84 +1149,52 @@ reachability_text (SesameReachability reachability)
     }
 }
 
+/* The findings about @view's port, the most serious first: about the rows
+ * of the plan that carry it (the path, UDP…), or about the port itself */
+static GPtrArray *
+port_findings (SesameChecksPage *self,
+               GPtrArray        *forwards,
+               const PortView   *view)
+{
+  SesamePortRange range = { view->port, view->port };
+  GPtrArray *found = g_ptr_array_new ();
+  SesameProtocol protocol;
+
+  if (!sesame_protocol_from_string (view->protocol, &protocol))
+    return found;
+
+  for (guint i = 0; self->findings != NULL && i < self->findings->len; i++)
+    {
+      SesameFinding *finding = g_ptr_array_index (self->findings, i);
+      gboolean carried = FALSE;
+      gboolean concerns = FALSE;
+
+      for (guint f = 0; forwards != NULL && f < forwards->len && !concerns; f++)
+        {
+          const SesameForward *forward = g_ptr_array_index (forwards, f);
+
+          if (forward->protocol != protocol || !sesame_port_range_overlaps (&forward->internal, &range))
+            continue;
+
+          carried = TRUE;
+          concerns = sesame_finding_concerns (finding, protocol, &forward->external, &forward->internal);
+        }
+
+      if (!carried)
+        concerns = sesame_finding_concerns (finding, protocol, &range, &range);
+      if (concerns)
+        g_ptr_array_add (found, finding);
+    }
+
+  return found;
+}
+
+/* What a port's row says when no finding is about it: how far the checks got */
 static Status
-port_verdict (SesameChecksPage         *self,
-              const SesameProbeReport  *report,
+port_unknown (SesameChecksPage         *self,
               const SesamePortFinding  *finding,
-              const char               *services,
               char                    **verdict)
 {
-  SesameConnection value = connection (self);
-
-  if (finding->reachable == SESAME_REACHABILITY_UNKNOWN && finding->reason == NULL && running (self))
-    {
-      *verdict = g_strdup (_("Checking from the internet…"));
-      return STATUS_PENDING;
-    }
-
-  if (finding->reachable == SESAME_REACHABILITY_OPEN)
-    {
-      *verdict = g_strdup (_("Reachable from the internet. Nothing to do."));
-      return STATUS_GOOD;
-    }
-
-  if (finding->listening == SESAME_TRISTATE_NO)
-    {
-      if (services != NULL)
-        /* Translators: %s names the services, e.g. "Website (HTTP)" */
-        *verdict = g_strdup_printf (_("Nothing on this computer listens on this port. Start the program for %s, or check which port it uses."),
-                                    services);
-      else
-        *verdict = g_strdup (_("Nothing on this computer listens on this port. Start the program that serves it."));
-      return STATUS_ERROR;
-    }
-
-  if (value == SESAME_CONNECTION_DS_LITE)
-    {
-      *verdict = g_strdup (_("With DS-Lite no IPv4 forwarding can work: reach this service over IPv6 instead."));
-      return STATUS_ERROR;
-    }
-
-  if (report->cgnat == SESAME_TRISTATE_YES)
-    {
-      *verdict = g_strdup (_("Your provider shares your public address (carrier-grade NAT), so no forwarding on your router can open this port."));
-      return STATUS_ERROR;
-    }
-
-  if (value == SESAME_CONNECTION_MAP_E && finding->port < 1024)
-    {
-      *verdict = g_strdup (_("With MAP-E, ports below 1024 cannot be forwarded: forward one of your assigned ports to this one instead."));
-      return STATUS_WARNING;
-    }
-
-  if (finding->router_mapping == SESAME_MAPPING_STATE_WRONG_HOST)
-    {
-      *verdict = g_strdup (_("The router forwards this port to another computer. Change the forwarding row to this computer’s address."));
-      return STATUS_ERROR;
-    }
-
-  if (finding->router_mapping == SESAME_MAPPING_STATE_ABSENT)
-    {
-      *verdict = g_strdup (_("Add the forwarding row on the router."));
-      return STATUS_WARNING;
-    }
-
-  if (finding->reachable == SESAME_REACHABILITY_REFUSED)
-    {
-      *verdict = g_strdup (_("The port gets through to your network but nothing answers: check the forwarding row’s address and this computer’s firewall."));
-      return STATUS_ERROR;
-    }
-
-  if (finding->reachable == SESAME_REACHABILITY_FILTERED)
-    {
-      if (report->double_nat == SESAME_TRISTATE_YES)
-        *verdict = g_strdup (_("Blocked on the way in: forward it on both routers, and allow it in this computer’s firewall."));
-      else
-        *verdict = g_strdup (_("Blocked on the way in: add the forwarding row on the router and allow the port in this computer’s firewall."));
-      return STATUS_WARNING;
-    }
-
-  /* Reachability not known */
   if (!internet_allowed (self))
     *verdict = g_strdup (not_contacted ());
   else if (finding->listening == SESAME_TRISTATE_YES && finding->reason != NULL)
@@ -1381,6 +1313,8 @@ update_ports (SesameChecksPage        *self,
       g_autofree char *services = port_services (self, forwards, view);
       g_autofree char *title = NULL;
       g_autofree char *verdict = NULL;
+      g_autoptr(GPtrArray) found = NULL;
+      gboolean pending;
       Status status;
 
       if (services != NULL)
@@ -1408,11 +1342,11 @@ update_ports (SesameChecksPage        *self,
           continue;
         }
 
-      status = port_verdict (self, report, finding, services, &verdict);
+      pending = finding->reachable == SESAME_REACHABILITY_UNKNOWN && finding->reason == NULL && busy;
 
       details_add (details, _("On this computer"), g_strdup (listening_text (finding->listening)));
       details_add (details, _("On the router"), g_strdup (mapping_state_text (finding->router_mapping)));
-      if (status == STATUS_PENDING)
+      if (pending)
         details_add (details, _("From the internet"), g_strdup (_("Checking…")));
       else if (finding->reachable == SESAME_REACHABILITY_UNKNOWN && !internet_allowed (self))
         details_add (details, _("From the internet"), g_strdup (C_("answer", "Not checked")));
@@ -1421,6 +1355,20 @@ update_ports (SesameChecksPage        *self,
       if (finding->reason != NULL)
         details_add (details, _("Why"), g_strdup (finding->reason));
 
+      if (pending)
+        {
+          show_check (self, check, STATUS_PENDING, _("Checking from the internet…"), g_steal_pointer (&details));
+          continue;
+        }
+
+      found = port_findings (self, forwards, view);
+      if (found->len > 0)
+        {
+          show_findings (self, check, found, g_steal_pointer (&details));
+          continue;
+        }
+
+      status = port_unknown (self, finding, &verdict);
       show_check (self, check, status, verdict, g_steal_pointer (&details));
     }
 }
@@ -1473,7 +1421,11 @@ update_summary (SesameChecksPage        *self,
           open++;
       }
 
-    if (checked > 0)
+    /* Nothing else matters as much as what leaves forwarding no chance */
+    if (self->findings != NULL && self->findings->len > 0 &&
+        ((const SesameFinding *) g_ptr_array_index (self->findings, 0))->severity == SESAME_FINDING_SEVERITY_BLOCKER)
+      title = g_strdup (((const SesameFinding *) g_ptr_array_index (self->findings, 0))->title);
+    else if (checked > 0)
       /* Translators: "3 of 5 ports can be reached from the internet" */
       title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                             "%u of %u port can be reached from the internet",
@@ -1507,6 +1459,11 @@ refresh (SesameChecksPage *self,
   const SesameProbeReport *report;
 
   report = sesame_probe_session_get_report (sesame_page_get_session (SESAME_PAGE (self)));
+  g_clear_pointer (&self->findings, g_ptr_array_unref);
+  if (report != NULL)
+    self->findings = sesame_findings_new (sesame_page_get_plan (SESAME_PAGE (self)),
+                                          sesame_page_get_catalog (SESAME_PAGE (self)),
+                                          report, sesame_gui_get_ui_language (), NULL);
   self->allowance = allowance;
   self->spent = 0;
   self->behind = FALSE;
@@ -1662,6 +1619,7 @@ sesame_checks_page_dispose (GObject *object)
   g_clear_pointer (&self->access, check_row_free);
   g_clear_pointer (&self->router, check_row_free);
   g_clear_pointer (&self->port_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->findings, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sesame_checks_page_parent_class)->dispose (object);
 }
