@@ -28,9 +28,12 @@
 #include "sesame-checklist.h"
 #include "sesame-checklist-page.h"
 #include "sesame-checklist-writer.h"
+#include "sesame-findings.h"
+#include "sesame-gui.h"
 #include "sesame-migration.h"
 #include "sesame-migration-writer.h"
 #include "sesame-pdf-writer.h"
+#include "sesame-text-document.h"
 
 typedef struct
 {
@@ -852,6 +855,119 @@ test_mappings (void)
   g_assert_cmpuint (spinners->len, ==, 0);
   g_assert_true (gtk_widget_get_sensitive (add_button));
   g_assert_false (gtk_widget_get_sensitive (remove_button));
+
+  fixture_close (&fixture);
+}
+
+/* Behind carrier-grade NAT the checklist says so first, marks every row
+ * that cannot work, and offers no automatic mappings, though the router
+ * speaks UPnP IGD: rows it adds could not help either */
+static void
+test_findings (void)
+{
+  Fixture fixture = { 0 };
+  SesamePage *page;
+  SesameProbeSession *session;
+  SesameProbeReport *report;
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GPtrArray) ui_findings = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const SesameFinding *cgnat;
+  const SesameFinding *automatic;
+  GtkWidget *add_button;
+  GtkWidget *group;
+  GPtrArray *forwards;
+  guint blocker_at = G_MAXUINT;
+  guint warnings_at = G_MAXUINT;
+
+  fixture_open (&fixture, "en");
+  page = SESAME_PAGE (fixture.page);
+  session = wait_for_checks (&fixture);
+  add_button = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_BUTTON, _("_Add Mappings…"));
+  g_assert_nonnull (add_button);
+
+  report = sesame_probe_report_new ();
+  report->local_address = g_strdup ("192.168.11.5");
+  report->gateway = g_strdup ("192.168.11.1");
+  report->external_ipv4 = g_strdup ("203.0.113.7");
+  report->wan_address = g_strdup ("100.64.0.2");
+  report->cgnat = SESAME_TRISTATE_YES;
+  report->double_nat = SESAME_TRISTATE_NO;
+  report->upnp_found = TRUE;
+  sesame_probe_session_set_report (session, report);
+
+  /* What the checks found, in the checklist's language, as every writer has it */
+  checklist = expected_checklist (&fixture, "en");
+  findings = sesame_findings_new (sesame_page_get_plan (page), sesame_page_get_catalog (page),
+                                  report, "en", &error);
+  g_assert_no_error (error);
+  sesame_checklist_set_findings (checklist, findings);
+  cgnat = sesame_findings_lookup (findings, "cgnat");
+  g_assert_nonnull (cgnat);
+
+  /* The blocker comes first, before the services' own warnings, with what to do instead */
+  labels = gui_test_find_all (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, NULL);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const char *label = gtk_label_get_text (g_ptr_array_index (labels, i));
+
+      if (blocker_at == G_MAXUINT && g_strcmp0 (label, cgnat->title) == 0)
+        blocker_at = i;
+      if (warnings_at == G_MAXUINT && g_strcmp0 (label, "Read this first") == 0)
+        warnings_at = i;
+    }
+  g_assert_cmpuint (blocker_at, <, warnings_at);
+  g_assert_nonnull (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, cgnat->text));
+  g_assert_nonnull (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, cgnat->action));
+
+  /* Every forwarding row says it cannot work, and why */
+  forwards = sesame_checklist_get_forwards (checklist);
+  g_assert_cmpuint (forwards->len, >, 0);
+  for (guint i = 0; i < forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (forwards, i);
+      g_autofree char *title = forward_title (checklist, forward);
+      g_autofree char *works = sesame_forward_works_text (checklist, forward);
+      GtkWidget *row = gui_test_find (GTK_WIDGET (fixture.page), ADW_TYPE_ACTION_ROW, title);
+
+      g_assert_nonnull (row);
+      g_assert_cmpint (sesame_checklist_forward_works (checklist, forward, NULL), ==, SESAME_WORKS_NO);
+      g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), works));
+    }
+
+  /* The page's text is the checklist's, findings and all */
+  text = sesame_checklist_page_dup_text (fixture.page);
+  g_assert_nonnull (strstr (text, cgnat->title));
+  g_assert_nonnull (strstr (text, cgnat->text));
+
+  /* The router could add the rows, but they would not help: no offer, and why */
+  ui_findings = sesame_findings_new (sesame_page_get_plan (page), sesame_page_get_catalog (page),
+                                     report, sesame_gui_get_ui_language (), &error);
+  g_assert_no_error (error);
+  automatic = sesame_findings_lookup (ui_findings, "router-automatic");
+  g_assert_nonnull (automatic);
+  g_assert_false (sesame_findings_automatic_helps (ui_findings));
+  g_assert_false (gtk_widget_get_sensitive (add_button));
+  group = gtk_widget_get_ancestor (add_button, ADW_TYPE_PREFERENCES_GROUP);
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), ==, automatic->text);
+  scroll_to (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, cgnat->title));
+  gui_test_screenshot (fixture.window, "findings");
+
+  /* The same router straight on the internet: the offer is back, and no row is marked */
+  report = sesame_probe_report_new ();
+  report->local_address = g_strdup ("192.168.11.5");
+  report->gateway = g_strdup ("192.168.11.1");
+  report->external_ipv4 = g_strdup ("203.0.113.7");
+  report->wan_address = g_strdup ("203.0.113.7");
+  report->cgnat = SESAME_TRISTATE_NO;
+  report->double_nat = SESAME_TRISTATE_NO;
+  report->upnp_found = TRUE;
+  sesame_probe_session_set_report (session, report);
+  g_assert_true (gtk_widget_get_sensitive (add_button));
+  g_assert_null (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, cgnat->title));
 
   fixture_close (&fixture);
 }
@@ -1713,6 +1829,7 @@ gui_test_add_checklist_page_tests (void)
   g_test_add_func ("/gui/checklist/settings-report-redacted", test_settings_report_redacted);
   g_test_add_func ("/gui/checklist/print", test_print);
   g_test_add_func ("/gui/checklist/mappings", test_mappings);
+  g_test_add_func ("/gui/checklist/findings", test_findings);
   g_test_add_func ("/gui/checklist/mappings-added", test_mappings_added);
   g_test_add_func ("/gui/checklist/keyboard", test_keyboard);
   g_test_add_data_func ("/gui/checklist/router-change-en", "en", test_router_change);

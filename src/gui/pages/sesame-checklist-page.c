@@ -28,11 +28,14 @@
 #include "sesame-checklist-page.h"
 #include "sesame-checklist-writer.h"
 #include "sesame-file.h"
+#include "sesame-findings.h"
+#include "sesame-gui.h"
 #include "sesame-migration.h"
 #include "sesame-migration-writer.h"
 #include "sesame-pdf-writer.h"
 #include "sesame-pmp-client.h"
 #include "sesame-settings-report.h"
+#include "sesame-text-document.h"
 #include "sesame-translation.h"
 #include "sesame-upnp-client.h"
 #include "sesame-window.h"
@@ -262,6 +265,20 @@ router_can_map_for_server (SesameChecklistPage     *self,
     }
 }
 
+/* What the checks found so far, in the UI language; %NULL before any */
+static GPtrArray *
+current_findings (SesameChecklistPage *self)
+{
+  const SesameProbeReport *report = get_report (self);
+
+  if (report == NULL)
+    return NULL;
+
+  return sesame_findings_new (sesame_page_get_plan (SESAME_PAGE (self)),
+                              sesame_page_get_catalog (SESAME_PAGE (self)),
+                              report, sesame_gui_get_ui_language (), NULL);
+}
+
 static gboolean
 has_mappings_in_state (SesameChecklistPage *self,
                        MapState             state)
@@ -305,6 +322,7 @@ update_actions (SesameChecklistPage *self)
   gboolean ready = self->checklist != NULL;
   gboolean busy = self->map_cancellable != NULL;
   gboolean added = has_mappings_in_state (self, MAP_ADDED);
+  g_autoptr(GPtrArray) findings = current_findings (self);
 
   gtk_widget_action_set_enabled (widget, "checklist.print", ready);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->print_button),
@@ -316,6 +334,7 @@ update_actions (SesameChecklistPage *self)
   gtk_widget_action_set_enabled (widget, "checklist.add-mappings",
                                  ready && !busy && !added &&
                                  router_can_map_for_server (self, report) &&
+                                 findings != NULL && sesame_findings_automatic_helps (findings) &&
                                  has_mappable_rows (self));
   gtk_widget_action_set_enabled (widget, "checklist.remove-mappings", !busy && added);
 }
@@ -326,6 +345,8 @@ update_mapping_group (SesameChecklistPage *self)
   const SesameProbeReport *report = get_report (self);
   SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
   const char *protocol = router_protocol_name (report);
+  g_autoptr(GPtrArray) findings = current_findings (self);
+  const SesameFinding *automatic = sesame_findings_lookup (findings, "router-automatic");
   g_autofree char *description = NULL;
 
   /* Once Sesame has added mappings, the way to remove them stays */
@@ -334,6 +355,9 @@ update_mapping_group (SesameChecklistPage *self)
 
   if (protocol == NULL)
     description = NULL;
+  else if (automatic != NULL && !sesame_findings_automatic_helps (findings))
+    /* Behind carrier-grade NAT, DS-Lite, a second router…: in the checks' own words */
+    description = g_strdup (automatic->text);
   else if (router_can_map_for_server (self, report))
     /* Translators: %s is how the router takes requests: "UPnP IGD", "NAT-PMP" or "PCP" */
     description = g_strdup_printf (_("Your router lets programs on your home network open ports (%s). "
@@ -661,6 +685,58 @@ add_warnings (SesameChecklistPage *self,
     }
 }
 
+/* What the latest finished checks found, before anything else: blockers
+ * first, each with what to do instead, as every writer puts it */
+static void
+add_findings (SesameChecklistPage *self,
+              GtkBox              *box)
+{
+  SesameTranslation *tr = sesame_checklist_get_translation (self->checklist);
+  GPtrArray *findings = sesame_checklist_get_findings (self->checklist);
+  gboolean any = FALSE;
+
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    any |= sesame_finding_shown (g_ptr_array_index (findings, i));
+  if (!any)
+    return;
+
+  add_heading (box, T_ (tr, "What the checks found"), NULL);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const SesameFinding *finding = g_ptr_array_index (findings, i);
+      SesameSeverity severity = SESAME_SEVERITY_INFO;
+
+      if (!sesame_finding_shown (finding))
+        continue;
+
+      if (finding->severity == SESAME_FINDING_SEVERITY_BLOCKER)
+        severity = SESAME_SEVERITY_CRITICAL;
+      else if (finding->severity == SESAME_FINDING_SEVERITY_WARNING)
+        severity = SESAME_SEVERITY_WARNING;
+
+      gtk_box_append (box, alert_box (severity, finding->title, finding->text,
+                                      T_ (tr, "What to do instead"), finding->action));
+    }
+}
+
+/* The latest finished checks' findings for the checklist (in its language) */
+static void
+set_findings (SesameChecklistPage *self)
+{
+  SesameProbeSession *session = sesame_page_get_session (SESAME_PAGE (self));
+  g_autoptr(GPtrArray) findings = NULL;
+
+  if (session == NULL || !sesame_probe_session_get_finished (session))
+    return;
+
+  findings = sesame_findings_new (sesame_page_get_plan (SESAME_PAGE (self)),
+                                  sesame_page_get_catalog (SESAME_PAGE (self)),
+                                  sesame_probe_session_get_report (session),
+                                  sesame_checklist_get_language (self->checklist), NULL);
+  sesame_checklist_set_findings (self->checklist, findings);
+}
+
 static void
 on_tick_toggled (GtkCheckButton      *button,
                  GParamSpec          *pspec,
@@ -725,6 +801,23 @@ add_forwards (SesameChecklistPage *self,
 
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), tick);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), tick);
+
+      /* A row the checks found cannot work says so, and why */
+      if (g_str_equal (side, "add") &&
+          sesame_checklist_forward_works (self->checklist, forward, NULL) == SESAME_WORKS_NO)
+        {
+          g_autofree char *works = sesame_forward_works_text (self->checklist, forward);
+          g_autofree char *subtitle = g_strconcat (names, "\n", works, NULL);
+          GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-error-symbolic");
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+          gtk_widget_add_css_class (icon, "error");
+          gtk_widget_set_tooltip_text (icon, works);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, works,
+                                          -1);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
+        }
       gtk_list_box_append (GTK_LIST_BOX (list), row);
     }
 
@@ -900,11 +993,13 @@ render (SesameChecklistPage *self)
       return;
     }
 
+  set_findings (self);
   self->text = sesame_checklist_write (self->checklist, SESAME_EXPORT_FORMAT_TEXT);
   self->migration = migration_for_plan (self);
   tr = sesame_checklist_get_translation (self->checklist);
 
   add_header (self, self->router_box);
+  add_findings (self, self->router_box);
   add_warnings (self, self->router_box);
 
   /* The same router at the same address still has the old entries: they
@@ -2262,8 +2357,9 @@ sesame_checklist_page_constructed (GObject *object)
       g_signal_connect_object (session, "updated",
                                G_CALLBACK (update_mapping_group), self,
                                G_CONNECT_SWAPPED);
+      /* The checklist follows the latest finished checks' findings */
       g_signal_connect_object (session, "finished",
-                               G_CALLBACK (update_mapping_group), self,
+                               G_CALLBACK (render), self,
                                G_CONNECT_SWAPPED);
     }
 
