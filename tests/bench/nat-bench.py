@@ -131,14 +131,14 @@ def pin_neighbours(env):
     ends = [inside, (env["NETLAB_NS_INET"], "isp0")]
     info = []
     for ns, dev in ends:
-        link = json.loads(run(["ip", "-n", ns, "-j", "link", "show", "dev", dev])[1] or "[]")
-        addr = json.loads(run(["ip", "-n", ns, "-j", "-4", "addr", "show", "dev", dev])[1] or "[]")
+        link = json.loads(run(["ip", "-n", ns, "-j", "link", "show", "dev", dev], 20)[1] or "[]")
+        addr = json.loads(run(["ip", "-n", ns, "-j", "-4", "addr", "show", "dev", dev], 20)[1] or "[]")
         if not link or not addr:
             return
         info.append((ns, dev, link[0]["address"], [a["local"] for a in addr[0].get("addr_info", [])]))
     for (ns, dev, _, _), (_, _, mac, ips) in ((info[0], info[1]), (info[1], info[0])):
         for ip in ips:
-            run(["ip", "-n", ns, "neigh", "replace", ip, "lladdr", mac, "dev", dev, "nud", "permanent"])
+            run(["ip", "-n", ns, "neigh", "replace", ip, "lladdr", mac, "dev", dev, "nud", "permanent"], 20)
 
 
 def lab_down(prefix):
