@@ -123,7 +123,7 @@ check_shortcuts_window (GtkApplication *app)
   GtkWidget *shortcuts_window = NULL;
   g_autoptr(GPtrArray) shortcuts = NULL;
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)

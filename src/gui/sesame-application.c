@@ -453,6 +453,35 @@ preferences_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* A shortcuts window shown on its own finds no keys for an action (only a
+ * window's help overlay does): each shortcut under @widget that names an
+ * action shows the keys the application gives that action */
+static void
+show_action_keys (GtkApplication *app,
+                  GtkWidget      *widget)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *action_name = NULL;
+      g_auto(GStrv) keys = NULL;
+      g_autofree char *accelerator = NULL;
+
+      g_object_get (widget, "action-name", &action_name, NULL);
+      if (action_name == NULL)
+        return;
+
+      keys = gtk_application_get_accels_for_action (app, action_name);
+      accelerator = g_strjoinv (" ", keys);
+      g_object_set (widget, "accelerator", accelerator, NULL);
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    show_action_keys (app, child);
+}
+
 static void
 shortcuts_activated (GSimpleAction *action,
                      GVariant      *parameter,
@@ -461,31 +490,10 @@ shortcuts_activated (GSimpleAction *action,
   GtkApplication *app = user_data;
   g_autoptr(GtkBuilder) builder = NULL;
   GtkWindow *window;
-  g_autoptr(GSList) objects = NULL;
 
   builder = gtk_builder_new_from_resource (RESOURCE_BASE "/sesame-shortcuts-window.ui");
   window = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
-
-  /* A shortcuts window shown on its own finds no keys for an action: each
-   * shortcut that names an action shows the keys the application gives it */
-  objects = gtk_builder_get_objects (builder);
-  for (GSList *l = objects; l != NULL; l = l->next)
-    {
-      g_autofree char *action_name = NULL;
-      g_auto(GStrv) keys = NULL;
-      g_autofree char *accelerator = NULL;
-
-      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
-        continue;
-
-      g_object_get (l->data, "action-name", &action_name, NULL);
-      if (action_name == NULL)
-        continue;
-
-      keys = gtk_application_get_accels_for_action (app, action_name);
-      accelerator = g_strjoinv (" ", keys);
-      g_object_set (l->data, "accelerator", accelerator, NULL);
-    }
+  show_action_keys (app, GTK_WIDGET (window));
 
   gtk_window_set_transient_for (window, gtk_application_get_active_window (app));
   gtk_window_present (window);
