@@ -55,6 +55,7 @@ new_report (SesamePlan       *plan,
   report->classic = classic;
   report->hairpinning = SESAME_TRISTATE_YES;
   report->upnp_found = TRUE;
+  report->upnp_is_gateway = TRUE;
 
   switch (classic)
     {
@@ -234,6 +235,32 @@ test_cones (void)
       g_assert_cmpint (((SesameFinding *) g_ptr_array_index (findings, 0))->severity, ==, SESAME_FINDING_SEVERITY_OK);
       g_assert_cmpstr (rows, ==, "tcp/22=unknown tcp/80=unknown udp/27015-27016=unknown");
     }
+}
+
+/* An IGD that is not the gateway (any device on the network can answer a
+ * UPnP search) speaks for nothing: no offer to set the router up, and no
+ * claim that the router was replaced */
+static void
+test_foreign_igd (void)
+{
+  g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_PPPOE);
+  g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_FULL_CONE);
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GPtrArray) gateway_findings = NULL;
+
+  sesame_plan_set_router_id (plan, "buffalo-wsr");
+  report->upnp_catalog_id = g_strdup ("nec-aterm");
+
+  /* The gateway's own IGD: it may offer, and it may say the router changed */
+  gateway_findings = judge (plan, report, "en");
+  g_assert_nonnull (sesame_findings_lookup (gateway_findings, "router-automatic"));
+  g_assert_nonnull (sesame_findings_lookup (gateway_findings, "router-mismatch"));
+
+  report->upnp_is_gateway = FALSE;
+  findings = judge (plan, report, "en");
+  g_assert_null (sesame_findings_lookup (findings, "router-automatic"));
+  g_assert_false (sesame_findings_automatic_helps (findings));
+  g_assert_null (sesame_findings_lookup (findings, "router-mismatch"));
 }
 
 static void
@@ -517,6 +544,7 @@ main (int    argc,
 
   g_test_add_func ("/findings/cones", test_cones);
   g_test_add_func ("/findings/symmetric", test_symmetric);
+  g_test_add_func ("/findings/foreign-igd", test_foreign_igd);
   g_test_add_func ("/findings/cgnat", test_cgnat);
   g_test_add_func ("/findings/double-nat", test_double_nat);
   g_test_add_func ("/findings/no-public-address", test_no_public_address);

@@ -321,7 +321,10 @@ judge_router_choice (Judge *judge)
   g_autofree char *seen_name = NULL;
   g_autofree char *text = NULL;
 
-  if (seen_id == NULL || chosen_id == NULL || g_str_equal (chosen_id, "generic") ||
+  /* Only the gateway's own IGD speaks for the router: any device on the
+   * network can answer a UPnP search and claim to be another router */
+  if (!judge->report->upnp_is_gateway ||
+      seen_id == NULL || chosen_id == NULL || g_str_equal (chosen_id, "generic") ||
       g_str_equal (chosen_id, seen_id) ||
       !(chosen = sesame_catalog_lookup_router (judge->catalog, chosen_id)) ||
       !(seen = sesame_catalog_lookup_router (judge->catalog, seen_id)))
@@ -347,7 +350,9 @@ judge_router (Judge *judge)
   g_autofree char *title = NULL;
   const SesameFinding *map_e;
 
-  if (report->upnp_found)
+  /* An IGD elsewhere on the network is not the router: Sesame changes
+   * nothing there unless the person names it, so it offers nothing */
+  if (report->upnp_found && report->upnp_is_gateway)
     g_ptr_array_add (found, (gpointer) "UPnP IGD");
   if (report->natpmp_found)
     g_ptr_array_add (found, (gpointer) "NAT-PMP");
