@@ -455,7 +455,6 @@ test_rate_limit (Fixture       *f,
   Listener listener = { 0 };
   g_autofree char *one = NULL;
   g_autofree char *two = NULL;
-  g_autoptr(GError) error = NULL;
 
   listener_open (&listener, "127.0.0.3", 0, FALSE);
   one = g_strdup_printf ("/check?port=%u", listener.port);
