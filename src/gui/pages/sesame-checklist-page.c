@@ -1048,6 +1048,24 @@ render (SesameChecklistPage *self)
   update_mapping_group (self);
 }
 
+/* Checks that end while the checklist shows are worth a new checklist
+ * (every widget made again) only when they change what it says about
+ * whether the rows can work: a blocker now, or findings shown before */
+static void
+on_session_finished (SesameChecklistPage *self)
+{
+  g_autoptr(GPtrArray) findings = current_findings (self);
+  gboolean blocker = FALSE;
+
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    blocker |= ((const SesameFinding *) g_ptr_array_index (findings, i))->severity == SESAME_FINDING_SEVERITY_BLOCKER;
+
+  if (blocker || (self->checklist != NULL && sesame_checklist_get_findings (self->checklist) != NULL))
+    render (self);
+  else
+    update_mapping_group (self);
+}
+
 static void
 on_language_changed (SesameChecklistPage *self)
 {
@@ -2359,7 +2377,7 @@ sesame_checklist_page_constructed (GObject *object)
                                G_CONNECT_SWAPPED);
       /* The checklist follows the latest finished checks' findings */
       g_signal_connect_object (session, "finished",
-                               G_CALLBACK (render), self,
+                               G_CALLBACK (on_session_finished), self,
                                G_CONNECT_SWAPPED);
     }
 
