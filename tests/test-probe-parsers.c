@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <json-glib/json-glib.h>
 
 #include "sesame-hop-probe.h"
@@ -865,6 +867,226 @@ test_access_hops (void)
   g_clear_pointer (&report, sesame_probe_report_free);
 }
 
+/* /proc/net/if_inet6: only global unicast, each with its flags */
+static void
+test_if_inet6 (void)
+{
+  static const char text[] =
+    "00000000000000000000000000000001 01 80 10 80       lo\n"
+    "fe80000000000000a8c1abfffe000001 02 40 20 80     eth0\n"
+    "240b0010123456000000000000000005 02 40 00 80     eth0\n"
+    "240b0010123456009d3c5a1b2c3d4e5f 02 40 00 01     eth0\n"
+    "240b00101234560011223344556677aa 02 40 00 20     eth0\n"
+    "fd000000000000000000000000000001 02 40 00 80     eth0\n"
+    "20010db8000000000000000000000009 02 40 00 40     eth0\n"
+    "20010db80000000000000000000000a0 02 40 00 08     eth0\n"
+    "ff020000000000000000000000000001 02 80 00 80     eth0\n"
+    "20010db8zz0000000000000000000001 02 40 00 80     eth0\n"
+    "20010db800000000000000000000001 02 40 00 80     eth0\n"
+    "20010db8000000000000000000000001 02 999 00 80     eth0\n"
+    "20010db8000000000000000000000001 02 40 00 80\n"
+    "garbage\n";
+  g_autoptr(GPtrArray) addresses = sesame_if_inet6_parse (text);
+  const SesameIpv6Address *address;
+  g_autoptr(GPtrArray) none = sesame_if_inet6_parse (NULL);
+
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_cmpuint (addresses->len, ==, 3);
+
+  address = g_ptr_array_index (addresses, 0);
+  g_assert_cmpstr (address->address, ==, "240b:10:1234:5600::5");
+  g_assert_cmpuint (address->prefix_length, ==, 64);
+  g_assert_cmpstr (address->interface, ==, "eth0");
+  g_assert_false (address->temporary);
+  g_assert_false (address->deprecated);
+
+  address = g_ptr_array_index (addresses, 1);
+  g_assert_cmpstr (address->address, ==, "240b:10:1234:5600:9d3c:5a1b:2c3d:4e5f");
+  g_assert_true (address->temporary);
+
+  address = g_ptr_array_index (addresses, 2);
+  g_assert_true (address->deprecated);
+  g_assert_false (address->temporary);
+
+  /* The address to publish is the stable one, never the temporary */
+  address = sesame_ipv6_addresses_pick_stable (addresses);
+  g_assert_nonnull (address);
+  g_assert_cmpstr (address->address, ==, "240b:10:1234:5600::5");
+}
+
+static SesameIpv6Address *
+ipv6_address (const char *text,
+              gboolean    temporary)
+{
+  SesameIpv6Address *address = g_new0 (SesameIpv6Address, 1);
+
+  address->address = g_strdup (text);
+  address->prefix_length = 64;
+  address->interface = g_strdup ("eth0");
+  address->temporary = temporary;
+  return address;
+}
+
+static GPtrArray *
+ipv6_addresses (const char *first,
+                ...)
+{
+  GPtrArray *addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_ipv6_address_free);
+  va_list args;
+
+  va_start (args, first);
+  for (const char *text = first; text != NULL; text = va_arg (args, const char *))
+    g_ptr_array_add (addresses, ipv6_address (text, g_str_has_suffix (text, "f")));
+  va_end (args);
+
+  return addresses;
+}
+
+static SesameAddressSource *
+add_stun (SesameProbeReport *report,
+          const char        *address,
+          guint16            port)
+{
+  SesameAddressSource *source = sesame_probe_report_add_source (report, "stun", "198.51.100.1:3478");
+
+  source->address = g_strdup (address);
+  source->port = port;
+  return source;
+}
+
+/* The line's IPv4 from its IPv6 address, checked against what STUN saw */
+static void
+test_transition_cross_check (void)
+{
+  g_autoptr(SesameProbeReport) report = sesame_probe_report_new ();
+  g_autoptr(SesameProbeReport) dslite = sesame_probe_report_new ();
+  g_autoptr(SesameProbeReport) plain = sesame_probe_report_new ();
+  g_autoptr(SesameProbeReport) none = sesame_probe_report_new ();
+  g_autofree char *ipv4 = NULL;
+
+  /* A temporary address first: it names the same prefix, the stable one is published */
+  sesame_probe_report_set_ipv6_addresses (report, ipv6_addresses ("240b:10:1234:5600:1:2:3:f",
+                                                                  "240b:10:1234:5600::5", NULL));
+  g_assert_cmpstr (report->ipv6_address, ==, "240b:10:1234:5600::5");
+  g_assert_nonnull (report->transition);
+  g_assert_cmpint (report->transition->method, ==, SESAME_TRANSITION_MAP_E);
+  ipv4 = sesame_portset_ipv4_to_string (report->transition);
+  g_assert_cmpstr (ipv4, ==, "106.72.18.52");
+  g_assert_cmpuint (report->transition->psid, ==, 86);
+
+  /* Nothing seen yet: unknown, saying why */
+  sesame_prober_judge_transition (report);
+  g_assert_cmpint (report->transition_agrees, ==, SESAME_TRISTATE_UNKNOWN);
+  g_assert_nonnull (report->transition_reason);
+
+  /* The computed address, ports in the set */
+  report->external_ipv4 = g_strdup ("106.72.18.52");
+  add_stun (report, "106.72.18.52", 5472);
+  add_stun (report, "106.72.18.52", 62831);
+  sesame_prober_judge_transition (report);
+  g_assert_cmpint (report->transition_agrees, ==, SESAME_TRISTATE_YES);
+  g_assert_nonnull (strstr (report->transition_reason, "106.72.18.52"));
+
+  /* A mapped port outside the set */
+  add_stun (report, "106.72.18.52", 40000);
+  sesame_prober_judge_transition (report);
+  g_assert_cmpint (report->transition_agrees, ==, SESAME_TRISTATE_NO);
+  g_assert_nonnull (strstr (report->transition_reason, "40000"));
+
+  /* Another address: IPv4 does not go through MAP-E */
+  g_ptr_array_set_size (report->external_sources, 0);
+  g_free (report->external_ipv4);
+  report->external_ipv4 = g_strdup ("203.0.113.2");
+  sesame_prober_judge_transition (report);
+  g_assert_cmpint (report->transition_agrees, ==, SESAME_TRISTATE_NO);
+  g_assert_nonnull (strstr (report->transition_reason, "203.0.113.2"));
+
+  /* DS-Lite: nothing of the line's own to compare */
+  sesame_probe_report_set_ipv6_addresses (dslite, ipv6_addresses ("2409:10:1234:5600::5", NULL));
+  g_assert_cmpint (dslite->transition->method, ==, SESAME_TRANSITION_DS_LITE);
+  dslite->external_ipv4 = g_strdup ("203.0.113.2");
+  sesame_prober_judge_transition (dslite);
+  g_assert_cmpint (dslite->transition_agrees, ==, SESAME_TRISTATE_UNKNOWN);
+  g_assert_nonnull (dslite->transition_reason);
+
+  /* Plain IPv6 */
+  sesame_probe_report_set_ipv6_addresses (plain, ipv6_addresses ("2001:db8:5600::5", NULL));
+  g_assert_cmpint (plain->transition->method, ==, SESAME_TRANSITION_NONE);
+  sesame_prober_judge_transition (plain);
+  g_assert_null (plain->transition_reason);
+
+  /* No IPv6 at all: no transition, nothing to publish */
+  sesame_probe_report_set_ipv6_addresses (none, ipv6_addresses (NULL));
+  g_assert_null (none->transition);
+  g_assert_null (none->ipv6_address);
+}
+
+/* The ipv6 section is written and read back; the transition is derived again */
+static void
+test_report_ipv6_json (void)
+{
+  g_autoptr(SesameProbeReport) report = sesame_probe_report_new ();
+  g_autoptr(SesameProbeReport) back = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *ipv6, *transition;
+  SesamePortFinding *finding;
+
+  sesame_probe_report_set_ipv6_addresses (report, ipv6_addresses ("240b:10:1234:5600:1:2:3:f",
+                                                                  "240b:10:1234:5600::5", NULL));
+  report->external_ipv4 = g_strdup ("106.72.18.52");
+  add_stun (report, "106.72.18.52", 5480);
+  sesame_prober_judge_transition (report);
+  finding = sesame_probe_report_add_ipv6_port (report, "tcp", 8080);
+  finding->reachable = SESAME_REACHABILITY_FILTERED;
+  finding->checked_by = g_strdup ("[2001:db8:100::1]:80 (http)");
+
+  json = sesame_probe_report_to_json (report);
+  root = json_from_string (json, NULL);
+  ipv6 = json_object_get_object_member (json_node_get_object (root), "ipv6");
+  g_assert_nonnull (ipv6);
+  g_assert_cmpstr (json_object_get_string_member (ipv6, "address"), ==, "240b:10:1234:5600::5");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (ipv6, "addresses")), ==, 2);
+  transition = json_object_get_object_member (ipv6, "transition");
+  g_assert_cmpstr (json_object_get_string_member (transition, "method"), ==, "map-e");
+  g_assert_cmpstr (json_object_get_string_member (transition, "ipv4"), ==, "106.72.18.52");
+  g_assert_cmpint (json_object_get_int_member (transition, "psid"), ==, 86);
+  g_assert_true (json_object_get_boolean_member (transition, "stun_agrees"));
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (transition, "ports"), 0), ==, "5472-5487");
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_array_get_object_element (json_object_get_array_member (ipv6, "reachability"), 0),
+                     "reachable"), ==, "filtered");
+
+  bytes = g_bytes_new (json, strlen (json));
+  back = sesame_probe_report_new_from_json (bytes, NULL);
+  g_assert_nonnull (back);
+  g_assert_cmpstr (back->ipv6_address, ==, "240b:10:1234:5600::5");
+  g_assert_cmpuint (back->ipv6_addresses->len, ==, 2);
+  g_assert_nonnull (back->transition);
+  g_assert_cmpuint (back->transition->psid, ==, 86);
+  g_assert_cmpint (back->transition_agrees, ==, SESAME_TRISTATE_YES);
+  g_assert_cmpuint (back->ipv6_ports->len, ==, 1);
+  g_assert_cmpint (((SesamePortFinding *) g_ptr_array_index (back->ipv6_ports, 0))->reachable, ==,
+                   SESAME_REACHABILITY_FILTERED);
+
+  /* Hostile: an address that is not one, a prefix length out of range */
+  {
+    static const char hostile[] =
+      "{\"version\": 1, \"ipv6\": {\"addresses\": [{\"address\": \"240b:10::zz\"}, "
+      "{\"address\": \"240b:10:1234:5600::/56\"}, {\"address\": \"2001:db8::1\", \"prefix_length\": 300}, 7], "
+      "\"transition\": {\"stun_agrees\": true}, \"reachability\": {}}}";
+    g_autoptr(GBytes) bad = g_bytes_new_static (hostile, strlen (hostile));
+    g_autoptr(SesameProbeReport) read = sesame_probe_report_new_from_json (bad, NULL);
+
+    g_assert_nonnull (read);
+    g_assert_cmpuint (read->ipv6_addresses->len, ==, 0);
+    g_assert_null (read->transition);
+    g_assert_cmpint (read->transition_agrees, ==, SESAME_TRISTATE_UNKNOWN);
+    g_assert_cmpuint (read->ipv6_ports->len, ==, 0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -894,6 +1116,9 @@ main (int   argc,
   g_test_add_func ("/probe-parsers/fetch-redirects", test_fetch_redirects);
   g_test_add_func ("/probe-parsers/prober-redirect", test_prober_redirect);
   g_test_add_func ("/probe-parsers/access-foreign-igd", test_access_foreign_igd);
+  g_test_add_func ("/probe-parsers/if-inet6", test_if_inet6);
+  g_test_add_func ("/probe-parsers/transition-cross-check", test_transition_cross_check);
+  g_test_add_func ("/probe-parsers/report-ipv6-json", test_report_ipv6_json);
 
   return g_test_run ();
 }

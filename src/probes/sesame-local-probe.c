@@ -331,6 +331,129 @@ sesame_arp_table_find (const char *proc_net_arp,
   return NULL;
 }
 
+/* /proc/net/if_inet6: scope and flags, as the kernel prints them */
+#define IPV6_SCOPE_GLOBAL     0x00
+#define IFA_FLAG_TEMPORARY    0x01
+#define IFA_FLAG_DADFAILED    0x08
+#define IFA_FLAG_DEPRECATED   0x20
+#define IFA_FLAG_TENTATIVE    0x40
+
+/* Global unicast that the internet can reach: not unique local (fc00::/7),
+ * link-local, multicast, loopback, IPv4-mapped or unspecified. A
+ * documentation address (2001:db8::/32) counts, as it does for the lab's
+ * internet. */
+static gboolean
+ipv6_is_global (const guint8 bytes[16])
+{
+  /* ::/8 holds ::, ::1 and ::ffff:a.b.c.d */
+  return bytes[0] != 0x00 && (bytes[0] & 0xfe) != 0xfc && bytes[0] != 0xff &&
+         !(bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80);
+}
+
+static gboolean
+parse_hex_field (const char *text,
+                 guint       max_digits,
+                 guint64    *value)
+{
+  char *end = NULL;
+  gsize length = strlen (text);
+
+  if (length == 0 || length > max_digits)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isxdigit (text[i]))
+      return FALSE;
+
+  *value = g_ascii_strtoull (text, &end, 16);
+  return end != NULL && *end == '\0';
+}
+
+/**
+ * sesame_if_inet6_parse:
+ * @proc_net_if_inet6: the text of /proc/net/if_inet6 (untrusted)
+ *
+ * Reads "ADDRESS32HEX IFINDEX PREFIXLEN SCOPE FLAGS NAME" lines and keeps
+ * the global unicast addresses, each with whether it is temporary (a
+ * privacy address, RFC 8981) or deprecated. Addresses still on trial
+ * (tentative) or that failed duplicate address detection are left out;
+ * so is any line that does not have the kernel's form.
+ *
+ * Returns: (transfer full) (element-type SesameIpv6Address): in the
+ *   file's order; empty when there is none
+ */
+GPtrArray *
+sesame_if_inet6_parse (const char *proc_net_if_inet6)
+{
+  GPtrArray *addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_ipv6_address_free);
+  g_auto(GStrv) lines = NULL;
+
+  if (proc_net_if_inet6 == NULL)
+    return addresses;
+
+  lines = g_strsplit (proc_net_if_inet6, "\n", 4096);
+
+  for (guint i = 0; lines[i] != NULL && addresses->len < 64; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+      g_autoptr(GPtrArray) columns = g_ptr_array_new ();
+      const char *hex;
+      const char *name;
+      guint8 bytes[16];
+      guint64 index, length, scope, flags;
+      char text[INET6_ADDRSTRLEN];
+      SesameIpv6Address *address;
+
+      for (guint f = 0; fields[f] != NULL; f++)
+        if (*fields[f] != '\0')
+          g_ptr_array_add (columns, fields[f]);
+
+      if (columns->len != 6)
+        continue;
+
+      hex = g_ptr_array_index (columns, 0);
+      name = g_ptr_array_index (columns, 5);
+      if (strlen (hex) != 32 ||
+          !parse_hex_field (g_ptr_array_index (columns, 1), 8, &index) ||
+          !parse_hex_field (g_ptr_array_index (columns, 2), 2, &length) || length > 128 ||
+          !parse_hex_field (g_ptr_array_index (columns, 3), 2, &scope) ||
+          !parse_hex_field (g_ptr_array_index (columns, 4), 8, &flags) ||
+          strlen (name) >= IF_NAMESIZE || !g_utf8_validate (name, -1, NULL))
+        continue;
+
+      {
+        gboolean valid = TRUE;
+
+        for (guint b = 0; b < 16 && valid; b++)
+          {
+            char pair[3] = { hex[2 * b], hex[2 * b + 1], '\0' };
+            guint64 value;
+
+            valid = parse_hex_field (pair, 2, &value);
+            bytes[b] = (guint8) value;
+          }
+
+        if (!valid)
+          continue;
+      }
+
+      if (scope != IPV6_SCOPE_GLOBAL || !ipv6_is_global (bytes) ||
+          (flags & (IFA_FLAG_TENTATIVE | IFA_FLAG_DADFAILED)) != 0 ||
+          !inet_ntop (AF_INET6, bytes, text, sizeof text))
+        continue;
+
+      address = g_new0 (SesameIpv6Address, 1);
+      address->address = g_strdup (text);
+      address->prefix_length = (guint) length;
+      address->interface = g_strdup (name);
+      address->temporary = (flags & IFA_FLAG_TEMPORARY) != 0;
+      address->deprecated = (flags & IFA_FLAG_DEPRECATED) != 0;
+      g_ptr_array_add (addresses, address);
+    }
+
+  return addresses;
+}
+
 /**
  * sesame_local_probe_run:
  * @report: the report to fill in
@@ -349,6 +472,13 @@ sesame_local_probe_run (SesameProbeReport *report)
   g_return_if_fail (report != NULL);
 
   read_interfaces (report);
+
+  /* IPv6 first: it does not need the IPv4 gateway */
+  {
+    g_autofree char *if_inet6 = sesame_file_read_text ("/proc/net/if_inet6", SESAME_FILE_MAX_SIZE, NULL);
+
+    sesame_probe_report_set_ipv6_addresses (report, sesame_if_inet6_parse (if_inet6));
+  }
 
   if (!(routes = sesame_file_read_text ("/proc/net/route", SESAME_FILE_MAX_SIZE, NULL)) ||
       !sesame_route_table_find_gateway (routes, &interface, &gateway))
@@ -377,4 +507,34 @@ sesame_local_probe_run (SesameProbeReport *report)
     if ((arp = sesame_file_read_text ("/proc/net/arp", SESAME_FILE_MAX_SIZE, NULL)))
       report->gateway_mac = sesame_arp_table_find (arp, report->gateway);
   }
+}
+
+/**
+ * sesame_local_probe_same_network:
+ * @report: the report whose results are on screen
+ *
+ * Whether this computer is still on the network @report was made on: the
+ * same default gateway, the same address facing it and, where both are
+ * known, the same hardware address behind it (a new router that took the
+ * old one's address). A network monitor says "changed" for much less (an
+ * address of another interface, a route, its own start), and running
+ * every check again for that would only make the results flicker.
+ *
+ * Returns: %TRUE if nothing that matters to the checks changed
+ */
+gboolean
+sesame_local_probe_same_network (const SesameProbeReport *report)
+{
+  g_autoptr(SesameProbeReport) now = sesame_probe_report_new ();
+
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  sesame_local_probe_run (now);
+
+  if (g_strcmp0 (now->gateway, report->gateway) != 0 ||
+      g_strcmp0 (now->local_address, report->local_address) != 0)
+    return FALSE;
+
+  return now->gateway_mac == NULL || report->gateway_mac == NULL ||
+         g_ascii_strcasecmp (now->gateway_mac, report->gateway_mac) == 0;
 }

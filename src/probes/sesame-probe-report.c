@@ -56,6 +56,43 @@ sesame_interface_free (SesameInterface *interface)
 }
 
 void
+sesame_ipv6_address_free (SesameIpv6Address *address)
+{
+  if (address == NULL)
+    return;
+
+  g_free (address->address);
+  g_free (address->interface);
+  g_free (address);
+}
+
+/**
+ * sesame_ipv6_addresses_pick_stable:
+ * @addresses: (element-type SesameIpv6Address): global addresses
+ *
+ * The address to publish in a DNS AAAA record: neither a temporary
+ * (privacy) address, which the computer replaces every day or so, nor a
+ * deprecated one, which is on its way out.
+ *
+ * Returns: (transfer none) (nullable): the first stable address
+ */
+const SesameIpv6Address *
+sesame_ipv6_addresses_pick_stable (GPtrArray *addresses)
+{
+  g_return_val_if_fail (addresses != NULL, NULL);
+
+  for (guint i = 0; i < addresses->len; i++)
+    {
+      const SesameIpv6Address *address = g_ptr_array_index (addresses, i);
+
+      if (!address->temporary && !address->deprecated)
+        return address;
+    }
+
+  return NULL;
+}
+
+void
 sesame_router_mapping_free (SesameRouterMapping *mapping)
 {
   if (mapping == NULL)
@@ -81,6 +118,9 @@ sesame_probe_report_new (void)
   report->upnp_mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_router_mapping_free);
   report->ports = g_ptr_array_new_with_free_func (port_finding_free);
   report->servers_contacted = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+  report->ipv6_addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_ipv6_address_free);
+  report->transition_agrees = SESAME_TRISTATE_UNKNOWN;
+  report->ipv6_ports = g_ptr_array_new_with_free_func (port_finding_free);
 
   return report;
 }
@@ -120,6 +160,12 @@ sesame_probe_report_free (SesameProbeReport *report)
   g_free (report->pcp_error);
   g_ptr_array_unref (report->ports);
   g_ptr_array_unref (report->servers_contacted);
+  g_ptr_array_unref (report->ipv6_addresses);
+  g_free (report->ipv6_address);
+  g_clear_pointer (&report->transition, sesame_portset_free);
+  g_free (report->transition_reason);
+  g_ptr_array_unref (report->ipv6_ports);
+  g_free (report->ipv6_reason);
   g_free (report);
 }
 
@@ -159,6 +205,76 @@ sesame_probe_report_add_port (SesameProbeReport *report,
   g_ptr_array_add (report->ports, finding);
 
   return finding;
+}
+
+/* A port checked over IPv6, beside the same port's IPv4 finding */
+SesamePortFinding *
+sesame_probe_report_add_ipv6_port (SesameProbeReport *report,
+                                   const char        *protocol,
+                                   guint16            port)
+{
+  SesamePortFinding *finding = g_new0 (SesamePortFinding, 1);
+
+  finding->protocol = g_strdup (protocol);
+  finding->port = port;
+  finding->listening = SESAME_TRISTATE_UNKNOWN;
+  g_ptr_array_add (report->ipv6_ports, finding);
+
+  return finding;
+}
+
+/**
+ * sesame_probe_report_set_ipv6_addresses:
+ * @report: a report
+ * @addresses: (transfer full) (element-type SesameIpv6Address): this
+ *   computer's global IPv6 addresses
+ *
+ * Keeps @addresses, picks the stable one to publish and derives from them
+ * how the line reaches IPv4 (data/transition/rules.json): the first
+ * address in a provider's block decides, a temporary one as well as any
+ * other, since the provider's bits are in the prefix. With no global
+ * address the transition stays unknown (%NULL).
+ */
+void
+sesame_probe_report_set_ipv6_addresses (SesameProbeReport *report,
+                                        GPtrArray         *addresses)
+{
+  const SesameIpv6Address *stable;
+  g_autoptr(SesameTransitionTable) table = NULL;
+
+  g_return_if_fail (report != NULL && addresses != NULL);
+
+  g_ptr_array_unref (report->ipv6_addresses);
+  report->ipv6_addresses = addresses;
+  g_clear_pointer (&report->ipv6_address, g_free);
+  g_clear_pointer (&report->transition, sesame_portset_free);
+
+  stable = sesame_ipv6_addresses_pick_stable (addresses);
+  if (stable != NULL)
+    report->ipv6_address = g_strdup (stable->address);
+
+  if (addresses->len == 0 || !(table = sesame_transition_table_load_default (NULL)))
+    return;
+
+  for (guint i = 0; i < addresses->len; i++)
+    {
+      const SesameIpv6Address *address = g_ptr_array_index (addresses, i);
+      SesameIpv6Prefix prefix;
+      g_autoptr(SesamePortset) portset = NULL;
+
+      if (!sesame_ipv6_prefix_parse (address->address, &prefix) ||
+          !(portset = sesame_transition_table_lookup (table, &prefix, NULL)))
+        continue;
+
+      if (report->transition == NULL || portset->method != SESAME_TRANSITION_NONE)
+        {
+          g_clear_pointer (&report->transition, sesame_portset_free);
+          report->transition = g_steal_pointer (&portset);
+        }
+
+      if (report->transition->method != SESAME_TRANSITION_NONE)
+        break;
+    }
 }
 
 void
@@ -283,6 +399,8 @@ add_external (JsonBuilder             *builder,
       add_string (builder, "address", source->address);
       add_string (builder, "error", source->error);
       add_int (builder, "elapsed_ms", source->elapsed_ms);
+      if (source->port != 0)
+        add_int (builder, "port", source->port);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -369,14 +487,15 @@ add_router (JsonBuilder             *builder,
 }
 
 static void
-add_ports (JsonBuilder             *builder,
-           const SesameProbeReport *report)
+add_port_list (JsonBuilder *builder,
+               const char  *member,
+               GPtrArray   *ports)
 {
-  json_builder_set_member_name (builder, "ports");
+  json_builder_set_member_name (builder, member);
   json_builder_begin_array (builder);
-  for (guint i = 0; i < report->ports->len; i++)
+  for (guint i = 0; i < ports->len; i++)
     {
-      const SesamePortFinding *finding = g_ptr_array_index (report->ports, i);
+      const SesamePortFinding *finding = g_ptr_array_index (ports, i);
 
       json_builder_begin_object (builder);
       add_string (builder, "protocol", finding->protocol);
@@ -391,6 +510,54 @@ add_ports (JsonBuilder             *builder,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+}
+
+static void
+add_ipv6 (JsonBuilder             *builder,
+          const SesameProbeReport *report)
+{
+  json_builder_set_member_name (builder, "ipv6");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "addresses");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < report->ipv6_addresses->len; i++)
+    {
+      const SesameIpv6Address *address = g_ptr_array_index (report->ipv6_addresses, i);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "address", address->address);
+      add_int (builder, "prefix_length", address->prefix_length);
+      add_string (builder, "interface", address->interface);
+      add_bool (builder, "temporary", address->temporary);
+      add_bool (builder, "deprecated", address->deprecated);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  add_string (builder, "address", report->ipv6_address);
+
+  /* As sesame-cli portset --json, and whether STUN saw the same */
+  json_builder_set_member_name (builder, "transition");
+  if (report->transition != NULL)
+    {
+      g_autoptr(JsonNode) node = sesame_portset_to_json_node (report->transition);
+      JsonObject *object = json_node_get_object (node);
+
+      if (report->transition_agrees == SESAME_TRISTATE_UNKNOWN)
+        json_object_set_null_member (object, "stun_agrees");
+      else
+        json_object_set_boolean_member (object, "stun_agrees", report->transition_agrees == SESAME_TRISTATE_YES);
+      if (report->transition_reason != NULL)
+        json_object_set_string_member (object, "reason", report->transition_reason);
+      else
+        json_object_set_null_member (object, "reason");
+      json_builder_add_value (builder, g_steal_pointer (&node));
+    }
+  else
+    json_builder_add_null_value (builder);
+
+  add_port_list (builder, "reachability", report->ipv6_ports);
+  add_string (builder, "reason", report->ipv6_reason);
+  json_builder_end_object (builder);
 }
 
 /**
@@ -429,7 +596,8 @@ sesame_probe_report_to_json_node (const SesameProbeReport *report)
   add_external (builder, report);
   add_nat (builder, report);
   add_router (builder, report);
-  add_ports (builder, report);
+  add_port_list (builder, "ports", report->ports);
+  add_ipv6 (builder, report);
   add_strv (builder, "servers_contacted", (const char * const *) report->servers_contacted->pdata);
   json_builder_end_object (builder);
 
@@ -501,6 +669,106 @@ member_enum (JsonObject *object,
   return value;
 }
 
+static void
+read_ports (JsonNode          *ports,
+            SesameProbeReport *report,
+            gboolean           ipv6)
+{
+  if (ports != NULL && JSON_NODE_HOLDS_ARRAY (ports))
+    {
+      JsonArray *array = json_node_get_array (ports);
+
+      for (guint i = 0; i < json_array_get_length (array) && i < 1024; i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          JsonObject *port;
+          JsonNode *number;
+          const char *protocol;
+          SesameProtocol known;
+          SesamePortFinding *finding;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            continue;
+
+          port = json_node_get_object (element);
+          protocol = member_string (port, "protocol");
+          number = json_object_get_member (port, "port");
+          if (!sesame_protocol_from_string (protocol, &known) ||
+              number == NULL || !JSON_NODE_HOLDS_VALUE (number) || json_node_get_value_type (number) != G_TYPE_INT64 ||
+              json_node_get_int (number) < 1 || json_node_get_int (number) > 65535)
+            continue;
+
+          finding = ipv6 ? sesame_probe_report_add_ipv6_port (report, protocol, (guint16) json_node_get_int (number))
+                         : sesame_probe_report_add_port (report, protocol, (guint16) json_node_get_int (number));
+          finding->listening = member_tristate (port, "listening");
+          finding->router_mapping = member_enum (port, "router_mapping", SESAME_TYPE_MAPPING_STATE);
+          finding->reachable = member_enum (port, "reachable", SESAME_TYPE_REACHABILITY);
+          finding->reason = dup_member (port, "reason");
+          finding->checked_by = dup_member (port, "checked_by");
+          finding->temporary_listener = member_bool (port, "temporary_listener");
+        }
+    }
+}
+
+/* The addresses are checked one by one and the transition derived from
+ * them again: a saved report cannot name ports the rule table does not give */
+static void
+read_ipv6 (JsonObject        *ipv6,
+           SesameProbeReport *report)
+{
+  g_autoptr(GPtrArray) addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_ipv6_address_free);
+  JsonNode *list = ipv6 ? json_object_get_member (ipv6, "addresses") : NULL;
+  JsonObject *transition;
+
+  if (ipv6 == NULL)
+    return;
+
+  if (list != NULL && JSON_NODE_HOLDS_ARRAY (list))
+    {
+      JsonArray *array = json_node_get_array (list);
+
+      for (guint i = 0; i < json_array_get_length (array) && i < 64; i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          JsonObject *entry;
+          const char *text;
+          SesameIpv6Prefix prefix;
+          SesameIpv6Address *address;
+          gint64 length;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            continue;
+
+          entry = json_node_get_object (element);
+          text = member_string (entry, "address");
+          length = json_object_get_int_member_with_default (entry, "prefix_length", 128);
+          if (text == NULL || !sesame_ipv6_prefix_parse (text, &prefix) || prefix.length != 128 ||
+              length < 0 || length > 128)
+            continue;
+
+          address = g_new0 (SesameIpv6Address, 1);
+          address->address = g_strdup (text);
+          address->prefix_length = (guint) length;
+          address->interface = dup_member (entry, "interface");
+          address->temporary = member_bool (entry, "temporary");
+          address->deprecated = member_bool (entry, "deprecated");
+          g_ptr_array_add (addresses, address);
+        }
+    }
+
+  sesame_probe_report_set_ipv6_addresses (report, g_steal_pointer (&addresses));
+
+  transition = member_object (ipv6, "transition");
+  if (report->transition != NULL && transition != NULL)
+    {
+      report->transition_agrees = member_tristate (transition, "stun_agrees");
+      report->transition_reason = dup_member (transition, "reason");
+    }
+
+  read_ports (json_object_get_member (ipv6, "reachability"), report, TRUE);
+  report->ipv6_reason = dup_member (ipv6, "reason");
+}
+
 /**
  * sesame_probe_report_new_from_json:
  * @json: a report as sesame_probe_report_to_json() writes it, untrusted
@@ -525,7 +793,6 @@ sesame_probe_report_new_from_json (GBytes  *json,
   JsonObject *router;
   JsonObject *upnp;
   JsonNode *version;
-  JsonNode *ports;
 
   g_return_val_if_fail (json != NULL, NULL);
 
@@ -579,40 +846,8 @@ sesame_probe_report_new_from_json (GBytes  *json,
   report->natpmp_found = member_bool (member_object (router, "natpmp"), "found");
   report->pcp_found = member_bool (member_object (router, "pcp"), "found");
 
-  ports = object ? json_object_get_member (object, "ports") : NULL;
-  if (ports != NULL && JSON_NODE_HOLDS_ARRAY (ports))
-    {
-      JsonArray *array = json_node_get_array (ports);
-
-      for (guint i = 0; i < json_array_get_length (array) && i < 1024; i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-          JsonObject *port;
-          JsonNode *number;
-          const char *protocol;
-          SesameProtocol known;
-          SesamePortFinding *finding;
-
-          if (!JSON_NODE_HOLDS_OBJECT (element))
-            continue;
-
-          port = json_node_get_object (element);
-          protocol = member_string (port, "protocol");
-          number = json_object_get_member (port, "port");
-          if (!sesame_protocol_from_string (protocol, &known) ||
-              number == NULL || !JSON_NODE_HOLDS_VALUE (number) || json_node_get_value_type (number) != G_TYPE_INT64 ||
-              json_node_get_int (number) < 1 || json_node_get_int (number) > 65535)
-            continue;
-
-          finding = sesame_probe_report_add_port (report, protocol, (guint16) json_node_get_int (number));
-          finding->listening = member_tristate (port, "listening");
-          finding->router_mapping = member_enum (port, "router_mapping", SESAME_TYPE_MAPPING_STATE);
-          finding->reachable = member_enum (port, "reachable", SESAME_TYPE_REACHABILITY);
-          finding->reason = dup_member (port, "reason");
-          finding->checked_by = dup_member (port, "checked_by");
-          finding->temporary_listener = member_bool (port, "temporary_listener");
-        }
-    }
+  read_ports (object ? json_object_get_member (object, "ports") : NULL, report, FALSE);
+  read_ipv6 (member_object (object, "ipv6"), report);
 
   return g_steal_pointer (&report);
 }

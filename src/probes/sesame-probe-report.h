@@ -7,6 +7,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sesame-portset.h"
+
 G_BEGIN_DECLS
 
 #define SESAME_PROBE_REPORT_VERSION 1
@@ -80,7 +82,18 @@ typedef struct
   char  *address;              /* nullable */
   char  *error;                /* nullable: why there is no address */
   gint64 elapsed_ms;
+  guint16 port;                /* STUN: the mapped port; 0 when unknown or not STUN */
 } SesameAddressSource;
+
+/* One global IPv6 address of this computer (/proc/net/if_inet6) */
+typedef struct
+{
+  char     *address;           /* "240b:10:1234:5600::5" */
+  guint     prefix_length;
+  char     *interface;
+  gboolean  temporary;         /* a privacy address (RFC 8981): changes every day or so */
+  gboolean  deprecated;        /* its preferred lifetime is over */
+} SesameIpv6Address;
 
 typedef struct
 {
@@ -158,6 +171,16 @@ typedef struct
 
   GPtrArray          *ports;             /* element-type SesamePortFinding */
   GPtrArray          *servers_contacted; /* element-type utf8 */
+
+  /* IPv6: this computer's global addresses, what they say about the
+   * line's IPv4 (MAP-E, DS-Lite) and whether the ports answer over IPv6 */
+  GPtrArray          *ipv6_addresses;    /* element-type SesameIpv6Address: global ones only */
+  char               *ipv6_address;      /* nullable: the stable one to publish (AAAA) */
+  SesamePortset      *transition;        /* nullable: NULL without a global IPv6 address */
+  SesameTristate      transition_agrees; /* STUN saw the computed IPv4 address and ports in the set */
+  char               *transition_reason; /* nullable: what the comparison found */
+  GPtrArray          *ipv6_ports;        /* element-type SesamePortFinding: checked over IPv6 */
+  char               *ipv6_reason;       /* nullable: why the ports were not checked over IPv6 */
 } SesameProbeReport;
 
 SesameProbeReport   *sesame_probe_report_new            (void);
@@ -177,6 +200,11 @@ void                 sesame_probe_report_add_server     (SesameProbeReport      
 SesamePortFinding   *sesame_probe_report_add_port       (SesameProbeReport       *report,
                                                          const char              *protocol,
                                                          guint16                  port);
+SesamePortFinding   *sesame_probe_report_add_ipv6_port  (SesameProbeReport       *report,
+                                                         const char              *protocol,
+                                                         guint16                  port);
+void                 sesame_probe_report_set_ipv6_addresses (SesameProbeReport  *report,
+                                                         GPtrArray               *addresses);
 void                 sesame_probe_report_add_interface  (SesameProbeReport       *report,
                                                          SesameInterface         *interface);
 void                 sesame_probe_report_add_mapping    (SesameProbeReport       *report,
@@ -199,6 +227,8 @@ gboolean             sesame_reachability_from_string    (const char             
                                                          SesameReachability      *reachability);
 
 void                 sesame_interface_free              (SesameInterface         *interface);
+void                 sesame_ipv6_address_free           (SesameIpv6Address       *address);
+const SesameIpv6Address *sesame_ipv6_addresses_pick_stable (GPtrArray            *addresses);
 void                 sesame_router_mapping_free         (SesameRouterMapping     *mapping);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SesameProbeReport, sesame_probe_report_free)

@@ -263,8 +263,11 @@ typedef struct
   GPtrArray         *stun_slots;       /* element-type GInetSocketAddress or NULL, as given */
   guint              stun_unresolved;
   gboolean           upnp_listed;
+  gint               pcp_refusal;      /* the SesamePmpError of the router's refusal, or -1 */
+  gint               natpmp_refusal;
   gboolean           reachability;     /* port checks wait for the listening sockets */
   GPtrArray         *temp_listeners;   /* element-type SesameTempListener: for the checks */
+  SoupSession       *session6;         /* nullable: connects to the check service over IPv6 */
 } Run;
 
 typedef struct
@@ -287,6 +290,7 @@ run_free (Run *run)
   g_clear_object (&run->cancellable);
   g_clear_pointer (&run->report, sesame_probe_report_free);
   g_clear_object (&run->session);
+  g_clear_object (&run->session6);
   g_clear_object (&run->upnp);
   g_clear_object (&run->pcp);
   g_clear_object (&run->natpmp);
@@ -306,14 +310,48 @@ remaining_ms (Run  *run,
   return (guint) left;
 }
 
+/* A probe's own timeout is the time left before the run's deadline
+ * (remaining_ms ()): when it ends within a moment of the deadline, the
+ * deadline is the reason, not the server or the router */
+static gboolean
+near_deadline (Run *run)
+{
+  gint64 deadline = run->start + (gint64) run->self->deadline_ms * 1000;
+
+  return g_get_monotonic_time () >= deadline - 150 * 1000;
+}
+
 static char *
 error_reason (Run          *run,
               const GError *error)
 {
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && run->timed_out)
+  if ((g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && run->timed_out) ||
+      (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) && near_deadline (run)))
     return g_strdup (_("no answer before the deadline"));
 
   return g_strdup (error->message);
+}
+
+/* The router answered in the protocol and refused, with one of its result
+ * codes: not silence, not another protocol */
+static gboolean
+router_refused (const GError *error)
+{
+  return error != NULL && error->domain == SESAME_PMP_ERROR &&
+         error->code >= SESAME_PMP_ERROR_NOT_AUTHORIZED && error->code <= SESAME_PMP_ERROR_UNKNOWN_RESULT;
+}
+
+/* A router behind another NAT has no public address of its own to map:
+ * miniupnpd and others then refuse with "network failure" or "no
+ * resources", which read as if the router were broken or full */
+static char *
+refusal_behind_nat (gint code)
+{
+  if (code != SESAME_PMP_ERROR_NETWORK_FAILURE && code != SESAME_PMP_ERROR_NO_RESOURCES &&
+      code != SESAME_PMP_ERROR_CANNOT_PROVIDE_EXTERNAL)
+    return NULL;
+
+  return g_strdup (_("the router answered, but cannot map ports: it sits behind another NAT, so it has no public address of its own"));
 }
 
 static void
@@ -325,6 +363,7 @@ updated (Run        *run,
 
 static void finish (Run *run);
 static void start_reachability_checks (Run *run);
+static void start_ipv6_checks (Run *run);
 
 static void
 begin (Run *run)
@@ -522,6 +561,87 @@ sesame_prober_judge_access (SesameProbeReport *report)
   judge_access (report);
 }
 
+/**
+ * sesame_prober_judge_transition:
+ * @report: the findings of a run, the external address judged
+ *
+ * Compares what the IPv6 address says of the line's IPv4 (MAP-E: the
+ * shared address and the port set) with what the STUN servers and web
+ * services saw: the same external address, every mapped port in the set.
+ * Reads the report and writes its transition verdict only.
+ */
+void
+sesame_prober_judge_transition (SesameProbeReport *report)
+{
+  const SesamePortset *portset;
+  g_autofree char *ipv4 = NULL;
+  guint mapped = 0;
+
+  g_return_if_fail (report != NULL);
+
+  report->transition_agrees = SESAME_TRISTATE_UNKNOWN;
+  g_clear_pointer (&report->transition_reason, g_free);
+  portset = report->transition;
+
+  if (portset == NULL || portset->method == SESAME_TRANSITION_NONE)
+    return;
+
+  if (portset->method == SESAME_TRANSITION_DS_LITE)
+    {
+      /* Translators: %s is a provider, such as "transix" */
+      report->transition_reason = g_strdup_printf (_("With DS-Lite (%s) the IPv4 address belongs to the provider’s NAT and is shared with other customers: there is no address of this line’s own to compare."),
+                                                   portset->provider);
+      return;
+    }
+
+  if (!portset->rule_known)
+    {
+      report->transition_reason = g_strdup_printf (_("The line uses MAP-E (%s), but the rule for this address is not in Sesame’s table, so its IPv4 address and ports cannot be compared with what the internet sees. The router’s status page shows them."),
+                                                   portset->provider);
+      return;
+    }
+
+  ipv4 = sesame_portset_ipv4_to_string (portset);
+
+  if (report->external_ipv4 != NULL && !g_str_equal (report->external_ipv4, ipv4))
+    {
+      report->transition_agrees = SESAME_TRISTATE_NO;
+      /* Translators: "The internet sees 203.0.113.2, but this line’s IPv6 address gives
+       * MAP-E (v6プラス) with the shared address 106.72.18.52 …" */
+      report->transition_reason = g_strdup_printf (_("The internet sees %s, but this line’s IPv6 address gives MAP-E (%s) with the shared address %s: IPv4 does not go through MAP-E (the router may still use PPPoE for IPv4), or the provider’s rule has changed. Check the connection type on the router’s status page."),
+                                                    report->external_ipv4, portset->provider, ipv4);
+      return;
+    }
+
+  for (guint i = 0; i < report->external_sources->len; i++)
+    {
+      const SesameAddressSource *source = g_ptr_array_index (report->external_sources, i);
+
+      if (source->port == 0 || source->address == NULL || !g_str_equal (source->method, "stun"))
+        continue;
+
+      mapped++;
+      if (!sesame_portset_contains (portset, source->port))
+        {
+          report->transition_agrees = SESAME_TRISTATE_NO;
+          /* Translators: the first %u is a port number, %s a STUN server */
+          report->transition_reason = g_strdup_printf (_("The STUN server %s saw port %u, which is not in this line’s port set: the router does not keep to the set MAP-E gives it, or IPv4 goes another way."),
+                                                       source->server, (guint) source->port);
+          return;
+        }
+    }
+
+  if (report->external_ipv4 == NULL && mapped == 0)
+    {
+      report->transition_reason = g_strdup (_("Nothing on the internet told this line’s IPv4 address, so the MAP-E address and ports could not be compared with it."));
+      return;
+    }
+
+  report->transition_agrees = SESAME_TRISTATE_YES;
+  report->transition_reason = g_strdup_printf (_("The internet sees the shared address %s and ports within this line’s set, as its IPv6 address says."),
+                                               ipv4);
+}
+
 static void
 judge_ports (Run *run)
 {
@@ -574,7 +694,25 @@ finish (Run *run)
     }
 
   sesame_prober_judge_access (report);
+  sesame_prober_judge_transition (report);
   judge_ports (run);
+
+  /* The router's refusals, in the light of what the run knows of the path */
+  if (report->double_nat == SESAME_TRISTATE_YES)
+    {
+      char *reason;
+
+      if ((reason = refusal_behind_nat (run->pcp_refusal)) != NULL)
+        {
+          g_free (report->pcp_error);
+          report->pcp_error = reason;
+        }
+      if ((reason = refusal_behind_nat (run->natpmp_refusal)) != NULL)
+        {
+          g_free (report->natpmp_error);
+          report->natpmp_error = reason;
+        }
+    }
   report->elapsed_ms = (g_get_monotonic_time () - run->start) / 1000;
 
   /* The router has been talked to by now, so the kernel knows its hardware address */
@@ -636,7 +774,12 @@ nat_cb (GObject      *object,
       const char *colon = sighting->mapped_address ? strrchr (sighting->mapped_address, ':') : NULL;
 
       if (colon != NULL)
-        source->address = g_strndup (sighting->mapped_address, colon - sighting->mapped_address);
+        {
+          guint64 port = g_ascii_strtoull (colon + 1, NULL, 10);
+
+          source->address = g_strndup (sighting->mapped_address, colon - sighting->mapped_address);
+          source->port = port <= G_MAXUINT16 ? (guint16) port : 0;
+        }
       source->error = g_strdup (sighting->error);
       source->elapsed_ms = nat->elapsed_ms;
     }
@@ -836,10 +979,11 @@ check_fetch_cb (GObject      *object,
 }
 
 static void
-start_fetch (Run                 *run,
-             const char          *url,
-             SesamePortFinding   *finding,
-             GAsyncReadyCallback  callback)
+start_fetch_with (Run                 *run,
+                  SoupSession         *session,
+                  const char          *url,
+                  SesamePortFinding   *finding,
+                  GAsyncReadyCallback  callback)
 {
   Fetch *fetch = g_new0 (Fetch, 1);
 
@@ -849,7 +993,16 @@ start_fetch (Run                 *run,
   fetch->start = g_get_monotonic_time ();
 
   begin (run);
-  sesame_http_fetch_async (run->session, url, remaining_ms (run, G_MAXUINT), run->cancellable, callback, fetch);
+  sesame_http_fetch_async (session, url, remaining_ms (run, G_MAXUINT), run->cancellable, callback, fetch);
+}
+
+static void
+start_fetch (Run                 *run,
+             const char          *url,
+             SesamePortFinding   *finding,
+             GAsyncReadyCallback  callback)
+{
+  start_fetch_with (run, run->session, url, finding, callback);
 }
 
 /* Server part of an URL, for the list of servers contacted */
@@ -977,6 +1130,179 @@ start_reachability_checks (Run *run)
                                 remaining_ms (run, G_MAXUINT), run->cancellable, udp_check_cb, fetch);
       }
     }
+
+  start_ipv6_checks (run);
+}
+
+/* IPv6: the same check service, reached over IPv6. Its host is an IPv6
+ * address or a name with an AAAA record; the requests go to that address
+ * (the session's remote-connectable) while the URL, the Host header and
+ * the TLS name stay the service's own, and the service checks back the
+ * IPv6 address the request came from: this computer's. */
+
+static void
+start_ipv6_port_checks (Run          *run,
+                        GInetAddress *address)
+{
+  SesameProber *self = run->self;
+  SesameProbeReport *report = run->report;
+  g_autofree char *probe_url = sesame_http_expand_check_url (self->check_url, "tcp", 1);
+  g_autoptr(GUri) uri = g_uri_parse (probe_url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *text = g_inet_address_to_string (address);
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autofree char *server = NULL;
+  int port;
+
+  g_assert (uri != NULL);
+
+  port = g_uri_get_port (uri);
+  if (port <= 0)
+    port = g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+
+  remote = g_inet_socket_address_new (address, (guint16) port);
+  g_clear_object (&run->session6);
+  run->session6 = soup_session_new_with_options ("user-agent", "Sesame/" PACKAGE_VERSION,
+                                                 "max-conns", 128,
+                                                 "max-conns-per-host", 64,
+                                                 "remote-connectable", remote,
+                                                 NULL);
+  server = g_strdup_printf ("[%s]:%d (%s)", text, port, g_uri_get_scheme (uri));
+  sesame_probe_report_add_server (report, server);
+
+  for (guint i = 0; i < report->ipv6_ports->len; i++)
+    {
+      SesamePortFinding *finding = g_ptr_array_index (report->ipv6_ports, i);
+      gboolean udp = g_str_equal (finding->protocol, "udp");
+      g_autoptr(SesameTempListener) listener = NULL;
+      g_autofree char *url = sesame_http_expand_check_url (self->check_url, finding->protocol, finding->port);
+
+      finding->checked_by = g_strdup (server);
+
+      /* Something listening on IPv4 alone is not reached over IPv6: only
+       * a port where nothing listens at all gets Sesame's own listener */
+      for (guint p = 0; p < report->ports->len; p++)
+        {
+          const SesamePortFinding *ipv4 = g_ptr_array_index (report->ports, p);
+
+          if (ipv4->port == finding->port && g_str_equal (ipv4->protocol, finding->protocol))
+            finding->listening = ipv4->listening;
+        }
+
+      if (finding->listening != SESAME_TRISTATE_YES)
+        {
+          g_autoptr(GError) error = NULL;
+
+          listener = sesame_temp_listener_new_for_family (finding->protocol, finding->port,
+                                                          G_SOCKET_FAMILY_IPV6, &error);
+          if (listener != NULL)
+            {
+              finding->temporary_listener = TRUE;
+              finding->reason = g_strdup_printf (_("Nothing listens on %s port %u yet, so Sesame listened there itself for the check."),
+                                                 udp ? "UDP" : "TCP", finding->port);
+              g_ptr_array_add (run->temp_listeners, g_object_ref (listener));
+            }
+          else
+            g_debug ("no temporary IPv6 listener on %s/%u: %s", finding->protocol, finding->port, error->message);
+        }
+
+      if (!udp)
+        {
+          start_fetch_with (run, run->session6, url, finding, check_fetch_cb);
+          continue;
+        }
+
+      {
+        Fetch *fetch = g_new0 (Fetch, 1);
+
+        fetch->run = run;
+        fetch->url = g_strdup (url);
+        fetch->finding = finding;
+        fetch->start = g_get_monotonic_time ();
+        begin (run);
+        sesame_udp_check_async (run->session6, self->check_url, finding->port, listener,
+                                remaining_ms (run, G_MAXUINT), run->cancellable, udp_check_cb, fetch);
+      }
+    }
+
+  updated (run, "ports");
+}
+
+static void
+ipv6_not_checked (Run        *run,
+                  const char *reason)
+{
+  g_free (run->report->ipv6_reason);
+  run->report->ipv6_reason = g_strdup (reason);
+
+  for (guint i = 0; i < run->report->ipv6_ports->len; i++)
+    {
+      SesamePortFinding *finding = g_ptr_array_index (run->report->ipv6_ports, i);
+
+      g_free (finding->reason);
+      finding->reason = g_strdup (reason);
+    }
+}
+
+static void
+resolve6_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+  GList *addresses = g_resolver_lookup_by_name_with_flags_finish (G_RESOLVER (object), result, &error);
+
+  if (addresses == NULL)
+    {
+      g_autofree char *reason = NULL;
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        reason = g_strdup (_("The check service has no IPv6 address, so reachability over IPv6 was not tested."));
+      else
+        reason = error_reason (run, error);
+      ipv6_not_checked (run, reason);
+    }
+  else if (!g_cancellable_is_cancelled (run->cancellable))
+    start_ipv6_port_checks (run, addresses->data);
+
+  g_resolver_free_addresses (addresses);
+  end (run);
+}
+
+static void
+start_ipv6_checks (Run *run)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GInetAddress) literal = NULL;
+  g_autoptr(GResolver) resolver = NULL;
+  const char *host;
+
+  if (run->report->ipv6_ports->len == 0)
+    return;
+
+  url = sesame_http_expand_check_url (run->self->check_url, "tcp", 1);
+  uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  host = uri ? g_uri_get_host (uri) : NULL;
+  if (host == NULL)
+    {
+      ipv6_not_checked (run, _("The check service’s address cannot be read, so reachability over IPv6 was not tested."));
+      return;
+    }
+
+  if ((literal = g_inet_address_new_from_string (host)) != NULL)
+    {
+      if (g_inet_address_get_family (literal) == G_SOCKET_FAMILY_IPV6)
+        start_ipv6_port_checks (run, literal);
+      else
+        ipv6_not_checked (run, _("The check service has no IPv6 address, so reachability over IPv6 was not tested."));
+      return;
+    }
+
+  resolver = g_resolver_get_default ();
+  begin (run);
+  g_resolver_lookup_by_name_with_flags_async (resolver, host, G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY,
+                                              run->cancellable, resolve6_cb, run);
 }
 
 static void
@@ -1013,7 +1339,16 @@ start_port_checks (Run *run)
 
       /* Started when the listening sockets are known: start_reachability_checks() */
       run->reachability = TRUE;
+
+      /* The same port over IPv6, from this computer's stable address: start_ipv6_checks() */
+      if (run->report->ipv6_address != NULL)
+        sesame_probe_report_add_ipv6_port (run->report, spec->protocol, spec->port);
     }
+
+  if (self->ports->len > 0 && run->report->ipv6_address == NULL && run->report->ipv6_reason == NULL)
+    run->report->ipv6_reason = g_strdup (run->report->ipv6_addresses->len > 0
+                                         ? _("This computer has only temporary IPv6 addresses, which change every day or so: the ports were not checked over IPv6.")
+                                         : _("This computer has no global IPv6 address, so the ports were not checked over IPv6."));
 
   if (self->ports->len > 0)
     {
@@ -1198,24 +1533,30 @@ pmp_address_cb (GObject      *object,
   SesamePmpProtocol protocol = SESAME_PMP_PROTOCOL_PCP;
   gboolean pcp = object == G_OBJECT (run->pcp);
   guint32 epoch = 0;
+  gboolean answered;
   char *address;
 
   address = sesame_pmp_client_get_external_address_finish (SESAME_PMP_CLIENT (object), result,
                                                            &protocol, &epoch, &error);
 
+  /* A refusal is an answer: the router speaks the protocol */
+  answered = address != NULL || router_refused (error);
+
   if (pcp)
     {
-      report->pcp_found = address != NULL;
+      report->pcp_found = answered;
       report->pcp_external_address = address;
       if (address == NULL)
         report->pcp_error = error_reason (run, error);
+      run->pcp_refusal = address == NULL && router_refused (error) ? error->code : -1;
     }
   else
     {
-      report->natpmp_found = address != NULL;
+      report->natpmp_found = answered;
       report->natpmp_external_address = address;
       if (address == NULL)
         report->natpmp_error = error_reason (run, error);
+      run->natpmp_refusal = address == NULL && router_refused (error) ? error->code : -1;
     }
 
   updated (run, "router");
@@ -1476,6 +1817,8 @@ sesame_prober_run_async (SesameProber        *self,
   run->report = sesame_probe_report_new ();
   run->cancellable = g_cancellable_new ();
   run->start = g_get_monotonic_time ();
+  run->pcp_refusal = -1;
+  run->natpmp_refusal = -1;
   /* Port checks all go to one check service and must run at once: a
    * filtered port costs one timeout of the service, not one each */
   run->session = soup_session_new_with_options ("user-agent", "Sesame/" PACKAGE_VERSION,

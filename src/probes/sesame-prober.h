@@ -51,5 +51,6 @@ SesameProbeReport  *sesame_prober_run_finish         (SesameProber        *self,
                                                       GError             **error);
 
 void                sesame_prober_judge_access       (SesameProbeReport   *report);
+void                sesame_prober_judge_transition   (SesameProbeReport   *report);
 
 G_END_DECLS

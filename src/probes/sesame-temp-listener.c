@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include <netinet/in.h>
+
 #include <string.h>
 
 #include "sesame-temp-listener.h"
@@ -111,19 +113,43 @@ sesame_temp_listener_new (const char  *protocol,
                           guint16      port,
                           GError     **error)
 {
+  return sesame_temp_listener_new_for_family (protocol, port, G_SOCKET_FAMILY_IPV4, error);
+}
+
+/**
+ * sesame_temp_listener_new_for_family:
+ * @family: %G_SOCKET_FAMILY_IPV4, or %G_SOCKET_FAMILY_IPV6 for IPv6 alone
+ *   (beside an IPv4 listener on the same port, for the check over IPv6)
+ *
+ * As sesame_temp_listener_new(), on every address of @family.
+ */
+SesameTempListener *
+sesame_temp_listener_new_for_family (const char      *protocol,
+                                     guint16          port,
+                                     GSocketFamily    family,
+                                     GError         **error)
+{
   g_autoptr(SesameTempListener) self = NULL;
-  g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (any, port);
+  g_autoptr(GInetAddress) any = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
   gboolean udp = g_strcmp0 (protocol, "udp") == 0;
 
   g_return_val_if_fail (udp || g_strcmp0 (protocol, "tcp") == 0, NULL);
   g_return_val_if_fail (port > 0, NULL);
+  g_return_val_if_fail (family == G_SOCKET_FAMILY_IPV4 || family == G_SOCKET_FAMILY_IPV6, NULL);
 
+  any = g_inet_address_new_any (family);
+  address = g_inet_socket_address_new (any, port);
   self = g_object_new (SESAME_TYPE_TEMP_LISTENER, NULL);
   self->udp = udp;
-  self->socket = g_socket_new (G_SOCKET_FAMILY_IPV4, udp ? G_SOCKET_TYPE_DATAGRAM : G_SOCKET_TYPE_STREAM,
+  self->socket = g_socket_new (family, udp ? G_SOCKET_TYPE_DATAGRAM : G_SOCKET_TYPE_STREAM,
                                G_SOCKET_PROTOCOL_DEFAULT, error);
   if (self->socket == NULL)
+    return NULL;
+
+  /* GLib makes IPv6 sockets dual-stack; this one leaves IPv4 to the other */
+  if (family == G_SOCKET_FAMILY_IPV6 &&
+      !g_socket_set_option (self->socket, IPPROTO_IPV6, IPV6_V6ONLY, 1, error))
     return NULL;
 
   g_socket_set_blocking (self->socket, FALSE);

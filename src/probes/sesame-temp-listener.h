@@ -16,6 +16,10 @@ G_DECLARE_FINAL_TYPE (SesameTempListener, sesame_temp_listener, SESAME, TEMP_LIS
 SesameTempListener *sesame_temp_listener_new           (const char          *protocol,
                                                         guint16              port,
                                                         GError             **error);
+SesameTempListener *sesame_temp_listener_new_for_family (const char        *protocol,
+                                                         guint16            port,
+                                                         GSocketFamily      family,
+                                                         GError           **error);
 void                sesame_temp_listener_expect        (SesameTempListener  *self,
                                                         const guint8        *nonce,
                                                         gsize                nonce_size);
