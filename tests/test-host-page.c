@@ -15,6 +15,7 @@
 
 #include "gui-test-util.h"
 #include "gui-tests.h"
+#include "sesame-local-probe.h"
 #include "sesame-address.h"
 #include "sesame-host-page.h"
 
@@ -498,6 +499,30 @@ test_network_change (void)
   gui_test_close_window (window);
 }
 
+/* What a network monitor also calls a change (its own start, a route or an
+ * address elsewhere) leaves the results standing: nothing flickers, no
+ * check runs again, while the way to the router is the one they were made
+ * on (here: this namespace, with only loopback, as the local probe sees it) */
+static void
+test_network_change_same_network (void)
+{
+  g_autoptr(SesameProbeSession) session = NULL;
+  SesameWindow *window = open_with_report (NULL, &session);
+  SesameProbeReport *now = sesame_probe_report_new ();
+
+  sesame_local_probe_run (now);
+  sesame_probe_session_set_report (session, now);
+  gui_test_iterate (50);
+
+  g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+  gui_test_iterate (1500);
+  g_assert_false (sesame_probe_session_get_running (session));
+  g_assert_false (sesame_probe_session_get_stale (session));
+  g_assert_false (stale_notice_shown (window));
+
+  gui_test_close_window (window);
+}
+
 /* A router with a reservation page: the advice names it and its menu, in
  * the language of the interface, as the catalog has them */
 static void
@@ -561,5 +586,6 @@ gui_test_add_host_page_tests (void)
   g_test_add_func ("/gui/host/copy-keeps-server", test_copy_keeps_server);
   g_test_add_func ("/gui/host/reservation", test_reservation);
   g_test_add_func ("/gui/host/network-change", test_network_change);
+  g_test_add_func ("/gui/host/network-change-same-network", test_network_change_same_network);
   g_test_add_func ("/gui/host/keyboard", test_keyboard);
 }

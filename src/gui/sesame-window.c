@@ -19,6 +19,7 @@
 #include "sesame-router-page.h"
 #include "sesame-services-page.h"
 #include "sesame-welcome-page.h"
+#include "sesame-local-probe.h"
 #include "sesame-window.h"
 
 /* Plan edits come in bursts (typing); save once they settle */
@@ -504,8 +505,18 @@ static gboolean
 network_settled_cb (gpointer user_data)
 {
   SesameWindow *self = user_data;
+  const SesameProbeReport *report;
 
   self->network_source = 0;
+
+  /* The monitor speaks of any change (its own start among them); the
+   * results stand while the gateway and this computer's address do */
+  report = sesame_probe_session_get_report (self->session);
+  if (report != NULL && sesame_local_probe_same_network (report))
+    {
+      g_debug ("The network changed, not the way to the router: the results stand");
+      return G_SOURCE_REMOVE;
+    }
 
   g_debug ("The network changed: checking again");
   sesame_probe_session_mark_stale (self->session);
