@@ -695,6 +695,21 @@ tristate_label (SesameTristate value)
   return _("unknown");
 }
 
+/* A router that answered NAT-PMP or PCP but refused is found, with its reason */
+static char *
+pmp_label (gboolean    found,
+           const char *address,
+           const char *error)
+{
+  if (found && address != NULL)
+    return g_strdup (address);
+  if (found)
+    /* Translators: after "NAT-PMP: " or "PCP: "; %s is the router's reason */
+    return g_strdup_printf (_("answered, but gave no address (%s)"), error ? error : "-");
+
+  return g_strdup (_("not found"));
+}
+
 static char *
 report_to_text (const SesameProbeReport *report)
 {
@@ -745,9 +760,13 @@ report_to_text (const SesameProbeReport *report)
   else if (!report->upnp_found)
     g_string_append_printf (out, _("UPnP IGD: not found (%s)\n"), report->upnp_error ? report->upnp_error : "-");
 
-  g_string_append_printf (out, _("NAT-PMP: %s; PCP: %s\n"),
-                          report->natpmp_found ? report->natpmp_external_address : _("not found"),
-                          report->pcp_found ? report->pcp_external_address : _("not found"));
+  {
+    g_autofree char *natpmp = pmp_label (report->natpmp_found, report->natpmp_external_address,
+                                         report->natpmp_error);
+    g_autofree char *pcp = pmp_label (report->pcp_found, report->pcp_external_address, report->pcp_error);
+
+    g_string_append_printf (out, _("NAT-PMP: %s; PCP: %s\n"), natpmp, pcp);
+  }
 
   for (guint i = 0; i < report->ports->len; i++)
     {

@@ -119,6 +119,7 @@ typedef struct
   gboolean           primary_datagram;     /* something, valid or not, came from the first server */
   gboolean           any_datagram;         /* ... from any server */
   gint64             first_datagram_at;
+  gboolean           at_deadline;          /* completed by the deadline, not by the answers */
 } Probe;
 
 static void
@@ -723,6 +724,21 @@ advance (Probe *probe)
   return !pending;
 }
 
+/* A test of the mapping or the filtering still waiting for its answer */
+static gboolean
+tests_pending (Probe *probe)
+{
+  for (guint i = 0; i < probe->txns->len; i++)
+    {
+      const Txn *txn = g_ptr_array_index (probe->txns, i);
+
+      if (txn->kind != TXN_HAIRPIN && txn->state == TXN_SENDING)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static void
 complete (Probe  *probe,
           GError *error)
@@ -753,6 +769,11 @@ complete (Probe  *probe,
 
   if (get_txn (probe, TXN_MAPPED, 0)->state == TXN_SENDING && !probe->any_datagram)
     result->verdict.reason = _("The STUN servers did not answer before the deadline.");
+  else if (probe->at_deadline && result->verdict.classic == SESAME_NAT_CLASSIC_UNKNOWN &&
+           tests_pending (probe))
+    /* What is unknown is so for want of time, whatever the classifier says
+     * the missing answers would have been for */
+    result->verdict.reason = _("The deadline passed before the STUN servers had answered every test, so the NAT type is not known yet.");
 
   mapped = get_txn (probe, TXN_MAPPED, 0);
   if (replied (probe, mapped) == SESAME_TRISTATE_YES)
@@ -976,6 +997,7 @@ on_deadline (gpointer user_data)
   Probe *probe = user_data;
 
   probe->deadline_id = 0;
+  probe->at_deadline = TRUE;
   /* Answers already here when the deadline fires still count */
   drain (probe);
 
