@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -1141,6 +1142,7 @@ find_router (Router      *router,
 
 static int
 map_list (Router   *router,
+          Via       via,
           gboolean  json)
 {
   g_autoptr(GAsyncResult) result = NULL;
@@ -1151,6 +1153,14 @@ map_list (Router   *router,
   guint unreadable = 0;
   const SesameUpnpDevice *device;
   GString *notes = g_string_new (NULL);
+
+  if (router->upnp == NULL && (via == VIA_NATPMP || via == VIA_PCP))
+    {
+      /* UPnP was not asked: saying it did not answer would be wrong */
+      g_printerr ("sesame-cli: map: %s\n",
+                  _("NAT-PMP and PCP cannot list a router’s mappings; only UPnP IGD can (map list without --via)"));
+      return EXIT_FAILURE_;
+    }
 
   if (router->upnp == NULL)
     {
@@ -1247,6 +1257,93 @@ map_list (Router   *router,
   return EXIT_OK;
 }
 
+/* NAT-PMP and PCP cannot list mappings, and remove them by the port on this
+ * computer: Sesame keeps what it mapped with them (router, protocol, external
+ * and internal port, lease end) in $XDG_DATA_HOME/sesame/pmp-mappings.ini,
+ * so that "map remove --port N" finds the mapping of external port N, and
+ * knows when there is none. */
+static char *
+pmp_record_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "sesame", "pmp-mappings.ini", NULL);
+}
+
+static char *
+pmp_record_group (Router     *router,
+                  const char *protocol,
+                  guint16     external_port)
+{
+  return g_strdup_printf ("%s %s %u", router->local->gateway, protocol, external_port);
+}
+
+static GKeyFile *
+pmp_records_load (void)
+{
+  g_autofree char *path = pmp_record_path ();
+  g_autofree char *text = NULL;
+  GKeyFile *records = g_key_file_new ();
+
+  /* A file that cannot be read holds no records: every lease ends anyway */
+  if ((text = sesame_file_read_text (path, 64 * 1024, NULL)) != NULL)
+    g_key_file_load_from_data (records, text, -1, G_KEY_FILE_NONE, NULL);
+
+  return records;
+}
+
+static void
+pmp_records_save (GKeyFile *records)
+{
+  g_autofree char *path = pmp_record_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 || !g_key_file_save_to_file (records, path, &error))
+    g_debug ("could not keep the NAT-PMP/PCP mappings: %s", error ? error->message : g_strerror (errno));
+}
+
+static void
+pmp_record_add (Router                 *router,
+                const char             *protocol,
+                const SesamePmpMapping *mapping)
+{
+  g_autoptr(GKeyFile) records = pmp_records_load ();
+  g_autofree char *group = pmp_record_group (router, protocol, mapping->external_port);
+
+  g_key_file_set_integer (records, group, "internal-port", mapping->internal_port);
+  g_key_file_set_int64 (records, group, "ends", g_get_real_time () / G_USEC_PER_SEC + mapping->lifetime);
+  pmp_records_save (records);
+}
+
+/* The internal port of the mapping Sesame made of @external_port, or 0 when
+ * it made none or its lease has ended */
+static guint16
+pmp_record_lookup (Router     *router,
+                   const char *protocol,
+                   guint16     external_port)
+{
+  g_autoptr(GKeyFile) records = pmp_records_load ();
+  g_autofree char *group = pmp_record_group (router, protocol, external_port);
+  gint internal = g_key_file_get_integer (records, group, "internal-port", NULL);
+  gint64 ends = g_key_file_get_int64 (records, group, "ends", NULL);
+
+  if (internal < 1 || internal > 65535 || ends <= g_get_real_time () / G_USEC_PER_SEC)
+    return 0;
+
+  return (guint16) internal;
+}
+
+static void
+pmp_record_remove (Router     *router,
+                   const char *protocol,
+                   guint16     external_port)
+{
+  g_autoptr(GKeyFile) records = pmp_records_load ();
+  g_autofree char *group = pmp_record_group (router, protocol, external_port);
+
+  if (g_key_file_remove_group (records, group, NULL))
+    pmp_records_save (records);
+}
+
 static int
 map_add (Router     *router,
          const char *protocol,
@@ -1281,6 +1378,7 @@ map_add (Router     *router,
       mapping = sesame_pmp_client_add_mapping_finish (router->pmp, wait_for (&result), &error);
       if (mapping == NULL)
         return failure ("map", error);
+      pmp_record_add (router, protocol, mapping);
 
       g_print (_("Added %s %u → %s:%u for %u s with %s.\n"), tcp ? "TCP" : "UDP", mapping->external_port,
                address, internal_port, mapping->lifetime,
@@ -1288,6 +1386,44 @@ map_add (Router     *router,
     }
 
   return EXIT_OK;
+}
+
+static int
+no_such_mapping (const char *protocol,
+                 guint16     port)
+{
+  /* Translators: "sesame-cli: map: the router has no mapping of TCP 40000; nothing was removed" */
+  g_printerr (_("sesame-cli: map: the router has no mapping of %s %u; nothing was removed\n"),
+              g_str_equal (protocol, "tcp") ? "TCP" : "UDP", port);
+  return EXIT_FAILURE_;
+}
+
+/* Whether the UPnP IGD lists a mapping of @port: TRUE when it does or the
+ * list cannot tell (cut, or unreadable) */
+static gboolean
+upnp_has_mapping (Router            *router,
+                  SesameUpnpProtocol protocol,
+                  guint16            port)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) mappings = NULL;
+  SesameUpnpListEnd end = SESAME_UPNP_LIST_END_STOPPED;
+  guint unreadable = 0;
+
+  sesame_upnp_client_list_mappings_async (router->upnp, MAP_TIMEOUT_MS, NULL, store_result, &result);
+  mappings = sesame_upnp_client_list_mappings_finish (router->upnp, wait_for (&result), &end, &unreadable, NULL);
+  if (mappings == NULL || end != SESAME_UPNP_LIST_END_COMPLETE || unreadable > 0)
+    return TRUE;
+
+  for (guint i = 0; i < mappings->len; i++)
+    {
+      const SesameUpnpMapping *m = g_ptr_array_index (mappings, i);
+
+      if (m->protocol == protocol && m->external_port == port)
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
 static int
@@ -1302,20 +1438,45 @@ map_remove (Router     *router,
 
   if (router->upnp != NULL)
     {
-      sesame_upnp_client_delete_mapping_async (router->upnp, tcp ? SESAME_UPNP_PROTOCOL_TCP : SESAME_UPNP_PROTOCOL_UDP,
+      SesameUpnpProtocol upnp_protocol = tcp ? SESAME_UPNP_PROTOCOL_TCP : SESAME_UPNP_PROTOCOL_UDP;
+
+      /* Some IGDs confirm the removal of a mapping they never had */
+      if (!upnp_has_mapping (router, upnp_protocol, port))
+        return no_such_mapping (protocol, port);
+
+      sesame_upnp_client_delete_mapping_async (router->upnp, upnp_protocol,
                                                port, MAP_TIMEOUT_MS, NULL, store_result, &result);
       if (!sesame_upnp_client_delete_mapping_finish (router->upnp, wait_for (&result), &error))
-        return failure ("map", error);
+        {
+          if (g_error_matches (error, SESAME_UPNP_ACTION_ERROR, SESAME_UPNP_ACTION_ERROR_NO_SUCH_ENTRY))
+            return no_such_mapping (protocol, port);
+          return failure ("map", error);
+        }
     }
   else
     {
       SesamePmpProtocol used;
 
-      /* NAT-PMP and PCP remove by internal port */
+      /* NAT-PMP and PCP remove by the port on this computer, and confirm the
+       * removal of a mapping that is not there: the one Sesame made of
+       * @port tells it, unless the person named the internal port */
+      if (internal_port == 0)
+        internal_port = pmp_record_lookup (router, protocol, port);
+      if (internal_port == 0)
+        {
+          /* Translators: "sesame-cli: map: Sesame has not mapped TCP 40000 on this router with NAT-PMP or PCP …" */
+          g_printerr (_("sesame-cli: map: Sesame has not mapped %s %u on this router with NAT-PMP or PCP, or its lease "
+                        "has ended; nothing was removed. These protocols cannot list mappings: for one another "
+                        "program made, give its port on this computer with --internal-port N\n"),
+                      tcp ? "TCP" : "UDP", port);
+          return EXIT_FAILURE_;
+        }
+
       sesame_pmp_client_remove_mapping_async (router->pmp, tcp ? SESAME_PMP_TRANSPORT_TCP : SESAME_PMP_TRANSPORT_UDP,
                                               internal_port, MAP_TIMEOUT_MS, NULL, store_result, &result);
       if (!sesame_pmp_client_remove_mapping_finish (router->pmp, wait_for (&result), &used, &error))
         return failure ("map", error);
+      pmp_record_remove (router, protocol, port);
     }
 
   /* Translators: "Removed the mapping of TCP 40000." */
@@ -1376,9 +1537,10 @@ command_map (int    argc,
         return usage_error (_("--protocol tcp or --protocol udp is required"));
       if (port < 1 || port > 65535)
         return usage_error (_("--port N is required, from 1 to 65535"));
-      if (internal_port == 0)
+      /* NAT-PMP and PCP remove by the internal port: remove finds it */
+      if (internal_port == 0 && g_str_equal (argv[1], "add"))
         internal_port = port;
-      if (internal_port < 1 || internal_port > 65535)
+      if ((internal_port != 0 || g_str_equal (argv[1], "add")) && (internal_port < 1 || internal_port > 65535))
         return usage_error (_("--internal-port takes a port from 1 to 65535"));
       if (lease < 1 || lease > 604800)
         return usage_error (_("--lease takes a number of seconds from 1 to 604800: a mapping always ends"));
@@ -1403,7 +1565,7 @@ command_map (int    argc,
     }
 
   if (g_str_equal (argv[1], "list"))
-    return map_list (&router, json);
+    return map_list (&router, via, json);
   if (g_str_equal (argv[1], "add"))
     return map_add (&router, protocol, (guint16) port, (guint16) internal_port, (guint32) lease);
 

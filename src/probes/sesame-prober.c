@@ -656,18 +656,26 @@ judge_ports (Run *run)
 
       finding->router_mapping = SESAME_MAPPING_STATE_ABSENT;
 
+      /* The port is on this computer: mapped when a mapping leads to it,
+       * whatever the port outside (9000 → 8080 maps 8080); a mapping of the
+       * same port outside to another computer takes its place. One to
+       * another port of this computer is neither. */
       for (guint m = 0; m < report->upnp_mappings->len; m++)
         {
           const SesameRouterMapping *mapping = g_ptr_array_index (report->upnp_mappings, m);
+          gboolean here = g_strcmp0 (mapping->internal_address, report->local_address) == 0;
 
-          if (mapping->external_port != finding->port || g_strcmp0 (mapping->protocol, finding->protocol) != 0)
+          if (g_strcmp0 (mapping->protocol, finding->protocol) != 0)
             continue;
 
-          finding->router_mapping = g_strcmp0 (mapping->internal_address, report->local_address) == 0 &&
-                                    mapping->internal_port == finding->port
-                                      ? SESAME_MAPPING_STATE_PRESENT
-                                      : SESAME_MAPPING_STATE_WRONG_HOST;
-          break;
+          if (here && mapping->internal_port == finding->port)
+            {
+              finding->router_mapping = SESAME_MAPPING_STATE_PRESENT;
+              break;
+            }
+
+          if (!here && mapping->external_port == finding->port)
+            finding->router_mapping = SESAME_MAPPING_STATE_WRONG_HOST;
         }
     }
 }

@@ -1073,7 +1073,131 @@ def foreign_only(R, lab, sesame, foreign, claim, port):
 
 
 # labs of their own, beside the NAT profiles: name -> function (index, sesame) -> Results
-EXTRA_LABS = {"foreign-igd": foreign_igd_checks}
+# ----------------------------------------------------------------------------- issue 12: router messages and map
+# Two labs of their own: the carrier NAT with a router whose miniupnpd learned
+# the public address by STUN (ext_stun_host on the internet), and the map
+# corner cases over NAT-PMP/PCP and UPnP.
+def cgnat_stun_checks(idx, sesame):
+    """cgnat --upnp --upnp-stun internet: the IGD and NAT-PMP report 203.0.113.2,
+    PCP refuses. probe finds carrier-grade NAT on every run, counts the
+    refusal as an answer and says why the router refuses; with --deadline-ms
+    500 the NAT reason names the deadline."""
+    R = Results("cgnat-stun")
+    t_start = time.monotonic()
+    lab = Lab("cgnat", "sp%d-%d" % (os.getpid() % 100000, idx), True)
+    lab.up_args = ["--upnp-stun", "internet"]
+    try:
+        c = lab.up()
+        if not R.check(c.rc == 0, "lab up (cgnat --upnp --upnp-stun internet, prefix %s)" % lab.prefix,
+                       "netlab up exits 0", c.brief()):
+            return R
+        c = lab.upnpc(["-s"])
+        m = re.search(r"ExternalIPAddress = ([0-9.]*)", c.out)
+        R.check(m is not None and m.group(1) == PUBLIC,
+                "lab self-check: the router's IGD reports the public address it learned by STUN",
+                PUBLIC, m.group(1) if m else c.brief())
+        runs = []
+        for _ in range(4):
+            j, c, why = sesame.probe(lab)
+            runs.append(j)
+            time.sleep(0.5)
+        got = [{"cgnat": get(j, "access.cgnat"), "wan": get(j, "access.wan_address"),
+                "hops": get(j, "access.hops")} if j else None for j in runs]
+        R.check(all(g and g["cgnat"] is True for g in got),
+                "carrier-grade NAT found on each of 4 runs though the IGD reports %s" % PUBLIC,
+                "access.cgnat true every run", got)
+        j = runs[-1] or {}
+        pcp = get(j, "router.pcp") or {}
+        R.check(pcp.get("found") is True and "another NAT" in (pcp.get("error") or "")
+                and "no resources" not in (pcp.get("error") or ""),
+                "PCP's refusal counts as an answer (found) and says the router is behind another NAT",
+                "found true, an error naming another NAT, not \"no resources\"", pcp)
+        j, c, why = sesame.probe(lab, ports=["tcp/%d" % CHECK_PORT], deadline_ms=500)
+        got = {"classic": get(j, "nat.classic"), "reason": get(j, "nat.reason"),
+               "ports": get(j, "ports")} if j else why
+        reasons = [get(j, "nat.reason") or ""] if j else []
+        if j and get(j, "nat.classic") != "unknown":
+            reasons = []
+        for p in (get(j, "ports") or []) if j else []:
+            if p.get("reachable") == "unknown":
+                reasons.append(p.get("reason") or "")
+        R.check(j is not None and all("deadline" in r and "second address" not in r and " within " not in r
+                                      for r in reasons),
+                "--deadline-ms 500: what is unknown for want of time names the deadline, not a server",
+                "every reason of an unknown names the deadline", got)
+    except Exception as e:
+        R.check(False, "test driver", "no exception", "%s: %s" % (type(e).__name__, e))
+    finally:
+        d = lab.down()
+        if d is not None:
+            R.check(d.rc == 0, "lab down", "netlab down exits 0", d.brief())
+        R.info("cgnat-stun: %.1f s in all" % (time.monotonic() - t_start))
+    return R
+
+
+def map_corner_checks(idx, sesame):
+    """port-restricted --upnp: a 9001→8080 NAT-PMP mapping removed by --port
+    9001; removing a mapping that is not there fails (NAT-PMP, PCP, UPnP);
+    map list --via natpmp does not blame UPnP; a 9000→8080 UPnP mapping to
+    this computer is not "wrong-host" for 9000, and maps 8080."""
+    R = Results("map-corners")
+    t_start = time.monotonic()
+    lab = Lab("port-restricted", "sp%d-%d" % (os.getpid() % 100000, idx), True)
+    state = tempfile.mkdtemp(prefix="sesame-map-")
+
+    def cli_map(args):
+        if sesame.problem:
+            return Cmd("n/a", "", sesame.problem, 0.0)
+        return lab.x("lan", ["env", "XDG_DATA_HOME=" + state, sesame.cli, "map"] + args, 30)
+
+    def router_has(port):
+        return bool(re.search(r"TCP\s+%d->192\.168\.11\.5:" % port, lab.upnpc(["-l"]).out))
+    try:
+        c = lab.up()
+        if not R.check(c.rc == 0, "lab up (port-restricted --upnp, prefix %s)" % lab.prefix,
+                       "netlab up exits 0", c.brief()):
+            return R
+        for via in ("natpmp", "pcp"):
+            add = cli_map(["add", "--protocol", "tcp", "--port", "9001", "--internal-port", "8080", "--via", via])
+            had = router_has(9001)
+            rm = cli_map(["remove", "--protocol", "tcp", "--port", "9001", "--via", via])
+            gone = not router_has(9001)
+            R.check(add.rc == 0 and had and rm.rc == 0 and gone,
+                    "map --via %s: a 9001→8080 mapping is removed by --port 9001" % via,
+                    "add and remove exit 0, the router has it, then not",
+                    "add %s; on the router %s; remove %s; gone %s" % (add.brief(), had, rm.brief(), gone))
+            again = cli_map(["remove", "--protocol", "tcp", "--port", "9001", "--via", via])
+            R.check(again.rc == 1 and "Removed" not in again.out and "9001" in again.err,
+                    "map --via %s: removing a mapping that is not there fails, naming it" % via,
+                    "exit 1, no \"Removed\", one line naming TCP 9001", again.brief())
+        rm = cli_map(["remove", "--protocol", "tcp", "--port", "9301", "--via", "upnp"])
+        R.check(rm.rc == 1 and "Removed" not in rm.out and "9301" in rm.err,
+                "map --via upnp: removing a mapping the router does not have fails, naming it",
+                "exit 1, no \"Removed\", one line naming TCP 9301", rm.brief())
+        ls = cli_map(["list", "--via", "natpmp"])
+        R.check(ls.rc == 1 and "did not answer" not in ls.err and "NAT-PMP" in ls.err,
+                "map list --via natpmp says NAT-PMP cannot list, not that UPnP did not answer",
+                "exit 1, a line about NAT-PMP", ls.brief())
+        add = cli_map(["add", "--protocol", "tcp", "--port", "9000", "--internal-port", "8080", "--via", "upnp"])
+        j, c, why = sesame.probe(lab, ports=["tcp/9000", "tcp/8080"], servers=["--no-internet"])
+        states = {p.get("port"): p.get("router_mapping") for p in (get(j, "ports") or [])} if j else why
+        R.check(add.rc == 0 and isinstance(states, dict) and states.get(9000) != "wrong-host"
+                and states.get(8080) == "present",
+                "a 9000→8080 mapping to this computer: 8080 is mapped, 9000 is not \"wrong-host\"",
+                {"9000": "not wrong-host", "8080": "present"}, states)
+        cli_map(["remove", "--protocol", "tcp", "--port", "9000", "--via", "upnp"])
+    except Exception as e:
+        R.check(False, "test driver", "no exception", "%s: %s" % (type(e).__name__, e))
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+        d = lab.down()
+        if d is not None:
+            R.check(d.rc == 0, "lab down", "netlab down exits 0", d.brief())
+        R.info("map-corners: %.1f s in all" % (time.monotonic() - t_start))
+    return R
+
+
+EXTRA_LABS = {"foreign-igd": foreign_igd_checks, "cgnat-stun": cgnat_stun_checks, "map-corners": map_corner_checks}
 
 
 # ----------------------------------------------------------------------------- main
@@ -1145,6 +1269,8 @@ def main():
         sys.exit(1)
     jobs = max(1, int(os.environ.get("NETLAB_JOBS", "2")))
     sesame = Sesame()
+    # map keeps what it mapped with NAT-PMP/PCP under XDG_DATA_HOME: not in root's home
+    os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="sesame-probe-data-")
     # the lab's HTTP service (/ip, /check) is Sesame's own reflector when there is one
     if os.environ.get("SESAME_REFLECTOR"):
         os.environ["NETLAB_REFLECTOR"] = os.environ["SESAME_REFLECTOR"]
