@@ -267,7 +267,10 @@ typedef struct
   gint               natpmp_refusal;
   gboolean           reachability;     /* port checks wait for the listening sockets */
   GPtrArray         *temp_listeners;   /* element-type SesameTempListener: for the checks */
+  SoupSession       *session4;         /* nullable: connects to the check service over IPv4 */
   SoupSession       *session6;         /* nullable: connects to the check service over IPv6 */
+  GInetAddress      *check_address6;   /* nullable: the check service's IPv6 address */
+  gboolean           check_resolved;   /* the check service's name was looked up */
 } Run;
 
 typedef struct
@@ -290,7 +293,9 @@ run_free (Run *run)
   g_clear_object (&run->cancellable);
   g_clear_pointer (&run->report, sesame_probe_report_free);
   g_clear_object (&run->session);
+  g_clear_object (&run->session4);
   g_clear_object (&run->session6);
+  g_clear_object (&run->check_address6);
   g_clear_object (&run->upnp);
   g_clear_object (&run->pcp);
   g_clear_object (&run->natpmp);
@@ -588,15 +593,15 @@ sesame_prober_judge_transition (SesameProbeReport *report)
 
   if (portset->method == SESAME_TRANSITION_DS_LITE)
     {
-      /* Translators: %s is a provider, such as "transix" */
-      report->transition_reason = g_strdup_printf (_("With DS-Lite (%s) the IPv4 address belongs to the provider’s NAT and is shared with other customers: there is no address of this line’s own to compare."),
+      /* Translators: %s is a provider, such as "transix (インターネットマルチフィード)" */
+      report->transition_reason = g_strdup_printf (_("This line reaches IPv4 through DS-Lite, from %s: the IPv4 address belongs to the provider’s NAT and is shared with other customers, so there is no address of this line’s own to compare."),
                                                    portset->provider);
       return;
     }
 
   if (!portset->rule_known)
     {
-      report->transition_reason = g_strdup_printf (_("The line uses MAP-E (%s), but the rule for this address is not in Sesame’s table, so its IPv4 address and ports cannot be compared with what the internet sees. The router’s status page shows them."),
+      report->transition_reason = g_strdup_printf (_("This line uses MAP-E, from %s, but the rule for this address is not in Sesame’s table, so its IPv4 address and ports cannot be compared with what the internet sees. The router’s status page shows them."),
                                                    portset->provider);
       return;
     }
@@ -736,6 +741,8 @@ finish (Run *run)
     g_autoptr(GDateTime) now = g_date_time_new_now_local ();
     report->finished_at = g_date_time_format_iso8601 (now);
   }
+  /* What Sesame mapped on the router itself, for as long as it lasts */
+  sesame_probe_report_find_added_mappings (report);
 
   updated (run, "access");
   /* From here the report is the run's result, no longer one to peek at */
@@ -1082,10 +1089,103 @@ udp_check_cb (GObject      *object,
  * known: where nothing listens, Sesame listens itself for the check (the
  * router and the firewalls can be verified before the service exists);
  * UDP is checked with a nonce the service sends (sesame-udp-check.c) */
+/* The check service's URL with its {port} and {proto} filled in, parsed */
+static GUri *
+check_uri (Run *run)
+{
+  g_autofree char *url = sesame_http_expand_check_url (run->self->check_url, "tcp", 1);
+
+  return url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+}
+
+/* A session whose every connection goes to @address, whatever the URL's
+ * host resolves to: the URL, the Host header and the TLS name stay the
+ * service's. @server: (out): "[2001:db8::1]:80 (http)", for the list */
+static SoupSession *
+pinned_session (Run           *run,
+                GInetAddress  *address,
+                char         **server)
+{
+  g_autoptr(GUri) uri = check_uri (run);
+  g_autofree char *text = g_inet_address_to_string (address);
+  g_autoptr(GSocketAddress) remote = NULL;
+  int port;
+
+  g_assert (uri != NULL);
+
+  port = g_uri_get_port (uri);
+  if (port <= 0)
+    port = g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+
+  remote = g_inet_socket_address_new (address, (guint16) port);
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    *server = g_strdup_printf ("[%s]:%d (%s)", text, port, g_uri_get_scheme (uri));
+  else
+    *server = g_strdup_printf ("%s:%d (%s)", text, port, g_uri_get_scheme (uri));
+
+  return soup_session_new_with_options ("user-agent", "Sesame/" PACKAGE_VERSION,
+                                        "max-conns", 128,
+                                        "max-conns-per-host", 64,
+                                        "remote-connectable", remote,
+                                        NULL);
+}
+
+static void
+resolve_check_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Run *run = user_data;
+  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (object), result, NULL);
+
+  run->check_resolved = TRUE;
+
+  for (GList *l = addresses; l != NULL; l = l->next)
+    {
+      GInetAddress *address = l->data;
+
+      if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV4 && run->session4 == NULL)
+        {
+          g_autofree char *server = NULL;
+
+          run->session4 = pinned_session (run, address, &server);
+        }
+      else if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6 && run->check_address6 == NULL)
+        run->check_address6 = g_object_ref (address);
+    }
+
+  g_resolver_free_addresses (addresses);
+
+  if (!g_cancellable_is_cancelled (run->cancellable))
+    start_reachability_checks (run);
+  end (run);
+}
+
 static void
 start_reachability_checks (Run *run)
 {
   SesameProber *self = run->self;
+  g_autoptr(GUri) uri = NULL;
+  const char *host;
+  SoupSession *session;
+
+  /* A check service with a name may have an IPv4 and an IPv6 address: the
+   * IPv4 checks are pinned to the first, the IPv6 checks to the second, so
+   * that each is what it says (getaddrinfo would put IPv6 first) */
+  uri = check_uri (run);
+  host = uri ? g_uri_get_host (uri) : NULL;
+  if (!run->check_resolved && host != NULL && !g_hostname_is_ip_address (host) &&
+      run->report->ipv6_ports->len > 0)
+    {
+      g_autoptr(GResolver) resolver = g_resolver_get_default ();
+
+      run->check_resolved = TRUE;
+      begin (run);
+      g_resolver_lookup_by_name_async (resolver, host, run->cancellable, resolve_check_cb, run);
+      return;
+    }
+
+  session = run->session4 != NULL ? run->session4 : run->session;
 
   if (run->temp_listeners == NULL)
     run->temp_listeners = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1122,7 +1222,7 @@ start_reachability_checks (Run *run)
 
       if (!udp)
         {
-          start_fetch (run, url, finding, check_fetch_cb);
+          start_fetch_with (run, session, url, finding, check_fetch_cb);
           continue;
         }
 
@@ -1134,7 +1234,7 @@ start_reachability_checks (Run *run)
         fetch->finding = finding;
         fetch->start = g_get_monotonic_time ();
         begin (run);
-        sesame_udp_check_async (run->session, self->check_url, finding->port, listener,
+        sesame_udp_check_async (session, self->check_url, finding->port, listener,
                                 remaining_ms (run, G_MAXUINT), run->cancellable, udp_check_cb, fetch);
       }
     }
@@ -1154,27 +1254,10 @@ start_ipv6_port_checks (Run          *run,
 {
   SesameProber *self = run->self;
   SesameProbeReport *report = run->report;
-  g_autofree char *probe_url = sesame_http_expand_check_url (self->check_url, "tcp", 1);
-  g_autoptr(GUri) uri = g_uri_parse (probe_url, G_URI_FLAGS_NONE, NULL);
-  g_autofree char *text = g_inet_address_to_string (address);
-  g_autoptr(GSocketAddress) remote = NULL;
   g_autofree char *server = NULL;
-  int port;
 
-  g_assert (uri != NULL);
-
-  port = g_uri_get_port (uri);
-  if (port <= 0)
-    port = g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
-
-  remote = g_inet_socket_address_new (address, (guint16) port);
   g_clear_object (&run->session6);
-  run->session6 = soup_session_new_with_options ("user-agent", "Sesame/" PACKAGE_VERSION,
-                                                 "max-conns", 128,
-                                                 "max-conns-per-host", 64,
-                                                 "remote-connectable", remote,
-                                                 NULL);
-  server = g_strdup_printf ("[%s]:%d (%s)", text, port, g_uri_get_scheme (uri));
+  run->session6 = pinned_session (run, address, &server);
   sesame_probe_report_add_server (report, server);
 
   for (guint i = 0; i < report->ipv6_ports->len; i++)
@@ -1252,45 +1335,16 @@ ipv6_not_checked (Run        *run,
 }
 
 static void
-resolve6_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Run *run = user_data;
-  g_autoptr(GError) error = NULL;
-  GList *addresses = g_resolver_lookup_by_name_with_flags_finish (G_RESOLVER (object), result, &error);
-
-  if (addresses == NULL)
-    {
-      g_autofree char *reason = NULL;
-
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        reason = g_strdup (_("The check service has no IPv6 address, so reachability over IPv6 was not tested."));
-      else
-        reason = error_reason (run, error);
-      ipv6_not_checked (run, reason);
-    }
-  else if (!g_cancellable_is_cancelled (run->cancellable))
-    start_ipv6_port_checks (run, addresses->data);
-
-  g_resolver_free_addresses (addresses);
-  end (run);
-}
-
-static void
 start_ipv6_checks (Run *run)
 {
-  g_autofree char *url = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GInetAddress) literal = NULL;
-  g_autoptr(GResolver) resolver = NULL;
   const char *host;
 
   if (run->report->ipv6_ports->len == 0)
     return;
 
-  url = sesame_http_expand_check_url (run->self->check_url, "tcp", 1);
-  uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  uri = check_uri (run);
   host = uri ? g_uri_get_host (uri) : NULL;
   if (host == NULL)
     {
@@ -1298,19 +1352,13 @@ start_ipv6_checks (Run *run)
       return;
     }
 
-  if ((literal = g_inet_address_new_from_string (host)) != NULL)
-    {
-      if (g_inet_address_get_family (literal) == G_SOCKET_FAMILY_IPV6)
-        start_ipv6_port_checks (run, literal);
-      else
-        ipv6_not_checked (run, _("The check service has no IPv6 address, so reachability over IPv6 was not tested."));
-      return;
-    }
-
-  resolver = g_resolver_get_default ();
-  begin (run);
-  g_resolver_lookup_by_name_with_flags_async (resolver, host, G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY,
-                                              run->cancellable, resolve6_cb, run);
+  literal = g_inet_address_new_from_string (host);
+  if (literal != NULL && g_inet_address_get_family (literal) == G_SOCKET_FAMILY_IPV6)
+    start_ipv6_port_checks (run, literal);
+  else if (literal == NULL && run->check_address6 != NULL)
+    start_ipv6_port_checks (run, run->check_address6);
+  else
+    ipv6_not_checked (run, _("The check service has no IPv6 address, so reachability over IPv6 was not tested."));
 }
 
 static void
