@@ -116,29 +116,8 @@ def lab_up(profile, prefix, delay, loss, impair, upnp=False):
     if rc != 0:
         raise RuntimeError("netlab up %s failed: %s" % (profile, (err or out).strip()[-500:]))
     rc, out, err, _ = run([NETLAB, "env", "--prefix", prefix], 20)
-    env = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
-    if loss:
-        pin_neighbours(env)
-    return env
-
-
-def pin_neighbours(env):
-    """Static ARP entries across the impaired link: with 30 % loss each way
-    the kernel's address resolution there fails now and then for seconds
-    (3 tries a second apart), which loses every datagram, as no real path to
-    a STUN server does. The loss is for the datagrams, not for the lab."""
-    inside = (env["NETLAB_NS_CGN"], "out0") if env.get("NETLAB_NS_CGN") else (env["NETLAB_NS_ROUTER"], "wan0")
-    ends = [inside, (env["NETLAB_NS_INET"], "isp0")]
-    info = []
-    for ns, dev in ends:
-        link = json.loads(run(["ip", "-n", ns, "-j", "link", "show", "dev", dev], 20)[1] or "[]")
-        addr = json.loads(run(["ip", "-n", ns, "-j", "-4", "addr", "show", "dev", dev], 20)[1] or "[]")
-        if not link or not addr:
-            return
-        info.append((ns, dev, link[0]["address"], [a["local"] for a in addr[0].get("addr_info", [])]))
-    for (ns, dev, _, _), (_, _, mac, ips) in ((info[0], info[1]), (info[1], info[0])):
-        for ip in ips:
-            run(["ip", "-n", ns, "neigh", "replace", ip, "lladdr", mac, "dev", dev, "nud", "permanent"], 20)
+    # netlab pins the address resolution across an impaired link itself
+    return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
 
 
 def lab_down(prefix):

@@ -8,7 +8,7 @@ creates TAP device IF_A in namespace NS_A and IF_B in NS_B (namespaces given as
 exits (SIGTERM, or after --max-seconds). The process itself stays in the
 namespace it was started in and opens no socket.
 
-  labwire.py --ns-a /run/netns/X --if-a wan0 --ns-b /run/netns/Y --if-b isp0 [--delay MS] [--loss PCT]
+  labwire.py --ns-a /run/netns/X --if-a wan0 --ns-b /run/netns/Y --if-b isp0 [--delay MS] [--jitter MS] [--loss PCT]
 """
 import argparse
 import ctypes
@@ -55,6 +55,8 @@ def main():
     ap.add_argument("--ns-b", required=True)
     ap.add_argument("--if-b", required=True)
     ap.add_argument("--delay", type=float, default=0.0, help="ms, each direction")
+    ap.add_argument("--jitter", type=float, default=0.0,
+                    help="ms: each frame's delay is uniform in delay ± jitter (frames may overtake)")
     ap.add_argument("--loss", type=float, default=0.0, help="percent, each direction")
     ap.add_argument("--max-seconds", type=float, default=0.0)
     a = ap.parse_args()
@@ -80,13 +82,14 @@ def main():
     signal.signal(signal.SIGINT, stop)
 
     delay = max(0.0, a.delay) / 1000.0
+    jitter = min(max(0.0, a.jitter), max(0.0, a.delay)) / 1000.0
     loss = min(100.0, max(0.0, a.loss)) / 100.0
     peer = {fa: fb, fb: fa}
     queue = []          # (due, seq, out_fd, frame); a fixed delay keeps each direction in order
     seq = 0
     end = time.monotonic() + a.max_seconds if a.max_seconds > 0 else None
-    sys.stderr.write("labwire %s:%s <-> %s:%s delay %.1f ms loss %.2f%%\n"
-                     % (a.ns_a, a.if_a, a.ns_b, a.if_b, delay * 1000, loss * 100))
+    sys.stderr.write("labwire %s:%s <-> %s:%s delay %.1f ms jitter %.1f ms loss %.2f%%\n"
+                     % (a.ns_a, a.if_a, a.ns_b, a.if_b, delay * 1000, jitter * 1000, loss * 100))
     sys.stderr.flush()
     while running[0]:
         now = time.monotonic()
@@ -120,7 +123,8 @@ def main():
                     stats["dropped_full"] += 1
                     continue
                 seq += 1
-                heapq.heappush(queue, (now + delay, seq, peer[fd], frame))
+                due = now + delay + (random.uniform(-jitter, jitter) if jitter else 0.0)
+                heapq.heappush(queue, (due, seq, peer[fd], frame))
         now = time.monotonic()
         while queue and queue[0][0] <= now:
             _, _, out, frame = heapq.heappop(queue)

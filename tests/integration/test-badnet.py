@@ -13,6 +13,7 @@ or "unknown" with a reason, never another NAT type:
   * a STUN server with one address (no OTHER-ADDRESS): unknown, saying why,
     for an open host and a full cone alike;
   * an RFC 3489 server (MAPPED-ADDRESS, CHANGED-ADDRESS, no RFC 5780): right;
+  * jitter (each datagram delayed 50 to 250 ms each way): never wrong;
   * carrier-grade NAT without UPnP found on every one of several runs a
     second apart (the router's ICMP rate limit must not hide the hops).
 
@@ -147,10 +148,14 @@ def has_netem():
 IMPAIR = None
 
 
-def lab_up(profile, prefix, delay=0, loss=0, upnp=False):
+def lab_up(profile, prefix, delay=0, loss=0, upnp=False, jitter=0):
+    """netlab pins the address resolution across an impaired link itself: with
+    30 % loss each way it would fail now and then for seconds"""
     argv = [NETLAB, "up", profile, "--prefix", prefix, "--ttl", "900", "-q"]
     if delay or loss:
         argv += ["--impair", IMPAIR, "--delay", str(delay), "--loss", str(loss)]
+    if jitter:
+        argv += ["--jitter", str(jitter)]
     if upnp:
         argv.append("--upnp")
     LABS.append(prefix)
@@ -159,28 +164,7 @@ def lab_up(profile, prefix, delay=0, loss=0, upnp=False):
         raise RuntimeError("netlab up %s failed: %s" % (profile, (err or out).strip()[-400:]))
     rc, out, _, _ = run([NETLAB, "env", "--prefix", prefix], 20)
     env = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
-    if loss:
-        pin_neighbours(env)
     return env
-
-
-def pin_neighbours(env):
-    """Static ARP entries across the impaired link: with 30 % loss each way
-    the kernel's address resolution there fails now and then for seconds
-    (3 tries a second apart), which loses every datagram, as no real path to
-    a STUN server does. The loss is for the datagrams, not for the lab."""
-    inside = (env["NETLAB_NS_CGN"], "out0") if env.get("NETLAB_NS_CGN") else (env["NETLAB_NS_ROUTER"], "wan0")
-    ends = [inside, (env["NETLAB_NS_INET"], "isp0")]
-    info = []
-    for ns, dev in ends:
-        link = json.loads(run(["ip", "-n", ns, "-j", "link", "show", "dev", dev])[1] or "[]")
-        addr = json.loads(run(["ip", "-n", ns, "-j", "-4", "addr", "show", "dev", dev])[1] or "[]")
-        if not link or not addr:
-            return
-        info.append((ns, dev, link[0]["address"], [a["local"] for a in addr[0].get("addr_info", [])]))
-    for (ns, dev, _, _), (_, _, mac, ips) in ((info[0], info[1]), (info[1], info[0])):
-        for ip in ips:
-            run(["ip", "-n", ns, "neigh", "replace", ip, "lladdr", mac, "dev", dev, "nud", "permanent"])
 
 
 def lab_down(prefix):
@@ -301,6 +285,20 @@ def main():
                 profile, kinds.count("right"), kinds.count("unknown"), kinds.count("wrong")))
             tap.check("wrong" not in kinds, "%s, 30 %% loss each way: no wrong answer in %d runs"
                       % (profile, LOSS_RUNS), [r for r, k in zip(results, kinds) if k == "wrong"])
+
+        # Jitter: each datagram's delay anywhere in 50–250 ms each way, so that
+        # answers overtake one another and round trips vary fivefold
+        for i, profile in enumerate(("restricted-cone", "port-restricted")):
+            prefix = "%s-j%d" % (base, i)
+            env = lab_up(profile, prefix, delay=150, jitter=100)
+            try:
+                results = [probe(cli, env["NETLAB_NS_LAN"]) for _ in range(2)]
+            finally:
+                lab_down(prefix)
+            kinds = [verdict(r, EXPECT[profile]) for r in results]
+            tap.check("wrong" not in kinds and "right" in kinds,
+                      "%s, 300 ms round trip with 100 ms jitter each way: never wrong, right at least once in 2 runs"
+                      % profile, results)
 
         # A STUN server with one address, and an RFC 3489 one
         for i, profile in enumerate(("open", "full-cone", "restricted-cone")):
