@@ -282,6 +282,59 @@ test_invalid (void)
     }
 }
 
+/* Each router's IPv6 firewall page, in both languages, read and checked */
+static void
+test_ipv6_filter (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SesameCatalog) catalog = sesame_catalog_load_default (&error);
+  const SesameRouter *aterm, *generic;
+  static const char services_ok[] = "{\"version\":1,\"categories\":[],\"services\":[]}";
+  static const char * const bad[][2] = {
+    { "\"ipv6_filter\":[]", "ipv6_filter" },
+    { "\"ipv6_filter\":{\"page\":{\"en\":\"IPv6\",\"ja\":\"IPv6\"},\"menu_path\":{\"en\":[\"A\"],\"ja\":[\"A\"]},\"source\":null}",
+      "uncertain must be" },
+    { "\"ipv6_filter\":{\"page\":{\"en\":\"IPv6\",\"ja\":\"IPv6\"},\"menu_path\":{\"en\":[\"A\"],\"ja\":[\"A\"]},\"source\":null,\"uncertain\":false}",
+      "needs its source" },
+    { "\"ipv6_filter\":{\"page\":{\"en\":\"IPv6\"},\"menu_path\":{\"en\":[\"A\"],\"ja\":[\"A\"]},\"source\":null,\"uncertain\":true}",
+      "ipv6_filter.page" },
+    { "\"ipv6_filter\":{\"page\":{\"en\":\"IPv6\",\"ja\":\"IPv6\"},\"menu_path\":{\"en\":[],\"ja\":[\"A\"]},\"source\":null,\"uncertain\":true}",
+      "ipv6_filter.menu_path" },
+    { "\"ipv6_filter\":{\"page\":{\"en\":\"IPv6\",\"ja\":\"IPv6\"},\"menu_path\":{\"en\":[\"A\"],\"ja\":[\"A\"]},\"source\":null,\"uncertain\":true,\"open\":1}",
+      "does not know" },
+  };
+
+  g_assert_no_error (error);
+  aterm = sesame_catalog_lookup_router (catalog, "nec-aterm");
+  g_assert_cmpstr (sesame_text_get (&aterm->ipv6_filter_page, "ja"), ==, "IPv6パケットフィルタ設定");
+  g_assert_cmpstr (sesame_router_get_ipv6_filter_path (aterm, "ja")[1], ==, "詳細設定");
+  g_assert_false (aterm->ipv6_filter_uncertain);
+  g_assert_nonnull (aterm->ipv6_filter_source);
+  generic = sesame_catalog_lookup_router (catalog, "generic");
+  g_assert_nonnull (generic->ipv6_filter_page.en);
+  g_assert_true (generic->ipv6_filter_uncertain);
+  /* An old router without IPv6: not known */
+  g_assert_null (sesame_router_get_ipv6_filter_path (sesame_catalog_lookup_router (catalog, "buffalo-bbr-4mg"), "en"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *routers_json = g_strdup_printf (
+        "{\"version\":1,\"routers\":[{\"id\":\"generic\",\"vendor\":{\"en\":\"Other\",\"ja\":\"その他\"},"
+        "\"model\":{\"en\":\"Router\",\"ja\":\"ルーター\"},\"market\":\"global\",\"lan_address\":\"192.168.1.1\","
+        "\"admin_url\":\"http://192.168.1.1/\",\"forwarding_page\":{\"en\":\"Port forwarding\",\"ja\":\"ポート転送\"},"
+        "\"menu_path\":{\"en\":[\"Advanced\"],\"ja\":[\"詳細設定\"]},\"upnp_igd\":\"unknown\",\"nat_pmp\":\"unknown\","
+        "\"pcp\":\"unknown\",\"port_ranges\":\"unknown\",\"uncertain\":[],\"sources\":[],%s}]}", bad[i][0]);
+      g_autoptr(GBytes) services = g_bytes_new_static (services_ok, strlen (services_ok));
+      g_autoptr(GBytes) routers = g_bytes_new (routers_json, strlen (routers_json));
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(SesameCatalog) refused = sesame_catalog_new_from_bytes (services, routers, &local_error);
+
+      g_test_message ("ipv6_filter case %u: %s", i, local_error ? local_error->message : "(loaded)");
+      g_assert_null (refused);
+      g_assert_nonnull (strstr (local_error->message, bad[i][1]));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -293,6 +346,7 @@ main (int   argc,
   g_test_add_func ("/catalog/routers", test_routers);
   g_test_add_func ("/catalog/translated", test_translated);
   g_test_add_func ("/catalog/invalid", test_invalid);
+  g_test_add_func ("/catalog/ipv6-filter", test_ipv6_filter);
 
   return g_test_run ();
 }

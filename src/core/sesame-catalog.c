@@ -38,7 +38,11 @@ G_DEFINE_QUARK (sesame-catalog-error-quark, sesame_catalog_error)
 static const char * const router_fields[] = {
   "id", "vendor", "model", "market", "lan_address", "admin_url", "forwarding_page",
   "menu_path", "reservation_page", "reservation_menu_path", "upnp_igd", "nat_pmp", "pcp",
-  "port_ranges", "notes", NULL
+  "port_ranges", "notes", "ipv6_filter", NULL
+};
+
+static const char * const ipv6_filter_fields[] = {
+  "page", "menu_path", "source", "uncertain", NULL
 };
 
 static void
@@ -101,6 +105,10 @@ router_free (gpointer data)
   g_strfreev (router->reservation_path_ja);
   sesame_text_clear (&router->notes);
   g_strfreev (router->uncertain);
+  sesame_text_clear (&router->ipv6_filter_page);
+  g_strfreev (router->ipv6_filter_path_en);
+  g_strfreev (router->ipv6_filter_path_ja);
+  g_free (router->ipv6_filter_source);
   g_free (router);
 }
 
@@ -439,6 +447,50 @@ load_service (SesameCatalog  *self,
   return TRUE;
 }
 
+/* "ipv6_filter": null (not known), or the IPv6 firewall's page and the way
+ * to it in both languages, its source and whether it is confirmed */
+static gboolean
+read_ipv6_filter (JsonObject    *object,
+                  const char    *path,
+                  SesameRouter  *router,
+                  GError       **error)
+{
+  g_autofree char *member_path = g_strdup_printf ("%s.ipv6_filter", path);
+  JsonNode *node = json_object_get_member (object, "ipv6_filter");
+  JsonObject *filter;
+  JsonNode *uncertain;
+  g_autoptr(GList) members = NULL;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, member_path, "must be an object with page, menu_path, source and uncertain, or null");
+
+  filter = json_node_get_object (node);
+  members = json_object_get_members (filter);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (ipv6_filter_fields, l->data))
+      return invalid (error, member_path, "holds a member Sesame does not know");
+
+  uncertain = json_object_get_member (filter, "uncertain");
+  if (uncertain == NULL || !JSON_NODE_HOLDS_VALUE (uncertain) ||
+      json_node_get_value_type (uncertain) != G_TYPE_BOOLEAN)
+    return invalid (error, member_path, "uncertain must be true or false");
+  router->ipv6_filter_uncertain = json_node_get_boolean (uncertain);
+
+  if (!read_text (filter, "page", member_path, TRUE, &router->ipv6_filter_page, error) ||
+      !read_path (filter, "menu_path", member_path, TRUE,
+                  &router->ipv6_filter_path_en, &router->ipv6_filter_path_ja, error) ||
+      !read_string (filter, "source", member_path, FALSE, &router->ipv6_filter_source, error))
+    return FALSE;
+
+  /* A page that is not in doubt says where that is written */
+  if (!router->ipv6_filter_uncertain && router->ipv6_filter_source == NULL)
+    return invalid (error, member_path, "a confirmed page needs its source");
+
+  return TRUE;
+}
+
 static gboolean
 load_router (SesameCatalog  *self,
              JsonObject     *object,
@@ -471,7 +523,8 @@ load_router (SesameCatalog  *self,
       !read_enum (object, "pcp", path, SESAME_TYPE_SUPPORT, &pcp, error) ||
       !read_enum (object, "port_ranges", path, SESAME_TYPE_SUPPORT, &ranges, error) ||
       !read_text (object, "notes", path, FALSE, &router->notes, error) ||
-      !read_strv (object, "uncertain", path, TRUE, &router->uncertain, error))
+      !read_strv (object, "uncertain", path, TRUE, &router->uncertain, error) ||
+      !read_ipv6_filter (object, path, router, error))
     return FALSE;
 
   router->japan = market == SESAME_MARKET_JP;
@@ -735,6 +788,17 @@ sesame_router_get_reservation_path (const SesameRouter *router,
 
   return (const char * const *)(g_strcmp0 (language, "ja") == 0 ? router->reservation_path_ja
                                                                   : router->reservation_path_en);
+}
+
+/* The IPv6 firewall's menu path, or NULL when the catalog does not know it */
+const char * const *
+sesame_router_get_ipv6_filter_path (const SesameRouter *router,
+                                    const char         *language)
+{
+  g_return_val_if_fail (router != NULL, NULL);
+
+  return (const char * const *)(g_strcmp0 (language, "ja") == 0 ? router->ipv6_filter_path_ja
+                                                                  : router->ipv6_filter_path_en);
 }
 
 gboolean

@@ -105,6 +105,12 @@ typedef struct
   SesameSupport  pcp;
   SesameSupport  port_ranges;
   GStrv          uncertain;             /* names of unverified fields */
+  /* Where the router lets IPv6 connections in (its IPv6 firewall or filter) */
+  SesameText     ipv6_filter_page;      /* fields NULL when unknown */
+  GStrv          ipv6_filter_path_en;   /* nullable */
+  GStrv          ipv6_filter_path_ja;   /* nullable */
+  char          *ipv6_filter_source;    /* nullable */
+  gboolean       ipv6_filter_uncertain; /* not confirmed by its source */
 } SesameRouter;
 
 GQuark                sesame_catalog_error_quark      (void);
@@ -129,6 +135,8 @@ const char           *sesame_text_get                 (const SesameText *text,
 const char * const   *sesame_router_get_menu_path     (const SesameRouter *router,
                                                        const char         *language);
 const char * const   *sesame_router_get_reservation_path (const SesameRouter *router,
+                                                          const char         *language);
+const char * const   *sesame_router_get_ipv6_filter_path (const SesameRouter *router,
                                                           const char         *language);
 gboolean              sesame_router_is_uncertain      (const SesameRouter *router,
                                                        const char         *field);
