@@ -14,6 +14,7 @@
 
 #include "sesame-checklist.h"
 #include "sesame-findings.h"
+#include "sesame-glossary.h"
 
 static SesameCatalog *catalog;
 
@@ -513,6 +514,255 @@ test_language (void)
   g_assert_nonnull (error);
 }
 
+/* A mapping Sesame added, as the wizard records it: for a week from the
+ * end of the run */
+static void
+add_sesame_mapping (SesameProbeReport *report,
+                    const char        *protocol,
+                    guint16            port,
+                    const char        *via,
+                    gint64             ends)
+{
+  SesameAddedMapping mapping = { (char *) protocol, port, (char *) "192.168.11.5", port, (char *) via, 604800, ends };
+
+  sesame_probe_report_add_added_mapping (report, &mapping);
+}
+
+/* Issue 10, item 3: a port open only through Sesame's one-week mapping is
+ * never "nothing to do"; the finding says until when, how to keep it and
+ * how to remove it */
+static void
+test_mapped_by_sesame (void)
+{
+  g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_PPPOE);
+  g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_FULL_CONE);
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GPtrArray) ja = NULL;
+  g_autoptr(GDateTime) end = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *date = NULL;
+  const SesameFinding *finding;
+  gint64 now;
+
+  report->finished_at = g_strdup ("2024-05-01T12:00:00Z");
+  now = sesame_probe_report_get_time (report);
+  g_assert_cmpint (now, >, 0);
+  report_port (report, "tcp", 80)->reachable = SESAME_REACHABILITY_OPEN;
+  report_port (report, "tcp", 22)->reachable = SESAME_REACHABILITY_OPEN;
+  add_sesame_mapping (report, "tcp", 80, "upnp", now + 604800);
+
+  findings = judge (plan, report, "en");
+  finding = expect (findings, "port-mapped-by-sesame", SESAME_FINDING_SEVERITY_WARNING);
+  g_assert_true (has_port (finding, "tcp/80"));
+  g_assert_false (has_port (finding, "tcp/22"));
+  end = g_date_time_new_from_unix_local (now + 604800);
+  date = g_date_time_format (end, "%Y-%m-%d %H:%M");
+  g_assert_nonnull (strstr (finding->title, date));
+  g_assert_nonnull (strstr (finding->title, "TCP 80"));
+  g_assert_nonnull (strstr (finding->text, "UPnP IGD"));
+  g_assert_nonnull (strstr (finding->text, date));
+  g_assert_nonnull (strstr (finding->action, "sesame-cli map remove --protocol tcp --port 80"));
+  g_assert_null (strstr (finding->action, "--via"));
+  g_assert_nonnull (finding->explanation);
+
+  /* TCP 22 was forwarded by hand: nothing to do there, and only there */
+  finding = expect (findings, "port-reachable", SESAME_FINDING_SEVERITY_OK);
+  g_assert_true (has_port (finding, "tcp/22"));
+  g_assert_false (has_port (finding, "tcp/80"));
+
+  /* It works, for now */
+  rows = row_verdicts (plan, findings);
+  g_assert_nonnull (strstr (rows, "tcp/80=yes:port-mapped-by-sesame"));
+  g_assert_nonnull (strstr (rows, "tcp/22=yes:port-reachable"));
+
+  /* In the report language */
+  ja = judge (plan, report, "ja");
+  finding = expect (ja, "port-mapped-by-sesame", SESAME_FINDING_SEVERITY_WARNING);
+  g_assert_nonnull (strstr (finding->title, date));
+  g_assert_nonnull (strstr (finding->title, "Sesame"));
+  g_assert_null (strstr (finding->title, "Forwarded only until"));
+  g_assert_nonnull (strstr (finding->action, "sesame-cli map remove --protocol tcp --port 80"));
+  g_clear_pointer (&ja, g_ptr_array_unref);
+
+  /* Not checked from outside: not said to work, still said to end */
+  report_port (report, "tcp", 80)->reachable = SESAME_REACHABILITY_UNKNOWN;
+  g_clear_pointer (&findings, g_ptr_array_unref);
+  g_clear_pointer (&rows, g_free);
+  findings = judge (plan, report, "en");
+  expect (findings, "port-mapped-by-sesame", SESAME_FINDING_SEVERITY_WARNING);
+  rows = row_verdicts (plan, findings);
+  g_assert_nonnull (strstr (rows, "tcp/80=unknown:port-mapped-by-sesame"));
+
+  /* Over NAT-PMP the command says so */
+  add_sesame_mapping (report, "tcp", 80, "natpmp", now + 3600);
+  g_clear_pointer (&findings, g_ptr_array_unref);
+  findings = judge (plan, report, "en");
+  finding = expect (findings, "port-mapped-by-sesame", SESAME_FINDING_SEVERITY_WARNING);
+  g_assert_nonnull (strstr (finding->action, "sesame-cli map remove --protocol tcp --port 80 --via natpmp"));
+  g_assert_nonnull (strstr (finding->text, "NAT-PMP"));
+
+  /* The router lost it (it restarted): no more mapping of Sesame's */
+  report_port (report, "tcp", 80)->router_mapping = SESAME_MAPPING_STATE_ABSENT;
+  g_clear_pointer (&findings, g_ptr_array_unref);
+  findings = judge (plan, report, "en");
+  g_assert_null (sesame_findings_lookup (findings, "port-mapped-by-sesame"));
+  expect (findings, "port-not-mapped", SESAME_FINDING_SEVERITY_INFO);
+
+  /* Its lease has ended */
+  report_port (report, "tcp", 80)->router_mapping = SESAME_MAPPING_STATE_PRESENT;
+  report_port (report, "tcp", 80)->reachable = SESAME_REACHABILITY_OPEN;
+  add_sesame_mapping (report, "tcp", 80, "upnp", now - 1);
+  g_clear_pointer (&findings, g_ptr_array_unref);
+  findings = judge (plan, report, "en");
+  g_assert_null (sesame_findings_lookup (findings, "port-mapped-by-sesame"));
+  g_assert_true (has_port (expect (findings, "port-reachable", SESAME_FINDING_SEVERITY_OK), "tcp/80"));
+
+  /* Behind carrier-grade NAT it cannot work, mapping or not */
+  add_sesame_mapping (report, "tcp", 80, "upnp", now + 604800);
+  report->cgnat = SESAME_TRISTATE_YES;
+  g_clear_pointer (&findings, g_ptr_array_unref);
+  findings = judge (plan, report, "en");
+  g_assert_null (sesame_findings_lookup (findings, "port-mapped-by-sesame"));
+}
+
+/* The mappings Sesame added are in the probe report's JSON, and the
+ * router's own list tells them by their description */
+static void
+test_sesame_mappings_json (void)
+{
+  g_autoptr(SesameProbeReport) report = sesame_probe_report_new ();
+  g_autoptr(SesameProbeReport) back = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  const SesameAddedMapping *mapping;
+  SesameRouterMapping *listed;
+  gint64 now;
+
+  report->finished_at = g_strdup ("2024-05-01T12:00:00Z");
+  now = sesame_probe_report_get_time (report);
+  report->upnp_found = TRUE;
+  report->upnp_is_gateway = TRUE;
+  listed = g_new0 (SesameRouterMapping, 1);
+  listed->protocol = g_strdup ("tcp");
+  listed->external_port = 8080;
+  listed->internal_address = g_strdup ("192.168.11.5");
+  listed->internal_port = 80;
+  listed->description = g_strdup ("Sesame: http");
+  listed->lease = 3600;
+  sesame_probe_report_add_mapping (report, listed);
+  /* Another program's, and a permanent one of Sesame's: not Sesame's to end */
+  listed = g_new0 (SesameRouterMapping, 1);
+  listed->protocol = g_strdup ("udp");
+  listed->external_port = 3478;
+  listed->description = g_strdup ("Skype");
+  listed->lease = 3600;
+  sesame_probe_report_add_mapping (report, listed);
+  listed = g_new0 (SesameRouterMapping, 1);
+  listed->protocol = g_strdup ("tcp");
+  listed->external_port = 22;
+  listed->description = g_strdup ("Sesame");
+  sesame_probe_report_add_mapping (report, listed);
+
+  sesame_probe_report_find_added_mappings (report);
+  g_assert_cmpuint (report->added_mappings->len, ==, 1);
+  add_sesame_mapping (report, "udp", 27015, "pcp", now + 600);
+
+  json = sesame_probe_report_to_json (report);
+  g_assert_nonnull (strstr (json, "\"sesame_mappings\""));
+  bytes = g_bytes_new (json, strlen (json));
+  back = sesame_probe_report_new_from_json (bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->added_mappings->len, ==, 2);
+  mapping = g_ptr_array_index (back->added_mappings, 0);
+  g_assert_cmpstr (mapping->protocol, ==, "tcp");
+  g_assert_cmpuint (mapping->external_port, ==, 8080);
+  g_assert_cmpuint (mapping->internal_port, ==, 80);
+  g_assert_cmpstr (mapping->via, ==, "upnp");
+  g_assert_cmpuint (mapping->lease, ==, 3600);
+  g_assert_cmpint (mapping->ends, ==, now + 3600);
+  mapping = g_ptr_array_index (back->added_mappings, 1);
+  g_assert_cmpstr (mapping->via, ==, "pcp");
+  g_assert_cmpint (mapping->ends, ==, now + 600);
+
+  /* Read defensively: an odd entry is left out */
+  g_clear_pointer (&bytes, g_bytes_unref);
+  g_clear_pointer (&back, sesame_probe_report_free);
+  bytes = g_bytes_new_static ("{\"version\": 1, \"sesame_mappings\": ["
+                              "{\"protocol\": \"tcp\", \"external_port\": 70000, \"internal_port\": 80, \"via\": \"upnp\"},"
+                              "{\"protocol\": \"tcp\", \"external_port\": 80, \"internal_port\": 80, \"via\": \"telnet\"},"
+                              "{\"protocol\": \"tcp\", \"external_port\": 80, \"internal_port\": 80, \"via\": \"upnp\", \"ends_at\": \"soon\"},"
+                              "7]}", strlen ("{\"version\": 1, \"sesame_mappings\": ["
+                              "{\"protocol\": \"tcp\", \"external_port\": 70000, \"internal_port\": 80, \"via\": \"upnp\"},"
+                              "{\"protocol\": \"tcp\", \"external_port\": 80, \"internal_port\": 80, \"via\": \"telnet\"},"
+                              "{\"protocol\": \"tcp\", \"external_port\": 80, \"internal_port\": 80, \"via\": \"upnp\", \"ends_at\": \"soon\"},"
+                              "7]}"));
+  back = sesame_probe_report_new_from_json (bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->added_mappings->len, ==, 0);
+}
+
+/* Issue 10, item 10: every finding says in one plain line what its words
+ * mean, the NAT type its own, in the report language */
+static void
+test_explanations (void)
+{
+  static const SesameNatClassic classics[] = {
+    SESAME_NAT_CLASSIC_OPEN_INTERNET, SESAME_NAT_CLASSIC_FULL_CONE, SESAME_NAT_CLASSIC_RESTRICTED_CONE,
+    SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE, SESAME_NAT_CLASSIC_SYMMETRIC,
+    SESAME_NAT_CLASSIC_SYMMETRIC_UDP_FIREWALL, SESAME_NAT_CLASSIC_UDP_BLOCKED,
+  };
+  g_autoptr(GHashTable) nat_lines = g_hash_table_new (g_str_hash, g_str_equal);
+  SesameTranslation *en = sesame_translation_get_for_language ("en", NULL);
+  SesameTranslation *ja = sesame_translation_get_for_language ("ja", NULL);
+  const char * const *keys = sesame_glossary_keys ();
+
+  for (guint c = 0; c < G_N_ELEMENTS (classics); c++)
+    for (guint l = 0; l < 2; l++)
+      {
+        g_autoptr(SesamePlan) plan = new_plan (c == 0 ? SESAME_CONNECTION_MAP_E : SESAME_CONNECTION_PPPOE);
+        g_autoptr(SesameProbeReport) report = new_report (plan, classics[c]);
+        g_autoptr(GPtrArray) findings = NULL;
+
+        report->hairpinning = SESAME_TRISTATE_NO;
+        report_port (report, "tcp", 22)->listening = SESAME_TRISTATE_NO;
+        report_port (report, "tcp", 80)->reachable = SESAME_REACHABILITY_OPEN;
+        findings = judge (plan, report, l == 0 ? "en" : "ja");
+
+        for (guint i = 0; i < findings->len; i++)
+          {
+            const SesameFinding *finding = g_ptr_array_index (findings, i);
+
+            if (finding->explanation == NULL)
+              g_error ("finding “%s” has no explanation", finding->id);
+            /* One line */
+            g_assert_null (strchr (finding->explanation, '\n'));
+            if (l == 1)
+              g_assert_false (g_str_is_ascii (finding->explanation));
+            if (l == 0 && g_str_equal (finding->id, "nat"))
+              g_hash_table_add (nat_lines, finding->explanation);
+          }
+        if (l == 0 && c == 0)
+          g_assert_nonnull (strstr (expect (findings, "map-e", SESAME_FINDING_SEVERITY_BLOCKER)->explanation, "MAP-E"));
+      }
+  /* Each NAT type its own line (UDP blocked is a path finding) */
+  g_assert_cmpuint (g_hash_table_size (nat_lines), ==, G_N_ELEMENTS (classics) - 1);
+
+  /* Every line, the words of the checks too, in plain Japanese */
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      const char *line = sesame_glossary_explain (en, keys[i]);
+
+      g_assert_nonnull (line);
+      g_assert_true (sesame_translation_contains (ja, line));
+      g_assert_cmpstr (sesame_glossary_explain (ja, keys[i]), !=, line);
+    }
+  g_assert_nonnull (sesame_glossary_explain (en, "cgnat"));
+  g_assert_nonnull (sesame_glossary_explain (en, "double-nat"));
+  g_assert_nonnull (sesame_glossary_explain (en, "ds-lite"));
+  g_assert_null (sesame_glossary_explain (en, "no-such-thing"));
+}
+
 static void
 test_enums (void)
 {
@@ -555,6 +805,9 @@ main (int    argc,
   g_test_add_func ("/findings/grouped-ports", test_grouped_ports);
   g_test_add_func ("/findings/language", test_language);
   g_test_add_func ("/findings/enums", test_enums);
+  g_test_add_func ("/findings/mapped-by-sesame", test_mapped_by_sesame);
+  g_test_add_func ("/findings/sesame-mappings-json", test_sesame_mappings_json);
+  g_test_add_func ("/findings/explanations", test_explanations);
 
   status = g_test_run ();
   g_object_unref (catalog);

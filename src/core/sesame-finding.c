@@ -58,6 +58,7 @@ sesame_finding_free (SesameFinding *finding)
   g_free (finding->title);
   g_free (finding->text);
   g_free (finding->action);
+  g_free (finding->explanation);
   g_free (finding);
 }
 

@@ -56,6 +56,7 @@ typedef struct
   char                  *text;      /* what it means */
   char                  *action;    /* nullable: what to do (instead) */
   SesameWorks            works;     /* what it says of the rows it concerns; UNKNOWN: nothing */
+  char                  *explanation; /* nullable: what its words mean, one plain line (sesame-glossary.h) */
 } SesameFinding;
 
 SesameFinding         *sesame_finding_new                 (const char             *id,

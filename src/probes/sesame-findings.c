@@ -23,6 +23,7 @@
 #include "sesame-address.h"
 #include "sesame-checklist.h"
 #include "sesame-findings.h"
+#include "sesame-glossary.h"
 #include "sesame-translation.h"
 
 typedef struct
@@ -507,6 +508,105 @@ port_title (SesameTranslation *tr,
     }
 }
 
+/* The mapping Sesame added on the router for @port of this computer, while
+ * its lease lasts and the router has not lost it or given the port to
+ * another computer */
+static const SesameAddedMapping *
+added_mapping (Judge                   *judge,
+               const SesamePortFinding *found)
+{
+  const SesameProbeReport *report = judge->report;
+  gint64 now = sesame_probe_report_get_time (report);
+
+  if (now == 0)
+    now = g_get_real_time () / G_USEC_PER_SEC;
+  if (found->router_mapping == SESAME_MAPPING_STATE_ABSENT ||
+      found->router_mapping == SESAME_MAPPING_STATE_WRONG_HOST)
+    return NULL;
+
+  for (guint i = 0; i < report->added_mappings->len; i++)
+    {
+      const SesameAddedMapping *mapping = g_ptr_array_index (report->added_mappings, i);
+
+      if (mapping->internal_port == found->port && g_strcmp0 (mapping->protocol, found->protocol) == 0 &&
+          mapping->ends > now)
+        return mapping;
+    }
+
+  return NULL;
+}
+
+static const char *
+via_name (const char *via)
+{
+  if (g_strcmp0 (via, "natpmp") == 0)
+    return "NAT-PMP";
+  if (g_strcmp0 (via, "pcp") == 0)
+    return "PCP";
+
+  return "UPnP IGD";
+}
+
+/* The ports that work only while the mappings Sesame added last: when
+ * they end, the ways they came and how to remove them sooner. @finding
+ * says the ports work when every one of them was reached from the
+ * internet. */
+static void
+added_finish (Judge         *judge,
+              SesameFinding *finding,
+              GPtrArray     *mappings,
+              gboolean       all_reached)
+{
+  SesameTranslation *tr = judge->tr;
+  g_autoptr(GPtrArray) vias = g_ptr_array_new ();
+  g_autoptr(GString) commands = g_string_new (NULL);
+  g_autoptr(GDateTime) end = NULL;
+  g_autofree char *ports = ports_text (tr, finding);
+  g_autofree char *via_list = NULL;
+  g_autofree char *date = NULL;
+  gint64 first_end = G_MAXINT64;
+
+  for (guint i = 0; i < mappings->len; i++)
+    {
+      const SesameAddedMapping *mapping = g_ptr_array_index (mappings, i);
+      const char *name = via_name (mapping->via);
+
+      first_end = MIN (first_end, mapping->ends);
+      if (!g_ptr_array_find_with_equal_func (vias, name, g_str_equal, NULL))
+        g_ptr_array_add (vias, (gpointer) name);
+
+      if (commands->len > 0)
+        g_string_append (commands, "; ");
+      g_string_append_printf (commands, "sesame-cli map remove --protocol %s --port %u",
+                              mapping->protocol, mapping->external_port);
+      if (g_strcmp0 (mapping->via, "upnp") != 0)
+        g_string_append_printf (commands, " --via %s", mapping->via);
+    }
+  g_ptr_array_add (vias, NULL);
+  via_list = g_strjoinv (TC_ (tr, "list", ", "), (char **) vias->pdata);
+
+  end = g_date_time_new_from_unix_local (first_end);
+  date = end != NULL ? g_date_time_format (end, "%Y-%m-%d %H:%M") : g_strdup ("?");
+
+  g_free (finding->title);
+  /* Translators: the first %s is when the mappings end, "2024-05-08 14:00";
+   * the second lists ports, "TCP 22 and TCP 80" */
+  finding->title = g_strdup_printf (T_ (tr, "Forwarded only until %s, by the mappings Sesame added: %s"), date, ports);
+  g_free (finding->text);
+  /* Translators: the first %s is how Sesame asked the router ("UPnP IGD"),
+   * the second when the mappings end, "2024-05-08 14:00" */
+  finding->text = g_strdup_printf (T_ (tr, "Sesame asked your router over %s to forward these ports for a limited time. "
+                                       "The mappings end on %s, or sooner if the router restarts, and the ports close again. "
+                                       "They are not forwarding rows of the router’s own."),
+                                   via_list, date);
+  g_free (finding->action);
+  /* Translators: %s is one or more commands to paste in a terminal */
+  finding->action = g_strdup_printf (T_ (tr, "Enter these forwarding rows on the router by hand to keep them, or run Sesame again before then. "
+                                         "To remove them sooner: on the router’s UPnP page, or with %s"),
+                                     commands->str);
+  finding->works = all_reached ? SESAME_WORKS_YES : SESAME_WORKS_UNKNOWN;
+}
+
 static void
 judge_ports (Judge *judge)
 {
@@ -532,14 +632,20 @@ judge_ports (Judge *judge)
       "",
       T_ (tr, "Reachable from the internet. Nothing to do."),
       NULL, NULL },
+    /* Its sentences are made by added_finish () */
+    { "port-mapped-by-sesame", SESAME_FINDING_SEVERITY_WARNING, SESAME_WORKS_UNKNOWN,
+      "", "", NULL, NULL },
   };
   /* In the order of kinds[] and port_title () */
-  enum { NOT_LISTENING, ELSEWHERE, UNREACHABLE, NOT_MAPPED, REACHABLE };
+  enum { NOT_LISTENING, ELSEWHERE, UNREACHABLE, NOT_MAPPED, REACHABLE, ADDED };
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+  gboolean all_reached = TRUE;
 
   for (guint i = 0; i < judge->report->ports->len; i++)
     {
       const SesamePortFinding *found = g_ptr_array_index (judge->report->ports, i);
       SesamePortRange port = { found->port, found->port };
+      const SesameAddedMapping *mapping;
       SesameProtocol protocol;
 
       if (!sesame_protocol_from_string (found->protocol, &protocol) || found->port == 0)
@@ -553,7 +659,17 @@ judge_ports (Judge *judge)
       if (port_blocked (judge, protocol, &port))
         continue;
 
-      if (found->reachable == SESAME_REACHABILITY_OPEN)
+      /* Open, or not known to be shut, through a mapping that ends: never
+       * "nothing to do" */
+      if ((mapping = added_mapping (judge, found)) != NULL &&
+          found->reachable != SESAME_REACHABILITY_FILTERED &&
+          found->reachable != SESAME_REACHABILITY_REFUSED)
+        {
+          port_kind_add (judge, &kinds[ADDED], protocol, &port);
+          g_ptr_array_add (added, (gpointer) mapping);
+          all_reached = all_reached && found->reachable == SESAME_REACHABILITY_OPEN;
+        }
+      else if (found->reachable == SESAME_REACHABILITY_OPEN)
         port_kind_add (judge, &kinds[REACHABLE], protocol, &port);
       else if (found->router_mapping == SESAME_MAPPING_STATE_WRONG_HOST)
         port_kind_add (judge, &kinds[ELSEWHERE], protocol, &port);
@@ -573,9 +689,38 @@ judge_ports (Judge *judge)
       if (finding == NULL)
         continue;
 
+      if (k == ADDED)
+        {
+          added_finish (judge, finding, added, all_reached);
+          continue;
+        }
+
       ports = ports_text (tr, finding);
       g_free (finding->title);
       finding->title = port_title (tr, k, ports);
+    }
+}
+
+/* What each finding's words mean, in one plain line */
+static void
+explain (Judge *judge)
+{
+  for (guint i = 0; i < judge->findings->len; i++)
+    {
+      SesameFinding *finding = g_ptr_array_index (judge->findings, i);
+      const char *text = NULL;
+
+      if (g_str_equal (finding->id, "nat") && judge->report->classic != SESAME_NAT_CLASSIC_UNKNOWN)
+        {
+          g_autofree char *key = g_strconcat ("nat:", sesame_nat_classic_to_string (judge->report->classic), NULL);
+
+          text = sesame_glossary_explain (judge->tr, key);
+        }
+      if (text == NULL)
+        text = sesame_glossary_explain (judge->tr, finding->id);
+
+      g_free (finding->explanation);
+      finding->explanation = g_strdup (text);
     }
 }
 
@@ -636,6 +781,7 @@ sesame_findings_new (SesamePlan              *plan,
   judge_router (&judge);
   judge_hairpin (&judge);
   judge_ports (&judge);
+  explain (&judge);
 
   sesame_findings_sort (findings);
   return g_steal_pointer (&findings);

@@ -104,6 +104,33 @@ sesame_router_mapping_free (SesameRouterMapping *mapping)
   g_free (mapping);
 }
 
+SesameAddedMapping *
+sesame_added_mapping_copy (const SesameAddedMapping *mapping)
+{
+  SesameAddedMapping *copy;
+
+  g_return_val_if_fail (mapping != NULL, NULL);
+
+  copy = g_memdup2 (mapping, sizeof *mapping);
+  copy->protocol = g_strdup (mapping->protocol);
+  copy->internal_address = g_strdup (mapping->internal_address);
+  copy->via = g_strdup (mapping->via);
+
+  return copy;
+}
+
+void
+sesame_added_mapping_free (SesameAddedMapping *mapping)
+{
+  if (mapping == NULL)
+    return;
+
+  g_free (mapping->protocol);
+  g_free (mapping->internal_address);
+  g_free (mapping->via);
+  g_free (mapping);
+}
+
 SesameProbeReport *
 sesame_probe_report_new (void)
 {
@@ -116,6 +143,7 @@ sesame_probe_report_new (void)
   report->cgnat = SESAME_TRISTATE_UNKNOWN;
   report->hops = g_ptr_array_new_null_terminated (2, g_free, TRUE);
   report->upnp_mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_router_mapping_free);
+  report->added_mappings = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_added_mapping_free);
   report->ports = g_ptr_array_new_with_free_func (port_finding_free);
   report->servers_contacted = g_ptr_array_new_null_terminated (4, g_free, TRUE);
   report->ipv6_addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_ipv6_address_free);
@@ -154,6 +182,7 @@ sesame_probe_report_free (SesameProbeReport *report)
   g_free (report->upnp_external_address);
   g_free (report->upnp_error);
   g_ptr_array_unref (report->upnp_mappings);
+  g_ptr_array_unref (report->added_mappings);
   g_free (report->natpmp_external_address);
   g_free (report->natpmp_error);
   g_free (report->pcp_external_address);
@@ -289,6 +318,114 @@ sesame_probe_report_add_mapping (SesameProbeReport   *report,
                                  SesameRouterMapping *mapping)
 {
   g_ptr_array_add (report->upnp_mappings, mapping);
+}
+
+/**
+ * sesame_probe_report_add_added_mapping:
+ * @report: a report
+ * @mapping: a mapping Sesame added on the router
+ *
+ * Keeps a copy of @mapping, in place of one Sesame added before for the
+ * same protocol and external port.
+ */
+void
+sesame_probe_report_add_added_mapping (SesameProbeReport        *report,
+                                       const SesameAddedMapping *mapping)
+{
+  g_return_if_fail (report != NULL && mapping != NULL);
+
+  sesame_probe_report_remove_added_mapping (report, mapping->protocol, mapping->external_port);
+  g_ptr_array_add (report->added_mappings, sesame_added_mapping_copy (mapping));
+}
+
+/* Returns: whether @report had a mapping Sesame added for that port */
+gboolean
+sesame_probe_report_remove_added_mapping (SesameProbeReport *report,
+                                          const char        *protocol,
+                                          guint16            external_port)
+{
+  g_return_val_if_fail (report != NULL && protocol != NULL, FALSE);
+
+  for (guint i = 0; i < report->added_mappings->len; i++)
+    {
+      const SesameAddedMapping *have = g_ptr_array_index (report->added_mappings, i);
+
+      if (have->external_port == external_port && g_strcmp0 (have->protocol, protocol) == 0)
+        {
+          g_ptr_array_remove_index (report->added_mappings, i);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/**
+ * sesame_probe_report_get_time:
+ * @report: a report
+ *
+ * Returns: the Unix time the probes ended, 0 when unknown
+ */
+gint64
+sesame_probe_report_get_time (const SesameProbeReport *report)
+{
+  g_autoptr(GDateTime) time = NULL;
+
+  g_return_val_if_fail (report != NULL, 0);
+
+  if (report->finished_at == NULL || !(time = g_date_time_new_from_iso8601 (report->finished_at, NULL)))
+    return 0;
+
+  return g_date_time_to_unix (time);
+}
+
+/* What Sesame writes as the description of the mappings it adds over UPnP:
+ * "Sesame" (sesame-cli map add), "Sesame: http, ssh" (the wizard) */
+static gboolean
+is_sesame_description (const char *description)
+{
+  return description != NULL &&
+         (g_str_equal (description, "Sesame") || g_str_has_prefix (description, "Sesame:"));
+}
+
+/**
+ * sesame_probe_report_find_added_mappings:
+ * @report: a finished report
+ *
+ * Adds to the mappings Sesame added those the router lists with Sesame's
+ * description and a lease, whoever ran it: its lease as the router tells
+ * what is left of it, from when the probes ended. Only the gateway's list
+ * counts.
+ */
+void
+sesame_probe_report_find_added_mappings (SesameProbeReport *report)
+{
+  gint64 now;
+
+  g_return_if_fail (report != NULL);
+
+  if (!report->upnp_found || !report->upnp_is_gateway)
+    return;
+
+  now = sesame_probe_report_get_time (report);
+  for (guint i = 0; i < report->upnp_mappings->len; i++)
+    {
+      const SesameRouterMapping *listed = g_ptr_array_index (report->upnp_mappings, i);
+      SesameAddedMapping mapping = { 0 };
+
+      /* A permanent one is as good as a row entered by hand */
+      if (!is_sesame_description (listed->description) || listed->lease == 0 || now == 0)
+        continue;
+
+      mapping.protocol = listed->protocol;
+      mapping.external_port = listed->external_port;
+      mapping.internal_address = listed->internal_address;
+      mapping.internal_port = listed->internal_port;
+      mapping.via = (char *) "upnp";
+      mapping.lease = listed->lease;
+      mapping.ends = now + listed->lease;
+      sesame_probe_report_add_added_mapping (report, &mapping);
+    }
 }
 
 SESAME_DEFINE_ENUM_STRINGS (SesameNatMapping, sesame_nat_mapping, SESAME_TYPE_NAT_MAPPING)
@@ -512,6 +649,38 @@ add_port_list (JsonBuilder *builder,
   json_builder_end_array (builder);
 }
 
+static char *
+unix_to_iso8601 (gint64 time)
+{
+  g_autoptr(GDateTime) utc = time > 0 ? g_date_time_new_from_unix_utc (time) : NULL;
+
+  return utc != NULL ? g_date_time_format_iso8601 (utc) : NULL;
+}
+
+static void
+add_added_mappings (JsonBuilder             *builder,
+                    const SesameProbeReport *report)
+{
+  json_builder_set_member_name (builder, "sesame_mappings");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < report->added_mappings->len; i++)
+    {
+      const SesameAddedMapping *mapping = g_ptr_array_index (report->added_mappings, i);
+      g_autofree char *ends = unix_to_iso8601 (mapping->ends);
+
+      json_builder_begin_object (builder);
+      add_string (builder, "protocol", mapping->protocol);
+      add_int (builder, "external_port", mapping->external_port);
+      add_string (builder, "internal_address", mapping->internal_address);
+      add_int (builder, "internal_port", mapping->internal_port);
+      add_string (builder, "via", mapping->via);
+      add_int (builder, "lease", mapping->lease);
+      add_string (builder, "ends_at", ends);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 add_ipv6 (JsonBuilder             *builder,
           const SesameProbeReport *report)
@@ -597,6 +766,7 @@ sesame_probe_report_to_json_node (const SesameProbeReport *report)
   add_nat (builder, report);
   add_router (builder, report);
   add_port_list (builder, "ports", report->ports);
+  add_added_mappings (builder, report);
   add_ipv6 (builder, report);
   add_strv (builder, "servers_contacted", (const char * const *) report->servers_contacted->pdata);
   json_builder_end_object (builder);
@@ -707,6 +877,65 @@ read_ports (JsonNode          *ports,
           finding->checked_by = dup_member (port, "checked_by");
           finding->temporary_listener = member_bool (port, "temporary_listener");
         }
+    }
+}
+
+static guint16
+member_port (JsonObject *object,
+             const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) < 1 || json_node_get_int (node) > 65535)
+    return 0;
+
+  return (guint16) json_node_get_int (node);
+}
+
+static void
+read_added_mappings (JsonNode          *list,
+                     SesameProbeReport *report)
+{
+  static const char * const vias[] = { "upnp", "natpmp", "pcp", NULL };
+  JsonArray *array;
+
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+    return;
+
+  array = json_node_get_array (list);
+  for (guint i = 0; i < json_array_get_length (array) && i < 1024; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *entry;
+      SesameAddedMapping mapping = { 0 };
+      SesameProtocol protocol;
+      const char *ends;
+      gint64 lease;
+      g_autoptr(GDateTime) end = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+
+      entry = json_node_get_object (element);
+      mapping.protocol = (char *) member_string (entry, "protocol");
+      mapping.via = (char *) member_string (entry, "via");
+      mapping.external_port = member_port (entry, "external_port");
+      mapping.internal_port = member_port (entry, "internal_port");
+      mapping.internal_address = (char *) member_string (entry, "internal_address");
+      lease = json_object_get_int_member_with_default (entry, "lease", 0);
+      ends = member_string (entry, "ends_at");
+      if (!sesame_protocol_from_string (mapping.protocol, &protocol) ||
+          mapping.via == NULL || !g_strv_contains (vias, mapping.via) ||
+          mapping.external_port == 0 || mapping.internal_port == 0 ||
+          lease < 0 || lease > G_MAXUINT32)
+        continue;
+      if (ends != NULL && (end = g_date_time_new_from_iso8601 (ends, NULL)) == NULL)
+        continue;
+
+      mapping.lease = (guint32) lease;
+      mapping.ends = end != NULL ? g_date_time_to_unix (end) : 0;
+      sesame_probe_report_add_added_mapping (report, &mapping);
     }
 }
 
@@ -847,6 +1076,7 @@ sesame_probe_report_new_from_json (GBytes  *json,
   report->pcp_found = member_bool (member_object (router, "pcp"), "found");
 
   read_ports (object ? json_object_get_member (object, "ports") : NULL, report, FALSE);
+  read_added_mappings (object ? json_object_get_member (object, "sesame_mappings") : NULL, report);
   read_ipv6 (member_object (object, "ipv6"), report);
 
   return g_steal_pointer (&report);

@@ -105,6 +105,20 @@ typedef struct
   guint32  lease;              /* seconds; 0 = permanent */
 } SesameRouterMapping;
 
+/* A port mapping Sesame itself added on the router, over UPnP IGD, NAT-PMP
+ * or PCP: it lasts until its lease ends (or the router restarts), unlike a
+ * forwarding row entered on the router by hand */
+typedef struct
+{
+  char    *protocol;           /* tcp, udp */
+  guint16  external_port;
+  char    *internal_address;   /* nullable */
+  guint16  internal_port;
+  char    *via;                /* upnp, natpmp, pcp */
+  guint32  lease;              /* seconds the router granted; 0: no end */
+  gint64   ends;               /* Unix time the lease ends; 0: no end */
+} SesameAddedMapping;
+
 typedef struct
 {
   char               *protocol;
@@ -162,6 +176,7 @@ typedef struct
   char               *upnp_external_address;
   char               *upnp_error;
   GPtrArray          *upnp_mappings;     /* element-type SesameRouterMapping */
+  GPtrArray          *added_mappings;    /* element-type SesameAddedMapping: Sesame's own ("sesame_mappings") */
   gboolean            natpmp_found;
   char               *natpmp_external_address;
   char               *natpmp_error;
@@ -209,6 +224,13 @@ void                 sesame_probe_report_add_interface  (SesameProbeReport      
                                                          SesameInterface         *interface);
 void                 sesame_probe_report_add_mapping    (SesameProbeReport       *report,
                                                          SesameRouterMapping     *mapping);
+void                 sesame_probe_report_add_added_mapping (SesameProbeReport    *report,
+                                                         const SesameAddedMapping *mapping);
+gboolean             sesame_probe_report_remove_added_mapping (SesameProbeReport *report,
+                                                         const char              *protocol,
+                                                         guint16                  external_port);
+void                 sesame_probe_report_find_added_mappings (SesameProbeReport  *report);
+gint64               sesame_probe_report_get_time       (const SesameProbeReport *report);
 
 const char          *sesame_nat_mapping_to_string       (SesameNatMapping         mapping);
 gboolean             sesame_nat_mapping_from_string     (const char              *text,
@@ -230,6 +252,8 @@ void                 sesame_interface_free              (SesameInterface        
 void                 sesame_ipv6_address_free           (SesameIpv6Address       *address);
 const SesameIpv6Address *sesame_ipv6_addresses_pick_stable (GPtrArray            *addresses);
 void                 sesame_router_mapping_free         (SesameRouterMapping     *mapping);
+SesameAddedMapping  *sesame_added_mapping_copy          (const SesameAddedMapping *mapping);
+void                 sesame_added_mapping_free          (SesameAddedMapping      *mapping);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SesameProbeReport, sesame_probe_report_free)
 
