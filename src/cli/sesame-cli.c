@@ -587,6 +587,8 @@ add_findings (SesameChecklist         *checklist,
     }
 
   sesame_checklist_set_findings (checklist, findings);
+  /* The probe ran on the server: its stable IPv6 address is the server's */
+  sesame_checklist_set_ipv6_address (checklist, probe->ipv6_address);
   return TRUE;
 }
 

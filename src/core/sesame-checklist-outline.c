@@ -250,6 +250,14 @@ sesame_checklist_build_outline (SesameChecklist *checklist)
                                         sesame_checklist_get_firewall_title (checklist), TRUE);
   section->steps = sesame_checklist_get_firewall_steps (checklist);
 
+  /* With the server's stable IPv6 address: the way in without forwarding */
+  if (sesame_checklist_get_ipv6_steps (checklist) != NULL)
+    {
+      section = sesame_outline_add_section (outline, SESAME_SECTION_STEPS,
+                                            T_ (tr, "Reach it over IPv6"), TRUE);
+      section->steps = sesame_checklist_get_ipv6_steps (checklist);
+    }
+
   sesame_outline_add_verify (outline, checklist);
 
   return outline;

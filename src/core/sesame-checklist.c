@@ -54,6 +54,8 @@ struct _SesameChecklist
   GPtrArray          *findings;        /* nullable, element-type SesameFinding: without probe results, none */
   GPtrArray          *plan_findings;   /* element-type SesameFinding: what the plan alone says (MAP-E, DS-Lite) */
   SesamePortset      *portset;         /* nullable: the MAP-E port set of the plan's IPv6 prefix */
+  char               *ipv6_address;    /* nullable: the server's stable global IPv6 address */
+  GPtrArray          *ipv6_steps;      /* nullable, element-type SesameStep: "Reach it over IPv6" */
 };
 
 G_DEFINE_FINAL_TYPE (SesameChecklist, sesame_checklist, G_TYPE_OBJECT)
@@ -139,6 +141,8 @@ sesame_checklist_finalize (GObject *object)
   g_clear_pointer (&self->forwards, g_ptr_array_unref);
   g_clear_pointer (&self->plan_findings, g_ptr_array_unref);
   g_clear_pointer (&self->portset, sesame_portset_free);
+  g_clear_pointer (&self->ipv6_address, g_free);
+  g_clear_pointer (&self->ipv6_steps, g_ptr_array_unref);
   g_clear_pointer (&self->lan_only, g_ptr_array_unref);
   g_clear_pointer (&self->outbound_only, g_ptr_array_unref);
   g_clear_pointer (&self->not_forwarded, g_ptr_array_unref);
@@ -1606,6 +1610,133 @@ sesame_checklist_get_connection_label (SesameChecklist *self)
     case SESAME_CONNECTION_UNKNOWN:
     default: return T (self, "Not known");
     }
+}
+
+/* The server's own ports, as every forwarding row leads to them: over IPv6
+ * nothing is translated, the firewall lets them in as they are */
+static char *
+ipv6_port_list (SesameChecklist *self)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < self->forwards->len; i++)
+    {
+      const SesameForward *forward = g_ptr_array_index (self->forwards, i);
+      g_autofree char *ports = sesame_checklist_format_ports (self, &forward->internal);
+
+      g_ptr_array_add (items, g_strdup_printf ("%s %s", sesame_checklist_format_protocol (self, forward->protocol), ports));
+    }
+
+  return sesame_checklist_join_names (self, items);
+}
+
+static void
+build_ipv6_steps (SesameChecklist *self)
+{
+  const char *language = sesame_checklist_get_language (self);
+  const SesameRouter *router = self->router;
+  const char * const *path;
+  g_autofree char *joined = NULL;
+  g_autofree char *ports = NULL;
+  const char *page;
+
+  g_clear_pointer (&self->ipv6_steps, g_ptr_array_unref);
+  if (self->ipv6_address == NULL || self->forwards->len == 0)
+    return;
+
+  self->ipv6_steps = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_step_free);
+  ports = ipv6_port_list (self);
+
+  /* A router the catalog knows nothing of IPv6 about: the general words */
+  if (router == NULL || sesame_router_get_ipv6_filter_path (router, language) == NULL)
+    router = sesame_catalog_lookup_router (self->catalog, "generic");
+
+  if (router != NULL && (path = sesame_router_get_ipv6_filter_path (router, language)) != NULL)
+    {
+      joined = g_strjoinv (" > ", (char **) path);
+      page = sesame_text_get (&router->ipv6_filter_page, language);
+      add_step (self->ipv6_steps,
+                /* Translators: "On the router, open IPv6パケットフィルタ設定 (詳細設定 > IPv6パケットフィルタ設定)
+                 * and let in connections from the internet to 240b:10::5 on TCP 80 and UDP 16384-16403." */
+                g_strdup_printf (T (self, "On the router, open “%s” (%s) and let in connections from the internet to %s on %s. Nothing is forwarded: over IPv6 the server has an address of its own, and the router’s IPv6 firewall turns away every connection it was not told to let in."),
+                                 page, joined, self->ipv6_address, ports),
+                NULL);
+      if (router->ipv6_filter_uncertain)
+        add_step (self->ipv6_steps,
+                  g_strdup (T (self, "Sesame could not confirm the name of this page or the way to it on this router: look for the IPv6 firewall, IPv6 filter or IPv6 security settings.")),
+                  NULL);
+    }
+
+  switch (sesame_plan_get_host_os (self->plan))
+    {
+    case SESAME_HOST_OS_LINUX_UFW:
+      add_step (self->ipv6_steps,
+                g_strdup (T (self, "This computer’s firewall: ufw applies the rules above to IPv6 only when /etc/default/ufw says IPV6=yes (the default). Check it:")),
+                "grep '^IPV6=' /etc/default/ufw");
+      break;
+
+    case SESAME_HOST_OS_MACOS:
+    case SESAME_HOST_OS_LINUX_FIREWALLD:
+    case SESAME_HOST_OS_LINUX_NFTABLES:
+    case SESAME_HOST_OS_WINDOWS:
+    default:
+      add_step (self->ipv6_steps,
+                g_strdup (T (self, "This computer’s firewall: the rules above apply to IPv6 as well; there is nothing more to add.")),
+                NULL);
+      break;
+    }
+
+  add_step (self->ipv6_steps,
+            /* Translators: %s is an IPv6 address */
+            g_strdup_printf (T (self, "Publish %s in the AAAA record of the server’s name, at your DNS or dynamic DNS service: it is this computer’s stable IPv6 address."),
+                             self->ipv6_address),
+            NULL);
+  add_step (self->ipv6_steps,
+            g_strdup (T (self, "Never publish a temporary IPv6 address: the computer makes those up for privacy when it connects out and replaces them every day or so, so the name would soon lead nowhere. If the provider changes the line’s prefix, the stable address changes too: a dynamic DNS client that updates the AAAA record keeps the name right.")),
+            NULL);
+}
+
+/**
+ * sesame_checklist_set_ipv6_address:
+ * @self: a checklist
+ * @address: (nullable): the server's stable global IPv6 address (from the
+ *   probe report: sesame_ipv6_addresses_pick_stable()), or %NULL
+ *
+ * With an address the checklist adds "Reach it over IPv6": the router's
+ * IPv6 firewall in its own words, the host firewall where IPv6 differs,
+ * and the address to publish.
+ */
+void
+sesame_checklist_set_ipv6_address (SesameChecklist *self,
+                                   const char      *address)
+{
+  g_return_if_fail (SESAME_IS_CHECKLIST (self));
+
+  g_free (self->ipv6_address);
+  self->ipv6_address = g_strdup (address);
+  build_ipv6_steps (self);
+}
+
+const char *
+sesame_checklist_get_ipv6_address (SesameChecklist *self)
+{
+  g_return_val_if_fail (SESAME_IS_CHECKLIST (self), NULL);
+
+  return self->ipv6_address;
+}
+
+/**
+ * sesame_checklist_get_ipv6_steps:
+ *
+ * Returns: (nullable) (transfer none) (element-type SesameStep): the steps
+ *   of "Reach it over IPv6"; %NULL without a stable IPv6 address or rows
+ */
+GPtrArray *
+sesame_checklist_get_ipv6_steps (SesameChecklist *self)
+{
+  g_return_val_if_fail (SESAME_IS_CHECKLIST (self), NULL);
+
+  return self->ipv6_steps;
 }
 
 /**

@@ -99,6 +99,10 @@ GPtrArray         *sesame_checklist_get_conflicts       (SesameChecklist *self);
 void               sesame_checklist_set_findings        (SesameChecklist *self,
                                                          GPtrArray       *findings);
 GPtrArray         *sesame_checklist_get_findings        (SesameChecklist *self);
+void               sesame_checklist_set_ipv6_address    (SesameChecklist *self,
+                                                         const char      *address);
+const char        *sesame_checklist_get_ipv6_address    (SesameChecklist *self);
+GPtrArray         *sesame_checklist_get_ipv6_steps      (SesameChecklist *self);
 const SesamePortset *sesame_checklist_get_portset       (SesameChecklist *self);
 
 char              *sesame_checklist_format_ports        (SesameChecklist       *self,

@@ -240,6 +240,19 @@ sesame_json_writer_build (SesameChecklist *checklist)
   if (sesame_checklist_get_findings (checklist) != NULL)
     add_findings (json_node_get_object (root), checklist);
 
+  /* The server's stable IPv6 address and the way in over IPv6 */
+  if (sesame_checklist_get_ipv6_steps (checklist) != NULL)
+    {
+      g_autoptr(JsonBuilder) ipv6 = json_builder_new ();
+
+      json_builder_begin_object (ipv6);
+      json_builder_set_member_name (ipv6, "address");
+      json_builder_add_string_value (ipv6, sesame_checklist_get_ipv6_address (checklist));
+      sesame_json_add_steps (ipv6, "steps", sesame_checklist_get_ipv6_steps (checklist));
+      json_builder_end_object (ipv6);
+      json_object_set_member (json_node_get_object (root), "ipv6", json_builder_get_root (ipv6));
+    }
+
   /* MAP-E: the set the rows' external ports were taken from */
   if (sesame_checklist_get_portset (checklist) != NULL)
     json_object_set_member (json_node_get_object (root), "port_set",
