@@ -15,6 +15,7 @@
 #include "sesame-local-probe.h"
 #include "sesame-probe-report.h"
 #include "sesame-prober.h"
+#include "sesame-temp-listener.h"
 
 static void
 test_ip_response (void)
@@ -1087,6 +1088,49 @@ test_report_ipv6_json (void)
   }
 }
 
+/* The check of the run before left its connection to Sesame's listener in
+ * TIME_WAIT (the listener closes it first): the next run must still be able
+ * to listen on the port, or the check finds it refused */
+static gboolean
+temp_listener_accepted (gpointer data)
+{
+  return sesame_temp_listener_get_accepted (data) > 0;
+}
+
+static void
+test_temp_listener_again (void)
+{
+  g_autoptr(GSocketListener) picker = g_socket_listener_new ();
+  g_autoptr(SesameTempListener) first = NULL;
+  g_autoptr(SesameTempListener) second = NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 until;
+  guint16 port;
+
+  port = g_socket_listener_add_any_inet_port (picker, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (picker);
+
+  first = sesame_temp_listener_new ("tcp", port, &error);
+  g_assert_no_error (error);
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  g_assert_no_error (error);
+  until = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!temp_listener_accepted (first) && g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (sesame_temp_listener_get_accepted (first), ==, 1);
+  g_usleep (50 * 1000);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  sesame_temp_listener_close (first);
+
+  second = sesame_temp_listener_new ("tcp", port, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (second);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1119,6 +1163,7 @@ main (int   argc,
   g_test_add_func ("/probe-parsers/if-inet6", test_if_inet6);
   g_test_add_func ("/probe-parsers/transition-cross-check", test_transition_cross_check);
   g_test_add_func ("/probe-parsers/report-ipv6-json", test_report_ipv6_json);
+  g_test_add_func ("/probe-parsers/temp-listener-again", test_temp_listener_again);
 
   return g_test_run ();
 }

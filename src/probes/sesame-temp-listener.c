@@ -153,8 +153,13 @@ sesame_temp_listener_new_for_family (const char      *protocol,
     return NULL;
 
   g_socket_set_blocking (self->socket, FALSE);
-  /* No SO_REUSEADDR: for UDP it would share the port with a service that has it */
-  if (!g_socket_bind (self->socket, address, FALSE, error))
+  /* For TCP, SO_REUSEADDR: the connection a check made to the listener of
+   * the run before is in TIME_WAIT for a minute after the listener closed
+   * it, and without the option on both the bind fails, nothing listens and
+   * the next check finds the port refused. Linux still refuses the port
+   * where something listens. Not for UDP, where it would share the port
+   * with a service that has it. */
+  if (!g_socket_bind (self->socket, address, !udp, error))
     return NULL;
   if (!udp && !g_socket_listen (self->socket, error))
     return NULL;
