@@ -534,6 +534,72 @@ test_detected (void)
   gui_test_close_window (window);
 }
 
+/* A report whose IPv6 address names the line's IPv4 transition */
+static SesameProbeReport *
+ipv6_report (const char *address)
+{
+  SesameProbeReport *report = sesame_probe_report_new ();
+  GPtrArray *addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_ipv6_address_free);
+  SesameIpv6Address *entry = g_new0 (SesameIpv6Address, 1);
+
+  entry->address = g_strdup (address);
+  entry->prefix_length = 64;
+  entry->interface = g_strdup ("eth0");
+  g_ptr_array_add (addresses, entry);
+  report->gateway = g_strdup ("192.168.11.1");
+  sesame_probe_report_set_ipv6_addresses (report, addresses);
+
+  return report;
+}
+
+/* The connection type proposed from the line's IPv6 address, with the
+ * reason, until the person chooses; never over their choice */
+static void
+test_connection_proposed (void)
+{
+  g_autoptr(SesameProbeSession) session = gui_test_session_new ();
+  SesameWindow *window = open_with_report (NULL, session);
+  SesamePlan *plan = sesame_window_get_plan (window);
+  g_autofree char *mape = g_strdup_printf (_("Sesame chose IPv4 over IPv6 (MAP-E) from this computer’s IPv6 address %s: it belongs to %s, which shares the IPv4 address %s among several lines and gives this one %u ports. Choose another if you know better."),
+                                           "240b:10:1234:5600::5", "v6プラス (JPIX)", "106.72.18.52", 240);
+  g_autofree char *dslite = NULL;
+  g_autoptr(SesameProbeReport) transix = ipv6_report ("2409:10:1234:5600::5");
+
+  sesame_probe_session_set_report (session, ipv6_report ("240b:10:1234:5600::5"));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  /* MAP-E, saying why, and the checklist gets the line's prefix */
+  g_assert_cmpint (sesame_plan_get_connection (plan), ==, SESAME_CONNECTION_MAP_E);
+  g_assert_true (row_checked (connection_row (window, SESAME_CONNECTION_MAP_E)));
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (
+                     gtk_widget_get_ancestor (connection_row (window, SESAME_CONNECTION_MAP_E), ADW_TYPE_PREFERENCES_GROUP))),
+                   ==, mape);
+  g_assert_cmpstr (sesame_plan_get_ipv6_prefix (plan), ==, "240b:10:1234:5600::/64");
+
+  /* Until the person chooses, a newer finding replaces it */
+  dslite = g_strdup_printf (_("Sesame chose IPv4 over IPv6 (DS-Lite) from this computer’s IPv6 address %s, which belongs to %s. Choose another if you know better."),
+                            "2409:10:1234:5600::5", transix->transition->provider);
+  sesame_probe_session_set_report (session, ipv6_report ("2409:10:1234:5600::5"));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (sesame_plan_get_connection (plan), ==, SESAME_CONNECTION_DS_LITE);
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (
+                     gtk_widget_get_ancestor (connection_row (window, SESAME_CONNECTION_DS_LITE), ADW_TYPE_PREFERENCES_GROUP))),
+                   ==, dslite);
+
+  /* The person's choice stands */
+  activate_row (connection_row (window, SESAME_CONNECTION_PPPOE));
+  sesame_probe_session_set_report (session, ipv6_report ("240b:10:1234:5600::5"));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (sesame_plan_get_connection (plan), ==, SESAME_CONNECTION_PPPOE);
+  g_assert_true (row_checked (connection_row (window, SESAME_CONNECTION_PPPOE)));
+  g_assert_null (gui_test_find (GTK_WIDGET (router_page (window)), GTK_TYPE_LABEL, mape));
+
+  gui_test_close_window (window);
+}
+
 static void
 test_detected_not_over_plan (void)
 {
@@ -731,6 +797,7 @@ gui_test_add_router_page_tests (void)
   g_test_add_func ("/gui/router/seed-plan", test_seed_plan);
   g_test_add_func ("/gui/router/detected", test_detected);
   g_test_add_func ("/gui/router/detected-not-over-plan", test_detected_not_over_plan);
+  g_test_add_func ("/gui/router/connection-proposed", test_connection_proposed);
   g_test_add_func ("/gui/router/detected-gateway", test_detected_gateway);
   g_test_add_func ("/gui/router/keyboard", test_keyboard);
   g_test_add_func ("/gui/router/one-scroll-one-stop", test_one_scroll_one_stop);

@@ -96,6 +96,7 @@ struct _SesameRouterPage
 
   RouterState           router_state;
   gboolean              connection_chosen;
+  gboolean              connection_proposed; /* chosen by Sesame from the checks, not by the person */
   const SesameRouter   *detected;     /* nullable, owned by the catalog */
   DetectedHow           detected_how;
   char                 *detected_as;  /* nullable: the name the router gave itself */
@@ -109,6 +110,12 @@ struct _SesameRouterPage
 G_DEFINE_FINAL_TYPE (SesameRouterPage, sesame_router_page, SESAME_TYPE_PAGE)
 
 static void sync_router_checks (SesameRouterPage *self);
+static void sync_connection_checks (SesameRouterPage *self);
+
+/* The connection group's own words (ui/sesame-router-page.ui), back when
+ * the person chooses over Sesame's proposal */
+static const char connection_intro[] =
+  N_("Your contract with the internet provider or the router’s status page names the type. It decides whether ports can be opened at all.");
 
 /* Text for matching: compatibility forms (full-width letters, half-width
  * katakana) made plain, case folded, hiragana as katakana, and only letters
@@ -319,6 +326,74 @@ lookup_router_by_address (SesameRouterPage *self,
   return found;
 }
 
+/* The connection the line's IPv6 address gives (MAP-E, DS-Lite), with the
+ * reason, for a person who has not chosen one; never over their choice */
+static void
+propose_connection (SesameRouterPage        *self,
+                    const SesameProbeReport *report)
+{
+  SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
+  const SesamePortset *transition = report->transition;
+  const char *address = report->ipv6_address;
+  SesameConnection connection;
+  g_autofree char *reason = NULL;
+
+  if (transition == NULL || (self->connection_chosen && !self->connection_proposed))
+    return;
+
+  if (address == NULL && report->ipv6_addresses->len > 0)
+    address = ((const SesameIpv6Address *) g_ptr_array_index (report->ipv6_addresses, 0))->address;
+
+  /* What the internet sees says IPv4 goes another way: no proposal */
+  if (transition->method == SESAME_TRANSITION_MAP_E && report->transition_agrees != SESAME_TRISTATE_NO)
+    {
+      connection = SESAME_CONNECTION_MAP_E;
+      if (transition->rule_known)
+        {
+          g_autofree char *ipv4 = sesame_portset_ipv4_to_string (transition);
+
+          /* Translators: "… address 240b:10::5: it belongs to v6プラス (JPIX), which shares
+           * the IPv4 address 106.72.18.52 among several lines and gives this one 240 ports." */
+          reason = g_strdup_printf (_("Sesame chose IPv4 over IPv6 (MAP-E) from this computer’s IPv6 address %s: it belongs to %s, which shares the IPv4 address %s among several lines and gives this one %u ports. Choose another if you know better."),
+                                    address, transition->provider, ipv4, transition->port_count);
+        }
+      else
+        reason = g_strdup_printf (_("Sesame chose IPv4 over IPv6 (MAP-E) from this computer’s IPv6 address %s, which belongs to %s. Choose another if you know better."),
+                                  address, transition->provider);
+
+      /* The checklist moves the forwarding rows into the line's port set */
+      if (transition->rule_known && sesame_plan_get_ipv6_prefix (plan) == NULL)
+        {
+          SesameIpv6Prefix prefix;
+
+          if (sesame_ipv6_prefix_parse (address, &prefix))
+            {
+              g_autofree char *text = NULL;
+
+              memset (prefix.bytes + 8, 0, 8);
+              prefix.length = 64;
+              text = sesame_ipv6_prefix_to_string (&prefix);
+              sesame_plan_set_ipv6_prefix (plan, text);
+            }
+        }
+    }
+  else if (transition->method == SESAME_TRANSITION_DS_LITE)
+    {
+      connection = SESAME_CONNECTION_DS_LITE;
+      reason = g_strdup_printf (_("Sesame chose IPv4 over IPv6 (DS-Lite) from this computer’s IPv6 address %s, which belongs to %s. Choose another if you know better."),
+                                address, transition->provider);
+    }
+  else
+    return;
+
+  set_plan_connection (self, connection);
+  self->connection_chosen = TRUE;
+  self->connection_proposed = TRUE;
+  adw_preferences_group_set_description (self->connection_group, reason);
+  sync_connection_checks (self);
+  update_complete (self);
+}
+
 static void
 apply_report (SesameRouterPage *self)
 {
@@ -332,6 +407,8 @@ apply_report (SesameRouterPage *self)
   report = sesame_probe_session_get_report (sesame_page_get_session (SESAME_PAGE (self)));
   if (report == NULL)
     return;
+
+  propose_connection (self, report);
 
   /* The checklist opens the admin page at the router's own address */
   if (sesame_plan_get_router_address (plan) == NULL &&
@@ -466,6 +543,7 @@ on_plan_connection_changed (SesameRouterPage *self)
     return;
 
   self->connection_chosen = TRUE;
+  self->connection_proposed = FALSE;
   sync_connection_checks (self);
   update_complete (self);
 }
@@ -516,6 +594,10 @@ on_connection_toggled (SesameRouterPage *self,
 
   set_plan_connection (self, connection_types[index].connection);
   self->connection_chosen = TRUE;
+  /* The person's choice now: Sesame's reason no longer stands */
+  if (self->connection_proposed)
+    adw_preferences_group_set_description (self->connection_group, _(connection_intro));
+  self->connection_proposed = FALSE;
   update_complete (self);
 }
 
