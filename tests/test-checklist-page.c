@@ -481,6 +481,179 @@ test_save_as (void)
   fixture_close (&fixture);
 }
 
+static SesameProbeSession *wait_for_checks (Fixture *fixture);
+
+static void
+choose_filter (GtkFileChooser *chooser,
+               const char     *name)
+{
+  g_autoptr(GListModel) filters = gtk_file_chooser_get_filters (chooser);
+
+  for (guint i = 0; i < g_list_model_get_n_items (filters); i++)
+    {
+      g_autoptr(GtkFileFilter) filter = g_list_model_get_item (filters, i);
+
+      if (g_strcmp0 (gtk_file_filter_get_name (filter), name) == 0)
+        {
+          gtk_file_chooser_set_filter (chooser, filter);
+          return;
+        }
+    }
+
+  g_error ("No file type “%s” offered", name);
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+chooser_has_folder (gpointer data)
+{
+  g_autoptr(GFile) folder = gtk_file_chooser_get_current_folder (data);
+
+  return folder != NULL;
+}
+
+/* In the file chooser, which opens in the fixture's folder: the name
+ * typed, the file type chosen, Save */
+static void
+save_in_chooser (Fixture    *fixture,
+                 const char *action,
+                 const char *type,
+                 const char *typed,
+                 const char *written)
+{
+  g_autofree char *path = g_build_filename (fixture->tmpdir, written, NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (fixture->tmpdir);
+  g_autoptr(GFile) current = NULL;
+  GtkFileChooser *chooser;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), action, NULL));
+  gui_test_wait_until (file_chooser_shown, NULL, 5000);
+  chooser = find_file_chooser ();
+  gui_test_wait_until (chooser_has_folder, chooser, 5000);
+  current = gtk_file_chooser_get_current_folder (chooser);
+  g_assert_true (g_file_equal (current, folder));
+  choose_filter (chooser, type);
+  if (typed != NULL)
+    gtk_file_chooser_set_current_name (chooser, typed);
+  click (gui_test_find (GTK_WIDGET (chooser), GTK_TYPE_BUTTON, _("_Save")));
+  gui_test_wait_until (file_chooser_gone, NULL, 5000);
+  gui_test_wait_until (file_exists, path, 10000);
+}
+
+static char *
+read_file (Fixture    *fixture,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (fixture->tmpdir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+/* The file type chosen in the file chooser decides what is written and
+ * the name's suffix: Plain text under the offered "….html" name writes
+ * plain text to "….txt"; a name without a suffix gets the type's; the
+ * settings report as a PDF too. The next file chooser opens where the
+ * last file went, also in a new window (the settings keep it). */
+static void
+test_export_format (void)
+{
+  Fixture fixture = { 0 };
+  g_autoptr(SesameChecklist) checklist = NULL;
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GFile) other = NULL;
+  g_autoptr(GFile) current = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *other_dir = NULL;
+  g_autofree char *other_path = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *html_name = NULL;
+  g_autofree char *text_name = NULL;
+  g_autofree char *html_path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *markdown = NULL;
+  GtkFileChooser *chooser;
+  SesameWindow *second;
+
+  fixture_open (&fixture, "en");
+  checklist = expected_checklist (&fixture, "en");
+  wait_for_checks (&fixture);
+  /* As if the last file had gone there in an earlier run */
+  folder = g_file_new_for_path (fixture.tmpdir);
+  uri = g_file_get_uri (folder);
+  settings = g_settings_new ("io.github.opensesame.Sesame");
+  g_settings_set_string (settings, "last-folder", uri);
+
+  /* Plain text, the name offered left as it is */
+  name = g_strdup_printf (_("Settings report for %s"), "Mac mini");
+  html_name = g_strconcat (name, ".html", NULL);
+  text_name = g_strconcat (name, ".txt", NULL);
+  save_in_chooser (&fixture, "checklist.export-report", _("Plain text"), NULL, text_name);
+  text = read_file (&fixture, text_name);
+  /* The title underlined, as the checklist's plain text begins */
+  expected = g_strdup_printf ("%s\n===", sesame_checklist_get_title (checklist));
+  g_assert_true (g_str_has_prefix (text, expected));
+  g_assert_null (strstr (text, "<html"));
+  g_assert_null (strstr (text, "| --- |"));
+  html_path = g_build_filename (fixture.tmpdir, html_name, NULL);
+  g_assert_false (g_file_test (html_path, G_FILE_TEST_EXISTS));
+
+  /* PDF, for a name typed without a suffix */
+  save_in_chooser (&fixture, "checklist.export-report", _("PDF document"), "for the forum", "for the forum.pdf");
+  pdf = read_file (&fixture, "for the forum.pdf");
+  g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
+
+  /* Another format's suffix gives way to the chosen format's */
+  save_in_chooser (&fixture, "checklist.save-plan", _("Sesame plan (JSON)"), "plan.txt", "plan.json");
+  {
+    g_autofree char *wrong = g_build_filename (fixture.tmpdir, "plan.txt", NULL);
+
+    g_assert_false (g_file_test (wrong, G_FILE_TEST_EXISTS));
+  }
+  /* …and a suffix of the chosen format stays */
+  save_in_chooser (&fixture, "checklist.export-report", _("Markdown"), "notes.markdown", "notes.markdown");
+  markdown = read_file (&fixture, "notes.markdown");
+  g_assert_true (g_str_has_prefix (markdown, "# "));
+
+  /* A file saved elsewhere: the next file chooser, in a new window, opens there */
+  other_dir = g_dir_make_tmp ("sesame-elsewhere-XXXXXX", NULL);
+  g_assert_nonnull (other_dir);
+  other_path = g_build_filename (other_dir, "checklist.html", NULL);
+  other = g_file_new_for_path (other_dir);
+  {
+    SaveResult result = { 0 };
+
+    save (&fixture, SESAME_EXPORT_CHECKLIST_HTML, other_path, &result);
+    g_assert_no_error (result.error);
+  }
+  second = gui_test_open_window ("seed-plan.json", "en", "checklist", NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sesame_window_get_page (second, "checklist")),
+                                             "checklist.save-as", "s", "html"));
+  gui_test_wait_until (file_chooser_shown, NULL, 5000);
+  chooser = find_file_chooser ();
+  gui_test_wait_until (chooser_has_folder, chooser, 5000);
+  current = gtk_file_chooser_get_current_folder (chooser);
+  g_assert_true (g_file_equal (current, other));
+  click (gui_test_find (GTK_WIDGET (chooser), GTK_TYPE_BUTTON, _("_Cancel")));
+  gui_test_wait_until (file_chooser_gone, NULL, 5000);
+  gui_test_close_window (second);
+  g_assert_cmpint (g_unlink (other_path), ==, 0);
+  g_assert_cmpint (g_rmdir (other_dir), ==, 0);
+
+  fixture_close (&fixture);
+}
+
 static AdwMessageDialog *
 find_message_dialog (void)
 {
@@ -1835,6 +2008,7 @@ gui_test_add_checklist_page_tests (void)
   g_test_add_func ("/gui/checklist/save-error", test_save_error);
   g_test_add_func ("/gui/checklist/save-special-files", test_save_special_files);
   g_test_add_func ("/gui/checklist/save-as", test_save_as);
+  g_test_add_func ("/gui/checklist/export-format", test_export_format);
   g_test_add_func ("/gui/checklist/save-plan", test_save_plan);
   g_test_add_func ("/gui/checklist/settings-report", test_settings_report);
   g_test_add_func ("/gui/checklist/settings-report-redacted", test_settings_report_redacted);

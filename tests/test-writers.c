@@ -13,6 +13,8 @@
 #include <json-glib/json-glib.h>
 
 #include "sesame-checklist-writer.h"
+#include "sesame-export.h"
+#include "sesame-settings-report.h"
 
 static SesameCatalog *catalog;
 
@@ -135,6 +137,100 @@ test_export (void)
   g_assert_nonnull (strstr (own_text, "Mac mini"));
   g_assert_null (strstr (shared_text, "Mac mini"));
   g_assert_cmpstr (sesame_plan_get_host_name (sesame_checklist_get_plan (checklist)), ==, "Mac mini");
+}
+
+static SesameProbeReport *
+seed_probe_report (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "seed-probe-report.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  SesameProbeReport *report;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &json, &length, &error));
+  bytes = g_bytes_new_take (g_steal_pointer (&json), length);
+  report = sesame_probe_report_new_from_json (bytes, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report->external_ipv4);
+
+  return report;
+}
+
+static char *
+export_text (SesameChecklist         *checklist,
+             const SesameProbeReport *probe,
+             SesameExportFormat       format,
+             gboolean                 redact)
+{
+  SesameExportSource source = { .checklist = checklist, .catalog = catalog, .probe = probe };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = sesame_export_write (&source, SESAME_DOCUMENT_SETTINGS_REPORT, format, redact, &error);
+
+  g_assert_no_error (error);
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+/* A plain text settings report is plain text to its end: the probe results
+ * as headings and columns the way the checklist's text has them, with no
+ * Markdown table or heading; the Markdown report keeps its tables */
+static void
+test_settings_report_text (gconstpointer data)
+{
+  const char *language = data;
+  g_autoptr(SesameChecklist) checklist = seed_checklist (language);
+  g_autoptr(SesameProbeReport) probe = seed_probe_report ();
+  g_autofree char *text = export_text (checklist, probe, SESAME_EXPORT_FORMAT_TEXT, FALSE);
+  g_autofree char *markdown = export_text (checklist, probe, SESAME_EXPORT_FORMAT_MARKDOWN, FALSE);
+  SesameTranslation *tr = sesame_checklist_get_translation (checklist);
+  g_autofree char *found = g_strdup_printf ("\n%s\n---", T_ (tr, "What Sesame found"));
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  const char *address;
+
+  /* The results are there, under a plain heading */
+  g_assert_nonnull (strstr (text, found));
+  g_assert_nonnull (strstr (text, T_ (tr, "What was verified")));
+  address = strstr (text, probe->external_ipv4);
+  g_assert_nonnull (address);
+  g_assert_true (address > strstr (text, found));
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_assert_false (g_str_has_prefix (lines[i], "|"));
+      g_assert_false (g_str_has_prefix (lines[i], "#"));
+      g_assert_null (strstr (lines[i], "---|"));
+      g_assert_null (strstr (lines[i], "| ---"));
+    }
+  g_assert_true (g_str_has_suffix (text, "\n"));
+  g_assert_false (g_str_has_suffix (text, "\n\n"));
+
+  g_assert_nonnull (strstr (markdown, "| --- |"));
+}
+
+/* A redacted report says what it left out in its own language */
+static void
+test_settings_report_redacted (gconstpointer data)
+{
+  const char *language = data;
+  g_autoptr(SesameChecklist) checklist = seed_checklist (language);
+  g_autoptr(SesameProbeReport) probe = seed_probe_report ();
+  SesameTranslation *tr = sesame_checklist_get_translation (checklist);
+  const char *hidden = TC_ (tr, "redacted", "(hidden)");
+
+  if (g_str_equal (language, "ja"))
+    g_assert_cmpstr (hidden, !=, "(hidden)");
+  else
+    g_assert_cmpstr (hidden, ==, "(hidden)");
+
+  for (SesameExportFormat format = SESAME_EXPORT_FORMAT_TEXT; format <= SESAME_EXPORT_FORMAT_HTML; format++)
+    {
+      g_autofree char *shared = export_text (checklist, probe, format, TRUE);
+
+      g_assert_null (strstr (shared, probe->external_ipv4));
+      g_assert_nonnull (strstr (shared, hidden));
+      if (!g_str_equal (language, "en"))
+        g_assert_null (strstr (shared, "(hidden)"));
+    }
 }
 
 /* Same plan, same output: nothing depends on time, order of hashing or locale */
@@ -287,6 +383,10 @@ main (int   argc,
   g_test_add_func ("/writers/html-escapes", test_html_escapes);
   g_test_add_func ("/writers/json-contract", test_json_contract);
   g_test_add_func ("/writers/export", test_export);
+  g_test_add_data_func ("/writers/settings-report-text/en", "en", test_settings_report_text);
+  g_test_add_data_func ("/writers/settings-report-text/ja", "ja", test_settings_report_text);
+  g_test_add_data_func ("/writers/settings-report-redacted/en", "en", test_settings_report_redacted);
+  g_test_add_data_func ("/writers/settings-report-redacted/ja", "ja", test_settings_report_redacted);
 
   return g_test_run ();
 }

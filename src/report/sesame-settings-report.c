@@ -22,6 +22,8 @@
 #include "sesame-settings-report.h"
 #include "sesame-text-document.h"
 
+/* What a redacted report holds instead of a value; the writers show it in
+ * the report's language (the JSON keeps this marker) */
 #define HIDDEN "(hidden)"
 
 static void
@@ -152,6 +154,21 @@ time_text (const char *iso8601)
   return local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : NULL;
 }
 
+/* A value of the probe results as the report shows it: "unknown" when
+ * there is none, and a value left out for sharing in the report's words */
+static const char *
+value_text (SesameTranslation *tr,
+            const char        *value)
+{
+  if (value == NULL)
+    return TC_ (tr, "finding", "unknown");
+  if (g_str_equal (value, HIDDEN))
+    /* Translators: in a settings report shared on a forum, in place of the public address */
+    return TC_ (tr, "redacted", "(hidden)");
+
+  return value;
+}
+
 /* Rows of the findings, as (label, value) pairs, in the checklist's language */
 static GPtrArray *
 findings (SesameChecklist         *checklist,
@@ -162,7 +179,7 @@ findings (SesameChecklist         *checklist,
   g_autofree char *when = time_text (probe->finished_at);
 
 #define ROW(label, value) \
-  g_ptr_array_add (rows, g_strdupv ((char *[]) { (char *) (label), (char *) ((value) ? (value) : TC_ (tr, "finding", "unknown")), NULL }))
+  g_ptr_array_add (rows, g_strdupv ((char *[]) { (char *) (label), (char *) value_text (tr, (value)), NULL }))
 
   ROW (TC_ (tr, "finding", "Checked on"), when);
   ROW (TC_ (tr, "finding", "This computer"), probe->local_address);
@@ -246,7 +263,7 @@ append_markup_table (GString   *out,
       return;
     }
 
-  /* Markdown, and plain text in the same shape */
+  /* Markdown */
   if (header != NULL)
     {
       g_string_append (out, "|");
@@ -272,11 +289,37 @@ append_markup_table (GString   *out,
   g_string_append_c (out, '\n');
 }
 
+/* Plain text as the checklist's own text is: underlined headings and
+ * aligned columns, no Markdown */
+static char *
+text_findings_section (SesameChecklist    *checklist,
+                       GPtrArray          *found,
+                       GPtrArray          *checks,
+                       const char * const *header)
+{
+  SesameTranslation *tr = sesame_checklist_get_translation (checklist);
+  SesameTextDocument doc;
+  g_autofree char *text = NULL;
+
+  /* The column names, as the first row */
+  g_ptr_array_insert (checks, 0, g_strdupv ((char **) header));
+
+  sesame_text_document_init (&doc, checklist, FALSE);
+  sesame_text_document_heading (&doc, T_ (tr, "What Sesame found"), FALSE);
+  sesame_text_document_table (&doc, found, 2);
+  sesame_text_document_heading (&doc, T_ (tr, "What was verified"), FALSE);
+  sesame_text_document_table (&doc, checks, g_strv_length ((char **) header));
+  text = sesame_text_document_finish (&doc);
+
+  return g_strconcat ("\n", text, NULL);
+}
+
 static char *
 findings_section (SesameChecklist         *checklist,
                   const SesameProbeReport *probe,
-                  gboolean                 html)
+                  SesameExportFormat       format)
 {
+  gboolean html = format == SESAME_EXPORT_FORMAT_HTML;
   SesameTranslation *tr = sesame_checklist_get_translation (checklist);
   g_autoptr(GPtrArray) found = findings (checklist, probe);
   g_autoptr(GPtrArray) checks = verified (checklist, probe);
@@ -285,10 +328,14 @@ findings_section (SesameChecklist         *checklist,
     TC_ (tr, "column", "Router mapping"), TC_ (tr, "column", "Reachable from the internet"),
     sesame_checklist_get_findings (checklist) != NULL ? TC_ (tr, "column", "Can it work?") : NULL, NULL,
   };
-  GString *out = g_string_new (NULL);
   const char *title = T_ (tr, "What Sesame found");
   const char *verified_title = T_ (tr, "What was verified");
+  GString *out;
 
+  if (format == SESAME_EXPORT_FORMAT_TEXT)
+    return text_findings_section (checklist, found, checks, header);
+
+  out = g_string_new (NULL);
   if (html)
     {
       g_autofree char *t1 = g_markup_escape_text (title, -1);
@@ -347,7 +394,7 @@ sesame_settings_report_write (SesameChecklist         *checklist,
   if (probe == NULL)
     return g_steal_pointer (&body);
 
-  section = findings_section (checklist, probe, format == SESAME_EXPORT_FORMAT_HTML);
+  section = findings_section (checklist, probe, format);
 
   if (format == SESAME_EXPORT_FORMAT_HTML)
     {

@@ -150,6 +150,7 @@ static const struct
   { SESAME_EXPORT_REPORT_MARKDOWN, FAMILY_REPORT, SESAME_EXPORT_FORMAT_MARKDOWN, NULL, { "md", "markdown", NULL }, N_("Markdown") },
   { SESAME_EXPORT_REPORT_TEXT, FAMILY_REPORT, SESAME_EXPORT_FORMAT_TEXT, NULL, { "txt", NULL }, N_("Plain text") },
   { SESAME_EXPORT_REPORT_JSON, FAMILY_REPORT, SESAME_EXPORT_FORMAT_JSON, NULL, { "json", NULL }, N_("JSON") },
+  { SESAME_EXPORT_REPORT_PDF, FAMILY_REPORT, SESAME_EXPORT_FORMAT_PDF, NULL, { "pdf", NULL }, N_("PDF document") },
   { SESAME_EXPORT_MIGRATION_HTML, FAMILY_MIGRATION, SESAME_EXPORT_FORMAT_HTML, NULL, { "html", "htm", NULL }, N_("Web page (HTML)") },
   { SESAME_EXPORT_MIGRATION_MARKDOWN, FAMILY_MIGRATION, SESAME_EXPORT_FORMAT_MARKDOWN, NULL, { "md", "markdown", NULL }, N_("Markdown") },
   { SESAME_EXPORT_MIGRATION_TEXT, FAMILY_MIGRATION, SESAME_EXPORT_FORMAT_TEXT, NULL, { "txt", NULL }, N_("Plain text") },
@@ -1186,6 +1187,66 @@ file_display_name (GFile *file)
   return basename != NULL ? g_filename_display_name (basename) : g_file_get_parse_name (file);
 }
 
+/* The folder of the last file saved, for the next file chooser: in the
+ * settings where the schema is installed, so that it lasts across runs,
+ * else for this run */
+static char *last_folder_uri;
+
+static GSettings *
+new_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)) == NULL ||
+      !g_settings_schema_has_key (schema, "last-folder"))
+    return NULL;
+
+  return g_settings_new (APP_ID);
+}
+
+static void
+remember_folder (GFile *file)
+{
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+  g_autoptr(GSettings) settings = new_settings ();
+  g_autofree char *uri = NULL;
+
+  if (folder == NULL)
+    return;
+
+  uri = g_file_get_uri (folder);
+  if (settings != NULL)
+    g_settings_set_string (settings, "last-folder", uri);
+  else
+    {
+      g_free (last_folder_uri);
+      last_folder_uri = g_steal_pointer (&uri);
+    }
+}
+
+/* Returns: (transfer full) (nullable): the folder remembered, if it is still there */
+static GFile *
+dup_last_folder (void)
+{
+  g_autoptr(GSettings) settings = new_settings ();
+  g_autofree char *uri = settings != NULL ? g_settings_get_string (settings, "last-folder")
+                                          : g_strdup (last_folder_uri);
+  g_autoptr(GFile) folder = NULL;
+
+  if (uri == NULL || *uri == '\0')
+    return NULL;
+
+  folder = g_file_new_for_uri (uri);
+  /* A folder on a disk since unplugged is not offered; other places are
+   * left to the file chooser, without waiting for them here */
+  if (g_file_is_native (folder) &&
+      g_file_query_file_type (folder, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_DIRECTORY)
+    return NULL;
+
+  return g_steal_pointer (&folder);
+}
+
 /* A local file is replaced the one way Sesame replaces files (a regular
  * file or a new one only, its mode kept), in a worker thread */
 static void
@@ -1233,6 +1294,8 @@ on_contents_replaced (GObject      *object,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+
+  remember_folder (file);
 
   {
     /* Translators: a notification; %s is a file name */
@@ -1326,6 +1389,46 @@ has_suffix (GFile      *file,
   return lower != NULL && g_str_has_suffix (lower, dotted);
 }
 
+/* The file @what is written to, for the name the person typed: the name
+ * as it is when it ends in one of the format's own suffixes ("report.htm"
+ * for HTML); another format's suffix replaced with the format's
+ * ("report.html" saved as plain text is "report.txt"); the format's suffix
+ * added to any other name ("report", "report v1.2": "report v1.2.txt") */
+static GFile *
+file_for_format (GFile        *file,
+                 SesameExport  what)
+{
+  const char * const *own = exports[export_index (what)].suffixes;
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autofree char *name = NULL;
+  gsize length;
+
+  if (basename == NULL || parent == NULL)
+    return g_object_ref (file);
+
+  for (guint s = 0; own[s] != NULL; s++)
+    if (has_suffix (file, own[s]))
+      return g_object_ref (file);
+
+  length = strlen (basename);
+  for (guint i = 0; i < G_N_ELEMENTS (exports) && length == strlen (basename); i++)
+    for (guint s = 0; exports[i].suffixes[s] != NULL; s++)
+      {
+        gsize dotted = strlen (exports[i].suffixes[s]) + 1;
+
+        /* Not a name that is a suffix alone (".html") */
+        if (length > dotted && has_suffix (file, exports[i].suffixes[s]))
+          {
+            length -= dotted;
+            break;
+          }
+      }
+
+  name = g_strdup_printf ("%.*s.%s", (int) length, basename, own[0]);
+  return g_file_get_child (parent, name);
+}
+
 static void
 on_chooser_response (GtkNativeDialog     *chooser,
                      int                  response,
@@ -1343,17 +1446,27 @@ on_chooser_response (GtkNativeDialog     *chooser,
   filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
   family = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "sesame-family"));
   what = (SesameExport) GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "sesame-export"));
-  if (filter != NULL)
-    what = (SesameExport) GPOINTER_TO_INT (g_object_get_data (G_OBJECT (filter), "sesame-export"));
 
-  /* The name the person typed wins over the filter left selected */
-  for (guint i = 0; i < G_N_ELEMENTS (exports); i++)
+  /* The format chosen decides what is written, and the name's suffix says
+   * it; without a choice (a file chooser that tells none), the name's
+   * suffix says the format */
+  if (filter != NULL && g_object_get_data (G_OBJECT (filter), "sesame-export") != NULL)
+    what = (SesameExport) (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (filter), "sesame-export")) - 1);
+  else if (file != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (exports); i++)
+      {
+        if (exports[i].family != family)
+          continue;
+        for (guint s = 0; exports[i].suffixes[s] != NULL; s++)
+          if (has_suffix (file, exports[i].suffixes[s]))
+            what = exports[i].what;
+      }
+  if (file != NULL)
     {
-      if (exports[i].family != family)
-        continue;
-      for (guint s = 0; exports[i].suffixes[s] != NULL; s++)
-        if (has_suffix (file, exports[i].suffixes[s]))
-          what = exports[i].what;
+      GFile *named = file_for_format (file, what);
+
+      g_object_unref (file);
+      file = named;
     }
 
   if (family == FAMILY_REPORT)
@@ -1399,7 +1512,8 @@ choose_file (SesameChecklistPage *self,
       gtk_file_filter_set_name (filter, _(exports[i].name));
       for (guint s = 0; exports[i].suffixes[s] != NULL; s++)
         gtk_file_filter_add_suffix (filter, exports[i].suffixes[s]);
-      g_object_set_data (G_OBJECT (filter), "sesame-export", GINT_TO_POINTER (exports[i].what));
+      /* Plus one: never NULL, which says the filter is not ours */
+      g_object_set_data (G_OBJECT (filter), "sesame-export", GINT_TO_POINTER (exports[i].what + 1));
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
       if (exports[i].what == what)
         gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), filter);
@@ -1414,6 +1528,13 @@ choose_file (SesameChecklistPage *self,
       gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (chooser), "redact", self->redact_report ? "true" : "false");
     }
 
+  /* Where the last file went */
+  {
+    g_autoptr(GFile) folder = dup_last_folder ();
+
+    if (folder != NULL)
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  }
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   g_object_set_data (G_OBJECT (chooser), "sesame-family", GINT_TO_POINTER (family));
   g_object_set_data (G_OBJECT (chooser), "sesame-export", GINT_TO_POINTER (what));
