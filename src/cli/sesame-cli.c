@@ -783,6 +783,40 @@ report_to_text (const SesameProbeReport *report)
         g_string_append_printf (out, "  %s\n", finding->reason);
     }
 
+  /* IPv6: the address to publish, what it says of IPv4, the ports over IPv6 */
+  if (report->ipv6_address != NULL)
+    g_string_append_printf (out, _("IPv6 address: %s (stable)\n"), report->ipv6_address);
+  else if (report->ipv6_addresses->len > 0)
+    g_string_append (out, _("IPv6 address: only temporary ones\n"));
+  else
+    g_string_append (out, _("IPv6 address: none\n"));
+  if (report->transition != NULL && report->transition->method != SESAME_TRANSITION_NONE)
+    {
+      g_autofree char *ipv4 = sesame_portset_ipv4_to_string (report->transition);
+
+      if (report->transition->method == SESAME_TRANSITION_MAP_E && report->transition->rule_known)
+        /* Translators: "IPv4 over IPv6: MAP-E, v6プラス (JPIX), shared address 106.72.18.52, PSID 86" */
+        g_string_append_printf (out, _("IPv4 over IPv6: MAP-E, %s, shared address %s, PSID %u\n"),
+                                report->transition->provider, ipv4, report->transition->psid);
+      else if (report->transition->method == SESAME_TRANSITION_MAP_E)
+        g_string_append_printf (out, _("IPv4 over IPv6: MAP-E, %s\n"), report->transition->provider);
+      else
+        g_string_append_printf (out, _("IPv4 over IPv6: DS-Lite, %s\n"), report->transition->provider);
+      if (report->transition_reason)
+        g_string_append_printf (out, "  %s\n", report->transition_reason);
+    }
+  for (guint i = 0; i < report->ipv6_ports->len; i++)
+    {
+      const SesamePortFinding *finding = g_ptr_array_index (report->ipv6_ports, i);
+
+      g_string_append_printf (out, _("Port %s/%u over IPv6: reachable %s\n"),
+                              finding->protocol, finding->port, sesame_reachability_to_string (finding->reachable));
+      if (finding->reason)
+        g_string_append_printf (out, "  %s\n", finding->reason);
+    }
+  if (report->ipv6_reason != NULL)
+    g_string_append_printf (out, "  %s\n", report->ipv6_reason);
+
   if (report->servers_contacted->len > 0)
     {
       g_autofree char *servers = g_strjoinv (", ", (char **) report->servers_contacted->pdata);

@@ -238,12 +238,17 @@ def main():
         env = lab_up("port-restricted", prefix, ipv6=True)
         try:
             plain = probe(cli, env)
+            rc, plain_text, _ = run(["ip", "netns", "exec", env["NETLAB_NS_LAN"], cli, "probe", "--no-defaults",
+                                     "--stun", "198.51.100.1:3478", "--check-url", CHECK, "--port", "tcp/8080"], 30)
         finally:
             lab_down(prefix)
         t = transition(plain)
         tap.check(ipv6(plain).get("address") == "2001:db8:5600::5" and t.get("method") == "none"
                   and t.get("stun_agrees") is None,
                   "plain IPv6: the address is found, no transition", ipv6(plain))
+        tap.check("IPv6 address: 2001:db8:5600::5 (stable)" in plain_text and
+                  "Port tcp/8080 over IPv6: reachable filtered" in plain_text,
+                  "plain IPv6: probe's text says the address and the port over IPv6", plain_text)
 
         prefix = base + "-n"
         env = lab_up("port-restricted", prefix)
