@@ -417,6 +417,60 @@ test_router_section (void)
   g_assert_cmpstr (sesame_checklist_get_router_name (airport), !=, NULL);
 }
 
+/* "Reach it over IPv6": the router's IPv6 firewall in its own words (from
+ * the catalog, or the generic router's), the host firewall, the address */
+static void
+test_ipv6 (void)
+{
+  static const char * const services[] = { "http", "ssh", NULL };
+  g_autoptr(SesamePlan) plan = new_plan ("nec-aterm", SESAME_HOST_OS_LINUX_UFW, services);
+  g_autoptr(SesamePlan) old_plan = new_plan ("buffalo-bbr-4mg", SESAME_HOST_OS_MACOS, services);
+  g_autoptr(SesameChecklist) en = build (plan, "en");
+  g_autoptr(SesameChecklist) ja = build (plan, "ja");
+  g_autoptr(SesameChecklist) old = build (old_plan, "en");
+  const SesameRouter *aterm = sesame_catalog_lookup_router (catalog, "nec-aterm");
+  const SesameRouter *generic = sesame_catalog_lookup_router (catalog, "generic");
+  const SesameStep *step;
+  gboolean ufw = FALSE, aaaa = FALSE, uncertain_note = FALSE;
+  GPtrArray *steps;
+
+  /* Without the server's IPv6 address, no section */
+  g_assert_null (sesame_checklist_get_ipv6_steps (en));
+
+  sesame_checklist_set_ipv6_address (en, "240b:10:1234:5600::5");
+  sesame_checklist_set_ipv6_address (ja, "240b:10:1234:5600::5");
+  steps = sesame_checklist_get_ipv6_steps (en);
+  g_assert_nonnull (steps);
+  step = g_ptr_array_index (steps, 0);
+  g_assert_nonnull (strstr (step->text, sesame_text_get (&aterm->ipv6_filter_page, "en")));
+  g_assert_nonnull (strstr (step->text, "240b:10:1234:5600::5"));
+  g_assert_nonnull (strstr (step->text, "TCP 22"));
+  g_assert_nonnull (strstr (step->text, "TCP 80"));
+  for (guint i = 0; i < steps->len; i++)
+    {
+      step = g_ptr_array_index (steps, i);
+      ufw |= g_strcmp0 (step->command, "grep '^IPV6=' /etc/default/ufw") == 0;
+      aaaa |= strstr (step->text, "AAAA") != NULL && strstr (step->text, "240b:10:1234:5600::5") != NULL;
+    }
+  g_assert_true (ufw);
+  g_assert_true (aaaa);
+  step = g_ptr_array_index (sesame_checklist_get_ipv6_steps (ja), 0);
+  g_assert_nonnull (strstr (step->text, sesame_text_get (&aterm->ipv6_filter_page, "ja")));
+
+  /* A router the catalog knows no IPv6 page of: the generic words, saying they are not confirmed */
+  sesame_checklist_set_ipv6_address (old, "2001:db8:5600::5");
+  steps = sesame_checklist_get_ipv6_steps (old);
+  step = g_ptr_array_index (steps, 0);
+  g_assert_nonnull (strstr (step->text, sesame_text_get (&generic->ipv6_filter_page, "en")));
+  for (guint i = 0; i < steps->len; i++)
+    uncertain_note |= strstr (((SesameStep *) g_ptr_array_index (steps, i))->text, "could not confirm") != NULL;
+  g_assert_true (uncertain_note);
+
+  /* And gone again without the address */
+  sesame_checklist_set_ipv6_address (en, NULL);
+  g_assert_null (sesame_checklist_get_ipv6_steps (en));
+}
+
 /* The report language does not depend on the locale of the process */
 static void
 test_japanese (void)
@@ -553,6 +607,7 @@ main (int   argc,
   g_test_add_func ("/checklist/firewalls", test_firewalls);
   g_test_add_func ("/checklist/macos-firewall", test_macos_firewall);
   g_test_add_func ("/checklist/router-section", test_router_section);
+  g_test_add_func ("/checklist/ipv6", test_ipv6);
   g_test_add_func ("/checklist/japanese", test_japanese);
   g_test_add_func ("/checklist/single-port-router", test_single_port_router);
   g_test_add_func ("/checklist/range-example", test_range_example);
