@@ -30,7 +30,10 @@ typedef enum
   SERVER_SILENT,
   SERVER_LIAR,           /* only what is not a valid answer: see Lie */
   SERVER_FOREIGN_OTHER,  /* OTHER-ADDRESS 0.0.0.0, not of the server's kind */
+  SERVER_SLOW_CHANGE,    /* answers CHANGE-REQUESTs only after SLOW_CHANGE_MS */
 } ServerMode;
+
+#define SLOW_CHANGE_MS 900
 
 typedef enum
 {
@@ -111,6 +114,28 @@ build_response (FakeServer                    *server,
   return length;
 }
 
+typedef struct
+{
+  GSocket        *socket;
+  GSocketAddress *to;
+  GBytes         *reply;
+} Delayed;
+
+static gboolean
+on_delayed (gpointer user_data)
+{
+  Delayed *delayed = user_data;
+
+  g_socket_send_to (delayed->socket, delayed->to, g_bytes_get_data (delayed->reply, NULL),
+                    g_bytes_get_size (delayed->reply), NULL, NULL);
+  g_object_unref (delayed->socket);
+  g_object_unref (delayed->to);
+  g_bytes_unref (delayed->reply);
+  g_free (delayed);
+
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_request (GSocket      *socket,
             GIOCondition  condition,
@@ -147,6 +172,17 @@ on_request (GSocket      *socket,
     }
 
   length = build_response (server, &request.transaction_id, G_INET_SOCKET_ADDRESS (from), reply);
+
+  if (server->mode == SERVER_SLOW_CHANGE && request.has_change_request)
+    {
+      Delayed *delayed = g_new0 (Delayed, 1);
+
+      delayed->socket = g_object_ref (server->sockets[index]);
+      delayed->to = g_object_ref (from);
+      delayed->reply = g_bytes_new (reply, length);
+      g_timeout_add (SLOW_CHANGE_MS, on_delayed, delayed);
+      return G_SOURCE_CONTINUE;
+    }
 
   if (server->mode == SERVER_LIAR)
     {
@@ -255,20 +291,28 @@ result_cb (GObject      *object,
 }
 
 static SesameNatResult *
-run_probe (FakeServer *server,
-           guint       timeout_ms)
+run_probe_with_rtt (FakeServer *server,
+                    guint       timeout_ms,
+                    SesameRtt  *rtt)
 {
   g_autoptr(GPtrArray) servers = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GInetAddress) ip = g_inet_address_new_from_string ("127.0.0.1");
   SesameNatResult *result = NULL;
 
   g_ptr_array_add (servers, g_inet_socket_address_new (ip, server->ports[0]));
-  sesame_nat_probe_async (servers, timeout_ms, NULL, result_cb, &result);
+  sesame_nat_probe_async (servers, timeout_ms, rtt, NULL, result_cb, &result);
 
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 
   return result;
+}
+
+static SesameNatResult *
+run_probe (FakeServer *server,
+           guint       timeout_ms)
+{
+  return run_probe_with_rtt (server, timeout_ms, NULL);
 }
 
 static void
@@ -440,6 +484,43 @@ test_deadline (void)
   g_assert_cmpint (result->elapsed_ms, <, 400);
 }
 
+/* The STUN server answers the mapping test at once but the filtering tests
+ * only after SLOW_CHANGE_MS (as when the answers from its second address
+ * take a slower way): its own round trip alone would call them silent after
+ * some 450 ms. Another probe of the run measured a longer round trip first,
+ * and the NAT probe waits by that one: the answers count, and loopback is
+ * open internet. The probe's own answers go to the run's round trips. */
+static gboolean
+add_hint (gpointer user_data)
+{
+  sesame_rtt_add_sample (user_data, "http", 600);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_rtt_hint (void)
+{
+  FakeServer server;
+  g_autoptr(SesameNatResult) result = NULL;
+  g_autoptr(SesameRtt) rtt = sesame_rtt_new ();
+
+  fake_server_start (&server, SERVER_SLOW_CHANGE);
+  /* Given early: before the slow answers, after the probe started */
+  g_timeout_add (10, add_hint, rtt);
+  result = run_probe_with_rtt (&server, 3000, rtt);
+  fake_server_stop (&server);
+
+  g_assert_cmpstr (sesame_nat_mapping_to_string (result->verdict.mapping), ==, "no-nat");
+  g_assert_cmpstr (sesame_nat_filtering_to_string (result->verdict.filtering), ==, "endpoint-independent");
+  g_assert_cmpstr (sesame_nat_classic_to_string (result->verdict.classic), ==, "open-internet");
+  g_assert_cmpint (result->elapsed_ms, >=, SLOW_CHANGE_MS);
+  g_assert_cmpint (result->elapsed_ms, <, 2000);
+  /* Its own STUN answers were added too */
+  g_assert_cmpuint (sesame_rtt_get_samples (rtt), >, 1);
+  g_assert_cmpint (sesame_rtt_get_longest (rtt), >=, SLOW_CHANGE_MS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -457,6 +538,7 @@ main (int   argc,
   g_test_add_data_func ("/nat-probe/liar/error-response", GINT_TO_POINTER (LIE_ERROR_RESPONSE), test_liar);
   g_test_add_data_func ("/nat-probe/liar/bad-fingerprint", GINT_TO_POINTER (LIE_BAD_FINGERPRINT), test_liar);
   g_test_add_func ("/nat-probe/foreign-other-address", test_foreign_other);
+  g_test_add_func ("/nat-probe/rtt-hint", test_rtt_hint);
 
   return g_test_run ();
 }

@@ -27,6 +27,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sesame-nat-probe.h"
+#include "sesame-rtt.h"
 #include "sesame-stun.h"
 
 #define TICK_MS              25
@@ -112,6 +113,7 @@ typedef struct
   gint64             start;
   gint64             deadline;
   gint64             rtt;                  /* the longest round trip measured; 0 until one is */
+  SesameRtt         *shared;               /* nullable: the run's, from every probe's answers */
   SesameStunAddress  local;
   SesameStunAddress  primary;
   SesameStunAddress  other;                /* the first server's alternate address */
@@ -191,6 +193,7 @@ probe_free (gpointer data)
   g_clear_pointer (&probe->txns, g_ptr_array_unref);
   g_clear_pointer (&probe->servers, g_ptr_array_unref);
   g_clear_object (&probe->cancellable);
+  g_clear_pointer (&probe->shared, sesame_rtt_unref);
   g_free (probe);
 }
 
@@ -246,6 +249,18 @@ add_txn (Probe                  *probe,
   return txn;
 }
 
+/* The longest round trip measured: by the STUN answers, or by the first
+ * answer of any other probe of the run (a hop, a web service, the router),
+ * which may come before the STUN servers have answered at all */
+static gint64
+path_rtt (Probe *probe)
+{
+  if (probe->shared == NULL)
+    return probe->rtt;
+
+  return MAX (probe->rtt, sesame_rtt_get_longest (probe->shared));
+}
+
 /* Before any round trip is known, 50, 100, 150… ms apart; after, half the
  * longest round trip apart, so that a test needing many requests to be sure
  * of its silence is sure soon on a fast link, and a slow link is not flooded */
@@ -253,10 +268,12 @@ static gint64
 resend_interval (Probe     *probe,
                  const Txn *txn)
 {
-  if (probe->rtt == 0)
+  gint64 rtt = path_rtt (probe);
+
+  if (rtt == 0)
     return MIN (50 * (gint64) txn->sends, MAX_RESEND_MS);
 
-  return CLAMP (probe->rtt / 2, MIN_RESEND_MS, MAX_RESEND_MS);
+  return CLAMP (rtt / 2, MIN_RESEND_MS, MAX_RESEND_MS);
 }
 
 static void
@@ -327,7 +344,9 @@ address_with (const SesameStunAddress *base,
 static gint64
 no_reply_window (Probe *probe)
 {
-  return MAX (MIN_NO_REPLY_MS, probe->rtt + probe->rtt / 2 + 50);
+  gint64 rtt = path_rtt (probe);
+
+  return MAX (MIN_NO_REPLY_MS, rtt + rtt / 2 + 50);
 }
 
 /* Of the requests of tests that were answered at all, and old enough to have
@@ -943,6 +962,8 @@ handle_datagram (Probe          *probe,
         {
           txn->log[k].answered = TRUE;
           probe->rtt = MAX (probe->rtt, MAX (1, now - txn->log[k].sent_at));
+          if (probe->shared != NULL)
+            sesame_rtt_add_sample (probe->shared, "stun", MAX (1, now - txn->log[k].sent_at));
         }
 
       /* Later answers of the same test only count for the loss rate; a
@@ -1087,6 +1108,8 @@ find_local_address (Probe           *probe,
  *   support RFC 5780 (OTHER-ADDRESS, CHANGE-REQUEST) for the behaviour tests,
  *   the others are asked for the mapping only
  * @timeout_ms: the deadline
+ * @rtt: (nullable): the run's round trips: every wait follows the longest
+ *   measured there as well as by the STUN answers, and those are added to it
  * @cancellable: (nullable): a #GCancellable
  * @callback: called with the result
  * @user_data: data for @callback
@@ -1094,6 +1117,7 @@ find_local_address (Probe           *probe,
 void
 sesame_nat_probe_async (GPtrArray           *servers,
                         guint                timeout_ms,
+                        SesameRtt           *rtt,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
@@ -1111,6 +1135,7 @@ sesame_nat_probe_async (GPtrArray           *servers,
   probe = g_new0 (Probe, 1);
   probe->servers = g_ptr_array_ref (servers);
   probe->txns = g_ptr_array_new_with_free_func (txn_free);
+  probe->shared = rtt != NULL ? sesame_rtt_ref (rtt) : NULL;
   probe->start = now_ms ();
   probe->deadline = probe->start + timeout_ms;
   g_task_set_task_data (task, probe, probe_free);

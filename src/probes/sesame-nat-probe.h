@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "sesame-nat-classify.h"
+#include "sesame-rtt.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,7 @@ typedef struct
 
 void             sesame_nat_probe_async   (GPtrArray            *servers,
                                            guint                 timeout_ms,
+                                           SesameRtt            *rtt,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
                                            gpointer              user_data);

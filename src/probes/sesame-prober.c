@@ -30,6 +30,7 @@
 #include "sesame-nat-probe.h"
 #include "sesame-pmp-client.h"
 #include "sesame-prober.h"
+#include "sesame-rtt.h"
 #include "sesame-temp-listener.h"
 #include "sesame-udp-check.h"
 #include "sesame-upnp-client.h"
@@ -271,6 +272,9 @@ typedef struct
   SoupSession       *session6;         /* nullable: connects to the check service over IPv6 */
   GInetAddress      *check_address6;   /* nullable: the check service's IPv6 address */
   gboolean           check_resolved;   /* the check service's name was looked up */
+  SesameRtt         *rtt;              /* the round trips every probe measured */
+  gint64             router_start;     /* when NAT-PMP and PCP were asked */
+  gint64             hops_start;
 } Run;
 
 typedef struct
@@ -301,6 +305,7 @@ run_free (Run *run)
   g_clear_object (&run->natpmp);
   g_clear_pointer (&run->stun_slots, g_ptr_array_unref);
   g_clear_pointer (&run->temp_listeners, g_ptr_array_unref);
+  g_clear_pointer (&run->rtt, sesame_rtt_unref);
   g_clear_object (&run->self);
   g_free (run);
 }
@@ -811,6 +816,12 @@ hops_cb (GObject      *object,
 {
   Run *run = user_data;
   g_autoptr(GPtrArray) hops = sesame_hop_probe_finish (result, NULL);
+  gint64 elapsed = (g_get_monotonic_time () - run->hops_start) / 1000;
+
+  /* Done before its timeout, the hops beyond the router all answered: the
+   * time is at least a round trip to the farthest */
+  if (hops != NULL && hops->len > 1 && elapsed < HOP_TIMEOUT_MS - 100)
+    sesame_rtt_add_sample (run->rtt, "hop", elapsed);
 
   if (hops != NULL)
     for (guint i = 0; i < hops->len; i++)
@@ -835,9 +846,10 @@ start_stun (Run *run)
     }
 
   begin (run);
-  sesame_nat_probe_async (servers, remaining_ms (run, G_MAXUINT), run->cancellable, nat_cb, run);
+  sesame_nat_probe_async (servers, remaining_ms (run, G_MAXUINT), run->rtt, run->cancellable, nat_cb, run);
 
   begin (run);
+  run->hops_start = g_get_monotonic_time ();
   sesame_hop_probe_async (g_inet_socket_address_get_address (g_ptr_array_index (servers, 0)),
                           remaining_ms (run, HOP_TIMEOUT_MS), run->cancellable, hops_cb, run);
 }
@@ -960,6 +972,10 @@ ip_fetch_cb (GObject      *object,
 
   if (body != NULL)
     source->address = sesame_http_parse_ip_response (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+
+  /* A connection and a request: at least two round trips */
+  if (body != NULL)
+    sesame_rtt_add_sample (run->rtt, "http", source->elapsed_ms / 2);
 
   if (source->address == NULL)
     source->error = error_reason (run, error);
@@ -1597,6 +1613,9 @@ pmp_address_cb (GObject      *object,
 
   /* A refusal is an answer: the router speaks the protocol */
   answered = address != NULL || router_refused (error);
+  if (answered)
+    sesame_rtt_add_sample (run->rtt, pcp ? "pcp" : "natpmp",
+                           (g_get_monotonic_time () - run->router_start) / 1000);
 
   if (pcp)
     {
@@ -1644,6 +1663,7 @@ start_router (Run *run)
                                      run->cancellable, upnp_discover_cb, run);
 
   /* Each protocol on its own, so that the report tells which the router speaks */
+  run->router_start = g_get_monotonic_time ();
   run->pcp = sesame_pmp_client_new (gateway, local);
   sesame_pmp_client_set_protocols (run->pcp, SESAME_PMP_PROTOCOLS_PCP);
   begin (run);
@@ -1875,6 +1895,7 @@ sesame_prober_run_async (SesameProber        *self,
   run->start = g_get_monotonic_time ();
   run->pcp_refusal = -1;
   run->natpmp_refusal = -1;
+  run->rtt = sesame_rtt_new ();
   /* Port checks all go to one check service and must run at once: a
    * filtered port costs one timeout of the service, not one each */
   run->session = soup_session_new_with_options ("user-agent", "Sesame/" PACKAGE_VERSION,
