@@ -47,6 +47,7 @@
 #include "sesame-checklist-page.h"
 #include "sesame-findings.h"
 #include "sesame-gui.h"
+#include "sesame-store.h"
 #include "sesame-welcome-page.h"
 #include "sesame-window.h"
 
@@ -714,7 +715,7 @@ walk_router_change (Walk *walk)
   g_autofree char *pdf = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
-  const char *language;
+  g_autofree char *language = NULL;
   GtkWidget *again;
   GtkPrintOperationResult result;
 
@@ -774,10 +775,31 @@ walk_router_change (Walk *walk)
   g_assert_cmpint (result, ==, GTK_PRINT_OPERATION_RESULT_APPLY);
   text = pdf_text (pdf);
   g_test_message ("%s", text);
-  language = sesame_plan_get_language (sesame_window_get_plan (window));
+  language = g_strdup (sesame_plan_get_language (sesame_window_get_plan (window)));
   g_assert_true (pdf_says (text, sesame_text_get (&router->model, language)));
   g_assert_true (pdf_says (text, sesame_text_get (&router->forwarding_page, language)));
   g_assert_true (contains (text, LAB_CLIENT));
+
+  /* The checklist in the other language, and Ctrl+Q at once: the answer is
+   * kept for the next start, as closing the window keeps it */
+  gui_test_press (gui_test_tab_to (window, g_str_equal (language, "ja") ? "English" : "日本語"));
+  g_assert_cmpstr (sesame_plan_get_language (sesame_window_get_plan (window)), !=, language);
+}
+
+/* What the store saved for the next start */
+static SesamePlan *
+saved_plan (void)
+{
+  g_autoptr(SesameStore) store = sesame_store_new (NULL, NULL);
+  g_autoptr(SesameCatalog) catalog = sesame_catalog_load_default (NULL);
+  g_autoptr(GError) error = NULL;
+  SesamePlan *plan;
+
+  plan = sesame_store_load_plan (store, catalog, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+
+  return plan;
 }
 
 /* The tests, one per lab */
@@ -831,6 +853,12 @@ test_full_cone (void)
   run_sesame (&walk, walk_full_cone);
   /* Quit, and start again */
   run_sesame (&walk, walk_router_change);
+  {
+    g_autoptr(SesamePlan) plan = saved_plan ();
+
+    g_assert_cmpstr (sesame_plan_get_router_id (plan), ==, NEW_ROUTER_ID);
+    g_assert_cmpstr (sesame_plan_get_language (plan), ==, (gui_test_ui_is_japanese () ? "en" : "ja"));
+  }
   walk_clear (&walk);
 }
 

@@ -411,7 +411,15 @@ quit_activated (GSimpleAction *action,
   GtkApplication *app = user_data;
   GList *windows;
 
-  /* Close windows one by one so pages get leave() and cancel their work */
+  /* Close windows one by one as their close button does, so pages get
+   * leave() and cancel their work, and answers not saved yet are saved
+   * (gtk_window_destroy () alone skips close-request, and drops them) */
+  windows = g_list_copy_deep (gtk_application_get_windows (app), (GCopyFunc) (void (*) (void)) g_object_ref, NULL);
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free_full (windows, g_object_unref);
+
+  /* Whatever would not close */
   while ((windows = gtk_application_get_windows (app)) != NULL)
     gtk_window_destroy (windows->data);
 }
