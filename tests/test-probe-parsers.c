@@ -746,6 +746,123 @@ test_prober_redirect (void)
   http_lab_stop (&lab);
 }
 
+/* A check service on loopback that also answers /ip, after ip_delay_ms,
+ * and calls every port filtered at once, keeping what wait it was asked for */
+typedef struct
+{
+  guint  ip_delay_ms;
+  char  *wait;          /* the last Sesame-Check-Wait header, or NULL */
+  guint  checks;
+} CheckService;
+
+static gboolean
+check_service_answer_ip (gpointer data)
+{
+  SoupServerMessage *message = data;
+  static const char body[] = "{\"ip\": \"203.0.113.7\"}";
+
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, body, strlen (body));
+  soup_server_message_unpause (message);
+  g_object_unref (message);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_check_service (SoupServer        *server,
+                  SoupServerMessage *message,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  CheckService *service = user_data;
+  static const char filtered[] = "{\"state\": \"filtered\", \"open\": false}";
+
+  if (g_str_equal (path, "/ip"))
+    {
+      soup_server_message_pause (message);
+      g_timeout_add (service->ip_delay_ms, check_service_answer_ip, g_object_ref (message));
+      return;
+    }
+
+  service->checks++;
+  g_free (service->wait);
+  service->wait = g_strdup (soup_message_headers_get_one (soup_server_message_get_request_headers (message),
+                                                          SESAME_HTTP_CHECK_WAIT_HEADER));
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC, filtered, strlen (filtered));
+}
+
+/* The wait Sesame asks the check service for, its /ip answering after @ip_delay_ms */
+static guint
+prober_check_wait (guint ip_delay_ms)
+{
+  g_autoptr(SesameProber) prober = sesame_prober_new ();
+  g_autoptr(SesameProbeReport) report = NULL;
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_autoptr(GSocketListener) picker = g_socket_listener_new ();
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ip_url = NULL;
+  g_autofree char *check_url = NULL;
+  CheckService service = { ip_delay_ms, NULL, 0 };
+  const SesamePortFinding *finding;
+  guint16 port;
+  guint wait;
+
+  soup_server_add_handler (server, NULL, on_check_service, &service, NULL);
+  g_assert_true (soup_server_listen (server, address, 0, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (soup_server_get_listeners (server)->data, &error);
+  g_assert_no_error (error);
+  ip_url = g_strdup_printf ("http://127.0.0.1:%u/ip", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  check_url = g_strdup_printf ("http://127.0.0.1:%u/check?port={port}&proto={proto}",
+                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  /* A UDP port nothing listens on, for Sesame's own listener */
+  port = g_socket_listener_add_any_inet_port (picker, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (picker);
+
+  sesame_prober_set_stun_servers (prober, (const char * const []) { NULL });
+  sesame_prober_set_ip_urls (prober, (const char * const []) { ip_url, NULL });
+  sesame_prober_set_check_url (prober, check_url);
+  sesame_prober_set_router (prober, FALSE);
+  sesame_prober_set_deadline (prober, 4000);
+  sesame_prober_add_port (prober, "udp", port);
+  sesame_prober_run_async (prober, NULL, prober_cb, &report);
+  while (report == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (service.checks, ==, 1);
+  g_assert_cmpuint (report->ports->len, ==, 1);
+  finding = g_ptr_array_index (report->ports, 0);
+  g_assert_cmpint (finding->reachable, ==, SESAME_REACHABILITY_FILTERED);
+  g_assert_nonnull (service.wait);
+  wait = (guint) g_ascii_strtoull (service.wait, NULL, 10);
+  g_free (service.wait);
+
+  return wait;
+}
+
+/* The check service's wait for a port's answer follows its own answer
+ * time: a fast service is asked for 300 ms, so that a filtered UDP port
+ * does not take its 2 s; a slow one for four times its /ip answer */
+static void
+test_prober_check_wait (void)
+{
+  guint fast, slow;
+
+  fast = prober_check_wait (0);
+  g_assert_cmpuint (fast, ==, 300);
+
+  slow = prober_check_wait (400);
+  g_assert_cmpuint (slow, >=, 1600);
+  g_assert_cmpuint (slow, <, 3500);
+}
+
 /* A report as the probes leave it: a NAT in front, the STUN server's answer if
  * any, and a UPnP IGD at @upnp_host that claims @upnp_external */
 static SesameProbeReport *
@@ -1159,6 +1276,7 @@ main (int   argc,
   g_test_add_func ("/probe-parsers/follow-redirect", test_follow_redirect);
   g_test_add_func ("/probe-parsers/fetch-redirects", test_fetch_redirects);
   g_test_add_func ("/probe-parsers/prober-redirect", test_prober_redirect);
+  g_test_add_func ("/probe-parsers/prober-check-wait", test_prober_check_wait);
   g_test_add_func ("/probe-parsers/access-foreign-igd", test_access_foreign_igd);
   g_test_add_func ("/probe-parsers/if-inet6", test_if_inet6);
   g_test_add_func ("/probe-parsers/transition-cross-check", test_transition_cross_check);

@@ -489,10 +489,11 @@ test_rate_limit (Fixture       *f,
 
 /* A raw HTTP request of known size; the UDP listener counts what comes back */
 static gsize
-raw_get (Fixture    *f,
-         const char *local,
-         const char *path,
-         char      **answer)
+raw_get_with (Fixture    *f,
+              const char *local,
+              const char *path,
+              const char *headers,
+              char      **answer)
 {
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string (local);
@@ -500,7 +501,8 @@ raw_get (Fixture    *f,
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", f->http_port);
-  g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: r\r\nConnection: close\r\n\r\n", path);
+  g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: r\r\nConnection: close\r\n%s\r\n",
+                                              path, headers);
   GString *text = g_string_new (NULL);
   char buffer[512];
   gssize n;
@@ -518,6 +520,15 @@ raw_get (Fixture    *f,
 
   *answer = g_string_free (text, FALSE);
   return strlen (request);
+}
+
+static gsize
+raw_get (Fixture    *f,
+         const char *local,
+         const char *path,
+         char      **answer)
+{
+  return raw_get_with (f, local, path, "", answer);
 }
 
 static gsize
@@ -646,6 +657,61 @@ test_udp_open (Fixture       *f,
   listener_close (&echo.listener);
 }
 
+/* The client asks for a wait that follows the reflector's answers to it:
+ * a filtered port then costs that, shorter or longer than the reflector's
+ * own time (500 ms in these tests) */
+static gint64
+timed_check (Fixture    *f,
+             const char *path,
+             const char *headers)
+{
+  g_autofree char *answer = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  raw_get_with (f, "127.0.0.3", path, headers, &answer);
+  g_assert_nonnull (strstr (answer, "\"state\":\"filtered\""));
+
+  return (g_get_monotonic_time () - start) / 1000;
+}
+
+static void
+test_check_wait (Fixture       *f,
+                 gconstpointer  data)
+{
+  Listener listener = { 0 };
+  g_autofree char *path = NULL;
+  gint64 elapsed;
+
+  listener_open (&listener, "127.0.0.3", 0, TRUE);
+  path = g_strdup_printf ("/check?port=%u&proto=udp&nonce=5e5a3e0102030405060708090a0b0c0d", listener.port);
+
+  elapsed = timed_check (f, path, "Sesame-Check-Wait: 150\r\n");
+  g_assert_cmpint (elapsed, >=, 150);
+  g_assert_cmpint (elapsed, <, 450);
+
+  elapsed = timed_check (f, path, "");
+  g_assert_cmpint (elapsed, >=, 500);
+  g_assert_cmpint (elapsed, <, 1200);
+
+  elapsed = timed_check (f, path, "Sesame-Check-Wait: 1300\r\n");
+  g_assert_cmpint (elapsed, >=, 1300);
+
+  listener_close (&listener);
+
+  /* What the header may say */
+  g_assert_cmpuint (sesame_reflector_parse_wait (NULL, 2000), ==, 2000);
+  g_assert_cmpuint (sesame_reflector_parse_wait ("", 2000), ==, 2000);
+  g_assert_cmpuint (sesame_reflector_parse_wait ("450", 2000), ==, 450);
+  g_assert_cmpuint (sesame_reflector_parse_wait ("3500", 2000), ==, 3500);
+  g_assert_cmpuint (sesame_reflector_parse_wait ("7", 2000), ==, SESAME_REFLECTOR_MIN_WAIT_MS);
+  g_assert_cmpuint (sesame_reflector_parse_wait ("999999", 2000), ==, SESAME_REFLECTOR_MAX_WAIT_MS);
+  g_assert_cmpuint (sesame_reflector_parse_wait ("999999", 8000), ==, 8000);
+  g_assert_cmpuint (sesame_reflector_parse_wait ("9999999999999999999999", 2000), ==, 2000);
+  g_assert_cmpuint (sesame_reflector_parse_wait ("-300", 2000), ==, 2000);
+  g_assert_cmpuint (sesame_reflector_parse_wait ("300ms", 2000), ==, 2000);
+  g_assert_cmpuint (sesame_reflector_parse_wait (" 300", 2000), ==, 2000);
+}
+
 static void
 test_parse_check (void)
 {
@@ -748,6 +814,7 @@ main (int    argc,
   g_test_add ("/reflector/rate-limit", Fixture, NULL, fixture_setup_limited, test_rate_limit, fixture_teardown);
   g_test_add ("/reflector/udp-reply-size", Fixture, NULL, fixture_setup, test_udp_reply_size, fixture_teardown);
   g_test_add ("/reflector/udp-open", Fixture, NULL, fixture_setup, test_udp_open, fixture_teardown);
+  g_test_add ("/reflector/check-wait", Fixture, NULL, fixture_setup, test_check_wait, fixture_teardown);
 
   return g_test_run ();
 }

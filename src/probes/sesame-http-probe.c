@@ -299,6 +299,7 @@ typedef struct
   GInputStream *stream;
   char         *url;            /* the one being fetched, after redirects */
   guint         redirects;
+  guint         check_wait_ms;  /* 0, or how long a check service is asked to wait */
 } Fetch;
 
 static void
@@ -412,6 +413,13 @@ send_message (GTask *task)
     }
 
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  if (fetch->check_wait_ms > 0)
+    {
+      g_autofree char *wait = g_strdup_printf ("%u", fetch->check_wait_ms);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message),
+                                    SESAME_HTTP_CHECK_WAIT_HEADER, wait);
+    }
   soup_session_send_async (session, message, G_PRIORITY_DEFAULT, fetch->cancellable, send_cb, task);
 }
 
@@ -497,6 +505,33 @@ sesame_http_fetch_async (SoupSession         *session,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
+  sesame_http_fetch_check_async (session, url, 0, timeout_ms, cancellable, callback, user_data);
+}
+
+/**
+ * sesame_http_fetch_check_async:
+ * @session: a session
+ * @url: a check service's URL, http or https
+ * @check_wait_ms: how long the service is asked to wait for the port's
+ *   answer (the %SESAME_HTTP_CHECK_WAIT_HEADER header), or 0 to leave it
+ *   to the service
+ * @timeout_ms: the deadline for the whole exchange
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done, finished with sesame_http_fetch_finish()
+ * @user_data: data for @callback
+ *
+ * sesame_http_fetch_async() for a port check. A service that does not
+ * know the header ignores it, as HTTP says of unknown headers.
+ */
+void
+sesame_http_fetch_check_async (SoupSession         *session,
+                               const char          *url,
+                               guint                check_wait_ms,
+                               guint                timeout_ms,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) uri = NULL;
   Fetch *fetch;
@@ -512,6 +547,7 @@ sesame_http_fetch_async (SoupSession         *session,
   fetch->timeout_ms = timeout_ms;
   fetch->body = g_byte_array_new ();
   fetch->url = g_strdup (url);
+  fetch->check_wait_ms = check_wait_ms;
   g_task_set_task_data (task, fetch, fetch_free);
 
   if (cancellable != NULL)

@@ -24,6 +24,10 @@ typedef enum
 #define SESAME_HTTP_MAX_BODY      4096
 #define SESAME_HTTP_MAX_REDIRECTS 3
 
+/* The request header that asks a check service (sesame-reflector) to wait
+ * this many ms for a port's answer instead of its own fixed time */
+#define SESAME_HTTP_CHECK_WAIT_HEADER "Sesame-Check-Wait"
+
 GQuark    sesame_http_probe_error_quark      (void);
 
 /* Pure parsers for untrusted bodies */
@@ -43,6 +47,13 @@ char     *sesame_http_follow_redirect        (const char           *url,
 
 void      sesame_http_fetch_async            (SoupSession          *session,
                                               const char           *url,
+                                              guint                 timeout_ms,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+void      sesame_http_fetch_check_async      (SoupSession          *session,
+                                              const char           *url,
+                                              guint                 check_wait_ms,
                                               guint                 timeout_ms,
                                               GCancellable         *cancellable,
                                               GAsyncReadyCallback   callback,

@@ -38,6 +38,9 @@
 #define STUN_DEFAULT_PORT 3478
 #define ROUTER_TIMEOUT_MS 800
 #define HOP_TIMEOUT_MS    1100    /* a router out of ICMP messages has one again after 1 s */
+/* The port checks wait for the check service's own /ip answer (its time
+ * sets how long the service waits for each port) no longer than this */
+#define CHECK_GATE_MS     1500
 /* The probes after the local one start when the main loop is idle, but no
  * later than this: under a frame clock that never rests (GTK's GL renderer
  * on llvmpipe, a loaded CPU) the main loop is never idle */
@@ -275,6 +278,10 @@ typedef struct
   SesameRtt         *rtt;              /* the round trips every probe measured */
   gint64             router_start;     /* when NAT-PMP and PCP were asked */
   gint64             hops_start;
+  gint64             check_answer_ms;  /* the check service's /ip answer time, or -1 */
+  guint              check_ip_pending; /* its /ip fetches still out */
+  gboolean           checks_ready;     /* the listening sockets are known */
+  guint              check_gate_id;    /* the checks start without the /ip answer */
 } Run;
 
 typedef struct
@@ -291,6 +298,7 @@ run_free (Run *run)
   g_clear_handle_id (&run->deadline_id, g_source_remove);
   g_clear_handle_id (&run->probes_id, g_source_remove);
   g_clear_handle_id (&run->probes_late_id, g_source_remove);
+  g_clear_handle_id (&run->check_gate_id, g_source_remove);
   if (run->parent != NULL)
     g_cancellable_disconnect (run->parent, run->parent_handler);
   g_clear_object (&run->parent);
@@ -373,6 +381,7 @@ updated (Run        *run,
 
 static void finish (Run *run);
 static void start_reachability_checks (Run *run);
+static void reachability_gate (Run *run);
 static void start_ipv6_checks (Run *run);
 
 static void
@@ -948,6 +957,7 @@ typedef struct
   char                *url;
   SesamePortFinding   *finding;   /* nullable: for port checks */
   gint64               start;
+  gboolean             for_check; /* an /ip of the check service itself */
 } Fetch;
 
 static void
@@ -976,6 +986,15 @@ ip_fetch_cb (GObject      *object,
   /* A connection and a request: at least two round trips */
   if (body != NULL)
     sesame_rtt_add_sample (run->rtt, "http", source->elapsed_ms / 2);
+
+  if (fetch->for_check)
+    {
+      if (body != NULL && run->check_answer_ms < 0)
+        run->check_answer_ms = source->elapsed_ms;
+      g_assert (run->check_ip_pending > 0);
+      if (--run->check_ip_pending == 0)
+        reachability_gate (run);
+    }
 
   if (source->address == NULL)
     source->error = error_reason (run, error);
@@ -1009,11 +1028,12 @@ check_fetch_cb (GObject      *object,
   end (run);
 }
 
-static void
+static Fetch *
 start_fetch_with (Run                 *run,
                   SoupSession         *session,
                   const char          *url,
                   SesamePortFinding   *finding,
+                  guint                check_wait_ms,
                   GAsyncReadyCallback  callback)
 {
   Fetch *fetch = g_new0 (Fetch, 1);
@@ -1024,16 +1044,61 @@ start_fetch_with (Run                 *run,
   fetch->start = g_get_monotonic_time ();
 
   begin (run);
-  sesame_http_fetch_async (session, url, remaining_ms (run, G_MAXUINT), run->cancellable, callback, fetch);
+  sesame_http_fetch_check_async (session, url, check_wait_ms, remaining_ms (run, G_MAXUINT), run->cancellable,
+                                 callback, fetch);
+  return fetch;
 }
 
-static void
+static Fetch *
 start_fetch (Run                 *run,
              const char          *url,
              SesamePortFinding   *finding,
              GAsyncReadyCallback  callback)
 {
-  start_fetch_with (run, run->session, url, finding, callback);
+  return start_fetch_with (run, run->session, url, finding, 0, callback);
+}
+
+/* Whether @url is on the same server as @ua: scheme, host and port */
+static gboolean
+same_server (GUri       *ua,
+             const char *url)
+{
+  g_autoptr(GUri) ub = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  if (ub == NULL || g_uri_get_host (ua) == NULL || g_uri_get_host (ub) == NULL)
+    return FALSE;
+
+  return g_ascii_strcasecmp (g_uri_get_scheme (ua), g_uri_get_scheme (ub)) == 0 &&
+         g_ascii_strcasecmp (g_uri_get_host (ua), g_uri_get_host (ub)) == 0 &&
+         g_uri_get_port (ua) == g_uri_get_port (ub);
+}
+
+/* How long the check service is asked to wait for each port's answer
+ * (SESAME_HTTP_CHECK_WAIT_HEADER), from how long its own /ip took to
+ * answer — a connection and a request, two round trips or more: four times
+ * that, at least 300 ms, and for TCP long enough that a connection request
+ * lost once is sent again (after 1 s) and answered. Never so long that the
+ * answer could not come back before the deadline. 0 while the service has
+ * not answered: its own time then. */
+static guint
+check_wait (Run      *run,
+            gboolean  udp)
+{
+  gint64 answer = run->check_answer_ms;
+  gint64 wait, left;
+
+  if (answer < 0)
+    return 0;
+
+  answer = MAX (answer, 1);
+  wait = MAX (4 * answer, 300);
+  if (!udp)
+    wait = MAX (wait, 1000 + answer);
+
+  left = remaining_ms (run, G_MAXUINT);
+  wait = MIN (wait, left - answer);
+
+  return (guint) MAX (wait, 100);
 }
 
 /* Server part of an URL, for the list of servers contacted */
@@ -1053,6 +1118,31 @@ server_of (const char *url)
 
 /* Ports */
 
+/* The checks start once the listening sockets are known and the check
+ * service's own /ip has answered (or CHECK_GATE_MS have passed) */
+static void
+reachability_gate (Run *run)
+{
+  if (!run->checks_ready || (run->check_ip_pending > 0 && run->check_gate_id != 0))
+    return;
+
+  run->checks_ready = FALSE;
+  g_clear_handle_id (&run->check_gate_id, g_source_remove);
+  if (!g_cancellable_is_cancelled (run->cancellable))
+    start_reachability_checks (run);
+}
+
+static gboolean
+on_check_gate (gpointer user_data)
+{
+  Run *run = user_data;
+
+  run->check_gate_id = 0;
+  reachability_gate (run);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 listen_tables_cb (GObject      *object,
                   GAsyncResult *result,
@@ -1070,8 +1160,11 @@ listen_tables_cb (GObject      *object,
         : SESAME_TRISTATE_UNKNOWN;
     }
 
-  if (run->reachability && !g_cancellable_is_cancelled (run->cancellable))
-    start_reachability_checks (run);
+  if (run->reachability)
+    {
+      run->checks_ready = TRUE;
+      reachability_gate (run);
+    }
 
   updated (run, "ports");
   end (run);
@@ -1238,7 +1331,7 @@ start_reachability_checks (Run *run)
 
       if (!udp)
         {
-          start_fetch_with (run, session, url, finding, check_fetch_cb);
+          start_fetch_with (run, session, url, finding, check_wait (run, FALSE), check_fetch_cb);
           continue;
         }
 
@@ -1250,7 +1343,7 @@ start_reachability_checks (Run *run)
         fetch->finding = finding;
         fetch->start = g_get_monotonic_time ();
         begin (run);
-        sesame_udp_check_async (session, self->check_url, finding->port, listener,
+        sesame_udp_check_async (session, self->check_url, finding->port, listener, check_wait (run, TRUE),
                                 remaining_ms (run, G_MAXUINT), run->cancellable, udp_check_cb, fetch);
       }
     }
@@ -1314,7 +1407,7 @@ start_ipv6_port_checks (Run          *run,
 
       if (!udp)
         {
-          start_fetch_with (run, run->session6, url, finding, check_fetch_cb);
+          start_fetch_with (run, run->session6, url, finding, check_wait (run, FALSE), check_fetch_cb);
           continue;
         }
 
@@ -1326,7 +1419,7 @@ start_ipv6_port_checks (Run          *run,
         fetch->finding = finding;
         fetch->start = g_get_monotonic_time ();
         begin (run);
-        sesame_udp_check_async (run->session6, self->check_url, finding->port, listener,
+        sesame_udp_check_async (run->session6, self->check_url, finding->port, listener, check_wait (run, TRUE),
                                 remaining_ms (run, G_MAXUINT), run->cancellable, udp_check_cb, fetch);
       }
     }
@@ -1727,14 +1820,23 @@ network_modules_cb (GObject      *object,
 {
   Run *run = user_data;
   SesameProber *self = run->self;
+  g_autoptr(GUri) check = self->check_url != NULL ? check_uri (run) : NULL;
 
   for (guint i = 0; self->ip_urls[i] != NULL; i++)
     {
       g_autofree char *server = server_of (self->ip_urls[i]);
+      Fetch *fetch;
 
       sesame_probe_report_add_server (run->report, server);
-      start_fetch (run, self->ip_urls[i], NULL, ip_fetch_cb);
+      fetch = start_fetch (run, self->ip_urls[i], NULL, ip_fetch_cb);
+
+      /* The check service's own /ip: its time sets the checks' wait */
+      fetch->for_check = check != NULL && self->ports->len > 0 && same_server (check, self->ip_urls[i]);
+      if (fetch->for_check)
+        run->check_ip_pending++;
     }
+  if (run->check_ip_pending > 0)
+    run->check_gate_id = g_timeout_add (CHECK_GATE_MS, on_check_gate, run);
 
   start_port_checks (run);
   end (run);
@@ -1896,6 +1998,7 @@ sesame_prober_run_async (SesameProber        *self,
   run->pcp_refusal = -1;
   run->natpmp_refusal = -1;
   run->rtt = sesame_rtt_new ();
+  run->check_answer_ms = -1;
   /* Port checks all go to one check service and must run at once: a
    * filtered port costs one timeout of the service, not one each */
   run->session = soup_session_new_with_options ("user-agent", "Sesame/" PACKAGE_VERSION,

@@ -155,6 +155,8 @@ fetch_cb (GObject      *object,
  * @port: the UDP port, the same outside and in
  * @listener: (nullable): Sesame's own listener on @port, or %NULL when a
  *   service has the port
+ * @check_wait_ms: how long the check service is asked to wait for the
+ *   port's answer, or 0 to leave it to the service
  * @timeout_ms: the deadline
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when done
@@ -165,6 +167,7 @@ sesame_udp_check_async (SoupSession         *session,
                         const char          *template,
                         guint16              port,
                         SesameTempListener  *listener,
+                        guint                check_wait_ms,
                         guint                timeout_ms,
                         GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
@@ -201,7 +204,8 @@ sesame_udp_check_async (SoupSession         *session,
   else
     url = sesame_udp_check_build_url (template, port, NULL, 0);
 
-  sesame_http_fetch_async (session, url, timeout_ms, cancellable, fetch_cb, g_steal_pointer (&task));
+  sesame_http_fetch_check_async (session, url, check_wait_ms, timeout_ms, cancellable, fetch_cb,
+                                 g_steal_pointer (&task));
 }
 
 /**

@@ -20,7 +20,8 @@
  * - only the ports named, at most %SESAME_REFLECTOR_MAX_PORTS a request;
  * - a token bucket per client address (an IPv6 client by its /64) counts
  *   ports, and a client may have only so many checks in flight;
- * - each check has a short timeout;
+ * - each check has a short timeout (the client may ask for another,
+ *   from 100 ms to 5 s, with a Sesame-Check-Wait header);
  * - the UDP datagrams sent for one request (the nonce, or a short probe)
  *   together are no larger than the HTTP request that asked for them, so
  *   the reflector amplifies nothing. STUN answers are rate-limited by
@@ -568,6 +569,34 @@ sesame_reflector_parse_check (const char            *query,
 }
 
 /**
+ * sesame_reflector_parse_wait:
+ * @header: (nullable): the request's Sesame-Check-Wait header, untrusted
+ * @default_ms: the reflector's own time (--timeout-ms)
+ *
+ * How long a check waits for the ports' answers. The client measured how
+ * long the reflector takes to answer it and asks for a wait to match: a
+ * filtered port on a fast link then costs a few round trips, not 2 s, and
+ * a slow link gets the time it needs. Digits only, at least
+ * %SESAME_REFLECTOR_MIN_WAIT_MS and at most %SESAME_REFLECTOR_MAX_WAIT_MS
+ * (or @default_ms when that is longer); anything else is @default_ms.
+ *
+ * Returns: the wait in ms
+ */
+guint
+sesame_reflector_parse_wait (const char *header,
+                             guint       default_ms)
+{
+  guint64 value;
+
+  if (header == NULL || *header == '\0' || strlen (header) > 6 ||
+      strspn (header, "0123456789") != strlen (header))
+    return default_ms;
+
+  value = g_ascii_strtoull (header, NULL, 10);
+  return (guint) CLAMP (value, SESAME_REFLECTOR_MIN_WAIT_MS, MAX (default_ms, SESAME_REFLECTOR_MAX_WAIT_MS));
+}
+
+/**
  * sesame_reflector_udp_tries:
  * @payload_size: the size of one datagram
  * @n_ports: how many ports get it
@@ -761,6 +790,7 @@ struct _Request
   Probe                 probes[SESAME_REFLECTOR_MAX_PORTS];
   guint                 pending;
   guint                 timeout_id;
+  guint                 wait_ms;       /* how long the ports are given to answer */
   gsize                 payload_size;
 };
 
@@ -1057,7 +1087,7 @@ start_udp (Probe  *probe,
 
   probe->sends_left = tries;
   if (udp_send (probe) && probe->sends_left > 0)
-    probe->resend_id = timeout_add (MAX (request->self->timeout_ms / (tries + 1), 50),
+    probe->resend_id = timeout_add (MAX (request->wait_ms / (tries + 1), 50),
                                       on_udp_resend, probe);
   return TRUE;
 }
@@ -1168,9 +1198,12 @@ handle_check (SesameReflector   *self,
   request->local = g_steal_pointer (&local);
   request->check = check;
   request->pending = check.n_ports;
+  request->wait_ms = sesame_reflector_parse_wait (
+    soup_message_headers_get_one (soup_server_message_get_request_headers (message), "Sesame-Check-Wait"),
+    self->timeout_ms);
 
   soup_server_message_pause (message);
-  request->timeout_id = timeout_add (self->timeout_ms, on_request_timeout, request);
+  request->timeout_id = timeout_add (request->wait_ms, on_request_timeout, request);
 
   /* Held while the probes start, so that one failing at once does not end the request */
   request->pending++;

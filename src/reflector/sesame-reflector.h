@@ -40,6 +40,8 @@ typedef enum
 #define SESAME_REFLECTOR_DEFAULT_OTHER_PORT    3479
 #define SESAME_REFLECTOR_DEFAULT_HTTP_PORT     8080
 #define SESAME_REFLECTOR_DEFAULT_TIMEOUT_MS    2000
+#define SESAME_REFLECTOR_MIN_WAIT_MS           100   /* what a client may ask for (Sesame-Check-Wait) */
+#define SESAME_REFLECTOR_MAX_WAIT_MS           5000
 /* Ports checked per client address: a burst, refilled by so many a minute */
 #define SESAME_REFLECTOR_DEFAULT_BURST         128
 #define SESAME_REFLECTOR_DEFAULT_PER_MINUTE    120
@@ -68,6 +70,8 @@ GQuark           sesame_reflector_error_quark        (void);
 gboolean         sesame_reflector_parse_check        (const char            *query,
                                                       SesameReflectorCheck  *check,
                                                       GError               **error);
+guint            sesame_reflector_parse_wait         (const char            *header,
+                                                      guint                  default_ms);
 guint            sesame_reflector_udp_tries          (gsize                  payload_size,
                                                       guint                  n_ports,
                                                       gsize                  request_size);

@@ -11,7 +11,8 @@
            an ICMP error also counts as filtered, with "error" saying which);
       udp: sends a datagram (3 times within 2 s) and waits for one to come back from
            caller:N: open; ICMP port unreachable: refused; nothing: filtered.
-      &timeout=S (0.2 .. 5) changes the 2 s.
+      &timeout=S (0.2 .. 5) changes the 2 s, and so does a Sesame-Check-Wait: MS header
+      (100 .. 5000 ms), with which Sesame asks for a wait that follows this service's answers.
   GET /health                      -> {"ok": true}
 
 Bounds: the request head must arrive within 5 s and fit in 8 KiB (else 408/431);
@@ -136,7 +137,13 @@ class Handler(socketserver.BaseRequestHandler):
             buf += chunk
             if len(buf) > MAX_HEAD:
                 return 431
-        line = buf.split(b"\n", 1)[0].decode("latin-1").strip()
+        lines = buf.decode("latin-1").splitlines()
+        line = lines[0].strip() if lines else ""
+        self.check_wait = None
+        for h in lines[1:]:
+            name, _, value = h.partition(":")
+            if name.strip().lower() == "sesame-check-wait" and value.strip().isdigit():
+                self.check_wait = max(0.1, min(int(value.strip()) / 1000.0, 5.0))
         parts = line.split()
         if len(parts) != 3 or not parts[2].startswith("HTTP/"):
             return 400
@@ -179,6 +186,8 @@ class Handler(socketserver.BaseRequestHandler):
             except ValueError:
                 return self.send(400, {"error": "timeout must be a number of seconds"})
             timeout = max(0.2, min(timeout, 5.0))
+            if self.check_wait is not None and "timeout" not in q:
+                timeout = self.check_wait
             src = self.sock.getsockname()[0]
             fn = check_tcp if proto == "tcp" else check_udp
             res, t0 = fn(self.caller, port, timeout, src)
