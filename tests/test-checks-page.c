@@ -36,6 +36,7 @@
 #include "gui-tests.h"
 #include "sesame-checklist-writer.h"
 #include "sesame-findings.h"
+#include "sesame-glossary.h"
 #include "sesame-gui.h"
 #include "sesame-settings-report.h"
 #include "sesame-stun.h"
@@ -1365,6 +1366,159 @@ test_findings_agree (void)
     }
 }
 
+/* What a verdict row explains while it shows no finding: what it checks */
+static const char *
+row_topic (AdwExpanderRow *row)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+
+  if (g_strcmp0 (title, _("Public Address")) == 0)
+    return "public-address";
+  if (g_strcmp0 (title, _("Address Translation (NAT)")) == 0)
+    return "nat";
+  if (g_strcmp0 (title, _("Path to the Internet")) == 0)
+    return "path";
+  if (g_strcmp0 (title, _("Router Automatic Setup")) == 0)
+    return "router";
+
+  return "port";
+}
+
+static GtkMenuButton *
+explain_button (AdwExpanderRow *row)
+{
+  g_autoptr(GPtrArray) buttons = gui_test_find_all (GTK_WIDGET (row), GTK_TYPE_MENU_BUTTON, NULL);
+
+  g_assert_cmpuint (buttons->len, ==, 1);
+  return g_ptr_array_index (buttons, 0);
+}
+
+static const char *
+explanation_text (AdwExpanderRow *row)
+{
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (explain_button (row)));
+
+  return gtk_label_get_text (GTK_LABEL (gtk_popover_get_child (GTK_POPOVER (popover))));
+}
+
+/* What @row should explain, given the findings it shows: each finding's
+ * explanation, else what it checks; NULL when it explains something else */
+static gboolean
+row_explained (AdwExpanderRow *row,
+               GPtrArray      *findings,
+               GHashTable     *seen)
+{
+  SesameTranslation *tr = sesame_translation_get_for_language (sesame_gui_get_ui_language (), NULL);
+  const char *text = explanation_text (row);
+  gboolean any = FALSE;
+
+  for (guint f = 0; f < findings->len; f++)
+    {
+      const SesameFinding *finding = g_ptr_array_index (findings, f);
+
+      if (!has_line (row_subtitle (row), finding->title))
+        continue;
+      if (finding->explanation == NULL || !has_line (text, finding->explanation))
+        return FALSE;
+      if (seen != NULL)
+        g_hash_table_add (seen, g_strdup (finding->id));
+      any = TRUE;
+    }
+
+  return any || g_strcmp0 (text, sesame_glossary_explain (tr, row_topic (row))) == 0;
+}
+
+typedef struct
+{
+  SesameWindow *window;
+  GPtrArray    *findings;
+} Explained;
+
+/* Every row has caught up with the report: news for many rows is spread
+ * over a few frames */
+static gboolean
+page_explained (gpointer data)
+{
+  Explained *explained = data;
+  SesamePage *page = sesame_window_get_page (explained->window, "checks");
+  g_autoptr(GPtrArray) rows = gui_test_find_all (GTK_WIDGET (page), ADW_TYPE_EXPANDER_ROW, NULL);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (!row_explained (g_ptr_array_index (rows, i), explained->findings, NULL))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Issue 10, item 10: every verdict row has "What does this mean?", a
+ * button the keyboard reaches, named for screen readers, whose popover
+ * says in plain words, in the UI language, what the row's findings mean
+ * (NAT type, carrier-grade or double NAT, UDP blocked, automatic setup,
+ * each port's state), or what the row checks while it has none */
+static void
+test_explanations (void)
+{
+  static const char * const shown[] = { "full-cone", "cgnat", "double-nat", "udp-blocked", "symmetric" };
+  static const char * const ids[] = { "nat", "cgnat", "double-nat", "udp-blocked", "router-automatic",
+                                      "direct", "port-reachable", "port-not-listening" };
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint p = 0; p < G_N_ELEMENTS (shown); p++)
+    {
+      g_autoptr(GPtrArray) findings = NULL;
+      g_autoptr(GPtrArray) rows = NULL;
+      g_autoptr(GPtrArray) chain = NULL;
+      SesameWindow *window = open_with_report (shown[p], &findings);
+      SesamePage *page = sesame_window_get_page (window, "checks");
+      Explained explained = { window, findings };
+
+      gui_test_wait_until (page_explained, &explained, 10000);
+
+      /* Opened, it shows its line */
+      if (p == 0)
+        {
+          GtkMenuButton *nat = explain_button (find_row (window, _("Address Translation (NAT)")));
+
+          gtk_menu_button_popup (nat);
+          gui_test_iterate (100);
+          g_assert_true (gtk_widget_get_mapped (gtk_popover_get_child (gtk_menu_button_get_popover (nat))));
+          gui_test_screenshot (window, "explanation");
+          gtk_menu_button_popdown (nat);
+          gui_test_iterate (50);
+        }
+
+      rows = gui_test_find_all (GTK_WIDGET (page), ADW_TYPE_EXPANDER_ROW, NULL);
+      g_assert_cmpuint (rows->len, >=, 5);
+      chain = gui_test_focus_chain (window, 400);
+
+      for (guint i = 0; i < rows->len; i++)
+        {
+          AdwExpanderRow *row = g_ptr_array_index (rows, i);
+          GtkMenuButton *button = explain_button (row);
+          const char *text = explanation_text (row);
+
+          g_assert_true (gui_test_is_shown (GTK_WIDGET (button)));
+          gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                               _("What does this mean?"));
+          gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text);
+          g_assert_true (gui_test_chain_reaches (chain, GTK_WIDGET (button)));
+          g_assert_cmpstr (text, !=, "");
+          if (gui_test_ui_is_japanese ())
+            g_assert_false (g_str_is_ascii (text));
+          if (!row_explained (row, findings, seen))
+            g_error ("The row “%s” (%s) explains “%s”",
+                     adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), shown[p], text);
+        }
+
+      gui_test_close_window (window);
+    }
+
+  /* The words a person may not know, each met in plain words */
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    if (!g_hash_table_contains (seen, ids[i]))
+      g_error ("No row explained “%s”", ids[i]);
+}
+
 void
 gui_test_add_checks_page_tests (void)
 {
@@ -1377,4 +1531,5 @@ gui_test_add_checks_page_tests (void)
   g_test_add_func ("/gui/checks/no-ports", test_no_ports);
   g_test_add_func ("/gui/checks/cgnat", test_cgnat);
   g_test_add_func ("/gui/checks/findings-agree", test_findings_agree);
+  g_test_add_func ("/gui/checks/explanations", test_explanations);
 }

@@ -30,6 +30,9 @@ struct _SesameProbeSession
   char               *ports_key;     /* nullable: the ports of the current or last run */
   SesameProbeReport  *report;        /* nullable: the last finished report */
   gboolean            stale;         /* the network changed since the report was made */
+  gboolean            stale_mappings;       /* … because Sesame changed the router's mappings */
+  GPtrArray          *added;         /* element-type SesameAddedMapping: the mappings the
+                                      * wizard added on the router and has not removed */
   guint               network_changes;      /* counted by mark_stale() */
   guint               run_network_changes;  /* network_changes when the run in progress started */
 };
@@ -76,6 +79,7 @@ sesame_probe_session_finalize (GObject *object)
   g_free (self->check_url);
   g_free (self->ports_key);
   g_clear_pointer (&self->report, sesame_probe_report_free);
+  g_clear_pointer (&self->added, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sesame_probe_session_parent_class)->finalize (object);
 }
@@ -162,6 +166,7 @@ sesame_probe_session_init (SesameProbeSession *self)
   self->check_url = check_url != NULL ? g_strdup (check_url) : NULL;
   self->internet = TRUE;
   self->deadline_ms = SESAME_PROBER_DEFAULT_DEADLINE_MS;
+  self->added = g_ptr_array_new_with_free_func ((GDestroyNotify) sesame_added_mapping_free);
 }
 
 SesameProbeSession *
@@ -365,6 +370,33 @@ on_prober_updated (SesameProbeSession *self,
     g_signal_emit (self, signals[UPDATED], 0, section);
 }
 
+/* The mappings the wizard added, which NAT-PMP and PCP cannot list, into
+ * @report, as long as they last */
+static void
+merge_added (SesameProbeSession *self,
+             SesameProbeReport  *report)
+{
+  gint64 now = sesame_probe_report_get_time (report);
+
+  if (now == 0)
+    now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint i = 0; i < self->added->len; i++)
+    {
+      const SesameAddedMapping *mapping = g_ptr_array_index (self->added, i);
+      gboolean listed = FALSE;
+
+      for (guint j = 0; j < report->added_mappings->len && !listed; j++)
+        {
+          const SesameAddedMapping *have = g_ptr_array_index (report->added_mappings, j);
+
+          listed = have->external_port == mapping->external_port && g_strcmp0 (have->protocol, mapping->protocol) == 0;
+        }
+      if (!listed && mapping->ends > now)
+        sesame_probe_report_add_added_mapping (report, mapping);
+    }
+}
+
 static void
 run_cb (GObject      *object,
         GAsyncResult *result,
@@ -390,6 +422,8 @@ run_cb (GObject      *object,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
       return;
     }
+
+  merge_added (self, report);
 
   g_clear_pointer (&self->report, sesame_probe_report_free);
   self->report = g_steal_pointer (&report);
@@ -531,7 +565,109 @@ sesame_probe_session_mark_stale (SesameProbeSession *self)
   g_return_if_fail (SESAME_IS_PROBE_SESSION (self));
 
   self->network_changes++;
+  self->stale_mappings = FALSE;
   set_stale (self, TRUE);
+}
+
+/**
+ * sesame_probe_session_get_stale_mappings:
+ * @self: a session
+ *
+ * Returns: whether the report is stale because Sesame changed the
+ *   router's port mappings (sesame_probe_session_mappings_changed())
+ *   rather than because the network changed
+ */
+gboolean
+sesame_probe_session_get_stale_mappings (SesameProbeSession *self)
+{
+  g_return_val_if_fail (SESAME_IS_PROBE_SESSION (self), FALSE);
+
+  return self->stale && self->stale_mappings;
+}
+
+/**
+ * sesame_probe_session_note_mapping:
+ * @self: a session
+ * @mapping: a mapping the wizard has just added on the router; its end is
+ *   counted from now when it has none
+ *
+ * Keeps @mapping for the reports of the runs that end from now on, and
+ * the last finished one, for as long as its lease lasts.
+ */
+void
+sesame_probe_session_note_mapping (SesameProbeSession       *self,
+                                   const SesameAddedMapping *mapping)
+{
+  SesameAddedMapping *copy;
+
+  g_return_if_fail (SESAME_IS_PROBE_SESSION (self));
+  g_return_if_fail (mapping != NULL && mapping->protocol != NULL);
+
+  sesame_probe_session_forget_mapping (self, mapping->protocol, mapping->external_port);
+  copy = sesame_added_mapping_copy (mapping);
+  if (copy->ends == 0 && copy->lease > 0)
+    copy->ends = g_get_real_time () / G_USEC_PER_SEC + copy->lease;
+  g_ptr_array_add (self->added, copy);
+
+  if (self->report != NULL)
+    sesame_probe_report_add_added_mapping (self->report, copy);
+}
+
+/**
+ * sesame_probe_session_forget_mapping:
+ * @self: a session
+ * @protocol: "tcp" or "udp"
+ * @external_port: the port of a mapping the wizard removed from the router
+ */
+void
+sesame_probe_session_forget_mapping (SesameProbeSession *self,
+                                     const char         *protocol,
+                                     guint16             external_port)
+{
+  g_return_if_fail (SESAME_IS_PROBE_SESSION (self));
+  g_return_if_fail (protocol != NULL);
+
+  for (guint i = 0; i < self->added->len; i++)
+    {
+      const SesameAddedMapping *have = g_ptr_array_index (self->added, i);
+
+      if (have->external_port == external_port && g_strcmp0 (have->protocol, protocol) == 0)
+        {
+          g_ptr_array_remove_index (self->added, i);
+          break;
+        }
+    }
+
+  if (self->report != NULL)
+    sesame_probe_report_remove_added_mapping (self->report, protocol, external_port);
+}
+
+/**
+ * sesame_probe_session_mappings_changed:
+ * @self: a session
+ * @plan: the plan whose ports to check
+ * @catalog: the catalog
+ *
+ * Says that Sesame has added or removed port mappings on the router: what
+ * the report says of the ports, the router and what to do no longer holds.
+ * Marks the report stale, as sesame_probe_session_mark_stale() does, and
+ * runs the checks again.
+ */
+void
+sesame_probe_session_mappings_changed (SesameProbeSession *self,
+                                       SesamePlan         *plan,
+                                       SesameCatalog      *catalog)
+{
+  g_return_if_fail (SESAME_IS_PROBE_SESSION (self));
+
+  self->network_changes++;
+  self->stale_mappings = TRUE;
+  if (self->stale)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
+  else
+    set_stale (self, TRUE);
+
+  sesame_probe_session_start (self, plan, catalog);
 }
 
 gboolean
@@ -594,6 +730,7 @@ sesame_probe_session_set_report (SesameProbeSession *self,
 
   g_clear_pointer (&self->report, sesame_probe_report_free);
   self->report = report;
+  merge_added (self, report);
 
   g_signal_emit (self, signals[FINISHED], 0);
 }

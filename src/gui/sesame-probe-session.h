@@ -59,6 +59,15 @@ gboolean                  sesame_probe_session_get_running      (SesameProbeSess
 gboolean                  sesame_probe_session_get_finished     (SesameProbeSession *self);
 void                      sesame_probe_session_mark_stale       (SesameProbeSession *self);
 gboolean                  sesame_probe_session_get_stale        (SesameProbeSession *self);
+gboolean                  sesame_probe_session_get_stale_mappings (SesameProbeSession *self);
+void                      sesame_probe_session_note_mapping     (SesameProbeSession *self,
+                                                                 const SesameAddedMapping *mapping);
+void                      sesame_probe_session_forget_mapping   (SesameProbeSession *self,
+                                                                 const char         *protocol,
+                                                                 guint16             external_port);
+void                      sesame_probe_session_mappings_changed (SesameProbeSession *self,
+                                                                 SesamePlan         *plan,
+                                                                 SesameCatalog      *catalog);
 const SesameProbeReport  *sesame_probe_session_get_report       (SesameProbeSession *self);
 void                      sesame_probe_session_set_report       (SesameProbeSession *self,
                                                                  SesameProbeReport  *report);

@@ -54,6 +54,7 @@ struct _SesameWindow
   GtkStack             *stack;
   AdwToastOverlay      *toast_overlay;
   GtkRevealer          *stale_revealer;
+  GtkLabel             *stale_label;
 
   SesamePlan           *plan;       /* owned */
   SesameCatalog        *catalog;    /* owned */
@@ -525,6 +526,20 @@ network_settled_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The notice says why the results are out of date */
+static void
+on_session_stale (SesameWindow *self)
+{
+  if (sesame_probe_session_get_stale_mappings (self->session))
+    gtk_label_set_text (self->stale_label,
+                        _("Sesame changed the port forwarding on your router. The results may be out of date "
+                          "until the checks, running again now, are done."));
+  else if (sesame_probe_session_get_stale (self->session))
+    gtk_label_set_text (self->stale_label,
+                        _("Your network changed since Sesame checked it. The results may be out of date "
+                          "until the checks, running again now, are done."));
+}
+
 static void
 on_network_changed (SesameWindow *self)
 {
@@ -575,6 +590,9 @@ sesame_window_constructed (GObject *object)
   g_object_bind_property (self->session, "stale",
                           self->stale_revealer, "reveal-child",
                           G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->session, "notify::stale",
+                           G_CALLBACK (on_session_stale), self,
+                           G_CONNECT_SWAPPED);
 
   ensure_page (self, 0);
   go_to (self, 0, TRUE);
@@ -717,6 +735,7 @@ sesame_window_class_init (SesameWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, stale_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SesameWindow, stale_label);
 }
 
 static void

@@ -111,6 +111,8 @@ struct _SesameChecklistPage
   SesamePmpClient      *pmp;              /* nullable: or over NAT-PMP / PCP */
   guint                 map_next;
   gboolean              removing;
+  gboolean              remap_render;     /* Sesame changed the mappings: the next checks
+                                           * to end make the page again */
 };
 
 G_DEFINE_FINAL_TYPE (SesameChecklistPage, sesame_checklist_page, SESAME_TYPE_PAGE)
@@ -1061,8 +1063,12 @@ on_session_finished (SesameChecklistPage *self)
   for (guint i = 0; findings != NULL && i < findings->len; i++)
     blocker |= ((const SesameFinding *) g_ptr_array_index (findings, i))->severity == SESAME_FINDING_SEVERITY_BLOCKER;
 
-  if (blocker || (self->checklist != NULL && sesame_checklist_get_findings (self->checklist) != NULL))
-    render (self);
+  if (blocker || self->remap_render ||
+      (self->checklist != NULL && sesame_checklist_get_findings (self->checklist) != NULL))
+    {
+      self->remap_render = FALSE;
+      render (self);
+    }
   else
     update_mapping_group (self);
 }
@@ -1986,6 +1992,42 @@ mapping_work_done (SesameChecklistPage *self)
 
   show_toast (self, summary);
   update_mapping_group (self);
+
+  /* What the checks said of the ports and the router no longer holds:
+   * they run again, what they said marked out of date meanwhile */
+  if (done > 0)
+    {
+      SesameProbeSession *session = sesame_page_get_session (SESAME_PAGE (self));
+
+      self->remap_render = TRUE;
+      if (session != NULL)
+        sesame_probe_session_mappings_changed (session, sesame_page_get_plan (SESAME_PAGE (self)),
+                                               sesame_page_get_catalog (SESAME_PAGE (self)));
+    }
+}
+
+/* Tells the session of a mapping Sesame added (@via "upnp", "natpmp" or
+ * "pcp"; @lease in seconds) or, with @via %NULL, removed */
+static void
+note_mapping (SesameChecklistPage *self,
+              const Mapping       *mapping,
+              const char          *via,
+              guint32              lease)
+{
+  SesameProbeSession *session = sesame_page_get_session (SESAME_PAGE (self));
+  const char *protocol = sesame_protocol_to_string (mapping->protocol);
+  SesameAddedMapping added = {
+    (char *) protocol, mapping->granted_port, mapping->internal_address,
+    mapping->internal_port, (char *) via, lease, 0,
+  };
+
+  if (session == NULL)
+    return;
+
+  if (via != NULL)
+    sesame_probe_session_note_mapping (session, &added);
+  else
+    sesame_probe_session_forget_mapping (session, protocol, mapping->granted_port);
 }
 
 static void
@@ -2046,6 +2088,7 @@ on_upnp_added (GObject      *object,
     {
       mapping->granted_port = mapping->external_port;
       set_mapping_state (mapping, MAP_ADDED, NULL);
+      note_mapping (self, mapping, "upnp", MAPPING_LEASE);
     }
 
   self->map_next++;
@@ -2086,6 +2129,8 @@ on_pmp_added (GObject      *object,
                                                MAX (granted->lifetime / 60, 1)),
                                   MAX (granted->lifetime / 60, 1));
       set_mapping_state (mapping, MAP_ADDED, detail);
+      note_mapping (self, mapping, granted->protocol == SESAME_PMP_PROTOCOL_PCP ? "pcp" : "natpmp",
+                    granted->lifetime);
     }
 
   self->map_next++;
@@ -2108,7 +2153,10 @@ on_upnp_removed (GObject      *object,
   mapping = g_ptr_array_index (self->mappings, self->map_next);
   /* Gone already (the router restarted, or the lease ended) is what was wanted */
   if (error == NULL || g_error_matches (error, SESAME_UPNP_ACTION_ERROR, SESAME_UPNP_ACTION_ERROR_NO_SUCH_ENTRY))
-    set_mapping_state (mapping, MAP_REMOVED, NULL);
+    {
+      set_mapping_state (mapping, MAP_REMOVED, NULL);
+      note_mapping (self, mapping, NULL, 0);
+    }
   else
     {
       /* Translators: a mapping the router did not remove; %s is its reason */
@@ -2137,7 +2185,10 @@ on_pmp_removed (GObject      *object,
 
   mapping = g_ptr_array_index (self->mappings, self->map_next);
   if (error == NULL)
-    set_mapping_state (mapping, MAP_REMOVED, NULL);
+    {
+      set_mapping_state (mapping, MAP_REMOVED, NULL);
+      note_mapping (self, mapping, NULL, 0);
+    }
   else
     {
       g_autofree char *detail = g_strdup_printf (_("Still on the router: %s"), error->message);

@@ -15,6 +15,10 @@
  * open or closed as the person left it; the details under a row are made
  * when it is first opened, and kept up to date from then on.
  *
+ * Each row has a "What does this mean?" button: a popover with one line in
+ * plain words for each finding it shows, or for what it checks while it
+ * has none (sesame-glossary.h), in the UI language.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -30,6 +34,7 @@
 #include "sesame-checklist.h"
 #include "sesame-checks-page.h"
 #include "sesame-findings.h"
+#include "sesame-glossary.h"
 #include "sesame-gui.h"
 
 typedef enum
@@ -52,6 +57,9 @@ typedef struct
   GPtrArray      *detail_rows;  /* element-type AdwActionRow, unowned: children of @row,
                                  * made when the row is first opened */
   char           *key;          /* nullable: the port a port's row is for, "tcp/80" */
+  const char     *topic;        /* what it checks, a glossary key: "nat", "port"… */
+  GtkMenuButton  *explain;      /* "What does this mean?" */
+  GtkLabel       *explanation;  /* in the button's popover */
   Status          status;
 } CheckRow;
 
@@ -91,6 +99,9 @@ struct _SesameChecksPage
   guint                 allowance;       /* how much the rows may change in this frame */
   guint                 spent;
   gboolean              behind;          /* some rows are left for the next frame */
+  CheckRow             *explained;       /* unowned, nullable: the row show_findings ()
+                                          * has explained, for show_check () */
+  char                 *explanation;     /* nullable: and what it says of it */
   Status                worst;
 };
 
@@ -325,9 +336,67 @@ on_check_row_expanded (AdwExpanderRow *row,
     check_row_sync_detail_rows (check);
 }
 
+/* Says what @check's words mean: @text, or what it checks while %NULL */
+static void
+check_row_explain (CheckRow   *check,
+                   const char *text)
+{
+  SesameTranslation *tr = sesame_translation_get_for_language (sesame_gui_get_ui_language (), NULL);
+
+  if (text == NULL && tr != NULL)
+    text = sesame_glossary_explain (tr, check->topic);
+  if (text == NULL)
+    text = "";
+
+  if (g_strcmp0 (gtk_label_get_text (check->explanation), text) == 0)
+    return;
+
+  gtk_label_set_text (check->explanation, text);
+  /* Screen readers say it with the button, without opening it */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check->explain),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                  -1);
+  gtk_widget_set_visible (GTK_WIDGET (check->explain), *text != '\0');
+}
+
+static GtkWidget *
+explain_button_new (CheckRow *check)
+{
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *button = gtk_menu_button_new ();
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 44);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_margin_start (label, 6);
+  gtk_widget_set_margin_end (label, 6);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_popover_set_child (GTK_POPOVER (popover), label);
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "help-about-symbolic");
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  /* Translators: the button beside each check that explains its words */
+  gtk_widget_set_tooltip_text (button, _("What does this mean?"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("What does this mean?"),
+                                  -1);
+  gtk_widget_set_visible (button, FALSE);
+
+  check->explain = GTK_MENU_BUTTON (button);
+  check->explanation = GTK_LABEL (label);
+
+  return button;
+}
+
+/* @topic: what the row checks, a key of sesame-glossary.h */
 static CheckRow *
 check_row_new (const char *title,
-               const char *key)
+               const char *key,
+               const char *topic)
 {
   CheckRow *check = g_new0 (CheckRow, 1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
@@ -354,6 +423,9 @@ check_row_new (const char *title,
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (check->spinner));
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (check->icon));
   adw_expander_row_add_prefix (check->row, box);
+  check->topic = topic;
+  adw_expander_row_add_action (check->row, explain_button_new (check));
+  check_row_explain (check, NULL);
 
   check->details = details_new ();
   check->detail_rows = g_ptr_array_new ();
@@ -486,11 +558,20 @@ show_check (SesameChecksPage *self,
             GPtrArray        *details)
 {
   const char *shown = adw_expander_row_get_subtitle (check->row);
+  g_autofree char *explanation = NULL;
 
   self->worst = worse (self->worst, status);
 
+  /* What its findings mean; without findings, what the row checks. Shown
+   * with the rest of the row, never ahead of it */
+  if (self->explained == check)
+    explanation = g_steal_pointer (&self->explanation);
+  self->explained = NULL;
+  g_clear_pointer (&self->explanation, g_free);
+
   if (check_row_shows (check, status, verdict, details))
     {
+      check_row_explain (check, explanation);
       g_ptr_array_unref (details);
       return;
     }
@@ -508,6 +589,7 @@ show_check (SesameChecksPage *self,
       self->spent += MIN (cost, self->allowance - self->spent);
     }
 
+  check_row_explain (check, explanation);
   check_row_set (check, status, verdict, details);
 }
 
@@ -684,6 +766,25 @@ show_findings (SesameChecksPage *self,
         /* Translators: a detail under a check: what to do about what it found */
         details_add (details, C_("check", "What to do"), g_strdup (finding->action));
     }
+
+  /* What their words mean, once each */
+  {
+    g_autoptr(GString) explanation = g_string_new (NULL);
+
+    for (guint i = 0; i < found->len; i++)
+      {
+        const SesameFinding *finding = g_ptr_array_index (found, i);
+
+        if (finding->explanation == NULL || strstr (explanation->str, finding->explanation) != NULL)
+          continue;
+        if (explanation->len > 0)
+          g_string_append (explanation, "\n\n");
+        g_string_append (explanation, finding->explanation);
+      }
+    g_free (self->explanation);
+    self->explanation = explanation->len > 0 ? g_strdup (explanation->str) : NULL;
+    self->explained = check;
+  }
 
   show_check (self, check, severity_status (first->severity), verdict->str, g_steal_pointer (&details));
 }
@@ -1227,6 +1328,9 @@ find_port_row (GPtrArray  *rows,
 /* Makes the port rows those of @views, in their order: the row of a port
  * still there stays as it is, open or not, and keeps its place when the
  * order allows */
+/* New port rows made in one frame (see update_port_rows ()) */
+#define NEW_ROWS_PER_FRAME 4
+
 static void
 update_port_rows (SesameChecksPage *self,
                   GArray           *views)
@@ -1235,12 +1339,16 @@ update_port_rows (SesameChecksPage *self,
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (check_row_free);
   GPtrArray *kept = self->port_rows;
   gboolean in_place = TRUE;
+  guint after_kept = 0;
+  guint made = 0;
 
   for (guint i = 0; i < views->len; i++)
     {
       const PortView *view = &g_array_index (views, PortView, i);
 
       g_ptr_array_add (keys, g_strdup_printf ("%s/%u", view->protocol, view->port));
+      if (find_port_row (kept, g_ptr_array_index (keys, i)) != NULL)
+        after_kept = i + 1;
     }
 
   /* The rows of ports gone */
@@ -1255,12 +1363,25 @@ update_port_rows (SesameChecksPage *self,
         }
     }
 
-  /* Those left, in the new order, and a new row for each new port */
+  /* Those left, in the new order, and a new row for each new port. A row
+   * is a dozen widgets to make, style and measure, and a run's ports come
+   * all at once: the new rows at the end are made a few in each frame,
+   * unless the page must show everything now */
   for (guint i = 0; i < keys->len; i++)
     {
       CheckRow *check = find_port_row (kept, g_ptr_array_index (keys, i));
 
-      g_ptr_array_add (rows, check != NULL ? check : check_row_new (NULL, g_ptr_array_index (keys, i)));
+      if (check == NULL && i >= after_kept && made >= NEW_ROWS_PER_FRAME && self->allowance != G_MAXUINT)
+        {
+          self->behind = TRUE;
+          break;
+        }
+      if (check == NULL)
+        {
+          check = check_row_new (NULL, g_ptr_array_index (keys, i), "port");
+          made++;
+        }
+      g_ptr_array_add (rows, check);
     }
 
   /* The group has the rows left in their old order, before the new ones:
@@ -1620,6 +1741,7 @@ sesame_checks_page_dispose (GObject *object)
   g_clear_pointer (&self->router, check_row_free);
   g_clear_pointer (&self->port_rows, g_ptr_array_unref);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
+  g_clear_pointer (&self->explanation, g_free);
 
   G_OBJECT_CLASS (sesame_checks_page_parent_class)->dispose (object);
 }
@@ -1655,10 +1777,10 @@ sesame_checks_page_init (SesameChecksPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->address = check_row_new (_("Public Address"), NULL);
-  self->nat = check_row_new (_("Address Translation (NAT)"), NULL);
-  self->access = check_row_new (_("Path to the Internet"), NULL);
-  self->router = check_row_new (_("Router Automatic Setup"), NULL);
+  self->address = check_row_new (_("Public Address"), NULL, "public-address");
+  self->nat = check_row_new (_("Address Translation (NAT)"), NULL, "nat");
+  self->access = check_row_new (_("Path to the Internet"), NULL, "path");
+  self->router = check_row_new (_("Router Automatic Setup"), NULL, "router");
   adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->address->row));
   adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->nat->row));
   adw_preferences_group_add (self->connection_group, GTK_WIDGET (self->access->row));
