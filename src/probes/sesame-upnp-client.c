@@ -1836,7 +1836,17 @@ description_fetched_cb (GObject      *object,
   discovery->pending--;
   decisive = is_decisive_host (self, address);
 
-  if (body != NULL && !SOUP_STATUS_IS_SUCCESSFUL (status))
+  /* The fetch's own deadline may come just before the search's: either
+   * way the person hears which device kept its description back */
+  if (body == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_clear_error (&error);
+      error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                           /* Translators: %s is an address, %u a number of milliseconds */
+                           _("The UPnP router at %s did not send its description within %u ms"),
+                           address, discovery->timeout_ms);
+    }
+  else if (body != NULL && !SOUP_STATUS_IS_SUCCESSFUL (status))
     error = g_error_new (SESAME_UPNP_CLIENT_ERROR, SESAME_UPNP_CLIENT_ERROR_INVALID_RESPONSE,
                          /* Translators: %s is an address, %u an HTTP status such as 404 */
                          _("The UPnP router at %s answered HTTP status %u for its description"),
