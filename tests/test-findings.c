@@ -14,6 +14,7 @@
 
 #include "sesame-checklist.h"
 #include "sesame-findings.h"
+#include "sesame-portset.h"
 #include "sesame-glossary.h"
 
 static SesameCatalog *catalog;
@@ -262,6 +263,60 @@ test_foreign_igd (void)
   g_assert_null (sesame_findings_lookup (findings, "router-automatic"));
   g_assert_false (sesame_findings_automatic_helps (findings));
   g_assert_null (sesame_findings_lookup (findings, "router-mismatch"));
+}
+
+/* The line as this computer's IPv6 address tells it: used where the person
+ * said "I don't know", said where it contradicts their choice, and never
+ * when the internet saw otherwise */
+static void
+test_detected_line (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* DS-Lite detected, connection unknown: the DS-Lite blocker */
+  {
+    g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_UNKNOWN);
+    g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE);
+    g_autoptr(GPtrArray) findings = NULL;
+
+    report->transition = sesame_portset_lookup_text ("2409:10:1234:5600::1", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (report->transition->method, ==, SESAME_TRANSITION_DS_LITE);
+    report->transition_agrees = SESAME_TRISTATE_UNKNOWN;
+    findings = judge (plan, report, "en");
+    expect (findings, "ds-lite", SESAME_FINDING_SEVERITY_BLOCKER);
+    g_assert_null (sesame_findings_lookup (findings, "direct"));
+    g_assert_null (sesame_findings_lookup (findings, "connection-detected"));
+  }
+
+  /* MAP-E detected and confirmed by STUN, PPPoE chosen: said, the choice stands */
+  {
+    g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_PPPOE);
+    g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE);
+    g_autoptr(GPtrArray) findings = NULL;
+
+    report->transition = sesame_portset_lookup_text ("240b:10:1234:5600::1", &error);
+    g_assert_no_error (error);
+    report->transition_agrees = SESAME_TRISTATE_YES;
+    findings = judge (plan, report, "en");
+    expect (findings, "connection-detected", SESAME_FINDING_SEVERITY_WARNING);
+    g_assert_null (sesame_findings_lookup (findings, "map-e"));
+  }
+
+  /* The internet saw another address: the detection decides nothing */
+  {
+    g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_UNKNOWN);
+    g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE);
+    g_autoptr(GPtrArray) findings = NULL;
+
+    report->transition = sesame_portset_lookup_text ("240b:10:1234:5600::1", &error);
+    g_assert_no_error (error);
+    report->transition_agrees = SESAME_TRISTATE_NO;
+    findings = judge (plan, report, "en");
+    g_assert_null (sesame_findings_lookup (findings, "map-e"));
+    g_assert_null (sesame_findings_lookup (findings, "connection-detected"));
+    expect (findings, "direct", SESAME_FINDING_SEVERITY_OK);
+  }
 }
 
 static void
@@ -795,6 +850,7 @@ main (int    argc,
   g_test_add_func ("/findings/cones", test_cones);
   g_test_add_func ("/findings/symmetric", test_symmetric);
   g_test_add_func ("/findings/foreign-igd", test_foreign_igd);
+  g_test_add_func ("/findings/detected-line", test_detected_line);
   g_test_add_func ("/findings/cgnat", test_cgnat);
   g_test_add_func ("/findings/double-nat", test_double_nat);
   g_test_add_func ("/findings/no-public-address", test_no_public_address);

@@ -55,6 +55,8 @@ static const struct
     N_("MAP-E: a way some providers in Japan carry IPv4 over IPv6, sharing one public address among several customers, each with a small set of ports of its own.") },
   { "ds-lite",
     N_("DS-Lite: a way some providers carry IPv4 over IPv6 in which the provider, not your router, shares the public address, so no IPv4 port can be opened for you.") },
+  { "connection-detected",
+    N_("IPv4 over IPv6: the line carries IPv4 inside IPv6, and the provider, not only your router, decides which IPv4 ports can reach you.") },
   { "udp-blocked",
     N_("UDP is one of the two ways programs send data (the other is TCP); games, calls and video use it, and here it does not get through.") },
   { "hairpin",

@@ -112,12 +112,62 @@ no_public_address (const SesameProbeReport *report)
   return told;
 }
 
+/* What this computer's IPv6 address says of the line, unless the internet
+ * contradicted it (STUN saw another IPv4 address, or ports outside the set) */
+static SesameConnection
+detected_connection (const SesameProbeReport *report)
+{
+  if (report->transition == NULL || report->transition_agrees == SESAME_TRISTATE_NO)
+    return SESAME_CONNECTION_UNKNOWN;
+
+  switch (report->transition->method)
+    {
+    case SESAME_TRANSITION_MAP_E:
+      return SESAME_CONNECTION_MAP_E;
+    case SESAME_TRANSITION_DS_LITE:
+      return SESAME_CONNECTION_DS_LITE;
+    case SESAME_TRANSITION_NONE:
+    default:
+      return SESAME_CONNECTION_UNKNOWN;
+    }
+}
+
+/* The line as chosen, or as detected where the person said "I don't know";
+ * a choice the detection contradicts is said, and the choice stands */
+static SesameConnection
+judge_connection (Judge *judge)
+{
+  SesameConnection chosen = sesame_plan_get_connection (judge->plan);
+  SesameConnection detected = detected_connection (judge->report);
+  SesameTranslation *tr = judge->tr;
+  const char *provider;
+  g_autofree char *title = NULL;
+
+  if (detected == SESAME_CONNECTION_UNKNOWN || detected == chosen)
+    return chosen;
+  if (chosen == SESAME_CONNECTION_UNKNOWN)
+    return detected;
+
+  provider = judge->report->transition->provider != NULL ? judge->report->transition->provider : "";
+  title = g_strdup_printf (detected == SESAME_CONNECTION_MAP_E
+                           /* Translators: %s is a provider's service, such as "v6プラス" */
+                           ? T_ (tr, "Your line looks like IPv4 over IPv6 by MAP-E (%s)")
+                           /* Translators: %s is a provider's service, such as "transix" */
+                           : T_ (tr, "Your line looks like IPv4 over IPv6 by DS-Lite (%s)"),
+                           provider);
+  add (judge, "connection-detected", SESAME_FINDING_SEVERITY_WARNING, title,
+       T_ (tr, "This computer’s IPv6 address belongs to a provider’s IPv4 over IPv6 service, but another connection type was chosen. The checklist follows your choice."),
+       T_ (tr, "Check the connection type on your router’s status page, and choose it in Sesame."));
+
+  return chosen;
+}
+
 static void
 judge_path (Judge *judge)
 {
   const SesameProbeReport *report = judge->report;
   SesameTranslation *tr = judge->tr;
-  SesameConnection connection = sesame_plan_get_connection (judge->plan);
+  SesameConnection connection = judge_connection (judge);
   SesameFinding *finding;
 
   if (connection == SESAME_CONNECTION_DS_LITE)
