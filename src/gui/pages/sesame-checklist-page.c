@@ -738,6 +738,8 @@ set_findings (SesameChecklistPage *self)
                                   sesame_probe_session_get_report (session),
                                   sesame_checklist_get_language (self->checklist), NULL);
   sesame_checklist_set_findings (self->checklist, findings);
+  /* "Reach it over IPv6", when this computer has a stable global address */
+  sesame_checklist_set_ipv6_address (self->checklist, sesame_probe_session_get_report (session)->ipv6_address);
 }
 
 static void
