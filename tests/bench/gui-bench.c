@@ -33,7 +33,9 @@
  *   on screen, as the checks page does when the plan's ports have changed,
  *   so that all of their work, starting included, runs in a visible window.
  *   One JSON line per phase (gaps: maximum, 99th percentile, counts, the
- *   longest ones with the session's last ::updated section before each;
+ *   longest ones with the session's last ::updated section before each,
+ *   and the main thread's CPU time in each gap, with the busiest gaps: on
+ *   a loaded machine a long gap may be mostly waiting for a CPU;
  *   "loop_settled_*" counts only gaps that began after the window's first
  *   paint, which the first-frame benchmark covers), then one line summing
  *   up the report, to show the checks found something.
@@ -81,6 +83,7 @@ typedef enum
 typedef struct
 {
   gint64      gap_us;
+  gint64      cpu_us;      /* the main thread's CPU time in the gap: its own work, not waiting for a CPU */
   gint64      end_us;      /* g_get_monotonic_time (), as perf -k CLOCK_MONOTONIC has it */
   const char *section;     /* nullable: the last ::updated before the gap ended */
 } Gap;
@@ -88,8 +91,9 @@ typedef struct
 /* Gaps of one clock: the main loop's timeout, or the frame clock */
 typedef struct
 {
-  GArray *gaps;     /* element-type Gap */
-  gint64  last_us;  /* 0 before the first sample */
+  GArray *gaps;         /* element-type Gap */
+  gint64  last_us;      /* 0 before the first sample */
+  gint64  last_cpu_us;
 } GapClock;
 
 typedef struct
@@ -137,11 +141,30 @@ typedef struct
   gint64              paint_max_us;     /* the longest frame: ::before-paint to ::after-paint */
   gint64              paint_max_end_us; /* since the phase began */
   gint64              first_paint_end_us;  /* monotonic; 0 before the window's first paint */
+  /* Where a frame's CPU time goes, once the first frame is on screen: the
+   * main thread's CPU time from ::before-paint to the end of GTK's own
+   * ::update (tick callbacks: the pages' refreshes), ::layout (measuring
+   * and allocating) and ::paint (snapshot and render), the most of each */
+  gint64              frame_cpu_us;
+  gint64              update_cpu_max_us;
+  gint64              layout_cpu_max_us;
+  gint64              draw_cpu_max_us;
 } Bench;
 
 static Bench bench = {
   .timeout_s = 60,
 };
+
+/* The CPU time of the calling thread (the main thread: the clocks sample
+ * there), us */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static gint64
 boottime_ns (void)
@@ -271,11 +294,13 @@ static void
 gap_clock_sample (GapClock *clock,
                   gint64    now_us)
 {
-  Gap gap = { now_us - clock->last_us, now_us, bench.last_section };
+  gint64 cpu_us = thread_cpu_us ();
+  Gap gap = { now_us - clock->last_us, cpu_us - clock->last_cpu_us, now_us, bench.last_section };
 
   if (clock->last_us != 0)
     g_array_append_val (clock->gaps, gap);
   clock->last_us = now_us;
+  clock->last_cpu_us = cpu_us;
 }
 
 /* Longest first */
@@ -287,6 +312,42 @@ compare_gaps (gconstpointer a,
   gint64 y = ((const Gap *) b)->gap_us;
 
   return x > y ? -1 : x < y;
+}
+
+/* Most CPU time first */
+static int
+compare_gaps_cpu (gconstpointer a,
+                  gconstpointer b)
+{
+  gint64 x = ((const Gap *) a)->cpu_us;
+  gint64 y = ((const Gap *) b)->cpu_us;
+
+  return x > y ? -1 : x < y;
+}
+
+static void
+append_gaps (GString    *line,
+             const char *name,
+             GArray     *gaps,
+             guint       n_longest)
+{
+  g_string_append_printf (line, ",\"%s\":[", name);
+  for (guint i = 0; i < MIN (gaps->len, n_longest); i++)
+    {
+      const Gap *gap = &g_array_index (gaps, Gap, i);
+
+      g_string_append_printf (line, "%s{\"gap_ms\":%.2f,\"cpu_ms\":%.2f,\"end_ms\":%.1f,\"end_mono_us\":%" G_GINT64_FORMAT
+                              ",\"after_updated\":%s%s%s}",
+                              i > 0 ? "," : "",
+                              gap->gap_us / 1e3,
+                              gap->cpu_us / 1e3,
+                              (gap->end_us - bench.phase_start_us) / 1e3,
+                              gap->end_us,
+                              gap->section != NULL ? "\"" : "",
+                              gap->section != NULL ? gap->section : "null",
+                              gap->section != NULL ? "\"" : "");
+    }
+  g_string_append (line, "]");
 }
 
 /* Appends the figures of the gaps that began at @since_us or later */
@@ -324,22 +385,18 @@ gap_clock_print (GapClock   *clock,
   if (n_longest == 0)
     return;
 
-  g_string_append_printf (line, ",\"%s_longest\":[", name);
-  for (guint i = 0; i < MIN (n, n_longest); i++)
-    {
-      const Gap *gap = &g_array_index (gaps, Gap, i);
+  {
+    g_autofree char *longest = g_strdup_printf ("%s_longest", name);
+    g_autofree char *busiest = g_strdup_printf ("%s_busiest", name);
 
-      g_string_append_printf (line, "%s{\"gap_ms\":%.2f,\"end_ms\":%.1f,\"end_mono_us\":%" G_GINT64_FORMAT
-                              ",\"after_updated\":%s%s%s}",
-                              i > 0 ? "," : "",
-                              gap->gap_us / 1e3,
-                              (gap->end_us - bench.phase_start_us) / 1e3,
-                              gap->end_us,
-                              gap->section != NULL ? "\"" : "",
-                              gap->section != NULL ? gap->section : "null",
-                              gap->section != NULL ? "\"" : "");
-    }
-  g_string_append (line, "]");
+    append_gaps (line, longest, gaps, n_longest);
+    /* The main thread's own work: on a loaded machine a long gap can be
+     * mostly time spent waiting for a CPU */
+    g_array_sort (gaps, compare_gaps_cpu);
+    g_string_append_printf (line, ",\"%s_max_cpu_ms\":%.2f", name,
+                            n > 0 ? g_array_index (gaps, Gap, 0).cpu_us / 1e3 : 0.0);
+    append_gaps (line, busiest, gaps, n_longest);
+  }
 }
 
 static gboolean
@@ -362,6 +419,38 @@ static void
 on_before_paint (GdkFrameClock *clock)
 {
   bench.paint_start_us = g_get_monotonic_time ();
+  bench.frame_cpu_us = thread_cpu_us ();
+}
+
+/* Connected after every other handler (the widgets' tick callbacks are
+ * connected when they are added): each notes the CPU time since the
+ * previous phase ended */
+static void
+frame_phase_done (gint64 *max_us)
+{
+  gint64 now = thread_cpu_us ();
+
+  if (bench.first_paint_end_us != 0 && bench.frame_cpu_us != 0 && now - bench.frame_cpu_us > *max_us)
+    *max_us = now - bench.frame_cpu_us;
+  bench.frame_cpu_us = now;
+}
+
+static void
+on_update_done (GdkFrameClock *clock)
+{
+  frame_phase_done (&bench.update_cpu_max_us);
+}
+
+static void
+on_layout_done (GdkFrameClock *clock)
+{
+  frame_phase_done (&bench.layout_cpu_max_us);
+}
+
+static void
+on_draw_done (GdkFrameClock *clock)
+{
+  frame_phase_done (&bench.draw_cpu_max_us);
 }
 
 static gboolean
@@ -414,6 +503,9 @@ begin_phase (Phase phase)
   bench.last_section = NULL;
   bench.paint_max_us = 0;
   bench.paint_max_end_us = 0;
+  bench.update_cpu_max_us = 0;
+  bench.layout_cpu_max_us = 0;
+  bench.draw_cpu_max_us = 0;
   /* Both clocks start counting from the phase's start */
   gap_clock_sample (&bench.loop, bench.phase_start_us);
   gap_clock_sample (&bench.frames, bench.phase_start_us);
@@ -441,6 +533,9 @@ print_phase (const char *phase_name)
   g_string_append_printf (line, ",\"first_paint_end_ms\":%.1f,\"paint_max_ms\":%.2f,\"paint_max_end_ms\":%.1f",
                           MAX (bench.first_paint_end_us - bench.phase_start_us, 0) / 1e3,
                           bench.paint_max_us / 1e3, bench.paint_max_end_us / 1e3);
+  g_string_append_printf (line, ",\"frame_update_cpu_max_ms\":%.2f,\"frame_layout_cpu_max_ms\":%.2f"
+                          ",\"frame_paint_cpu_max_ms\":%.2f",
+                          bench.update_cpu_max_us / 1e3, bench.layout_cpu_max_us / 1e3, bench.draw_cpu_max_us / 1e3);
   if (bench.phase == PHASE_PROBES)
     g_string_append_printf (line, ",\"probes_ms\":%.1f,\"finished_handlers_ms\":%.2f",
                             bench.probes_us / 1e3, bench.finished_handlers_us / 1e3);
@@ -612,6 +707,9 @@ on_stall_map (GtkWidget *window)
   begin_phase (PHASE_PROBES);
   g_signal_connect (gtk_widget_get_frame_clock (window), "before-paint", G_CALLBACK (on_before_paint), NULL);
   g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (on_paint_done), NULL);
+  g_signal_connect_after (gtk_widget_get_frame_clock (window), "update", G_CALLBACK (on_update_done), NULL);
+  g_signal_connect_after (gtk_widget_get_frame_clock (window), "layout", G_CALLBACK (on_layout_done), NULL);
+  g_signal_connect_after (gtk_widget_get_frame_clock (window), "paint", G_CALLBACK (on_draw_done), NULL);
   bench.loop_source = g_timeout_add_full (G_PRIORITY_HIGH, 1, on_loop_timeout, NULL, NULL);
   gtk_widget_add_tick_callback (window, on_tick, NULL, NULL);
 }

@@ -5,7 +5,7 @@ A benchmark, not a test: it prints figures and exits 0 unless it could not run.
 
 usage: sudo tests/bench/gui-bench.py [--build _build] [--runs N] [--program PATH]
                                      [--stall-runs N] [--stalls welcome,checks+restart]
-                                     [--profile PROFILE] [--renderer NAME] [--json FILE]
+                                     [--profile PROFILE] [--renderer NAME[,NAME]] [--json FILE]
 
 Everything runs against one Xvfb (1280x1024x24, no TCP) and one private D-Bus
 session bus, both started here for all runs, so every run finds the same
@@ -40,9 +40,14 @@ with tests/data/seed-plan.json (its router is 192.168.11.1 and its host
    idle baseline's, their ratio (target <= 20 ms), the longest from the map
    with the first paint, and where the longest gaps were.
 
---renderer sets GSK_RENDERER for both modes (default cairo, as in the UI
-tests: GTK's own choice on Xvfb is GL through Mesa's software rasterizer,
-which no desktop with a GPU uses; "default" leaves GTK to choose). The load
+--renderer sets GSK_RENDERER for both modes: "cairo", as in the UI tests,
+or "default", which leaves GTK to choose (GL through Mesa's software
+rasterizer on Xvfb, which no desktop with a GPU uses); a comma-separated
+list runs both parts under each in turn and sums them up side by side at
+the end (default cairo,default). Beside each stall, the main thread's CPU
+time in it ("cpu"): on a loaded machine a long gap can be mostly waiting
+for a CPU, which the idle baseline shows too; the busiest gap is the
+longest the wizard's own work held the loop. The load
 average is printed before each part: other work on the machine shows there.
 Needs root, Xvfb, dbus-daemon and what netlab needs; without them it exits 77
 (skipped, for meson). Exit status 1 when a run fails, 2 for bad arguments.
@@ -222,8 +227,127 @@ class Bench:
 
 
 def longest_str(gaps):
-    return ", ".join("%.1f ms at %.0f ms (after '%s')" % (g["gap_ms"], g["end_ms"], g["after_updated"] or "-")
-                     for g in gaps)
+    return ", ".join("%.1f ms (cpu %.1f ms) at %.0f ms (after '%s')" % (
+        g["gap_ms"], g.get("cpu_ms", 0.0), g["end_ms"], g["after_updated"] or "-") for g in gaps)
+
+
+def one_renderer(b, a, renderer, cases):
+    """Both parts under one renderer: printed, and returned as (result, summary)"""
+    if renderer != "default":
+        b.env["GSK_RENDERER"] = renderer
+    else:
+        b.env.pop("GSK_RENDERER", None)
+    print()
+    print("=== renderer %s" % (renderer if renderer != "default" else "GTK's default"))
+    print("load average %.2f %.2f %.2f on %d CPU(s)" % (os.getloadavg() + (os.cpu_count(),)), flush=True)
+
+    # 1. first frame
+    b.first_frame("minimal")
+    b.first_frame("sesame")
+    runs = {"minimal": [], "sesame": []}
+    for i in range(a.runs):
+        for mode in (("minimal", "sesame") if i % 2 == 0 else ("sesame", "minimal")):
+            runs[mode].append(b.first_frame(mode))
+    times = {mode: [r["first_frame_ms"] for r in rs] for mode, rs in runs.items()}
+    m_min, m_ses = med(times["minimal"]), med(times["sesame"])
+    ratio = m_ses / m_min
+    print()
+    print("first frame, %d runs each (interleaved, after one warm-up run each), ms from fork to the end of "
+          "the first paint; then the medians of its steps:" % a.runs)
+    for mode in ("minimal", "sesame"):
+        rs = runs[mode]
+        print("  %-8s median %6.1f  min %6.1f  max %6.1f  runs: %s" % (
+            mode, med(times[mode]), min(times[mode]), max(times[mode]),
+            " ".join("%.0f" % t for t in times[mode])))
+        print("  %-8s   to main() %5.1f, to ::activate %5.1f, window built %5.1f, mapped %5.1f, painted %5.1f" % (
+            "", med([r["main_ms"] for r in rs]), med([r["activate_ms"] for r in rs]),
+            med([r["window_ms"] - r["activate_ms"] for r in rs]), med([r["map_ms"] - r["window_ms"] for r in rs]),
+            med([r["first_frame_ms"] - r["map_ms"] for r in rs])))
+    print("  sesame / minimal = %.2f (target <= %.1f): %s" % (
+        ratio, FIRST_FRAME_TARGET, "met" if ratio <= FIRST_FRAME_TARGET else "NOT met"))
+    result = {"renderer": renderer, "first_frame": {}, "stall": {}}
+    result["first_frame"] = {"minimal": runs["minimal"], "sesame": runs["sesame"],
+                             "minimal_median_ms": m_min, "sesame_median_ms": m_ses, "ratio": ratio}
+
+    # 2. stalls
+    print()
+    print("load average %.2f %.2f %.2f" % os.getloadavg())
+    print("main-loop stalls, %d run(s) per case: longest gap between dispatches of a 1 ms G_PRIORITY_HIGH "
+          "timeout (loop) and between frame clock ticks (frame)" % a.stall_runs, flush=True)
+    print("%-15s %3s %8s | %9s | %9s %7s %7s %5s %9s | %9s %7s %9s | %6s  %s" % (
+        "", "", "checks", "from map", "after the first frame", "", "", "", "", "baseline (idle)", "", "", "", ""))
+    print("%-15s %3s %8s | %9s | %9s %7s %7s %5s %9s | %9s %7s %9s | %6s  %s" % (
+        "case", "run", "ran", "loop max", "loop max", "cpu max", "p99", ">20ms", "frame max", "loop max", "p99",
+        "frame max", "ratio", "what the checks found"))
+    all_runs = []
+    contacted = set()
+    for case in cases:
+        for i in range(a.stall_runs):
+            probes, base, report = b.stall(case)
+            all_runs.append((case, probes, base, report))
+            contacted.update(report.get("servers_contacted", []))
+            print("%-15s %3d %5.0f ms | %6.1f ms | %6.1f ms %4.1f ms %4.1f ms %5d %6.1f ms | %6.1f ms %4.1f ms "
+                  "%6.1f ms | %6.2f  %s" % (
+                      case, i + 1, probes["probes_ms"], probes["loop_max_gap_ms"],
+                      probes["loop_settled_max_gap_ms"], probes["loop_settled_max_cpu_ms"],
+                      probes["loop_settled_p99_gap_ms"],
+                      probes["loop_settled_gaps_over_20ms"], probes["frame_settled_max_gap_ms"],
+                      base["loop_max_gap_ms"], base["loop_p99_gap_ms"], base["frame_max_gap_ms"],
+                      probes["loop_settled_max_gap_ms"] / base["loop_max_gap_ms"],
+                      "%s, %s from %d source(s), NAT %s, UPnP %s, %d port(s), %d updates" % (
+                          report.get("local_address"), report.get("external_ipv4"),
+                          report.get("external_sources", 0), report.get("nat"),
+                          report.get("upnp_model") if report.get("upnp_found") else "not found",
+                          report.get("ports", 0), probes["updated"])), flush=True)
+
+    print("  servers the checks contacted: %s" % (", ".join(sorted(contacted)) or "none"))
+    print()
+    for case in cases:
+        runs = [r for r in all_runs if r[0] == case]
+        stall, base = max(r[1]["loop_settled_max_gap_ms"] for r in runs), max(r[2]["loop_max_gap_ms"] for r in runs)
+        print("  %-15s longest stall %5.1f ms (median of the runs' longest %5.1f ms), idle baseline %5.1f ms "
+              "(median %5.1f ms), ratio %.2f; from map, with the window's first paint: %5.1f ms" % (
+                  case, stall, med([r[1]["loop_settled_max_gap_ms"] for r in runs]),
+                  base, med([r[2]["loop_max_gap_ms"] for r in runs]), stall / base,
+                  max(r[1]["loop_max_gap_ms"] for r in runs)))
+    top = max(all_runs, key=lambda r: r[1]["loop_settled_max_gap_ms"])
+    stall_max = top[1]["loop_settled_max_gap_ms"]
+    base_max = max(r[2]["loop_max_gap_ms"] for r in all_runs)
+    paint_max = max(r[1]["loop_max_gap_ms"] for r in all_runs)
+    print("  longest main-loop stall while the checks run, after the first frame: %.1f ms (%s); idle "
+          "baseline %.1f ms; ratio %.2f; target <= %.0f ms: %s" % (
+              stall_max, top[0], base_max, stall_max / base_max, STALL_TARGET_MS,
+              "met" if stall_max <= STALL_TARGET_MS else "NOT met"))
+    print("  counting from the window's map, the first paint included: %.1f ms (%s)" % (
+        paint_max, "met" if paint_max <= STALL_TARGET_MS else "NOT met"))
+    print("  that run's longest gaps after the first frame: %s" % longest_str(top[1]["loop_settled_longest"]))
+    busy = max(all_runs, key=lambda r: r[1]["loop_settled_max_cpu_ms"])
+    cpu_max = busy[1]["loop_settled_max_cpu_ms"]
+    print("  the main thread's own work: the busiest gap after the first frame held the loop for %.1f ms of CPU "
+          "(%s; target <= %.0f ms: %s); the busiest gaps of that run: %s" % (
+              cpu_max, busy[0], STALL_TARGET_MS, "met" if cpu_max <= STALL_TARGET_MS else "NOT met",
+              longest_str(busy[1]["loop_settled_busiest"])))
+    print("  slowest ::updated emission (all its handlers), over all runs: %.1f ms; slowest ::finished: %.1f ms"
+          % (max(r[1]["handler_max_ms"] for r in all_runs), max(r[1]["finished_handlers_ms"] for r in all_runs)))
+    print("  a frame's CPU time, the most over all runs: ticks (the pages' refreshes) %.1f ms, layout %.1f ms, "
+          "snapshot and render %.1f ms" % (
+              max(r[1]["frame_update_cpu_max_ms"] for r in all_runs),
+              max(r[1]["frame_layout_cpu_max_ms"] for r in all_runs),
+              max(r[1]["frame_paint_cpu_max_ms"] for r in all_runs)))
+    result["stall"] = {"runs": [{"case": c, "probes": pr, "baseline": ba, "report": re}
+                                for c, pr, ba, re in all_runs],
+                       "max_ms": stall_max, "baseline_max_ms": base_max, "from_map_max_ms": paint_max,
+                       "max_cpu_ms": cpu_max}
+    summary = {"renderer": renderer, "ratio": ratio, "cases": {}}
+    for case in cases:
+        runs = [r for r in all_runs if r[0] == case]
+        summary["cases"][case] = {
+            "max_ms": max(r[1]["loop_settled_max_gap_ms"] for r in runs),
+            "median_ms": med([r[1]["loop_settled_max_gap_ms"] for r in runs]),
+            "max_cpu_ms": max(r[1]["loop_settled_max_cpu_ms"] for r in runs),
+            "median_cpu_ms": med([r[1]["loop_settled_max_cpu_ms"] for r in runs]),
+            "baseline_median_ms": med([r[2]["loop_max_gap_ms"] for r in runs])}
+    return result, summary
 
 
 def main():
@@ -236,7 +360,7 @@ def main():
     ap.add_argument("--stall-runs", type=int, default=5)
     ap.add_argument("--stalls", default="welcome,checks+restart")
     ap.add_argument("--profile", default="port-restricted")
-    ap.add_argument("--renderer", default="cairo")
+    ap.add_argument("--renderer", default="cairo,default")
     ap.add_argument("--json")
     a = ap.parse_args()
     if a.program is None:
@@ -256,6 +380,10 @@ def main():
         sys.stderr.write("gui-bench: --runs and --stall-runs want at least 1\n")
         return 2
     cases = [c for c in a.stalls.split(",") if c]
+    renderers = [r for r in a.renderer.split(",") if r]
+    if not renderers:
+        sys.stderr.write("gui-bench: --renderer wants cairo, default or a list of them\n")
+        return 2
 
     def on_signal(signum, _):
         raise Interrupted("signal %d" % signum)
@@ -265,8 +393,7 @@ def main():
     LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
     b = Bench(a)
-    result = {"program": a.program, "runs": a.runs, "renderer": a.renderer or "default",
-              "profile": a.profile, "first_frame": {}, "stall": {}}
+    result = {"program": a.program, "runs": a.runs, "profile": a.profile}
     t_all = time.monotonic()
     try:
         display = b.start_xvfb()
@@ -275,98 +402,28 @@ def main():
         b.env = dict(os.environ, DISPLAY=display, DBUS_SESSION_BUS_ADDRESS=bus,
                      XDG_RUNTIME_DIR=b.tmp, LANG="C.UTF-8", LANGUAGE="en")
         b.env.pop("WAYLAND_DISPLAY", None)
-        if a.renderer != "default":
-            b.env["GSK_RENDERER"] = a.renderer
-        else:
-            b.env.pop("GSK_RENDERER", None)
-        print("gui-bench: %s, Xvfb %s, renderer %s, lab %s (%s, miniupnpd), checks in %s"
-              % (a.program, display, a.renderer if a.renderer != "default" else "GTK's default",
-                 lab["NETLAB_PREFIX"], a.profile, lab["NETLAB_NS_LAN"]), flush=True)
-        print("load average %.2f %.2f %.2f on %d CPU(s)" % (os.getloadavg() + (os.cpu_count(),)), flush=True)
+        print("gui-bench: %s, Xvfb %s, renderers %s, lab %s (%s, miniupnpd), checks in %s"
+              % (a.program, display, ", ".join(renderers), lab["NETLAB_PREFIX"], a.profile, lab["NETLAB_NS_LAN"]),
+              flush=True)
 
-        # 1. first frame
-        b.first_frame("minimal")
-        b.first_frame("sesame")
-        runs = {"minimal": [], "sesame": []}
-        for i in range(a.runs):
-            for mode in (("minimal", "sesame") if i % 2 == 0 else ("sesame", "minimal")):
-                runs[mode].append(b.first_frame(mode))
-        times = {mode: [r["first_frame_ms"] for r in rs] for mode, rs in runs.items()}
-        m_min, m_ses = med(times["minimal"]), med(times["sesame"])
-        ratio = m_ses / m_min
-        print()
-        print("first frame, %d runs each (interleaved, after one warm-up run each), ms from fork to the end of "
-              "the first paint; then the medians of its steps:" % a.runs)
-        for mode in ("minimal", "sesame"):
-            rs = runs[mode]
-            print("  %-8s median %6.1f  min %6.1f  max %6.1f  runs: %s" % (
-                mode, med(times[mode]), min(times[mode]), max(times[mode]),
-                " ".join("%.0f" % t for t in times[mode])))
-            print("  %-8s   to main() %5.1f, to ::activate %5.1f, window built %5.1f, mapped %5.1f, painted %5.1f" % (
-                "", med([r["main_ms"] for r in rs]), med([r["activate_ms"] for r in rs]),
-                med([r["window_ms"] - r["activate_ms"] for r in rs]), med([r["map_ms"] - r["window_ms"] for r in rs]),
-                med([r["first_frame_ms"] - r["map_ms"] for r in rs])))
-        print("  sesame / minimal = %.2f (target <= %.1f): %s" % (
-            ratio, FIRST_FRAME_TARGET, "met" if ratio <= FIRST_FRAME_TARGET else "NOT met"))
-        result["first_frame"] = {"minimal": runs["minimal"], "sesame": runs["sesame"],
-                                 "minimal_median_ms": m_min, "sesame_median_ms": m_ses, "ratio": ratio}
+        result["renderers"] = []
+        summaries = []
+        for renderer in renderers:
+            r, summary = one_renderer(b, a, renderer, cases)
+            result["renderers"].append(r)
+            summaries.append(summary)
 
-        # 2. stalls
         print()
+        print("in all, %d run(s) per case; the longest stall after the first frame (median of the runs' longest) "
+              "and the main thread's CPU time in its busiest gap (median), target <= %.0f ms; first frame "
+              "sesame / minimal, target <= %.1f:" % (a.stall_runs, STALL_TARGET_MS, FIRST_FRAME_TARGET))
+        for summary in summaries:
+            print("  %-8s first frame %.2f; %s" % (
+                summary["renderer"], summary["ratio"],
+                "; ".join("%s %.1f ms (%.1f), cpu %.1f ms (%.1f), idle baseline median %.1f ms" % (
+                    case, c["max_ms"], c["median_ms"], c["max_cpu_ms"], c["median_cpu_ms"], c["baseline_median_ms"])
+                          for case, c in summary["cases"].items())))
         print("load average %.2f %.2f %.2f" % os.getloadavg())
-        print("main-loop stalls, %d run(s) per case: longest gap between dispatches of a 1 ms G_PRIORITY_HIGH "
-              "timeout (loop) and between frame clock ticks (frame)" % a.stall_runs, flush=True)
-        print("%-15s %3s %8s | %9s | %9s %7s %5s %9s | %9s %7s %9s | %6s  %s" % (
-            "", "", "checks", "from map", "after the first frame", "", "", "", "baseline (idle)", "", "", "", ""))
-        print("%-15s %3s %8s | %9s | %9s %7s %5s %9s | %9s %7s %9s | %6s  %s" % (
-            "case", "run", "ran", "loop max", "loop max", "p99", ">20ms", "frame max", "loop max", "p99",
-            "frame max", "ratio", "what the checks found"))
-        all_runs = []
-        contacted = set()
-        for case in cases:
-            for i in range(a.stall_runs):
-                probes, base, report = b.stall(case)
-                all_runs.append((case, probes, base, report))
-                contacted.update(report.get("servers_contacted", []))
-                print("%-15s %3d %5.0f ms | %6.1f ms | %6.1f ms %4.1f ms %5d %6.1f ms | %6.1f ms %4.1f ms %6.1f ms | "
-                      "%6.2f  %s" % (
-                          case, i + 1, probes["probes_ms"], probes["loop_max_gap_ms"],
-                          probes["loop_settled_max_gap_ms"], probes["loop_settled_p99_gap_ms"],
-                          probes["loop_settled_gaps_over_20ms"], probes["frame_settled_max_gap_ms"],
-                          base["loop_max_gap_ms"], base["loop_p99_gap_ms"], base["frame_max_gap_ms"],
-                          probes["loop_settled_max_gap_ms"] / base["loop_max_gap_ms"],
-                          "%s, %s from %d source(s), NAT %s, UPnP %s, %d port(s), %d updates" % (
-                              report.get("local_address"), report.get("external_ipv4"),
-                              report.get("external_sources", 0), report.get("nat"),
-                              report.get("upnp_model") if report.get("upnp_found") else "not found",
-                              report.get("ports", 0), probes["updated"])), flush=True)
-
-        print("  servers the checks contacted: %s" % (", ".join(sorted(contacted)) or "none"))
-        print()
-        for case in cases:
-            runs = [r for r in all_runs if r[0] == case]
-            stall, base = max(r[1]["loop_settled_max_gap_ms"] for r in runs), max(r[2]["loop_max_gap_ms"] for r in runs)
-            print("  %-15s longest stall %5.1f ms (median of the runs' longest %5.1f ms), idle baseline %5.1f ms "
-                  "(median %5.1f ms), ratio %.2f; from map, with the window's first paint: %5.1f ms" % (
-                      case, stall, med([r[1]["loop_settled_max_gap_ms"] for r in runs]),
-                      base, med([r[2]["loop_max_gap_ms"] for r in runs]), stall / base,
-                      max(r[1]["loop_max_gap_ms"] for r in runs)))
-        top = max(all_runs, key=lambda r: r[1]["loop_settled_max_gap_ms"])
-        stall_max = top[1]["loop_settled_max_gap_ms"]
-        base_max = max(r[2]["loop_max_gap_ms"] for r in all_runs)
-        paint_max = max(r[1]["loop_max_gap_ms"] for r in all_runs)
-        print("  longest main-loop stall while the checks run, after the first frame: %.1f ms (%s); idle "
-              "baseline %.1f ms; ratio %.2f; target <= %.0f ms: %s" % (
-                  stall_max, top[0], base_max, stall_max / base_max, STALL_TARGET_MS,
-                  "met" if stall_max <= STALL_TARGET_MS else "NOT met"))
-        print("  counting from the window's map, the first paint included: %.1f ms (%s)" % (
-            paint_max, "met" if paint_max <= STALL_TARGET_MS else "NOT met"))
-        print("  that run's longest gaps after the first frame: %s" % longest_str(top[1]["loop_settled_longest"]))
-        print("  slowest ::updated emission (all its handlers), over all runs: %.1f ms; slowest ::finished: %.1f ms"
-              % (max(r[1]["handler_max_ms"] for r in all_runs), max(r[1]["finished_handlers_ms"] for r in all_runs)))
-        result["stall"] = {"runs": [{"case": c, "probes": pr, "baseline": ba, "report": re}
-                                    for c, pr, ba, re in all_runs],
-                           "max_ms": stall_max, "baseline_max_ms": base_max, "from_map_max_ms": paint_max}
     except Interrupted as e:
         print("gui-bench: interrupted (%s)" % e)
         return 130
