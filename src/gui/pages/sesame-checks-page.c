@@ -1328,9 +1328,6 @@ find_port_row (GPtrArray  *rows,
 /* Makes the port rows those of @views, in their order: the row of a port
  * still there stays as it is, open or not, and keeps its place when the
  * order allows */
-/* New port rows made in one frame (see update_port_rows ()) */
-#define NEW_ROWS_PER_FRAME 4
-
 static void
 update_port_rows (SesameChecksPage *self,
                   GArray           *views)
@@ -1339,16 +1336,12 @@ update_port_rows (SesameChecksPage *self,
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (check_row_free);
   GPtrArray *kept = self->port_rows;
   gboolean in_place = TRUE;
-  guint after_kept = 0;
-  guint made = 0;
 
   for (guint i = 0; i < views->len; i++)
     {
       const PortView *view = &g_array_index (views, PortView, i);
 
       g_ptr_array_add (keys, g_strdup_printf ("%s/%u", view->protocol, view->port));
-      if (find_port_row (kept, g_ptr_array_index (keys, i)) != NULL)
-        after_kept = i + 1;
     }
 
   /* The rows of ports gone */
@@ -1363,25 +1356,12 @@ update_port_rows (SesameChecksPage *self,
         }
     }
 
-  /* Those left, in the new order, and a new row for each new port. A row
-   * is a dozen widgets to make, style and measure, and a run's ports come
-   * all at once: the new rows at the end are made a few in each frame,
-   * unless the page must show everything now */
+  /* Those left, in the new order, and a new row for each new port */
   for (guint i = 0; i < keys->len; i++)
     {
       CheckRow *check = find_port_row (kept, g_ptr_array_index (keys, i));
 
-      if (check == NULL && i >= after_kept && made >= NEW_ROWS_PER_FRAME && self->allowance != G_MAXUINT)
-        {
-          self->behind = TRUE;
-          break;
-        }
-      if (check == NULL)
-        {
-          check = check_row_new (NULL, g_ptr_array_index (keys, i), "port");
-          made++;
-        }
-      g_ptr_array_add (rows, check);
+      g_ptr_array_add (rows, check != NULL ? check : check_row_new (NULL, g_ptr_array_index (keys, i), "port"));
     }
 
   /* The group has the rows left in their old order, before the new ones:
