@@ -1445,6 +1445,54 @@ test_mappings_added (void)
   fixture_close (&fixture);
 }
 
+/* A router that answered PCP with a refusal (no resources, not authorized)
+ * speaks PCP but will not map with it: the mappings go by NAT-PMP, which it
+ * answered with its address, and the person is told so */
+static void
+test_mappings_pcp_refused (void)
+{
+  Fixture fixture = { 0 };
+  FakeRouter *fake;
+  SesameProbeSession *session;
+  SesameProbeReport *report;
+  GtkWidget *add_button;
+  GtkWidget *remove_button;
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  fixture_open (&fixture, "en");
+  session = wait_for_checks (&fixture);
+  fake = fake_router_new ();
+  add_button = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_BUTTON, _("_Add Mappings…"));
+  remove_button = gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_BUTTON, _("_Remove the Mappings Sesame Added"));
+
+  report = sesame_probe_report_new ();
+  report->local_address = g_strdup ("192.168.11.5");
+  report->gateway = g_strdup ("127.0.0.1");
+  report->pcp_found = TRUE;
+  report->pcp_error = g_strdup ("the router refused: it has no resources left for mappings");
+  report->natpmp_found = TRUE;
+  sesame_probe_session_set_report (session, report);
+  g_assert_true (gtk_widget_get_sensitive (add_button));
+
+  click (add_button);
+  gui_test_wait_until (message_dialog_shown, NULL, 5000);
+  dialog = find_message_dialog ();
+  body = adw_message_dialog_get_body (dialog);
+  g_assert_nonnull (strstr (body, "NAT-PMP"));
+  g_assert_null (strstr (body, "PCP"));
+
+  click (gui_test_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, _("_Add Mappings")));
+  gui_test_wait_until (message_dialog_gone, NULL, 5000);
+  gui_test_wait_until (button_sensitive, remove_button, 20000);
+  /* The NAT-PMP router was asked, and granted them */
+  g_assert_cmpuint (fake->log->len, >, 0);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (fake->log, 0), "add "));
+
+  fake_router_free (fake);
+  fixture_close (&fixture);
+}
+
 static void
 test_keyboard (void)
 {
@@ -2135,6 +2183,7 @@ gui_test_add_checklist_page_tests (void)
   g_test_add_func ("/gui/checklist/mappings", test_mappings);
   g_test_add_func ("/gui/checklist/findings", test_findings);
   g_test_add_func ("/gui/checklist/mappings-added", test_mappings_added);
+  g_test_add_func ("/gui/checklist/mappings-pcp-refused", test_mappings_pcp_refused);
   g_test_add_func ("/gui/checklist/keyboard", test_keyboard);
   g_test_add_data_func ("/gui/checklist/router-change-en", "en", test_router_change);
   g_test_add_data_func ("/gui/checklist/router-change-ja", "ja", test_router_change);

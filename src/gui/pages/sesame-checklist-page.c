@@ -220,6 +220,29 @@ get_report (SesameChecklistPage *self)
   return session != NULL ? sesame_probe_session_get_report (session) : NULL;
 }
 
+/* A router found speaking NAT-PMP or PCP that refused (an answer with an
+ * error, no external address: not authorized, no resources, behind another
+ * NAT…) speaks the protocol but will not map with it */
+static gboolean
+pmp_can_map (gboolean    found,
+             const char *external_address,
+             const char *error)
+{
+  return found && (external_address != NULL || error == NULL);
+}
+
+static gboolean
+pcp_can_map (const SesameProbeReport *report)
+{
+  return pmp_can_map (report->pcp_found, report->pcp_external_address, report->pcp_error);
+}
+
+static gboolean
+natpmp_can_map (const SesameProbeReport *report)
+{
+  return pmp_can_map (report->natpmp_found, report->natpmp_external_address, report->natpmp_error);
+}
+
 static RouterKind
 router_kind (const SesameProbeReport *report)
 {
@@ -227,7 +250,7 @@ router_kind (const SesameProbeReport *report)
     return ROUTER_NONE;
   if (report->upnp_found)
     return ROUTER_UPNP;
-  if (report->pcp_found || report->natpmp_found)
+  if (pcp_can_map (report) || natpmp_can_map (report))
     return ROUTER_PMP;
 
   return ROUTER_NONE;
@@ -241,7 +264,7 @@ router_protocol_name (const SesameProbeReport *report)
     case ROUTER_UPNP:
       return "UPnP IGD";
     case ROUTER_PMP:
-      return report->pcp_found ? "PCP" : "NAT-PMP";
+      return pcp_can_map (report) ? "PCP" : "NAT-PMP";
     case ROUTER_NONE:
     default:
       return NULL;
@@ -2315,9 +2338,9 @@ start_adding (SesameChecklistPage     *self,
     g_autoptr(GInetAddress) gateway = g_inet_address_new_from_string (report->gateway);
 
     self->pmp = sesame_pmp_client_new (gateway, local);
-    if (!report->pcp_found)
+    if (!pcp_can_map (report))
       sesame_pmp_client_set_protocols (self->pmp, SESAME_PMP_PROTOCOLS_NATPMP);
-    else if (!report->natpmp_found)
+    else if (!natpmp_can_map (report))
       sesame_pmp_client_set_protocols (self->pmp, SESAME_PMP_PROTOCOLS_PCP);
   }
 
