@@ -551,6 +551,39 @@ offers_mappings (SesameWindow *window)
   return add != NULL && gui_test_is_shown (add) && gtk_widget_is_sensitive (add);
 }
 
+/* The dialog that asks before Sesame changes the router */
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+/* The mappings are on the router: Sesame offers to remove them */
+static gboolean
+mappings_added (gpointer data)
+{
+  GtkWidget *remove = gui_test_find (GTK_WIDGET (sesame_window_get_page (data, "checklist")),
+                                     GTK_TYPE_BUTTON, _("_Remove the Mappings Sesame Added"));
+
+  return remove != NULL && gui_test_is_shown (remove) && gtk_widget_is_sensitive (remove);
+}
+
 static void
 walk_full_cone (Walk *walk)
 {
@@ -588,6 +621,28 @@ walk_full_cone (Walk *walk)
   gui_test_iterate (200);
   g_assert_true (offers_mappings (window));
   gui_test_screenshot (window, walk->profile);
+
+  /* Agreed to, the router adds them… */
+  gui_test_press (gui_test_tab_to (window, _("_Add Mappings…")));
+  gui_test_wait_until (message_dialog_shown, NULL, 10000);
+  gui_test_press (gui_test_find (GTK_WIDGET (find_message_dialog ()), GTK_TYPE_BUTTON, _("_Add Mappings")));
+  gui_test_wait_until (mappings_added, window, 30000);
+
+  /* …and checked again, the router forwards both ports here: no port is
+   * unmapped or unreachable any more */
+  while (!page_is (window, "checks"))
+    gui_test_activate (window, "back");
+  gui_test_press (gui_test_tab_to (window, _("_Check Again")));
+  gui_test_wait_until (checks_done, window, 60000);
+  g_ptr_array_unref (findings);
+  findings = window_findings (window);
+  g_assert_null (sesame_findings_lookup (findings, "port-not-mapped"));
+  g_assert_null (sesame_findings_lookup (findings, "port-unreachable"));
+  report = sesame_probe_session_get_report (sesame_window_get_session (window));
+  g_assert_true (report->upnp_found);
+  gui_test_screenshot (window, "full-cone-mapped");
+  press_next (window);
+  g_assert_true (page_is (window, "checklist"));
 
   /* The saved PDF: the router's rows to this computer */
   pdf = save_checklist_pdf (walk);
