@@ -139,7 +139,9 @@ def main():
                     "xvfb-run", "-a", "-s", "-screen 0 1280x1024x24 +extension GLX",
                     program, "--tap", "-p", "/e2e/" + profile]
             # in a folder of its own: nothing it might save lands in the tree
+            # (and its temporary files, even those of a run that failed)
             with tempfile.TemporaryDirectory(prefix="sesame-e2e-") as cwd:
+                env["TMPDIR"] = cwd
                 rc, out, err = run(argv, LAB_TIMEOUT, env, cwd)
             ok, why = tap_verdict(out)
             if rc != 0:
