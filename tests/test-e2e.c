@@ -458,7 +458,6 @@ save_checklist_pdf (Walk *walk)
 {
   SesameChecklistPage *page = SESAME_CHECKLIST_PAGE (sesame_window_get_page (walk->window, "checklist"));
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   GtkFileChooser *chooser;
   GtkWidget *entry;
