@@ -1312,6 +1312,10 @@ pmp_record_group (Router     *router,
   return g_strdup_printf ("%s %s %u", router->local->gateway, protocol, external_port);
 }
 
+/* Read through the one file reader (a regular file, at most this much) and
+ * replaced atomically through sesame_file_replace () */
+#define PMP_RECORDS_MAX_SIZE (64 * 1024)
+
 static GKeyFile *
 pmp_records_load (void)
 {
@@ -1320,21 +1324,42 @@ pmp_records_load (void)
   GKeyFile *records = g_key_file_new ();
 
   /* A file that cannot be read holds no records: every lease ends anyway */
-  if ((text = sesame_file_read_text (path, 64 * 1024, NULL)) != NULL)
+  if ((text = sesame_file_read_text (path, PMP_RECORDS_MAX_SIZE, NULL)) != NULL)
     g_key_file_load_from_data (records, text, -1, G_KEY_FILE_NONE, NULL);
 
   return records;
 }
 
+/* Records whose lease has ended are dropped, so that the file holds only
+ * mappings that may still be there; one that would grow past the cap is
+ * not written, and the next "map remove" of the port then says it cannot
+ * find the mapping */
 static void
 pmp_records_save (GKeyFile *records)
 {
   g_autofree char *path = pmp_record_path ();
   g_autofree char *dir = g_path_get_dirname (path);
+  g_auto(GStrv) groups = g_key_file_get_groups (records, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
 
-  if (g_mkdir_with_parents (dir, 0700) != 0 || !g_key_file_save_to_file (records, path, &error))
-    g_debug ("could not keep the NAT-PMP/PCP mappings: %s", error ? error->message : g_strerror (errno));
+  for (guint i = 0; groups[i] != NULL; i++)
+    if (g_key_file_get_int64 (records, groups[i], "ends", NULL) <= now)
+      g_key_file_remove_group (records, groups[i], NULL);
+
+  data = g_key_file_to_data (records, &length, NULL);
+  if (length > PMP_RECORDS_MAX_SIZE)
+    {
+      g_debug ("not keeping the NAT-PMP/PCP mappings: more than %u bytes", PMP_RECORDS_MAX_SIZE);
+      return;
+    }
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    g_debug ("could not keep the NAT-PMP/PCP mappings: %s", g_strerror (errno));
+  else if (!sesame_file_replace (path, data, length, 0600, &error))
+    g_debug ("could not keep the NAT-PMP/PCP mappings: %s", error->message);
 }
 
 static void

@@ -36,6 +36,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import struct
 import subprocess
 import sys
@@ -1157,8 +1158,18 @@ def map_corner_checks(idx, sesame):
         if not R.check(c.rc == 0, "lab up (port-restricted --upnp, prefix %s)" % lab.prefix,
                        "netlab up exits 0", c.brief()):
             return R
+        records = os.path.join(state, "sesame", "pmp-mappings.ini")
         for via in ("natpmp", "pcp"):
             add = cli_map(["add", "--protocol", "tcp", "--port", "9001", "--internal-port", "8080", "--via", via])
+            if via == "natpmp":
+                st = os.lstat(records) if os.path.lexists(records) else None
+                kept = open(records).read() if st is not None and stat.S_ISREG(st.st_mode) else ""
+                R.check(st is not None and stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) == 0o600
+                        and "tcp 9001" in kept and "internal-port=8080" in kept,
+                        "map --via natpmp keeps the mapping in $XDG_DATA_HOME/sesame/pmp-mappings.ini, "
+                        "a regular file of mode 0600",
+                        "a regular file, mode 0600, with tcp 9001 → 8080",
+                        "mode %s: %r" % (oct(st.st_mode) if st else None, kept[:200]))
             had = router_has(9001)
             rm = cli_map(["remove", "--protocol", "tcp", "--port", "9001", "--via", via])
             gone = not router_has(9001)
@@ -1170,6 +1181,18 @@ def map_corner_checks(idx, sesame):
             R.check(again.rc == 1 and "Removed" not in again.out and "9001" in again.err,
                     "map --via %s: removing a mapping that is not there fails, naming it" % via,
                     "exit 1, no \"Removed\", one line naming TCP 9001", again.brief())
+        # The records are replaced the one way Sesame replaces files: never through a link
+        decoy = os.path.join(state, "decoy")
+        with open(decoy, "w") as f:
+            f.write("not Sesame's\n")
+        os.remove(records)
+        os.symlink(decoy, records)
+        add = cli_map(["add", "--protocol", "tcp", "--port", "9002", "--via", "natpmp"])
+        R.check(add.rc == 0 and open(decoy).read() == "not Sesame's\n" and os.path.islink(records),
+                "map --via natpmp does not write its records through a symbolic link",
+                "add exits 0, the link and what it points to unchanged",
+                "add %s; decoy %r; link %s" % (add.brief(), open(decoy).read(), os.path.islink(records)))
+        lab.helper("lan", ["natpmp-map", lab.env["NETLAB_GATEWAY"], "tcp", "9002", "0"])
         rm = cli_map(["remove", "--protocol", "tcp", "--port", "9301", "--via", "upnp"])
         R.check(rm.rc == 1 and "Removed" not in rm.out and "9301" in rm.err,
                 "map --via upnp: removing a mapping the router does not have fails, naming it",
