@@ -214,7 +214,7 @@ def bad_links_pass(cli, impair, scale):
         counts = collections.Counter()
         walls = []
         wrong = []
-        per = max(1, runs // (len(profiles) * len(delays)))
+        per = max(1, -(-runs // (len(profiles) * len(delays))))   # at least the count
         for pi, prof in enumerate(profiles):
             for di, delay in enumerate(delays):
                 prefix = "nb%d-b%d%d%d" % (pid, li, pi, di)
