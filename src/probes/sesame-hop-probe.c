@@ -24,6 +24,9 @@
 /* The traceroute port range: nothing listens there */
 #define BASE_PORT 33434
 #define RESEND_MS 200
+/* A router out of ICMP messages (Linux: 1 a second, a burst of 6) that a
+ * hop beyond it shows to be there is given this much longer to answer */
+#define SILENT_HOP_GRACE_MS 1000
 
 typedef struct _HopProbe HopProbe;
 
@@ -44,6 +47,7 @@ struct _HopProbe
   guint         resend_id;
   guint         cancel_idle_id;
   guint         resends;
+  gboolean      graced;  /* the timeout was extended once for a silent hop */
   GCancellable *cancellable;
   gulong        cancelled_id;
 };
@@ -234,12 +238,42 @@ on_resend (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A hop that has not answered though one beyond it has: it is there, and
+ * most likely out of ICMP messages for the moment */
+static gboolean
+silent_before_answer (HopProbe *probe)
+{
+  gboolean silent = FALSE;
+
+  for (guint i = 0; i < SESAME_HOP_PROBE_MAX_TTL; i++)
+    {
+      if (probe->hops[i].hop == NULL)
+        silent = TRUE;
+      else if (silent)
+        return TRUE;
+      if (probe->hops[i].done)
+        break;
+    }
+
+  return FALSE;
+}
+
 static gboolean
 on_timeout (gpointer user_data)
 {
   HopProbe *probe = user_data;
 
   probe->timeout_id = 0;
+
+  /* Its next message comes within the second: worth waiting for, since
+   * the hop beyond the router decides carrier-grade NAT */
+  if (!probe->graced && silent_before_answer (probe))
+    {
+      probe->graced = TRUE;
+      probe->timeout_id = g_timeout_add (SILENT_HOP_GRACE_MS, on_timeout, probe);
+      return G_SOURCE_REMOVE;
+    }
+
   complete_with_hops (probe);
 
   return G_SOURCE_REMOVE;
@@ -268,7 +302,8 @@ on_cancelled (GCancellable *cancellable,
 /**
  * sesame_hop_probe_async:
  * @destination: an IPv4 address beyond the home network (such as a STUN server's)
- * @timeout_ms: how long to wait for answers
+ * @timeout_ms: how long to wait for answers; a hop that has not answered
+ *   though one beyond it has gets SILENT_HOP_GRACE_MS more, once
  * @cancellable: (nullable): a #GCancellable
  * @callback: called with the hops found
  * @user_data: data for @callback
