@@ -374,9 +374,13 @@ def main():
         timed = [r for r in rows if r["profile"] != "udp-blocked"]
         worst_nat = max((r["sesame_nat_ms"] or 1e9 for r in timed), default=None)
         worst_wall = max((r["sesame_wall_ms"] or 1e9 for r in timed), default=None)
-        print("targets at %g ms RTT: natdiscovery/Sesame %s (>= 8), slowest classification %s ms (<= 700), "
-              "slowest whole probe %s ms (<= 1000; udp-blocked aside)" % (
+        t_n = sum(r["sesame_nat_ms"] or 0 for r in timed)
+        t_d = sum(r["natdisc_wall_ms"] or 0 for r in timed)
+        print("targets at %g ms RTT: natdiscovery/Sesame %s by wall, %s by nat.elapsed_ms (>= 8; udp-blocked "
+              "aside: %s by nat.elapsed_ms), slowest classification %s ms (<= 700), slowest whole probe %s ms "
+              "(<= 1000; udp-blocked aside)" % (
                   2 * a.delay, ("%.1f" % (tot_d / tot_s)) if tot_s else "n/a",
+                  ("%.1f" % (tot_d / tot_n)) if tot_n else "n/a", ("%.1f" % (t_d / t_n)) if t_n else "n/a",
                   fmt(worst_nat, 0).strip(), fmt(worst_wall, 0).strip()))
 
         if not a.no_loss_pass:
