@@ -14,6 +14,7 @@
 
 #include "sesame-checklist-writer.h"
 #include "sesame-export.h"
+#include "sesame-findings.h"
 #include "sesame-settings-report.h"
 
 static SesameCatalog *catalog;
@@ -140,9 +141,8 @@ test_export (void)
 }
 
 static SesameProbeReport *
-seed_probe_report (void)
+load_probe_report (const char *path)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "seed-probe-report.json", NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *json = NULL;
   g_autoptr(GBytes) bytes = NULL;
@@ -156,6 +156,14 @@ seed_probe_report (void)
   g_assert_nonnull (report->external_ipv4);
 
   return report;
+}
+
+static SesameProbeReport *
+seed_probe_report (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "seed-probe-report.json", NULL);
+
+  return load_probe_report (path);
 }
 
 static char *
@@ -307,6 +315,69 @@ test_html_escapes (void)
   g_assert_nonnull (strstr (markdown, "\\| \\*x\\*"));
 }
 
+/* Each finding the checklist shows says what its words mean, in one plain
+ * line, in every format: carrier-grade NAT, as the lab saw it */
+static void
+test_findings_explained (gconstpointer data)
+{
+  const char *language = data;
+  g_autoptr(SesameChecklist) checklist = seed_checklist (language);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "reports", "cgnat.json", NULL);
+  g_autoptr(SesameProbeReport) probe = load_probe_report (path);
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *markdown = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GString) unescaped = g_string_new (NULL);
+  JsonArray *written;
+  guint explained = 0;
+
+  findings = sesame_findings_new (sesame_checklist_get_plan (checklist), catalog, probe, language, &error);
+  g_assert_no_error (error);
+  sesame_checklist_set_findings (checklist, findings);
+
+  text = sesame_checklist_write (checklist, SESAME_EXPORT_FORMAT_TEXT);
+  markdown = sesame_checklist_write (checklist, SESAME_EXPORT_FORMAT_MARKDOWN);
+  html = sesame_checklist_write (checklist, SESAME_EXPORT_FORMAT_HTML);
+  json = sesame_checklist_write (checklist, SESAME_EXPORT_FORMAT_JSON);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  written = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "findings");
+  for (const char *c = markdown; *c != '\0'; c++)
+    if (*c != '\\')
+      g_string_append_c (unescaped, *c);
+  g_assert_cmpuint (json_array_get_length (written), ==, sesame_checklist_get_findings (checklist)->len);
+
+  for (guint i = 0; i < sesame_checklist_get_findings (checklist)->len; i++)
+    {
+      const SesameFinding *finding = g_ptr_array_index (sesame_checklist_get_findings (checklist), i);
+      JsonObject *object = json_array_get_object_element (written, i);
+      g_autofree char *escaped = NULL;
+
+      if (finding->explanation == NULL)
+        {
+          g_assert_true (json_object_get_null_member (object, "explanation"));
+          continue;
+        }
+
+      g_assert_cmpstr (json_object_get_string_member (object, "explanation"), ==, finding->explanation);
+      if (!sesame_finding_shown (finding))
+        continue;
+
+      escaped = g_markup_escape_text (finding->explanation, -1);
+      g_assert_nonnull (strstr (text, finding->explanation));
+      g_assert_nonnull (strstr (html, escaped));
+      /* Markdown escapes its own characters with backslashes */
+      g_assert_nonnull (strstr (unescaped->str, finding->explanation));
+      explained++;
+    }
+
+  g_assert_cmpuint (explained, >, 0);
+}
+
 /* The JSON keys other programs rely on */
 static void
 test_json_contract (void)
@@ -382,6 +453,8 @@ main (int   argc,
   g_test_add_func ("/writers/html", test_html);
   g_test_add_func ("/writers/html-escapes", test_html_escapes);
   g_test_add_func ("/writers/json-contract", test_json_contract);
+  g_test_add_data_func ("/writers/findings-explained/en", "en", test_findings_explained);
+  g_test_add_data_func ("/writers/findings-explained/ja", "ja", test_findings_explained);
   g_test_add_func ("/writers/export", test_export);
   g_test_add_data_func ("/writers/settings-report-text/en", "en", test_settings_report_text);
   g_test_add_data_func ("/writers/settings-report-text/ja", "ja", test_settings_report_text);

@@ -263,6 +263,20 @@ sesame_checklist_build_outline (SesameChecklist *checklist)
   return outline;
 }
 
+/* How serious a finding's box is, among the checklist's alerts */
+SesameSeverity
+sesame_finding_alert_severity (const SesameFinding *finding)
+{
+  switch (finding->severity)
+    {
+    case SESAME_FINDING_SEVERITY_BLOCKER: return SESAME_SEVERITY_CRITICAL;
+    case SESAME_FINDING_SEVERITY_WARNING: return SESAME_SEVERITY_WARNING;
+    case SESAME_FINDING_SEVERITY_INFO:
+    case SESAME_FINDING_SEVERITY_OK:
+    default: return SESAME_SEVERITY_INFO;
+    }
+}
+
 const char *
 sesame_severity_label (SesameTranslation *tr,
                        SesameSeverity     severity)

@@ -89,6 +89,7 @@ SesameSection *sesame_outline_add_router      (SesameOutline     *outline,
 void           sesame_outline_add_verify      (SesameOutline     *outline,
                                                SesameChecklist   *checklist);
 gboolean       sesame_finding_shown           (const SesameFinding *finding);
+SesameSeverity sesame_finding_alert_severity  (const SesameFinding *finding);
 const char    *sesame_severity_label          (SesameTranslation *tr,
                                                SesameSeverity     severity);
 

@@ -812,14 +812,38 @@ sesame_migration_get_firewall_steps (SesameMigration *self)
 
 SESAME_DEFINE_ENUM_STRINGS (SesameChangeKind, sesame_change_kind, SESAME_TYPE_CHANGE_KIND)
 
+/* The rows the old router still has, and how to delete them */
+static void
+add_removal (SesameOutline   *outline,
+             SesameMigration *self)
+{
+  GPtrArray *notes = sesame_migration_get_remove_notes (self);
+  SesameSection *section;
+
+  if (sesame_migration_get_remove_forwards (self)->len == 0)
+    return;
+
+  section = sesame_outline_add_section (outline, SESAME_SECTION_STEPS,
+                                        sesame_migration_is_same_router (self)
+                                          ? T_ (self->translation, "Delete the old entries first")
+                                          : T_ (self->translation, "Remove from the old router if it stays in use"),
+                                        TRUE);
+  for (guint i = 0; i < notes->len; i++)
+    g_ptr_array_add (section->paragraphs, g_strdup (g_ptr_array_index (notes, i)));
+  section->steps = sesame_migration_get_remove_steps (self);
+  section->forwards = sesame_migration_get_remove_forwards (self);
+  section->rows_role = SESAME_ROWS_REMOVE;
+}
+
 /**
  * sesame_migration_build_outline:
  * @self: a migration
  *
  * The router change checklist's title, header and sections, in the order
- * every writer shows them: "Read this first", what changed, the new
- * router's settings, the old entries to delete, the host's firewall when
- * it changes, and how to check that it works.
+ * every writer and the checklist page show them: "Read this first", what
+ * changed, the new router's settings and the old entries to delete
+ * (before them on the same router), the host's firewall
+ * when it changes, and how to check that it works.
  *
  * Returns: (transfer full): the outline, pointing into @self
  */
@@ -840,8 +864,9 @@ sesame_migration_build_outline (SesameMigration *self)
   sesame_outline_add_header_line (outline, TC_ (self->translation, "checklist header", "Router"),
                                   sesame_checklist_get_router_name (checklist));
   /* Translators: the router being replaced, in the header of the router change checklist */
-  sesame_outline_add_header_line (outline, TC_ (self->translation, "checklist header", "Old router"),
-                                  sesame_checklist_get_router_name (self->old_checklist));
+  if (!sesame_migration_is_same_router (self))
+    sesame_outline_add_header_line (outline, TC_ (self->translation, "checklist header", "Old router"),
+                                    sesame_checklist_get_router_name (self->old_checklist));
   sesame_outline_add_header_line (outline, TC_ (self->translation, "checklist header", "Connection"),
                                   sesame_checklist_get_connection_label (checklist));
   sesame_outline_add_header_line (outline, TC_ (self->translation, "checklist header", "Server"), server);
@@ -853,24 +878,14 @@ sesame_migration_build_outline (SesameMigration *self)
   section->items = self->changes;
   section->empty_text = T_ (self->translation, "Nothing changed that affects port forwarding.");
 
+  /* The same router still has the old entries: they go before the new
+   * rows, since a router forwards a port to one place */
+  if (sesame_migration_is_same_router (self))
+    add_removal (outline, self);
   sesame_outline_add_router (outline, checklist, sesame_migration_get_new_router_steps (self),
                              sesame_migration_get_add_forwards (self), SESAME_ROWS_ADD);
-
-  if (sesame_migration_get_remove_forwards (self)->len > 0)
-    {
-      GPtrArray *notes = sesame_migration_get_remove_notes (self);
-
-      section = sesame_outline_add_section (outline, SESAME_SECTION_STEPS,
-                                            sesame_migration_is_same_router (self)
-                                              ? T_ (self->translation, "Delete the old entries first")
-                                              : T_ (self->translation, "Remove from the old router if it stays in use"),
-                                            TRUE);
-      for (guint i = 0; i < notes->len; i++)
-        g_ptr_array_add (section->paragraphs, g_strdup (g_ptr_array_index (notes, i)));
-      section->steps = sesame_migration_get_remove_steps (self);
-      section->forwards = sesame_migration_get_remove_forwards (self);
-      section->rows_role = SESAME_ROWS_REMOVE;
-    }
+  if (!sesame_migration_is_same_router (self))
+    add_removal (outline, self);
 
   if (self->firewall_changed)
     {

@@ -168,6 +168,8 @@ sesame_html_findings (GString           *out,
                               finding->id);
       sesame_html_element (out, "", finding->title, "</strong> ");
       sesame_html_element (out, "", finding->text, "</p>");
+      if (finding->explanation != NULL)
+        sesame_html_element (out, "<p class=\"explanation\">", finding->explanation, "</p>");
       if (finding->action != NULL)
         {
           sesame_html_element (out, "<p><em>", T_ (tr, "What to do instead"), ":</em> ");

@@ -5,7 +5,7 @@
  * warnings and conflicts. More keys may be added, none removed.
  *
  * With probe results (sesame_checklist_set_findings()) it also has
- * findings [{id, severity, ports, title, text, action}], blockers first,
+ * findings [{id, severity, ports, title, text, action, explanation}], blockers first,
  * and each forward has works (yes, no, unknown) and because (the ids of
  * the findings that decide it). Without them, nothing of these.
  *
@@ -112,6 +112,7 @@ finding_node (const SesameFinding *finding)
   json_builder_set_member_name (builder, "text");
   json_builder_add_string_value (builder, finding->text);
   sesame_json_add_string_or_null (builder, "action", finding->action);
+  sesame_json_add_string_or_null (builder, "explanation", finding->explanation);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

@@ -602,19 +602,19 @@ add_findings (SesamePdfWriter *self,
   for (guint i = 0; i < findings->len; i++)
     {
       const SesameFinding *finding = g_ptr_array_index (findings, i);
-      SesameSeverity severity;
+      SesameSeverity severity = sesame_finding_alert_severity (finding);
 
       if (!sesame_finding_shown (finding))
         continue;
 
-      if (finding->severity == SESAME_FINDING_SEVERITY_BLOCKER)
-        severity = SESAME_SEVERITY_CRITICAL;
-      else if (finding->severity == SESAME_FINDING_SEVERITY_WARNING)
-        severity = SESAME_SEVERITY_WARNING;
-      else
-        severity = SESAME_SEVERITY_INFO;
+      if (finding->explanation != NULL)
+        {
+          g_autofree char *text = g_strconcat (finding->text, "\n", finding->explanation, NULL);
 
-      add_box (self, severity, finding->title, finding->text, finding->action);
+          add_box (self, severity, finding->title, text, finding->action);
+        }
+      else
+        add_box (self, severity, finding->title, finding->text, finding->action);
     }
 }
 

@@ -380,6 +380,11 @@ sesame_text_document_findings (SesameTextDocument *w,
           g_autofree char *text = md_escape (finding->text);
 
           g_string_append_printf (w->out, "> **%s** %s\n", title, text);
+          if (finding->explanation != NULL)
+            {
+              g_autofree char *explanation = md_escape (finding->explanation);
+              g_string_append_printf (w->out, ">\n> %s\n", explanation);
+            }
           if (finding->action != NULL)
             {
               g_autofree char *action = md_escape (finding->action);
@@ -393,6 +398,8 @@ sesame_text_document_findings (SesameTextDocument *w,
                            : finding->severity == SESAME_FINDING_SEVERITY_WARNING ? "[*]" : "[i]";
 
           g_string_append_printf (w->out, "%s %s\n    %s\n", mark, finding->title, finding->text);
+          if (finding->explanation != NULL)
+            g_string_append_printf (w->out, "    %s\n", finding->explanation);
           if (finding->action != NULL)
             g_string_append_printf (w->out, "    %s: %s\n", instead, finding->action);
           g_string_append_c (w->out, '\n');
