@@ -1079,6 +1079,7 @@ test_findings (void)
   report->upnp_found = TRUE;
   report->upnp_host = g_strdup ("192.168.11.1");
   report->upnp_is_gateway = TRUE;
+  report->ipv6_address = g_strdup ("240b:10:1234:5600::5");
   sesame_probe_session_set_report (session, report);
 
   /* What the checks found, in the checklist's language, as every writer has it */
@@ -1104,6 +1105,18 @@ test_findings (void)
   g_assert_cmpuint (blocker_at, <, warnings_at);
   g_assert_nonnull (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, cgnat->text));
   g_assert_nonnull (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, cgnat->action));
+  /* …and what its words mean, in one plain line */
+  g_assert_nonnull (cgnat->explanation);
+  g_assert_nonnull (gui_test_find (GTK_WIDGET (fixture.page), GTK_TYPE_LABEL, cgnat->explanation));
+
+  /* The way in over IPv6 that the checks found, a numbered section as the writers have it */
+  {
+    gboolean ipv6 = FALSE;
+
+    for (guint i = 0; i < labels->len; i++)
+      ipv6 |= g_str_has_suffix (gtk_label_get_text (g_ptr_array_index (labels, i)), ". Reach it over IPv6");
+    g_assert_true (ipv6);
+  }
 
   /* Every forwarding row says it cannot work, and why */
   forwards = sesame_checklist_get_forwards (checklist);

@@ -32,8 +32,8 @@
 #include "sesame-gui.h"
 #include "sesame-migration.h"
 #include "sesame-migration-writer.h"
-#include "sesame-pdf-writer.h"
 #include "sesame-pmp-client.h"
+#include "sesame-print-operation.h"
 #include "sesame-settings-report.h"
 #include "sesame-text-document.h"
 #include "sesame-translation.h"
@@ -44,8 +44,6 @@
 #define MAX_PORTS_PER_ROW  32
 /* How long a mapping Sesame adds lasts: a week, the longest UPnP IGD 2 allows */
 #define MAPPING_LEASE      604800
-/* Smaller sheets print the checklist laid out for the default paper, scaled down */
-#define MIN_PAPER_POINTS   216.0
 
 typedef enum
 {
@@ -528,44 +526,21 @@ add_steps (GtkBox    *box,
   gtk_box_append (box, list);
 }
 
+/* The title, the header's lines as the outline has them, and the date */
 static void
-add_header (SesameChecklistPage *self,
-            GtkBox              *box)
+add_header (GtkBox              *box,
+            SesameTranslation   *tr,
+            const SesameOutline *outline)
 {
-  SesameTranslation *tr = sesame_checklist_get_translation (self->checklist);
-  g_autofree char *server = sesame_checklist_get_server_label (self->checklist);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *made = g_strdup_printf (T_ (tr, "Made on %s"), date);
-  /* After a change to another router the header names both, as the saved
-   * router change checklist does */
-  const char *labels[] = {
-    TC_ (tr, "checklist header", "Router"),
-    TC_ (tr, "checklist header", "Old router"),
-    TC_ (tr, "checklist header", "Connection"),
-    TC_ (tr, "checklist header", "Server"),
-  };
-  const char *values[] = {
-    sesame_checklist_get_router_name (self->checklist),
-    self->migration != NULL ? sesame_checklist_get_router_name (sesame_migration_get_old_checklist (self->migration))
-                            : NULL,
-    sesame_checklist_get_connection_label (self->checklist),
-    server,
-  };
-  const gboolean shown[] = {
-    TRUE,
-    self->migration != NULL && !sesame_migration_is_same_router (self->migration),
-    TRUE,
-    TRUE,
-  };
   GtkWidget *title;
   GtkWidget *grid;
   GtkWidget *date_label;
-  int line = 0;
 
   title = g_object_new (GTK_TYPE_LABEL,
-                        "label", self->migration != NULL ? sesame_migration_get_title (self->migration)
-                                                         : sesame_checklist_get_title (self->checklist),
+                        "label", outline->title,
                         "accessible-role", GTK_ACCESSIBLE_ROLE_HEADING,
                         "wrap", TRUE,
                         "wrap-mode", PANGO_WRAP_WORD_CHAR,
@@ -577,23 +552,18 @@ add_header (SesameChecklistPage *self,
   grid = gtk_grid_new ();
   gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+  for (guint i = 0; i < outline->labels->len; i++)
     {
-      GtkWidget *label;
-      GtkWidget *value;
+      const char *value = g_ptr_array_index (outline->values, i);
+      GtkWidget *label = gtk_label_new (g_ptr_array_index (outline->labels, i));
+      GtkWidget *value_label = wrap_label (value != NULL ? value : "");
 
-      if (!shown[i])
-        continue;
-
-      label = gtk_label_new (labels[i]);
-      value = wrap_label (values[i] != NULL ? values[i] : "");
       gtk_widget_add_css_class (label, "heading");
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_widget_set_valign (label, GTK_ALIGN_START);
-      gtk_widget_set_hexpand (value, TRUE);
-      gtk_grid_attach (GTK_GRID (grid), label, 0, line, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), value, 1, line, 1, 1);
-      line++;
+      gtk_widget_set_hexpand (value_label, TRUE);
+      gtk_grid_attach (GTK_GRID (grid), label, 0, (int) i, 1, 1);
+      gtk_grid_attach (GTK_GRID (grid), value_label, 1, (int) i, 1, 1);
     }
   gtk_box_append (box, grid);
 
@@ -602,49 +572,42 @@ add_header (SesameChecklistPage *self,
   gtk_box_append (box, date_label);
 }
 
+/* A card: the severity's icon, @label, @text, what its words mean and what to do */
 static GtkWidget *
 alert_box (SesameSeverity  severity,
            const char     *label,
            const char     *text,
+           const char     *explanation,
            const char     *advice_label,
            const char     *advice)
 {
+  static const struct
+  {
+    const char *icon_name;
+    const char *css_class;
+  } looks[] = {
+    [SESAME_SEVERITY_CRITICAL] = { "dialog-error-symbolic", "error" },
+    [SESAME_SEVERITY_WARNING] = { "dialog-warning-symbolic", "warning" },
+    [SESAME_SEVERITY_INFO] = { "dialog-information-symbolic", "accent" },
+  };
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  guint look = (guint) severity < G_N_ELEMENTS (looks) ? (guint) severity : SESAME_SEVERITY_INFO;
   GtkWidget *icon;
   GtkWidget *title;
-  const char *icon_name;
-  const char *css_class;
-
-  switch (severity)
-    {
-    case SESAME_SEVERITY_CRITICAL:
-      icon_name = "dialog-error-symbolic";
-      css_class = "error";
-      break;
-    case SESAME_SEVERITY_WARNING:
-      icon_name = "dialog-warning-symbolic";
-      css_class = "warning";
-      break;
-    case SESAME_SEVERITY_INFO:
-    default:
-      icon_name = "dialog-information-symbolic";
-      css_class = "accent";
-      break;
-    }
 
   gtk_widget_add_css_class (box, "card");
 
   /* The severity is in words next to it */
   icon = g_object_new (GTK_TYPE_IMAGE,
-                       "icon-name", icon_name,
+                       "icon-name", looks[look].icon_name,
                        "pixel-size", 24,
                        "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
                        "valign", GTK_ALIGN_START,
                        "margin-start", 12,
                        "margin-top", 12,
                        NULL);
-  gtk_widget_add_css_class (icon, css_class);
+  gtk_widget_add_css_class (icon, looks[look].css_class);
   gtk_box_append (GTK_BOX (box), icon);
 
   gtk_widget_set_hexpand (body, TRUE);
@@ -654,9 +617,17 @@ alert_box (SesameSeverity  severity,
 
   title = wrap_label (label);
   gtk_widget_add_css_class (title, "heading");
-  gtk_widget_add_css_class (title, css_class);
+  gtk_widget_add_css_class (title, looks[look].css_class);
   gtk_box_append (GTK_BOX (body), title);
   gtk_box_append (GTK_BOX (body), wrap_label (text));
+
+  if (explanation != NULL)
+    {
+      GtkWidget *line = wrap_label (explanation);
+
+      gtk_widget_add_css_class (line, "dim-label");
+      gtk_box_append (GTK_BOX (body), line);
+    }
 
   if (advice != NULL)
     {
@@ -672,84 +643,134 @@ alert_box (SesameSeverity  severity,
   return box;
 }
 
+/* What the latest finished checks found: a card each, blockers first */
 static void
-add_warnings (SesameChecklistPage *self,
-              GtkBox              *box)
+add_findings (GtkBox              *box,
+              SesameTranslation   *tr,
+              const SesameSection *section)
 {
-  SesameTranslation *tr = sesame_checklist_get_translation (self->checklist);
-  GPtrArray *warnings = sesame_checklist_get_warnings (self->checklist);
-  GPtrArray *conflicts = sesame_checklist_get_conflicts (self->checklist);
-
-  if (warnings->len == 0 && conflicts->len == 0)
-    return;
-
-  add_heading (box, T_ (tr, "Read this first"), NULL);
-
-  for (guint i = 0; i < conflicts->len; i++)
+  for (guint i = 0; i < section->items->len; i++)
     {
-      const SesameConflict *conflict = g_ptr_array_index (conflicts, i);
-
-      gtk_box_append (box, alert_box (SESAME_SEVERITY_CRITICAL,
-                                      TC_ (tr, "severity", "Conflict"),
-                                      conflict->text, NULL, NULL));
-    }
-
-  for (guint i = 0; i < warnings->len; i++)
-    {
-      const SesameWarning *warning = g_ptr_array_index (warnings, i);
-      const char *label;
-
-      if (warning->severity == SESAME_SEVERITY_CRITICAL)
-        label = TC_ (tr, "severity", "Important");
-      else if (warning->severity == SESAME_SEVERITY_WARNING)
-        label = TC_ (tr, "severity", "Warning");
-      else
-        label = TC_ (tr, "severity", "Note");
-
-      gtk_box_append (box, alert_box (warning->severity, label, warning->text,
-                                      T_ (tr, "What to do instead"), warning->advice));
-    }
-}
-
-/* What the latest finished checks found, before anything else: blockers
- * first, each with what to do instead, as every writer puts it */
-static void
-add_findings (SesameChecklistPage *self,
-              GtkBox              *box)
-{
-  SesameTranslation *tr = sesame_checklist_get_translation (self->checklist);
-  GPtrArray *findings = sesame_checklist_get_findings (self->checklist);
-  gboolean any = FALSE;
-
-  for (guint i = 0; findings != NULL && i < findings->len; i++)
-    any |= sesame_finding_shown (g_ptr_array_index (findings, i));
-  if (!any)
-    return;
-
-  add_heading (box, T_ (tr, "What the checks found"), NULL);
-
-  for (guint i = 0; i < findings->len; i++)
-    {
-      const SesameFinding *finding = g_ptr_array_index (findings, i);
-      SesameSeverity severity = SESAME_SEVERITY_INFO;
+      const SesameFinding *finding = g_ptr_array_index (section->items, i);
 
       if (!sesame_finding_shown (finding))
         continue;
 
-      if (finding->severity == SESAME_FINDING_SEVERITY_BLOCKER)
-        severity = SESAME_SEVERITY_CRITICAL;
-      else if (finding->severity == SESAME_FINDING_SEVERITY_WARNING)
-        severity = SESAME_SEVERITY_WARNING;
-
-      gtk_box_append (box, alert_box (severity, finding->title, finding->text,
+      gtk_box_append (box, alert_box (sesame_finding_alert_severity (finding), finding->title,
+                                      finding->text, finding->explanation,
                                       T_ (tr, "What to do instead"), finding->action));
     }
 }
 
-/* The latest finished checks' findings for the checklist (in its language) */
+/* "Read this first": conflicts, then warnings */
+static void
+add_warnings (GtkBox              *box,
+              SesameTranslation   *tr,
+              const SesameSection *section)
+{
+  for (guint i = 0; i < section->conflicts->len; i++)
+    {
+      const SesameConflict *conflict = g_ptr_array_index (section->conflicts, i);
+
+      gtk_box_append (box, alert_box (SESAME_SEVERITY_CRITICAL, TC_ (tr, "severity", "Conflict"),
+                                      conflict->text, NULL, NULL, NULL));
+    }
+
+  for (guint i = 0; i < section->items->len; i++)
+    {
+      const SesameWarning *warning = g_ptr_array_index (section->items, i);
+
+      gtk_box_append (box, alert_box (warning->severity, sesame_severity_label (tr, warning->severity),
+                                      warning->text, NULL,
+                                      T_ (tr, "What to do instead"), warning->advice));
+    }
+}
+
+/* A list of rows to read, not to tick, named @label for screen readers */
+static GtkWidget *
+plain_list (const char *label)
+{
+  GtkWidget *list = gtk_list_box_new ();
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+  return list;
+}
+
+static void
+plain_list_add (GtkWidget  *list,
+                const char *title,
+                const char *subtitle,
+                gboolean    numeric)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_focusable (row, FALSE);
+  if (numeric)
+    gtk_widget_add_css_class (row, "numeric");
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+}
+
+/* Each list of ports not to forward, under its introduction */
+static void
+add_group_lists (GtkBox          *box,
+                 SesameChecklist *checklist,
+                 GArray          *lists)
+{
+  for (guint l = 0; l < lists->len; l++)
+    {
+      const SesameGroupList *group_list = &g_array_index (lists, SesameGroupList, l);
+      GtkWidget *list = plain_list (group_list->intro);
+
+      gtk_box_append (box, wrap_label (group_list->intro));
+      for (guint i = 0; i < group_list->groups->len; i++)
+        {
+          const SesamePortGroup *group = g_ptr_array_index (group_list->groups, i);
+          g_autofree char *ports = sesame_port_range_to_string (&group->ports);
+          g_autofree char *title = g_strdup_printf ("%s %s",
+                                                    sesame_checklist_format_protocol (checklist, group->protocol),
+                                                    ports);
+          g_autofree char *names = sesame_checklist_join_names (checklist, group->names);
+
+          plain_list_add (list, title, names, TRUE);
+        }
+      gtk_box_append (box, list);
+    }
+}
+
+/* What changed since "I replaced my router": one sentence a row */
+static void
+add_changes (GtkBox              *box,
+             const SesameSection *section)
+{
+  GtkWidget *list;
+
+  if (section->items->len == 0)
+    {
+      gtk_box_append (box, wrap_label (section->empty_text));
+      return;
+    }
+
+  list = plain_list (section->title);
+  for (guint i = 0; i < section->items->len; i++)
+    plain_list_add (list, ((const SesameChange *) g_ptr_array_index (section->items, i))->text, NULL, FALSE);
+  gtk_box_append (box, list);
+}
+
+/* The latest finished checks' findings for the checklist (in its
+ * language), and the address to reach the server over IPv6 */
 static void
 set_findings (SesameChecklistPage *self)
 {
+  SesameChecklist *checklist = self->checklist;
   SesameProbeSession *session = sesame_page_get_session (SESAME_PAGE (self));
   g_autoptr(GPtrArray) findings = NULL;
 
@@ -759,10 +780,10 @@ set_findings (SesameChecklistPage *self)
   findings = sesame_findings_new (sesame_page_get_plan (SESAME_PAGE (self)),
                                   sesame_page_get_catalog (SESAME_PAGE (self)),
                                   sesame_probe_session_get_report (session),
-                                  sesame_checklist_get_language (self->checklist), NULL);
-  sesame_checklist_set_findings (self->checklist, findings);
+                                  sesame_checklist_get_language (checklist), NULL);
+  sesame_checklist_set_findings (checklist, findings);
   /* "Reach it over IPv6", when this computer has a stable global address */
-  sesame_checklist_set_ipv6_address (self->checklist, sesame_probe_session_get_report (session)->ipv6_address);
+  sesame_checklist_set_ipv6_address (checklist, sesame_probe_session_get_report (session)->ipv6_address);
 }
 
 static void
@@ -778,15 +799,16 @@ on_tick_toggled (GtkCheckButton      *button,
     g_hash_table_remove (self->ticked, key);
 }
 
-/* Forwarding rows with a tick box each: @side is "add" or "remove" */
+/* Forwarding rows of @checklist with a tick box each: @side is "add" or "remove" */
 static void
 add_forwards (SesameChecklistPage *self,
               GtkBox              *box,
+              SesameChecklist     *checklist,
               GPtrArray           *forwards,
               const char          *side,
               const char          *list_label)
 {
-  SesameTranslation *tr = sesame_checklist_get_translation (self->checklist);
+  SesameTranslation *tr = sesame_checklist_get_translation (checklist);
   GtkWidget *list;
 
   if (forwards->len == 0)
@@ -802,10 +824,10 @@ add_forwards (SesameChecklistPage *self,
   for (guint i = 0; i < forwards->len; i++)
     {
       const SesameForward *forward = g_ptr_array_index (forwards, i);
-      const char *protocol = sesame_checklist_format_protocol (self->checklist, forward->protocol);
+      const char *protocol = sesame_checklist_format_protocol (checklist, forward->protocol);
       g_autofree char *external = sesame_port_range_to_string (&forward->external);
       g_autofree char *internal = sesame_port_range_to_string (&forward->internal);
-      g_autofree char *names = sesame_checklist_join_names (self->checklist, forward->names);
+      g_autofree char *names = sesame_checklist_join_names (checklist, forward->names);
       /* Protocol, external ports → server address:internal ports, as on the router's page */
       g_autofree char *title = g_strdup_printf ("%s %s → %s:%s", protocol, external,
                                                 forward->internal_address, internal);
@@ -832,9 +854,9 @@ add_forwards (SesameChecklistPage *self,
 
       /* A row the checks found cannot work says so, and why */
       if (g_str_equal (side, "add") &&
-          sesame_checklist_forward_works (self->checklist, forward, NULL) == SESAME_WORKS_NO)
+          sesame_checklist_forward_works (checklist, forward, NULL) == SESAME_WORKS_NO)
         {
-          g_autofree char *works = sesame_forward_works_text (self->checklist, forward);
+          g_autofree char *works = sesame_forward_works_text (checklist, forward);
           g_autofree char *subtitle = g_strconcat (names, "\n", works, NULL);
           GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-error-symbolic");
 
@@ -850,107 +872,6 @@ add_forwards (SesameChecklistPage *self,
     }
 
   gtk_box_append (box, list);
-}
-
-static void
-add_group (SesameChecklistPage *self,
-           GtkBox              *box,
-           GPtrArray           *groups,
-           const char          *intro)
-{
-  GtkWidget *list;
-
-  if (groups->len == 0)
-    return;
-
-  gtk_box_append (box, wrap_label (intro));
-
-  list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (list),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, intro,
-                                  -1);
-
-  for (guint i = 0; i < groups->len; i++)
-    {
-      const SesamePortGroup *group = g_ptr_array_index (groups, i);
-      g_autofree char *ports = sesame_port_range_to_string (&group->ports);
-      g_autofree char *title = g_strdup_printf ("%s %s",
-                                                sesame_checklist_format_protocol (self->checklist, group->protocol),
-                                                ports);
-      g_autofree char *names = sesame_checklist_join_names (self->checklist, group->names);
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), names);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-      gtk_widget_set_focusable (row, FALSE);
-      gtk_widget_add_css_class (row, "numeric");
-      gtk_list_box_append (GTK_LIST_BOX (list), row);
-    }
-
-  gtk_box_append (box, list);
-}
-
-/* What changed since "I replaced my router": one sentence a row */
-static void
-add_changes (SesameChecklistPage *self,
-             GtkBox              *box,
-             guint               *section)
-{
-  SesameTranslation *tr = sesame_migration_get_translation (self->migration);
-  GPtrArray *changes = sesame_migration_get_changes (self->migration);
-  GtkWidget *list;
-
-  add_heading (box, T_ (tr, "What changed"), section);
-
-  list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (list),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, T_ (tr, "What changed"),
-                                  -1);
-
-  for (guint i = 0; i < changes->len; i++)
-    {
-      const SesameChange *change = g_ptr_array_index (changes, i);
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), change->text);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-      gtk_widget_set_focusable (row, FALSE);
-      gtk_list_box_append (GTK_LIST_BOX (list), row);
-    }
-
-  gtk_box_append (box, list);
-}
-
-/* The rows the old router still has, and how to delete them */
-static void
-add_removal (SesameChecklistPage *self,
-             GtkBox              *box,
-             guint               *section)
-{
-  SesameTranslation *tr = sesame_migration_get_translation (self->migration);
-  GPtrArray *forwards = sesame_migration_get_remove_forwards (self->migration);
-  GPtrArray *notes = sesame_migration_get_remove_notes (self->migration);
-
-  if (forwards->len == 0)
-    return;
-
-  if (sesame_migration_is_same_router (self->migration))
-    add_heading (box, T_ (tr, "Delete the old entries first"), section);
-  else
-    add_heading (box, T_ (tr, "Remove from the old router if it stays in use"), section);
-
-  for (guint i = 0; i < notes->len; i++)
-    gtk_box_append (box, wrap_label (g_ptr_array_index (notes, i)));
-
-  add_steps (box, sesame_migration_get_remove_steps (self->migration));
-  add_forwards (self, box, forwards, "remove", _("Port forwarding rows to delete from the old router"));
 }
 
 /* The router change to show with the checklist, if there is one */
@@ -981,18 +902,74 @@ migration_for_plan (SesameChecklistPage *self)
   return g_steal_pointer (&migration);
 }
 
+/* The outline of the checklist, or of the router change checklist in its
+ * place: the page decides only how each kind of section looks. The
+ * sections up to the rows to enter go above the mapping group, the rest
+ * below it. */
+static void
+render_outline (SesameChecklistPage *self,
+                const SesameOutline *outline,
+                SesameChecklist     *checklist)
+{
+  SesameTranslation *tr = sesame_checklist_get_translation (checklist);
+  GtkBox *box = self->router_box;
+  guint number = 0;
+
+  add_header (box, tr, outline);
+
+  for (guint s = 0; s < outline->sections->len; s++)
+    {
+      const SesameSection *section = g_ptr_array_index (outline->sections, s);
+
+      add_heading (box, section->title, section->numbered ? &number : NULL);
+      for (guint i = 0; i < section->paragraphs->len; i++)
+        gtk_box_append (box, wrap_label (g_ptr_array_index (section->paragraphs, i)));
+
+      switch (section->kind)
+        {
+        case SESAME_SECTION_FINDINGS:
+          add_findings (box, tr, section);
+          break;
+        case SESAME_SECTION_WARNINGS:
+          add_warnings (box, tr, section);
+          break;
+        case SESAME_SECTION_CHANGES:
+          add_changes (box, section);
+          break;
+        case SESAME_SECTION_PORT_GROUPS:
+          add_group_lists (box, checklist, section->lists);
+          break;
+        case SESAME_SECTION_STEPS:
+        default:
+          break;
+        }
+
+      if (section->steps != NULL)
+        add_steps (box, section->steps);
+
+      if (section->forwards == NULL)
+        continue;
+
+      if (section->rows_role == SESAME_ROWS_REMOVE)
+        {
+          add_forwards (self, box, sesame_migration_get_old_checklist (self->migration), section->forwards,
+                        "remove", _("Port forwarding rows to delete from the old router"));
+          continue;
+        }
+
+      add_forwards (self, box, checklist, section->forwards, "add",
+                    _("Port forwarding rows to enter on the router"));
+      box = self->rest_box;
+    }
+}
+
 static void
 render (SesameChecklistPage *self)
 {
   SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
   SesameCatalog *catalog = sesame_page_get_catalog (SESAME_PAGE (self));
   g_autoptr(GError) error = NULL;
-  g_autofree char *router_title = NULL;
-  SesameTranslation *tr;
-  GPtrArray *lan;
-  GPtrArray *blocked;
-  GPtrArray *outbound;
-  guint section = 0;
+  g_autoptr(SesameOutline) outline = NULL;
 
   g_assert (SESAME_IS_CHECKLIST_PAGE (self));
 
@@ -1024,53 +1001,19 @@ render (SesameChecklistPage *self)
   set_findings (self);
   self->text = sesame_checklist_write (self->checklist, SESAME_EXPORT_FORMAT_TEXT);
   self->migration = migration_for_plan (self);
-  tr = sesame_checklist_get_translation (self->checklist);
 
-  add_header (self, self->router_box);
-  add_findings (self, self->router_box);
-  add_warnings (self, self->router_box);
-
-  /* The same router at the same address still has the old entries: they
-   * go before the new rows, since a router forwards a port to one place */
+  /* After a router change the page shows what Print prints and Save
+   * saves, as `sesame-cli diff` writes it: the checks ran before the change */
   if (self->migration != NULL)
     {
-      add_changes (self, self->router_box, &section);
-      if (sesame_migration_is_same_router (self->migration))
-        add_removal (self, self->router_box, &section);
+      outline = sesame_migration_build_outline (self->migration);
+      render_outline (self, outline, sesame_migration_get_new_checklist (self->migration));
     }
-
-  /* Translators: "Router settings: アドレス変換" — the page name follows */
-  router_title = g_strdup_printf (T_ (tr, "Router settings: %s"),
-                                  sesame_checklist_get_router_page (self->checklist));
-  add_heading (self->router_box, router_title, &section);
-  add_steps (self->router_box, sesame_checklist_get_router_steps (self->checklist));
-  add_forwards (self, self->router_box, sesame_checklist_get_forwards (self->checklist), "add",
-                _("Port forwarding rows to enter on the router"));
-
-  if (self->migration != NULL && !sesame_migration_is_same_router (self->migration))
-    add_removal (self, self->rest_box, &section);
-
-  lan = sesame_checklist_get_lan_only (self->checklist);
-  blocked = sesame_checklist_get_not_forwarded (self->checklist);
-  outbound = sesame_checklist_get_outbound_only (self->checklist);
-  if (lan->len > 0 || blocked->len > 0 || outbound->len > 0)
+  else
     {
-      add_heading (self->rest_box, T_ (tr, "Ports that must not be forwarded"), &section);
-      add_group (self, self->rest_box, lan,
-                 T_ (tr, "Used only inside the home network. Never forward these; the router must keep them off the internet."));
-      add_group (self, self->rest_box, blocked,
-                 T_ (tr, "Kept off the internet on purpose, because exposing them is dangerous (see above). They stay usable at home."));
-      add_group (self, self->rest_box, outbound,
-                 T_ (tr, "Used only to connect out. Nothing to forward: the router lets the replies in by itself."));
+      outline = sesame_checklist_build_outline (self->checklist);
+      render_outline (self, outline, self->checklist);
     }
-
-  add_heading (self->rest_box, sesame_checklist_get_firewall_title (self->checklist), &section);
-  if (self->migration != NULL && sesame_migration_get_firewall_changed (self->migration))
-    gtk_box_append (self->rest_box, wrap_label (sesame_migration_get_firewall_note (self->migration)));
-  add_steps (self->rest_box, sesame_checklist_get_firewall_steps (self->checklist));
-
-  add_heading (self->rest_box, T_ (tr, "Check that it works"), &section);
-  add_steps (self->rest_box, sesame_checklist_get_verify_steps (self->checklist));
 
   gtk_stack_set_visible_child_name (self->stack, "checklist");
   update_mapping_group (self);
@@ -1635,95 +1578,14 @@ copy_command_activated (GtkWidget  *widget,
 
 /* Printing */
 
-typedef struct
-{
-  SesameChecklistPage *self;        /* owned */
-  SesameChecklist     *checklist;   /* owned */
-  SesameMigration     *migration;   /* owned, nullable: the router change, printed instead */
-  SesamePdfWriter     *writer;      /* nullable until begin-print */
-  gboolean             to_printer;  /* not an export: keep the person's settings */
-} PrintJob;
-
-static void
-print_job_free (gpointer data,
-                GClosure *closure)
-{
-  PrintJob *job = data;
-
-  g_clear_object (&job->writer);
-  g_clear_object (&job->migration);
-  g_clear_object (&job->checklist);
-  g_clear_object (&job->self);
-  g_free (job);
-}
-
-static GtkPageSetup *
-default_page_setup (void)
-{
-  const SesamePaper *paper = sesame_paper_get_default ();
-  GtkPageSetup *setup = gtk_page_setup_new ();
-  GtkPaperSize *size;
-
-  size = gtk_paper_size_new (g_strcmp0 (paper->name, "letter") == 0 ? GTK_PAPER_NAME_LETTER
-                                                                    : GTK_PAPER_NAME_A4);
-  gtk_page_setup_set_paper_size (setup, size);
-  gtk_paper_size_free (size);
-
-  return setup;
-}
-
-static void
-on_begin_print (GtkPrintOperation *operation,
-                GtkPrintContext   *context,
-                PrintJob          *job)
-{
-  SesamePaper sheet = { NULL, gtk_print_context_get_width (context), gtk_print_context_get_height (context) };
-  const SesamePaper *paper = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  /* Laid out for the sheet as the person set it up, portrait or landscape */
-  if (sheet.width >= MIN_PAPER_POINTS && sheet.height >= MIN_PAPER_POINTS)
-    paper = &sheet;
-
-  g_clear_object (&job->writer);
-  if (job->migration != NULL)
-    job->writer = sesame_pdf_writer_new_for_migration (job->migration, paper, now);
-  else
-    job->writer = sesame_pdf_writer_new (job->checklist, paper, now);
-
-  gtk_print_operation_set_n_pages (operation, (int) sesame_pdf_writer_get_n_pages (job->writer));
-}
-
-static void
-on_draw_page (GtkPrintOperation *operation,
-              GtkPrintContext   *context,
-              int                page,
-              PrintJob          *job)
-{
-  const SesamePaper *paper = sesame_pdf_writer_get_paper (job->writer);
-  cairo_t *cr = gtk_print_context_get_cairo_context (context);
-  double scale;
-
-  g_assert (page >= 0);
-
-  /* The same proportions, whatever the sheet */
-  scale = MIN (gtk_print_context_get_width (context) / paper->width,
-               gtk_print_context_get_height (context) / paper->height);
-
-  cairo_save (cr);
-  cairo_scale (cr, scale, scale);
-  sesame_pdf_writer_draw_page (job->writer, cr, (guint) page);
-  cairo_restore (cr);
-}
-
 static void
 on_print_done (GtkPrintOperation       *operation,
                GtkPrintOperationResult  result,
-               PrintJob                *job)
+               SesameChecklistPage     *self)
 {
-  SesameChecklistPage *self = job->self;
+  gboolean to_printer = g_object_get_data (G_OBJECT (operation), "sesame-to-printer") != NULL;
 
-  if (result == GTK_PRINT_OPERATION_RESULT_APPLY && job->to_printer)
+  if (result == GTK_PRINT_OPERATION_RESULT_APPLY && to_printer)
     g_set_object (&self->print_settings, gtk_print_operation_get_print_settings (operation));
   else if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
     {
@@ -1754,9 +1616,8 @@ sesame_checklist_page_print (SesameChecklistPage  *self,
                              const char           *export_filename,
                              GError              **error)
 {
-  g_autoptr(GtkPrintOperation) operation = NULL;
-  g_autoptr(GtkPageSetup) setup = NULL;
-  PrintJob *job;
+  g_autoptr(SesamePrintOperation) print = NULL;
+  GtkPrintOperation *operation;
 
   g_return_val_if_fail (SESAME_IS_CHECKLIST_PAGE (self), GTK_PRINT_OPERATION_RESULT_ERROR);
   g_return_val_if_fail (error == NULL || *error == NULL, GTK_PRINT_OPERATION_RESULT_ERROR);
@@ -1767,25 +1628,14 @@ sesame_checklist_page_print (SesameChecklistPage  *self,
       return GTK_PRINT_OPERATION_RESULT_ERROR;
     }
 
-  operation = gtk_print_operation_new ();
-  setup = default_page_setup ();
-  gtk_print_operation_set_job_name (operation, self->migration != NULL ? sesame_migration_get_title (self->migration)
-                                                                        : sesame_checklist_get_title (self->checklist));
-  gtk_print_operation_set_default_page_setup (operation, setup);
-  gtk_print_operation_set_embed_page_setup (operation, TRUE);
-  gtk_print_operation_set_use_full_page (operation, TRUE);
-  gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
+  print = sesame_print_operation_new (self->checklist, self->migration);
+  operation = GTK_PRINT_OPERATION (print);
   if (self->print_settings != NULL)
     gtk_print_operation_set_print_settings (operation, self->print_settings);
-
-  job = g_new0 (PrintJob, 1);
-  job->self = g_object_ref (self);
-  job->checklist = g_object_ref (self->checklist);
-  job->migration = self->migration != NULL ? g_object_ref (self->migration) : NULL;
-  job->to_printer = export_filename == NULL;
-  g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), job);
-  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page), job);
-  g_signal_connect_data (operation, "done", G_CALLBACK (on_print_done), job, print_job_free, 0);
+  /* Not an export: the person's settings are kept for the next time */
+  if (export_filename == NULL)
+    g_object_set_data (G_OBJECT (operation), "sesame-to-printer", GINT_TO_POINTER (TRUE));
+  g_signal_connect_object (operation, "done", G_CALLBACK (on_print_done), self, 0);
 
   if (export_filename != NULL)
     {
@@ -1810,16 +1660,10 @@ print_activated (GtkWidget  *widget,
 
 /* Port mappings on the router */
 
-static const char *
-mapping_protocol (const Mapping *mapping)
-{
-  return mapping->protocol == SESAME_PROTOCOL_UDP ? "UDP" : "TCP";
-}
-
 static char *
 mapping_title (const Mapping *mapping)
 {
-  return g_strdup_printf ("%s %u → %s:%u", mapping_protocol (mapping), mapping->external_port,
+  return g_strdup_printf ("%s %u → %s:%u", sesame_protocol_label (mapping->protocol), mapping->external_port,
                           mapping->internal_address, mapping->internal_port);
 }
 
