@@ -1426,7 +1426,7 @@ map_add (Router     *router,
         return failure ("map", error);
 
       /* Translators: "Added TCP 40000 → 192.168.11.5:40000 for 3600 s with UPnP IGD." */
-      g_print (_("Added %s %u → %s:%u for %u s with %s.\n"), tcp ? "TCP" : "UDP", port, address,
+      g_print (_("Added %s %u → %s:%u for %u s with %s.\n"), sesame_protocol_label_for_string (protocol), port, address,
                internal_port, lease, "UPnP IGD");
     }
   else
@@ -1441,7 +1441,7 @@ map_add (Router     *router,
         return failure ("map", error);
       pmp_record_add (router, protocol, mapping);
 
-      g_print (_("Added %s %u → %s:%u for %u s with %s.\n"), tcp ? "TCP" : "UDP", mapping->external_port,
+      g_print (_("Added %s %u → %s:%u for %u s with %s.\n"), sesame_protocol_label_for_string (protocol), mapping->external_port,
                address, internal_port, mapping->lifetime,
                mapping->protocol == SESAME_PMP_PROTOCOL_PCP ? "PCP" : "NAT-PMP");
     }
@@ -1455,7 +1455,7 @@ no_such_mapping (const char *protocol,
 {
   /* Translators: "sesame-cli: map: the router has no mapping of TCP 40000; nothing was removed" */
   g_printerr (_("sesame-cli: map: the router has no mapping of %s %u; nothing was removed\n"),
-              g_str_equal (protocol, "tcp") ? "TCP" : "UDP", port);
+              sesame_protocol_label_for_string (protocol), port);
   return EXIT_FAILURE_;
 }
 
@@ -1529,7 +1529,7 @@ map_remove (Router     *router,
           g_printerr (_("sesame-cli: map: Sesame has not mapped %s %u on this router with NAT-PMP or PCP, or its lease "
                         "has ended; nothing was removed. These protocols cannot list mappings: for one another "
                         "program made, give its port on this computer with --internal-port N\n"),
-                      tcp ? "TCP" : "UDP", port);
+                      sesame_protocol_label_for_string (protocol), port);
           return EXIT_FAILURE_;
         }
 
@@ -1541,7 +1541,7 @@ map_remove (Router     *router,
     }
 
   /* Translators: "Removed the mapping of TCP 40000." */
-  g_print (_("Removed the mapping of %s %u.\n"), tcp ? "TCP" : "UDP", port);
+  g_print (_("Removed the mapping of %s %u.\n"), sesame_protocol_label_for_string (protocol), port);
   return EXIT_OK;
 }
 

@@ -187,3 +187,20 @@ sesame_protocol_label (SesameProtocol protocol)
 {
   return protocol == SESAME_PROTOCOL_UDP ? "UDP" : "TCP";
 }
+
+/**
+ * sesame_protocol_label_for_string:
+ * @text: a protocol as the JSON contract writes it ("tcp", "udp")
+ *
+ * Returns: (nullable): its label, sesame_protocol_label(); %NULL for another string
+ */
+const char *
+sesame_protocol_label_for_string (const char *text)
+{
+  SesameProtocol protocol;
+
+  if (text == NULL || !sesame_protocol_from_string (text, &protocol))
+    return NULL;
+
+  return sesame_protocol_label (protocol);
+}

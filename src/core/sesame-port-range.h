@@ -49,5 +49,6 @@ gboolean     sesame_protocol_from_string   (const char      *text,
                                             SesameProtocol  *protocol);
 const char  *sesame_protocol_to_string     (SesameProtocol   protocol);
 const char  *sesame_protocol_label         (SesameProtocol   protocol);
+const char  *sesame_protocol_label_for_string (const char    *text);
 
 G_END_DECLS

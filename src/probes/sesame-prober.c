@@ -1322,7 +1322,7 @@ start_reachability_checks (Run *run)
             {
               finding->temporary_listener = TRUE;
               finding->reason = g_strdup_printf (_("Nothing listens on %s port %u yet, so Sesame listened there itself for the check."),
-                                                 udp ? "UDP" : "TCP", finding->port);
+                                                 sesame_protocol_label_for_string (finding->protocol), finding->port);
               g_ptr_array_add (run->temp_listeners, g_object_ref (listener));
             }
           else
@@ -1398,7 +1398,7 @@ start_ipv6_port_checks (Run          *run,
             {
               finding->temporary_listener = TRUE;
               finding->reason = g_strdup_printf (_("Nothing listens on %s port %u yet, so Sesame listened there itself for the check."),
-                                                 udp ? "UDP" : "TCP", finding->port);
+                                                 sesame_protocol_label_for_string (finding->protocol), finding->port);
               g_ptr_array_add (run->temp_listeners, g_object_ref (listener));
             }
           else

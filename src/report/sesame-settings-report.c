@@ -73,7 +73,7 @@ static const SesamePortFinding *
 find_finding (const SesameProbeReport *probe,
               const SesameForward     *forward)
 {
-  const char *protocol = forward->protocol == SESAME_PROTOCOL_UDP ? "udp" : "tcp";
+  const char *protocol = sesame_protocol_to_string (forward->protocol);
 
   for (guint i = 0; probe != NULL && i < probe->ports->len; i++)
     {

@@ -107,13 +107,6 @@ fold (const char *text)
 }
 
 static const char *
-protocol_label (SesameProtocol protocol)
-{
-  /* The same in every language, as routers print them */
-  return protocol == SESAME_PROTOCOL_UDP ? "UDP" : "TCP";
-}
-
-static const char *
 rule_protocol_label (SesameRuleProtocol protocol)
 {
   switch (protocol)
@@ -152,7 +145,7 @@ describe_port (SesameProtocol         protocol,
 {
   g_autofree char *ports = sesame_port_range_to_string (range);
 
-  return g_strdup_printf ("%s %s", protocol_label (protocol), ports);
+  return g_strdup_printf ("%s %s", sesame_protocol_label (protocol), ports);
 }
 
 /* The first letter up, for the model's messages written to follow a colon */
