@@ -470,13 +470,56 @@ find_port_row (SesameWindow *window,
   g_error ("No row for TCP port %u on the checks page", port);
 }
 
+/* Whether @row says its check is still to come: its status icon (the
+ * first image, in front of the title) says "Checking" (the one spinner is
+ * the summary's) */
 static gboolean
-row_spinning (AdwExpanderRow *row)
+row_checking (AdwExpanderRow *row)
 {
-  GtkWidget *spinner = gui_test_find (GTK_WIDGET (row), GTK_TYPE_SPINNER, NULL);
+  GtkWidget *icon = gui_test_find (GTK_WIDGET (row), GTK_TYPE_IMAGE, NULL);
 
-  g_assert_nonnull (spinner);
-  return gtk_widget_get_visible (spinner) && gtk_spinner_get_spinning (GTK_SPINNER (spinner));
+  g_assert_nonnull (icon);
+  return gtk_widget_get_visible (icon) &&
+         g_strcmp0 (gtk_widget_get_tooltip_text (icon), C_("check", "Checking")) == 0;
+}
+
+/* Whether @row is a port's row: "TCP 80 — Website (HTTP)" */
+static gboolean
+is_port_row (AdwExpanderRow *row)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+
+  return g_str_has_prefix (title, "TCP ") || g_str_has_prefix (title, "UDP ");
+}
+
+/* A port's row speaks of its own port alone: the only port its verdict
+ * names, if any, is the one in its title */
+static void
+assert_row_names_own_port (AdwExpanderRow *row)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("(TCP|UDP) [0-9]+", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_auto(GStrv) words = g_strsplit (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), " ", 3);
+  g_autofree char *own = g_strdup_printf ("%s %s", words[0], words[1]);
+  const char *subtitle = adw_expander_row_get_subtitle (row);
+
+  g_regex_match (regex, subtitle != NULL ? subtitle : "", 0, &match);
+  for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *named = g_match_info_fetch (match, 0);
+
+      if (g_strcmp0 (named, own) != 0)
+        g_error ("The row of %s names %s: “%s”", own, named, subtitle);
+    }
+}
+
+/* The words of @finding on @row: on a port's row what it says of that
+ * port alone, elsewhere its title */
+static const char *
+shown_title (AdwExpanderRow      *row,
+             const SesameFinding *finding)
+{
+  return is_port_row (row) ? sesame_finding_get_port_title (finding) : finding->title;
 }
 
 /* The icon a finished row shows, checking it says in words what it shows */
@@ -562,23 +605,23 @@ page_done (gpointer data)
 {
   SesameWindow *window = data;
   SesamePage *page = sesame_window_get_page (window, "checks");
-  g_autoptr(GPtrArray) spinners = gui_test_find_all (GTK_WIDGET (page), GTK_TYPE_SPINNER, NULL);
+  g_autoptr(GPtrArray) rows = gui_test_find_all (GTK_WIDGET (page), ADW_TYPE_EXPANDER_ROW, NULL);
 
   if (sesame_probe_session_get_running (sesame_window_get_session (window)) ||
       g_strcmp0 (summary_title (window), _("Checking your network…")) == 0)
     return FALSE;
 
-  for (guint i = 0; i < spinners->len; i++)
-    if (gtk_spinner_get_spinning (g_ptr_array_index (spinners, i)))
+  for (guint i = 0; i < rows->len; i++)
+    if (row_checking (g_ptr_array_index (rows, i)))
       return FALSE;
 
   return TRUE;
 }
 
 static gboolean
-web_row_spinning (gpointer data)
+web_row_checking (gpointer data)
 {
-  return row_spinning (find_port_row (data, WEB_PORT));
+  return row_checking (find_port_row (data, WEB_PORT));
 }
 
 /* What the session's report means for the window's plan, in the words
@@ -646,32 +689,35 @@ assert_results (SesameWindow *window)
   const SesameFinding *not_listening = expect_finding (findings, "port-not-listening");
   g_autofree char *expected = NULL;
 
-  /* The address the servers gave, with a good mark; no spinner left anywhere */
-  g_assert_false (row_spinning (address));
+  /* The address the servers gave, with a good mark; nothing left checking */
+  g_assert_false (row_checking (address));
   g_assert_cmpstr (row_icon (address), ==, "emblem-ok-symbolic");
   g_assert_true (contains (row_subtitle (address), PUBLIC_ADDRESS));
 
   /* The web server listens and is reachable: nothing to do */
-  g_assert_false (row_spinning (web));
+  g_assert_false (row_checking (web));
   g_assert_cmpstr (row_icon (web), ==, "emblem-ok-symbolic");
   g_assert_true (contains (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (web)), _("Website (HTTP)")));
   g_assert_cmpstr (row_detail (web, _("On this computer")), ==, _("Listening"));
   g_assert_cmpstr (row_detail (web, _("From the internet")), ==, _("Reachable"));
 
   /* Nothing listens for SSH: the row says so in the finding's words, and what to do */
-  g_assert_false (row_spinning (ssh));
+  g_assert_false (row_checking (ssh));
   g_assert_cmpstr (row_icon (ssh), ==, "dialog-warning-symbolic");
   g_assert_cmpstr (row_detail (ssh, _("On this computer")), ==, _("Not listening"));
-  g_assert_true (has_line (row_subtitle (ssh), not_listening->title));
-  g_assert_cmpstr (row_detail (ssh, not_listening->title), ==, not_listening->text);
-  g_assert_cmpstr (action_after (ssh, GTK_WIDGET (find_detail (ssh, not_listening->title))), ==, not_listening->action);
+  g_assert_true (has_line (row_subtitle (ssh), sesame_finding_get_port_title (not_listening)));
+  g_assert_cmpstr (row_detail (ssh, sesame_finding_get_port_title (not_listening)), ==, not_listening->text);
+  g_assert_cmpstr (action_after (ssh, GTK_WIDGET (find_detail (ssh, sesame_finding_get_port_title (not_listening)))),
+                   ==, not_listening->action);
+  /* …of this port alone, not of every port nothing listens on */
+  g_assert_false (contains (row_subtitle (ssh), not_listening->title));
   /* …naming the service to start */
   g_assert_true (contains (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (ssh)), _("Remote login (SSH and SFTP)")));
 
   /* Every check has ended, one way or another */
-  g_assert_false (row_spinning (find_row (window, _("Address Translation (NAT)"))));
-  g_assert_false (row_spinning (find_row (window, _("Path to the Internet"))));
-  g_assert_false (row_spinning (find_row (window, _("Router Automatic Setup"))));
+  g_assert_false (row_checking (find_row (window, _("Address Translation (NAT)"))));
+  g_assert_false (row_checking (find_row (window, _("Path to the Internet"))));
+  g_assert_false (row_checking (find_row (window, _("Router Automatic Setup"))));
 
   /* The summary counts what can be reached: the website, and SSH only
    * when Sesame could listen there itself for the check (a temporary
@@ -720,9 +766,9 @@ test_live (void)
   g_assert_true (sesame_probe_session_get_running (session));
   g_assert_true (sesame_page_get_complete (page));
   g_assert_true (gui_test_action_enabled (window, "next"));
-  g_assert_true (row_spinning (find_row (window, _("Public Address"))));
-  g_assert_true (row_spinning (find_row (window, _("Address Translation (NAT)"))));
-  g_assert_true (row_spinning (find_port_row (window, WEB_PORT)));
+  g_assert_true (row_checking (find_row (window, _("Public Address"))));
+  g_assert_true (row_checking (find_row (window, _("Address Translation (NAT)"))));
+  g_assert_true (row_checking (find_port_row (window, WEB_PORT)));
   g_assert_cmpstr (summary_title (window), ==, _("Checking your network…"));
   gui_test_screenshot (window, "running");
 
@@ -884,7 +930,7 @@ test_rows_stay (void)
   g_assert_cmpstr (summary_title (window), ==, _("Checking your network…"));
   g_assert_true (find_port_row (window, WEB_PORT) == web);
   g_assert_true (adw_expander_row_get_expanded (web));
-  gui_test_wait_until (web_row_spinning, window, 1000);
+  gui_test_wait_until (web_row_checking, window, 1000);
   g_assert_false (gui_test_is_shown (empty));
   gui_test_iterate (200);
   g_assert_true (find_port_row (window, WEB_PORT) == web);
@@ -948,8 +994,8 @@ test_back_cancels (void)
   g_assert_null (sesame_probe_session_get_report (session));
 
   /* Nothing spins on the page left behind */
-  g_assert_false (row_spinning (find_row (window, _("Public Address"))));
-  g_assert_false (row_spinning (find_port_row (window, WEB_PORT)));
+  g_assert_false (row_checking (find_row (window, _("Public Address"))));
+  g_assert_false (row_checking (find_port_row (window, WEB_PORT)));
   g_assert_cmpstr (summary_title (window), ==, _("The checks were stopped"));
 
   /* Back on the page, the checks run again, to the end */
@@ -1027,7 +1073,7 @@ test_no_internet (void)
   g_assert_cmpstr (row_icon (address), ==, "dialog-question-symbolic");
   g_assert_cmpstr (row_subtitle (nat), ==,
                    _("Not checked: Sesame was told not to contact servers on the internet."));
-  g_assert_false (row_spinning (web));
+  g_assert_false (row_checking (web));
   g_assert_cmpstr (row_detail (web, _("From the internet")), ==, C_("answer", "Not checked"));
   g_assert_true (sesame_page_get_complete (sesame_window_get_page (window, "checks")));
 
@@ -1118,19 +1164,67 @@ open_all_rows (SesameWindow *window)
   return rows;
 }
 
-/* Whether some row of the page shows @title in its subtitle */
+/* Whether some row of the page shows @finding in its subtitle */
 static gboolean
-page_shows_title (SesameWindow *window,
-                  const char   *title)
+page_shows_finding (SesameWindow        *window,
+                    const SesameFinding *finding)
 {
   SesamePage *page = sesame_window_get_page (window, "checks");
   g_autoptr(GPtrArray) rows = gui_test_find_all (GTK_WIDGET (page), ADW_TYPE_EXPANDER_ROW, NULL);
 
   for (guint i = 0; i < rows->len; i++)
-    if (has_line (row_subtitle (g_ptr_array_index (rows, i)), title))
+    if (has_line (row_subtitle (g_ptr_array_index (rows, i)), shown_title (g_ptr_array_index (rows, i), finding)))
       return TRUE;
 
   return FALSE;
+}
+
+/* What the row of a port (its title "TCP 80 — …") should say: what each
+ * of @findings that concerns the rows of the plan carrying that port (or
+ * the port alone, outside the plan) says of that port, one a line; %NULL
+ * when none does */
+static char *
+port_row_expected (SesameWindow   *window,
+                   AdwExpanderRow *row,
+                   GPtrArray      *findings)
+{
+  SesamePage *page = sesame_window_get_page (window, "checks");
+  g_autoptr(SesameChecklist) checklist = sesame_checklist_new (sesame_page_get_plan (page),
+                                                               sesame_page_get_catalog (page), "en", NULL);
+  GPtrArray *forwards = checklist != NULL ? sesame_checklist_get_forwards (checklist) : NULL;
+  g_auto(GStrv) words = g_strsplit (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), " ", 3);
+  SesameProtocol protocol = g_str_equal (words[0], "TCP") ? SESAME_PROTOCOL_TCP : SESAME_PROTOCOL_UDP;
+  guint port = (guint) g_ascii_strtoull (words[1], NULL, 10);
+  SesamePortRange range = { port, port };
+  g_autoptr(GString) expected = g_string_new (NULL);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const SesameFinding *finding = g_ptr_array_index (findings, i);
+      gboolean carried = FALSE;
+      gboolean concerns = FALSE;
+
+      for (guint f = 0; forwards != NULL && f < forwards->len && !concerns; f++)
+        {
+          const SesameForward *forward = g_ptr_array_index (forwards, f);
+
+          if (forward->protocol != protocol || !sesame_port_range_overlaps (&forward->internal, &range))
+            continue;
+          carried = TRUE;
+          concerns = sesame_finding_concerns (finding, protocol, &forward->external, &forward->internal);
+        }
+      if (!carried)
+        concerns = sesame_finding_concerns (finding, protocol, &range, &range);
+
+      if (concerns)
+        {
+          if (expected->len > 0)
+            g_string_append_c (expected, '\n');
+          g_string_append (expected, sesame_finding_get_port_title (finding));
+        }
+    }
+
+  return expected->len > 0 ? g_strdup (expected->str) : NULL;
 }
 
 typedef struct
@@ -1139,17 +1233,29 @@ typedef struct
   GPtrArray    *findings;   /* element-type SesameFinding */
 } Expected;
 
-/* Every finding's title shows on some row: the page has caught up */
+/* Every finding's title shows on some row, and every port's row says
+ * what the findings say of that port: the page has caught up */
 static gboolean
 page_shows_findings (gpointer data)
 {
   Expected *expected = data;
+  SesamePage *page = sesame_window_get_page (expected->window, "checks");
+  g_autoptr(GPtrArray) rows = gui_test_find_all (GTK_WIDGET (page), ADW_TYPE_EXPANDER_ROW, NULL);
 
   if (!page_done (expected->window))
     return FALSE;
 
+  for (guint i = 0; i < rows->len; i++)
+    {
+      AdwExpanderRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *verdict = is_port_row (row) ? port_row_expected (expected->window, row, expected->findings) : NULL;
+
+      if (verdict != NULL && g_strcmp0 (row_subtitle (row), verdict) != 0)
+        return FALSE;
+    }
+
   for (guint i = 0; i < expected->findings->len; i++)
-    if (!page_shows_title (expected->window, ((SesameFinding *) g_ptr_array_index (expected->findings, i))->title))
+    if (!page_shows_finding (expected->window, g_ptr_array_index (expected->findings, i)))
       return FALSE;
 
   return TRUE;
@@ -1253,8 +1359,8 @@ row_of (GPtrArray           *rows,
     {
       AdwExpanderRow *row = g_ptr_array_index (rows, i);
 
-      if (has_line (row_subtitle (row), finding->title) &&
-          gui_test_find (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, finding->title) != NULL)
+      if (has_line (row_subtitle (row), shown_title (row, finding)) &&
+          gui_test_find (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, shown_title (row, finding)) != NULL)
         return row;
     }
 
@@ -1335,7 +1441,7 @@ test_findings_agree (void)
           const SesameFinding *finding = g_ptr_array_index (findings, i);
           JsonObject *object = json_array_get_object_element (listed, i);
           AdwExpanderRow *row = row_of (rows, finding);
-          GtkWidget *detail = gui_test_find (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, finding->title);
+          GtkWidget *detail = gui_test_find (GTK_WIDGET (row), ADW_TYPE_ACTION_ROW, shown_title (row, finding));
 
           g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, finding->id);
           g_assert_cmpstr (json_object_get_string_member (object, "title"), ==, finding->title);
@@ -1361,6 +1467,12 @@ test_findings_agree (void)
                 }
             }
         }
+
+      /* Each port's row says what the findings say of that port, never
+       * the list of every port of a kind */
+      for (guint i = 0; i < rows->len; i++)
+        if (is_port_row (g_ptr_array_index (rows, i)))
+          assert_row_names_own_port (g_ptr_array_index (rows, i));
 
       gui_test_close_window (window);
     }
@@ -1416,7 +1528,7 @@ row_explained (AdwExpanderRow *row,
     {
       const SesameFinding *finding = g_ptr_array_index (findings, f);
 
-      if (!has_line (row_subtitle (row), finding->title))
+      if (!has_line (row_subtitle (row), shown_title (row, finding)))
         continue;
       if (finding->explanation == NULL || !has_line (text, finding->explanation))
         return FALSE;

@@ -246,16 +246,22 @@ static gboolean
 checks_done (gpointer data)
 {
   SesameWindow *window = data;
-  g_autoptr(GPtrArray) spinners = gui_test_find_all (GTK_WIDGET (checks_page (window)), GTK_TYPE_SPINNER, NULL);
+  g_autoptr(GPtrArray) rows = gui_test_find_all (GTK_WIDGET (checks_page (window)), ADW_TYPE_EXPANDER_ROW, NULL);
 
   if (sesame_probe_session_get_running (sesame_window_get_session (window)) ||
       sesame_probe_session_get_report (sesame_window_get_session (window)) == NULL ||
       g_strcmp0 (summary_title (window), _("Checking your network…")) == 0)
     return FALSE;
 
-  for (guint i = 0; i < spinners->len; i++)
-    if (gtk_spinner_get_spinning (g_ptr_array_index (spinners, i)))
-      return FALSE;
+  /* No row's icon (the first image, in front of its title) says it is still checking */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *icon = gui_test_find (g_ptr_array_index (rows, i), GTK_TYPE_IMAGE, NULL);
+
+      if (icon != NULL && gtk_widget_get_visible (icon) &&
+          g_strcmp0 (gtk_widget_get_tooltip_text (icon), C_("check", "Checking")) == 0)
+        return FALSE;
+    }
 
   return TRUE;
 }

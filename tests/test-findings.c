@@ -546,6 +546,69 @@ test_grouped_ports (void)
   g_assert_cmpstr (finding->title, ==, "Nothing listens on TCP 22, TCP 80 and UDP 27015-27016");
 }
 
+/* The row of one port says what a finding says of that port, not the list
+ * of every port of its kind; findings about no port in particular say
+ * the same on every row */
+static void
+test_port_titles (void)
+{
+  static const char * const languages[] = { "en", "ja" };
+
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_PPPOE);
+      g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_FULL_CONE);
+      g_autoptr(GPtrArray) findings = NULL;
+      g_autoptr(GHashTable) words = g_hash_table_new (g_str_hash, g_str_equal);
+      static const char * const kinds[] = { "port-not-listening", "port-mapped-elsewhere", "port-unreachable",
+                                            "port-not-mapped", "port-reachable" };
+
+      sesame_probe_report_add_port (report, "udp", 27016);
+      report_port (report, "tcp", 80)->reachable = SESAME_REACHABILITY_OPEN;
+      report_port (report, "tcp", 22)->listening = SESAME_TRISTATE_NO;
+      report_port (report, "tcp", 22)->router_mapping = SESAME_MAPPING_STATE_WRONG_HOST;
+      report_port (report, "udp", 27015)->reachable = SESAME_REACHABILITY_FILTERED;
+      report_port (report, "udp", 27016)->router_mapping = SESAME_MAPPING_STATE_ABSENT;
+
+      findings = judge (plan, report, languages[l]);
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        {
+          const SesameFinding *finding = sesame_findings_lookup (findings, kinds[k]);
+          const char *port_title;
+
+          if (finding == NULL)
+            g_error ("%s: no finding “%s”", languages[l], kinds[k]);
+          port_title = sesame_finding_get_port_title (finding);
+          g_test_message ("%s %s: “%s” on each row of “%s”", languages[l], kinds[k], port_title, finding->title);
+
+          /* The title names the ports; the row's words name none */
+          g_assert_true (strstr (finding->title, "TCP ") != NULL || strstr (finding->title, "UDP ") != NULL);
+          g_assert_null (strstr (port_title, "TCP"));
+          g_assert_null (strstr (port_title, "UDP"));
+          g_assert_null (strpbrk (port_title, "0123456789"));
+          g_assert_cmpstr (port_title, !=, finding->title);
+
+          /* Each kind in its own words, in the report language */
+          g_assert_false (g_hash_table_contains (words, port_title));
+          g_hash_table_add (words, (gpointer) port_title);
+          if (g_str_equal (languages[l], "ja"))
+            g_assert_true (g_utf8_validate (port_title, -1, NULL) && (guchar) port_title[0] >= 0x80);
+        }
+
+      /* A finding about no port in particular: its title on every row */
+      {
+        const SesameFinding *hairpin;
+
+        report->hairpinning = SESAME_TRISTATE_NO;
+        g_clear_pointer (&findings, g_ptr_array_unref);
+        findings = judge (plan, report, languages[l]);
+        hairpin = sesame_findings_lookup (findings, "hairpin");
+        g_assert_nonnull (hairpin);
+        g_assert_cmpstr (sesame_finding_get_port_title (hairpin), ==, hairpin->title);
+      }
+    }
+}
+
 static void
 test_language (void)
 {
@@ -614,6 +677,9 @@ test_mapped_by_sesame (void)
   date = g_date_time_format (end, "%Y-%m-%d %H:%M");
   g_assert_nonnull (strstr (finding->title, date));
   g_assert_nonnull (strstr (finding->title, "TCP 80"));
+  /* On the port's own row: until when, naming no port */
+  g_assert_nonnull (strstr (sesame_finding_get_port_title (finding), date));
+  g_assert_null (strstr (sesame_finding_get_port_title (finding), "TCP"));
   g_assert_nonnull (strstr (finding->text, "UPnP IGD"));
   g_assert_nonnull (strstr (finding->text, date));
   g_assert_nonnull (strstr (finding->action, "sesame-cli map remove --protocol tcp --port 80"));
@@ -636,6 +702,9 @@ test_mapped_by_sesame (void)
   g_assert_nonnull (strstr (finding->title, date));
   g_assert_nonnull (strstr (finding->title, "Sesame"));
   g_assert_null (strstr (finding->title, "Forwarded only until"));
+  g_assert_nonnull (strstr (sesame_finding_get_port_title (finding), date));
+  g_assert_null (strstr (sesame_finding_get_port_title (finding), "Forwarded only until"));
+  g_assert_null (strstr (sesame_finding_get_port_title (finding), "TCP"));
   g_assert_nonnull (strstr (finding->action, "sesame-cli map remove --protocol tcp --port 80"));
   g_clear_pointer (&ja, g_ptr_array_unref);
 
@@ -859,6 +928,7 @@ main (int    argc,
   g_test_add_func ("/findings/map-e", test_map_e);
   g_test_add_func ("/findings/ports", test_ports);
   g_test_add_func ("/findings/grouped-ports", test_grouped_ports);
+  g_test_add_func ("/findings/port-titles", test_port_titles);
   g_test_add_func ("/findings/language", test_language);
   g_test_add_func ("/findings/enums", test_enums);
   g_test_add_func ("/findings/mapped-by-sesame", test_mapped_by_sesame);

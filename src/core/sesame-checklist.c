@@ -615,6 +615,7 @@ finding_copy (const SesameFinding *finding)
                                             finding->text, finding->action);
 
   copy->works = finding->works;
+  copy->port_title = g_strdup (finding->port_title);
   for (guint i = 0; i < finding->ports->len; i++)
     {
       const SesameFindingPort *port = &g_array_index (finding->ports, SesameFindingPort, i);

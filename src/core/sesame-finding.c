@@ -59,7 +59,27 @@ sesame_finding_free (SesameFinding *finding)
   g_free (finding->text);
   g_free (finding->action);
   g_free (finding->explanation);
+  g_free (finding->port_title);
   g_free (finding);
+}
+
+/**
+ * sesame_finding_get_port_title:
+ * @finding: a finding
+ *
+ * What @finding says of one port it concerns, for a row about that port
+ * alone: a title that lists every port of its kind ("Nothing listens on
+ * TCP 22, TCP 548 and UDP 27015") has a short one naming none ("Nothing
+ * listens on this port"); any other title says the same of every port.
+ *
+ * Returns: the title for one port's row
+ */
+const char *
+sesame_finding_get_port_title (const SesameFinding *finding)
+{
+  g_return_val_if_fail (finding != NULL, NULL);
+
+  return finding->port_title != NULL ? finding->port_title : finding->title;
 }
 
 /* Adds @range unless the finding has it already */

@@ -57,6 +57,9 @@ typedef struct
   char                  *action;    /* nullable: what to do (instead) */
   SesameWorks            works;     /* what it says of the rows it concerns; UNKNOWN: nothing */
   char                  *explanation; /* nullable: what its words mean, one plain line (sesame-glossary.h) */
+  char                  *port_title; /* nullable: what it says of each port it concerns, naming
+                                      * none, for a row about one port ("Nothing listens on this
+                                      * port"); %NULL: @title says it (sesame_finding_get_port_title()) */
 } SesameFinding;
 
 SesameFinding         *sesame_finding_new                 (const char             *id,
@@ -74,6 +77,7 @@ gboolean               sesame_finding_concerns            (const SesameFinding  
                                                            const SesamePortRange  *external,
                                                            const SesamePortRange  *internal);
 char                  *sesame_finding_port_to_string      (const SesameFindingPort *port);
+const char            *sesame_finding_get_port_title      (const SesameFinding    *finding);
 
 const char            *sesame_finding_severity_to_string  (SesameFindingSeverity   severity);
 gboolean               sesame_finding_severity_from_string (const char            *text,

@@ -558,6 +558,33 @@ port_title (SesameTranslation *tr,
     }
 }
 
+/* What a kind of judge_ports () says of each of its ports, for a row about
+ * one port: the row names the port, the title names them all */
+static const char *
+port_kind_port_title (SesameTranslation *tr,
+                      guint              kind)
+{
+  switch (kind)
+    {
+    case 0:
+      /* Translators: on the row of one port: nothing listens on it */
+      return TC_ (tr, "port", "Nothing listens on this port");
+    case 1:
+      /* Translators: on the row of one port */
+      return TC_ (tr, "port", "The router forwards this port to another computer");
+    case 2:
+      /* Translators: on the row of one port */
+      return TC_ (tr, "port", "Not reachable from the internet");
+    case 3:
+      /* Translators: on the row of one port */
+      return TC_ (tr, "port", "No forwarding row on the router yet");
+    case 4:
+    default:
+      /* Translators: on the row of one port */
+      return TC_ (tr, "port", "Reachable from the internet");
+    }
+}
+
 /* The mapping Sesame added on the router for @port of this computer, while
  * its lease lasts and the router has not lost it or given the port to
  * another computer */
@@ -642,6 +669,9 @@ added_finish (Judge         *judge,
   /* Translators: the first %s is when the mappings end, "2024-05-08 14:00";
    * the second lists ports, "TCP 22 and TCP 80" */
   finding->title = g_strdup_printf (T_ (tr, "Forwarded only until %s, by the mappings Sesame added: %s"), date, ports);
+  g_free (finding->port_title);
+  /* Translators: on the row of one port; %s is when the mapping ends, "2024-05-08 14:00" */
+  finding->port_title = g_strdup_printf (TC_ (tr, "port", "Forwarded only until %s, by a mapping Sesame added"), date);
   g_free (finding->text);
   /* Translators: the first %s is how Sesame asked the router ("UPnP IGD"),
    * the second when the mappings end, "2024-05-08 14:00" */
@@ -748,6 +778,8 @@ judge_ports (Judge *judge)
       ports = ports_text (tr, finding);
       g_free (finding->title);
       finding->title = port_title (tr, k, ports);
+      g_free (finding->port_title);
+      finding->port_title = g_strdup (port_kind_port_title (tr, k));
     }
 }
 

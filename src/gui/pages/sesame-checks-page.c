@@ -4,8 +4,12 @@
  * background from the start; this page only shows the session's report as
  * it grows (::updated) and when it is done (::finished), restarts the run
  * when the plan's ports have changed, and stops it quietly when left. A
- * row shows a spinner while its finding is still to come, then an icon and
- * one sentence in plain words; the facts behind it are in the expanded row.
+ * row shows a still "to come" icon while its finding is still to come (the
+ * one spinner is the summary's: dozens of rows spinning would cost every
+ * frame), then an icon and one sentence in plain words; the facts behind
+ * it are in the expanded row. A port's row says what each finding says of
+ * that port alone (sesame_finding_get_port_title ()), never the list of
+ * every port of its kind.
  *
  * A run sends dozens of updates, sometimes many in one go. The page reads
  * the report at most once a frame, and only while it is the visible page
@@ -47,11 +51,10 @@ typedef enum
   STATUS_UNKNOWN,   /* the run is over and did not find out */
 } Status;
 
-/* One check: an expander row with a spinner or an icon in front */
+/* One check: an expander row with an icon in front */
 typedef struct
 {
   AdwExpanderRow *row;          /* owned, so that it can move within its group */
-  GtkSpinner     *spinner;
   GtkImage       *icon;
   GPtrArray      *details;      /* element-type Detail: what the row has to show */
   GPtrArray      *detail_rows;  /* element-type AdwActionRow, unowned: children of @row,
@@ -218,6 +221,7 @@ status_icon_name (Status status)
     case STATUS_INFO:
       return "dialog-information-symbolic";
     case STATUS_PENDING:
+      return "content-loading-symbolic";
     case STATUS_UNKNOWN:
     default:
       return "dialog-question-symbolic";
@@ -243,7 +247,7 @@ status_description (Status status)
       /* Translators: what a check's icon says, read out by screen readers */
       return C_("check", "Worth knowing");
     case STATUS_PENDING:
-      /* Translators: what a check's spinner says, read out by screen readers */
+      /* Translators: what a check's icon says while it is still to come, read out by screen readers */
       return C_("check", "Checking");
     case STATUS_UNKNOWN:
     default:
@@ -399,7 +403,6 @@ check_row_new (const char *title,
                const char *topic)
 {
   CheckRow *check = g_new0 (CheckRow, 1);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
   check->row = g_object_ref_sink (ADW_EXPANDER_ROW (adw_expander_row_new ()));
   /* Service and server names are not markup */
@@ -409,20 +412,13 @@ check_row_new (const char *title,
   /* Nothing to open until there are details */
   adw_expander_row_set_enable_expansion (check->row, FALSE);
 
-  /* Still to come, until the report says otherwise */
+  /* Still to come, until the report says otherwise: a still icon, as a
+   * spinner on each of dozens of rows would draw every frame */
   check->status = STATUS_PENDING;
-  check->spinner = GTK_SPINNER (gtk_spinner_new ());
-  gtk_spinner_set_spinning (check->spinner, TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (check->spinner),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, status_description (STATUS_PENDING),
-                                  -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (check->spinner), status_description (STATUS_PENDING));
   check->icon = GTK_IMAGE (gtk_image_new ());
-  gtk_widget_set_visible (GTK_WIDGET (check->icon), FALSE);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (check->spinner));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (check->icon));
-  adw_expander_row_add_prefix (check->row, box);
+  gtk_widget_set_valign (GTK_WIDGET (check->icon), GTK_ALIGN_CENTER);
+  set_status_icon (check->icon, STATUS_PENDING);
+  adw_expander_row_add_prefix (check->row, GTK_WIDGET (check->icon));
   check->topic = topic;
   adw_expander_row_add_action (check->row, explain_button_new (check));
   check_row_explain (check, NULL);
@@ -473,14 +469,8 @@ check_row_set (CheckRow   *check,
 
   if (status != check->status)
     {
-      gboolean pending = status == STATUS_PENDING;
-
       check->status = status;
-      gtk_widget_set_visible (GTK_WIDGET (check->spinner), pending);
-      gtk_spinner_set_spinning (check->spinner, pending);
-      gtk_widget_set_visible (GTK_WIDGET (check->icon), !pending);
-      if (!pending)
-        set_status_icon (check->icon, status);
+      set_status_icon (check->icon, status);
     }
 
   if (g_strcmp0 (adw_expander_row_get_subtitle (check->row), verdict) != 0)
@@ -737,9 +727,10 @@ severity_status (SesameFindingSeverity severity)
 }
 
 /* Takes @facts. Shows @found (element-type SesameFinding, not empty, the
- * most serious first) on @check: their titles on the row; in its details
- * the facts, then what each finding means and what to do (after the facts,
- * so that a fact's row stays where it is when the findings change) */
+ * most serious first) on @check: their titles on the row (on a port's row
+ * what each says of that port); in its details the facts, then what each
+ * finding means and what to do (after the facts, so that a fact's row
+ * stays where it is when the findings change) */
 static void
 show_findings (SesameChecksPage *self,
                CheckRow         *check,
@@ -756,12 +747,13 @@ show_findings (SesameChecksPage *self,
   for (guint i = 0; i < found->len; i++)
     {
       const SesameFinding *finding = g_ptr_array_index (found, i);
+      const char *title = check->key != NULL ? sesame_finding_get_port_title (finding) : finding->title;
 
       if (i > 0)
         g_string_append_c (verdict, '\n');
-      g_string_append (verdict, finding->title);
+      g_string_append (verdict, title);
 
-      details_add (details, finding->title, g_strdup (finding->text));
+      details_add (details, title, g_strdup (finding->text));
       if (finding->action != NULL)
         /* Translators: a detail under a check: what to do about what it found */
         details_add (details, C_("check", "What to do"), g_strdup (finding->action));
