@@ -258,8 +258,16 @@ judge_path (Judge *judge)
          NULL);
 }
 
-static const char *
-classic_name (SesameTranslation *tr,
+/**
+ * sesame_nat_classic_label:
+ * @tr: the report language
+ * @classic: a NAT type in the classic names
+ *
+ * Returns: (nullable): its name in @tr's language, as every finding and
+ *   report says it; %NULL when unknown
+ */
+const char *
+sesame_nat_classic_label (SesameTranslation *tr,
               SesameNatClassic   classic)
 {
   switch (classic)
@@ -285,7 +293,7 @@ judge_nat (Judge *judge)
   SesameFindingSeverity severity = SESAME_FINDING_SEVERITY_OK;
   const char *text = NULL;
   const char *action = NULL;
-  const char *name = classic_name (tr, report->classic);
+  const char *name = sesame_nat_classic_label (tr, report->classic);
   g_autofree char *title = NULL;
 
   if (judge->blocked)

@@ -17,6 +17,7 @@
 #include "sesame-finding.h"
 #include "sesame-plan.h"
 #include "sesame-probe-report.h"
+#include "sesame-translation.h"
 
 G_BEGIN_DECLS
 
@@ -27,5 +28,7 @@ GPtrArray *sesame_findings_new             (SesamePlan              *plan,
                                             GError                 **error);
 gboolean   sesame_findings_path_blocked    (GPtrArray               *findings);
 gboolean   sesame_findings_automatic_helps (GPtrArray               *findings);
+const char *sesame_nat_classic_label       (SesameTranslation       *tr,
+                                            SesameNatClassic         classic);
 
 G_END_DECLS

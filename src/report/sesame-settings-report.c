@@ -18,6 +18,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sesame-findings.h"
 #include "sesame-json.h"
 #include "sesame-settings-report.h"
 #include "sesame-text-document.h"
@@ -126,22 +127,14 @@ reachability_text (SesameTranslation  *tr,
     }
 }
 
+/* The NAT type as the findings name it, or "unknown" */
 static const char *
 classic_text (SesameTranslation *tr,
               SesameNatClassic   classic)
 {
-  switch (classic)
-    {
-    case SESAME_NAT_CLASSIC_OPEN_INTERNET: return TC_ (tr, "nat type", "No NAT (open internet)");
-    case SESAME_NAT_CLASSIC_FULL_CONE: return TC_ (tr, "nat type", "Full cone");
-    case SESAME_NAT_CLASSIC_RESTRICTED_CONE: return TC_ (tr, "nat type", "Restricted cone");
-    case SESAME_NAT_CLASSIC_PORT_RESTRICTED_CONE: return TC_ (tr, "nat type", "Port-restricted cone");
-    case SESAME_NAT_CLASSIC_SYMMETRIC: return TC_ (tr, "nat type", "Symmetric");
-    case SESAME_NAT_CLASSIC_SYMMETRIC_UDP_FIREWALL: return TC_ (tr, "nat type", "No NAT, UDP firewall");
-    case SESAME_NAT_CLASSIC_UDP_BLOCKED: return TC_ (tr, "nat type", "UDP blocked");
-    case SESAME_NAT_CLASSIC_UNKNOWN:
-    default: return TC_ (tr, "finding", "unknown");
-    }
+  const char *name = sesame_nat_classic_label (tr, classic);
+
+  return name != NULL ? name : TC_ (tr, "finding", "unknown");
 }
 
 /* "2026-11-25 14:13" in the time zone of this computer */
