@@ -3,6 +3,9 @@
  * Exit status: 0 success, 1 bad input or failure (one line on stderr),
  * 2 bad usage.
  *
+ * Over 1,000 lines: one function per command, with its option table; the
+ * work is in the libraries, each command only reads options and prints.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

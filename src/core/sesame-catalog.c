@@ -1,5 +1,14 @@
 /* sesame-catalog.c
  *
+ * The services and routers Sesame knows, loaded once from the JSON files in
+ * data/catalogs (the core GResource) through the one JSON reader: every
+ * member checked, texts in both languages ({"en": …, "ja": …}) picked by
+ * the language asked for, ports and ranges parsed as the plan parses them,
+ * and a catalog that breaks a rule refused as a whole with the member that
+ * broke it. Then the lookups the checklist and the pages use: a service or
+ * router by id, the routers by vendor, a router's port-forwarding page,
+ * menu path and IPv6 firewall in a language.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -1,5 +1,17 @@
 /* sesame-plan.c
  *
+ * SesamePlan, the person's answers: router, connection, host, services,
+ * custom rules and report language, with a signal for every change.
+ * Loading reads untrusted JSON through the one JSON reader and collects
+ * every problem with its JSON path (a wrong type, a bad address, a control
+ * character anywhere, a version newer than this Sesame); saving writes the
+ * members in the file's own order, so that saving twice gives the same
+ * file.
+ *
+ * It stays one file because the setters, the loader and the writer
+ * are the three sides of one versioned format: a field is added in all
+ * three at once.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -16,6 +16,10 @@
  *   the set with A = 0 (ports 0 to 2^(16-a) - 1, the system ports) is
  *   excluded (§5.1), and with a = 0 the ports below 1024 are left out.
  *
+ * Over 1,000 lines: the three parts above share the prefix arithmetic and
+ * the rule table's types, and are tested together against the RFC and the
+ * providers' calculators.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -1,5 +1,14 @@
 /* sesame-probe-session.c
  *
+ * One run of the network checks for a window: it starts the prober for the
+ * plan's ports and the servers from the preferences, forwards its partial
+ * reports (::updated) and the last one (::finished), runs again when the
+ * plan's ports change or after Sesame changed the mappings, and keeps the
+ * mappings the wizard added (which NAT-PMP and PCP cannot list) in every
+ * report until their leases end. It also reads the servers people type
+ * (--stun, --ip-url, --check-url, --reflector) once for the command line
+ * and the preferences.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -1,5 +1,13 @@
 /* sesame-window.c
  *
+ * The wizard's window: the page order and Back/Next (pages only set
+ * `complete`), pages built when first needed, the plan saved a moment
+ * after edits settle (in a worker thread, through the store), the last
+ * run's results read at start and compared with this run's router to
+ * notice a replaced router, and a network change (cable, Wi-Fi, another
+ * router) marking the results out of date and running the checks
+ * again.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -17,6 +17,10 @@
  * servers given is listed in the result. Any datagram at all from a server,
  * even one that is not a valid answer, proves that UDP passes.
  *
+ * Over 1,000 lines because the mapping and filtering tests share one
+ * clock, the round trip measured and the loss seen; what they mean is
+ * apart (sesame-nat-classify.c).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

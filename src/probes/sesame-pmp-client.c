@@ -1,5 +1,16 @@
 /* sesame-pmp-client.c
  *
+ * NAT-PMP (RFC 6886) and PCP (RFC 6887) over GSocket, the messages built
+ * and read by sesame-pmp-codec.c: the router's external address, and
+ * mappings added and removed with leases. Every request has its own
+ * socket and retransmits within one deadline; PCP is tried first and
+ * NAT-PMP when the router does not speak it (more below), and a refusal
+ * is an answer with its reason.
+ *
+ * Over 1,000 lines because both protocols share the sockets, the
+ * retransmission and the deadline, and a request may move from one to the
+ * other mid-way; the pure part is already apart (sesame-pmp-codec.c).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

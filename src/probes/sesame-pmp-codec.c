@@ -1,5 +1,11 @@
 /* sesame-pmp-codec.c
  *
+ * The pure NAT-PMP and PCP codec: requests built into bytes, replies read
+ * from untrusted bytes (length, version, opcode, result code, addresses in
+ * PCP's 128 bits) into structures or an error that says what was wrong.
+ * No I/O: the client (sesame-pmp-client.c) sends and receives, the fuzz
+ * target feeds this directly.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -1,5 +1,15 @@
 /* sesame-probe-report.c
  *
+ * SesameProbeReport, what the probes found, and its JSON both ways: every
+ * server contacted listed once, the ports and their IPv6 checks, the
+ * mappings Sesame added (and Sesame's description of them), written for
+ * `sesame-cli probe --json` and the kept report; read back as untrusted
+ * input, every member checked, the enums by their nicks, the addresses
+ * one by one with the IPv6 transition derived again.
+ *
+ * Over 1,000 lines because the writer and the reader of one format stay
+ * side by side, so that a member is added to both at once.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -8,6 +8,10 @@
  * findings (the external address, double NAT, carrier-grade NAT, the state
  * of each port) are made at the end, from everything that came in.
  *
+ * Over 1,000 lines because it is the one place where the probes meet: it
+ * owns the run's deadline and round trip and joins every probe's answer
+ * into the report; each probe lives in its own file.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

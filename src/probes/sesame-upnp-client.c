@@ -1,5 +1,18 @@
 /* sesame-upnp-client.c
  *
+ * The UPnP IGD client: discovery with GSSDP (the IGD at the gateway
+ * preferred, another one named only when the person names it), the
+ * device description and SOAP answers read by Sesame's own pure readers
+ * (at most 256 KiB each, within the deadline, faults as faults whatever
+ * the HTTP status), and the actions Sesame uses: GetExternalIPAddress,
+ * GetGenericPortMappingEntry (a list cut at 256 says so), AddPortMapping
+ * and DeletePortMapping.
+ *
+ * Over 1,000 lines: the pure readers (description, SOAP, URLs, errors)
+ * are the fuzz targets' entry points and live here beside the I/O that
+ * feeds them, in sections marked below; moving them out is a later
+ * split, as the PMP codec was.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -30,6 +30,9 @@
  * Everything it does is logged through GLib's structured log (the journal
  * under systemd).
  *
+ * Over 1,000 lines because the three services share the sockets, the
+ * addresses and the limits on what a stranger may ask of them.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

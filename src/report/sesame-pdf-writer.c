@@ -10,6 +10,10 @@
  * a page replays its blocks on any cairo_t whose user space is the paper in
  * points: a PDF surface here, a GtkPrintContext in the GUI.
  *
+ * Over 1,000 lines because the layout (blocks, measuring, page breaks)
+ * and the drawing of each kind of section share the block and page
+ * structures; the order and words come from the outline.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

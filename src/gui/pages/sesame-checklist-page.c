@@ -1,17 +1,24 @@
 /* sesame-checklist-page.c
  *
- * The last page: the checklist for this plan, drawn from the SesameChecklist
- * model in the report language (which may differ from the UI language), to
- * tick off row by row, print, and save in several formats. Where the router
- * takes port mapping requests (UPnP IGD, NAT-PMP, PCP), Sesame offers to add
- * the forwarding rows itself, and only after the person has seen and agreed
- * to exactly what it will add.
+ * The last page: the checklist for this plan, drawn from the one outline
+ * (sesame_checklist_build_outline ()) in the report language (which may
+ * differ from the UI language), to tick off row by row, print, and save
+ * in several formats (sesame_export_write ()). The page decides only how
+ * each kind of section looks. Where the router takes port mapping
+ * requests (UPnP IGD, NAT-PMP, PCP), Sesame offers to add the forwarding
+ * rows itself, and only after the person has seen and agreed to exactly
+ * what it will add.
  *
  * After "I replaced my router" the window keeps the plan as it was, and the
- * page adds the router change to the checklist: what changed, and what to
- * delete from the old router if it stays in use. Both come from
- * SesameMigration, in the same report language, and save as the migration
- * writers write them; Print then prints the router change checklist.
+ * page shows the router change checklist instead (what changed, the new
+ * router's rows, what to delete from the old router), drawn from
+ * sesame_migration_build_outline () as Print prints it and Save saves it.
+ *
+ * Over 1,000 lines, for now: the page still holds the router-mapping group
+ * (consent, one request at a time over UPnP, NAT-PMP or PCP, what Sesame
+ * added and removing it), which is to move to a GTK-free port mapper in
+ * src/probes; rendering from the outline, saving and the file chooser stay
+ * here, printing is SesamePrintOperation.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,5 +1,16 @@
 /* sesame-host-page.c
  *
+ * The computer that serves: its name, system and the address the router
+ * forwards to. The addresses of this computer's connected interfaces are
+ * offered as rows, another may be typed (checked as typed, with the reason
+ * beside the field), and a fixed address outside the router's DHCP range
+ * is proposed from what the checks know of the network, as advice to copy
+ * on the server's own network.
+ *
+ * Over 1,000 lines because the address rows, the typed address and the
+ * fixed-address advice all read the same network facts; they would need
+ * one more shared private header to split.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

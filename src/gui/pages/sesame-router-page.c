@@ -5,6 +5,9 @@
  * (by UPnP, or by the gateway's factory address) is chosen for the person
  * until they choose one themselves; their own choice is never replaced.
  *
+ * Over 1,000 lines because the router list, its search and the connection
+ * type proposed from the checks all follow the same session and plan.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

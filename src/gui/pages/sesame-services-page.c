@@ -13,6 +13,9 @@
  * when the person goes on without pressing Add, and one that cannot keeps
  * Next off, with the reason under the form, until it is fixed or cleared.
  *
+ * Over 1,000 lines because the catalog rows and the custom rule form
+ * share the plan's ports and the same checks of what a rule may be.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
