@@ -319,6 +319,31 @@ test_detected_line (void)
   }
 }
 
+/* A router that answers PCP only with a refusal (behind another NAT, not
+ * authorized) speaks PCP but maps nothing: not offered as automatic setup */
+static void
+test_refused_pcp (void)
+{
+  g_autoptr(SesamePlan) plan = new_plan (SESAME_CONNECTION_PPPOE);
+  g_autoptr(SesameProbeReport) report = new_report (plan, SESAME_NAT_CLASSIC_FULL_CONE);
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autoptr(GPtrArray) mapping = NULL;
+
+  report->upnp_found = FALSE;
+  report->pcp_found = TRUE;
+  report->pcp_error = g_strdup ("The router refused: not authorized");
+  refused = judge (plan, report, "en");
+  g_assert_null (sesame_findings_lookup (refused, "router-automatic"));
+  g_assert_false (sesame_findings_automatic_helps (refused));
+
+  /* NAT-PMP answering with an address beside it: that one maps */
+  report->natpmp_found = TRUE;
+  report->natpmp_external_address = g_strdup ("203.0.113.2");
+  mapping = judge (plan, report, "en");
+  g_assert_nonnull (strstr (expect (mapping, "router-automatic", SESAME_FINDING_SEVERITY_OK)->title, "NAT-PMP"));
+  g_assert_null (strstr (expect (mapping, "router-automatic", SESAME_FINDING_SEVERITY_OK)->title, "PCP"));
+}
+
 static void
 test_symmetric (void)
 {
@@ -919,6 +944,7 @@ main (int    argc,
   g_test_add_func ("/findings/cones", test_cones);
   g_test_add_func ("/findings/symmetric", test_symmetric);
   g_test_add_func ("/findings/foreign-igd", test_foreign_igd);
+  g_test_add_func ("/findings/refused-pcp", test_refused_pcp);
   g_test_add_func ("/findings/detected-line", test_detected_line);
   g_test_add_func ("/findings/cgnat", test_cgnat);
   g_test_add_func ("/findings/double-nat", test_double_nat);

@@ -413,9 +413,10 @@ judge_router (Judge *judge)
    * nothing there unless the person names it, so it offers nothing */
   if (report->upnp_found && report->upnp_is_gateway)
     g_ptr_array_add (found, (gpointer) "UPnP IGD");
-  if (report->natpmp_found)
+  /* A protocol the router only refused with maps nothing */
+  if (sesame_probe_report_natpmp_can_map (report))
     g_ptr_array_add (found, (gpointer) "NAT-PMP");
-  if (report->pcp_found)
+  if (sesame_probe_report_pcp_can_map (report))
     g_ptr_array_add (found, (gpointer) "PCP");
   if (found->len == 0)
     return;

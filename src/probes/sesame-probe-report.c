@@ -1154,3 +1154,44 @@ sesame_probe_report_router_changes (const SesameProbeReport *before,
 
   return changes;
 }
+
+/* A router found speaking NAT-PMP or PCP that refused (an answer with an
+ * error and no external address: not authorized, no resources, behind
+ * another NAT…) speaks the protocol but will not map with it */
+static gboolean
+pmp_can_map (gboolean    found,
+             const char *external_address,
+             const char *error)
+{
+  return found && (external_address != NULL || error == NULL);
+}
+
+/**
+ * sesame_probe_report_pcp_can_map:
+ * @report: a probe report
+ *
+ * Returns: whether the router answered PCP with a mapping it can make, not
+ *   only a refusal
+ */
+gboolean
+sesame_probe_report_pcp_can_map (const SesameProbeReport *report)
+{
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  return pmp_can_map (report->pcp_found, report->pcp_external_address, report->pcp_error);
+}
+
+/**
+ * sesame_probe_report_natpmp_can_map:
+ * @report: a probe report
+ *
+ * Returns: whether the router answered NAT-PMP with an address, not only a
+ *   refusal
+ */
+gboolean
+sesame_probe_report_natpmp_can_map (const SesameProbeReport *report)
+{
+  g_return_val_if_fail (report != NULL, FALSE);
+
+  return pmp_can_map (report->natpmp_found, report->natpmp_external_address, report->natpmp_error);
+}

@@ -231,6 +231,8 @@ gboolean             sesame_probe_report_remove_added_mapping (SesameProbeReport
                                                          guint16                  external_port);
 void                 sesame_probe_report_find_added_mappings (SesameProbeReport  *report);
 gint64               sesame_probe_report_get_time       (const SesameProbeReport *report);
+gboolean             sesame_probe_report_pcp_can_map    (const SesameProbeReport *report);
+gboolean             sesame_probe_report_natpmp_can_map (const SesameProbeReport *report);
 
 const char          *sesame_nat_mapping_to_string       (SesameNatMapping         mapping);
 gboolean             sesame_nat_mapping_from_string     (const char              *text,
