@@ -162,48 +162,6 @@ invalid (GError     **error,
   return FALSE;
 }
 
-static gboolean
-valid_id (const char *id)
-{
-  if (*id == '\0' || *id == '-')
-    return FALSE;
-
-  for (const char *p = id; *p; p++)
-    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-')
-      return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
-read_string (JsonObject  *object,
-             const char  *member,
-             const char  *path,
-             gboolean     required,
-             char       **out,
-             GError     **error)
-{
-  g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
-  const char *value = NULL;
-
-  if (!sesame_json_get_string (object, member, &value))
-    return invalid (error, member_path, "must be a string");
-
-  if (value == NULL || *value == '\0')
-    {
-      if (required)
-        return invalid (error, member_path, "is required");
-      *out = NULL;
-      return TRUE;
-    }
-
-  if (!g_utf8_validate (value, -1, NULL))
-    return invalid (error, member_path, "is not valid UTF-8");
-
-  *out = g_strdup (value);
-  return TRUE;
-}
-
 /* A member that holds one value per language: {"en": …, "ja": …}.
  * Returns FALSE on error; *inner is NULL when an optional member is absent. */
 static gboolean
@@ -243,8 +201,8 @@ read_text (JsonObject  *object,
     return FALSE;
 
   return inner == NULL ||
-         (read_string (inner, "en", member_path, TRUE, &text->en, error) &&
-          read_string (inner, "ja", member_path, TRUE, &text->ja, error));
+         (sesame_json_read_string (inner, "en", member_path, TRUE, 0, &text->en, invalid, error) &&
+          sesame_json_read_string (inner, "ja", member_path, TRUE, 0, &text->ja, invalid, error));
 }
 
 static gboolean
@@ -340,11 +298,13 @@ load_categories (SesameCatalog  *self,
       category = g_new0 (SesameCategory, 1);
       g_ptr_array_add (self->categories, category);
 
-      if (!read_string (json_node_get_object (node), "id", path, TRUE, &category->id, error) ||
-          !read_string (json_node_get_object (node), "name", path, TRUE, &category->name, error))
+      if (!sesame_json_read_string (json_node_get_object (node), "id", path, TRUE, 0,
+                                    &category->id, invalid, error) ||
+          !sesame_json_read_string (json_node_get_object (node), "name", path, TRUE, 0,
+                                    &category->name, invalid, error))
         return FALSE;
 
-      if (!valid_id (category->id))
+      if (!sesame_json_is_id (category->id))
         return invalid (error, path, "the id may only hold a-z, 0-9 and -");
 
       if (!g_hash_table_insert (self->categories_by_id, category->id, category))
@@ -371,8 +331,8 @@ load_port (SesameService  *service,
 
   if (!read_enum (object, "protocol", path, SESAME_TYPE_PROTOCOL, &protocol, error) ||
       !read_enum (object, "exposure", path, SESAME_TYPE_EXPOSURE, &exposure, error) ||
-      !read_string (object, "ports", path, TRUE, &ports, error) ||
-      !read_string (object, "purpose", path, TRUE, &port->purpose, error))
+      !sesame_json_read_string (object, "ports", path, TRUE, 0, &ports, invalid, error) ||
+      !sesame_json_read_string (object, "purpose", path, TRUE, 0, &port->purpose, invalid, error))
     return FALSE;
 
   port->protocol = protocol;
@@ -411,19 +371,22 @@ load_service (SesameCatalog  *self,
   service->ports = g_ptr_array_new_with_free_func (service_port_free);
   g_ptr_array_add (self->services, service);
 
-  if (!read_string (object, "id", path, TRUE, &service->id, error) ||
-      !read_string (object, "name", path, TRUE, &service->name, error) ||
-      !read_string (object, "category", path, TRUE, &service->category, error) ||
-      !read_string (object, "description", path, TRUE, &service->description, error) ||
+  if (!sesame_json_read_string (object, "id", path, TRUE, 0, &service->id, invalid, error) ||
+      !sesame_json_read_string (object, "name", path, TRUE, 0, &service->name, invalid, error) ||
+      !sesame_json_read_string (object, "category", path, TRUE, 0, &service->category, invalid, error) ||
+      !sesame_json_read_string (object, "description", path, TRUE, 0,
+                                &service->description, invalid, error) ||
       !read_enum (object, "risk", path, SESAME_TYPE_RISK, &risk, error) ||
-      !read_string (object, "risk_note", path, FALSE, &service->risk_note, error) ||
-      !read_string (object, "instead", path, FALSE, &service->instead, error) ||
-      !read_string (object, "macos_sharing", path, FALSE, &service->macos_sharing, error))
+      !sesame_json_read_string (object, "risk_note", path, FALSE, 0,
+                                &service->risk_note, invalid, error) ||
+      !sesame_json_read_string (object, "instead", path, FALSE, 0, &service->instead, invalid, error) ||
+      !sesame_json_read_string (object, "macos_sharing", path, FALSE, 0,
+                                &service->macos_sharing, invalid, error))
     return FALSE;
 
   service->risk = risk;
 
-  if (!valid_id (service->id))
+  if (!sesame_json_is_id (service->id))
     return invalid (error, path, "the id may only hold a-z, 0-9 and -");
   if (!g_hash_table_insert (self->services_by_id, service->id, service))
     return invalid (error, path, "the id is used twice");
@@ -490,7 +453,8 @@ read_ipv6_filter (JsonObject    *object,
   if (!read_text (filter, "page", member_path, TRUE, &router->ipv6_filter_page, error) ||
       !read_path (filter, "menu_path", member_path, TRUE,
                   &router->ipv6_filter_path_en, &router->ipv6_filter_path_ja, error) ||
-      !read_string (filter, "source", member_path, FALSE, &router->ipv6_filter_source, error))
+      !sesame_json_read_string (filter, "source", member_path, FALSE, 0,
+                                &router->ipv6_filter_source, invalid, error))
     return FALSE;
 
   /* A page that is not in doubt says where that is written */
@@ -516,12 +480,12 @@ load_router (SesameCatalog  *self,
   router = g_new0 (SesameRouter, 1);
   g_ptr_array_add (self->routers, router);
 
-  if (!read_string (object, "id", path, TRUE, &router->id, error) ||
+  if (!sesame_json_read_string (object, "id", path, TRUE, 0, &router->id, invalid, error) ||
       !read_text (object, "vendor", path, TRUE, &router->vendor, error) ||
       !read_text (object, "model", path, TRUE, &router->model, error) ||
       !read_enum (object, "market", path, SESAME_TYPE_MARKET, &market, error) ||
-      !read_string (object, "lan_address", path, TRUE, &router->lan_address, error) ||
-      !read_string (object, "admin_url", path, FALSE, &router->admin_url, error) ||
+      !sesame_json_read_string (object, "lan_address", path, TRUE, 0, &router->lan_address, invalid, error) ||
+      !sesame_json_read_string (object, "admin_url", path, FALSE, 0, &router->admin_url, invalid, error) ||
       !read_text (object, "forwarding_page", path, TRUE, &router->forwarding_page, error) ||
       !read_path (object, "menu_path", path, TRUE, &router->menu_path_en, &router->menu_path_ja, error) ||
       !read_text (object, "reservation_page", path, FALSE, &router->reservation_page, error) ||
@@ -542,7 +506,7 @@ load_router (SesameCatalog  *self,
   router->pcp = pcp;
   router->port_ranges = ranges;
 
-  if (!valid_id (router->id))
+  if (!sesame_json_is_id (router->id))
     return invalid (error, path, "the id may only hold a-z, 0-9 and -");
   if (!g_hash_table_insert (self->routers_by_id, router->id, router))
     return invalid (error, path, "the id is used twice");

@@ -11,7 +11,10 @@
  *   - json-glib builds the tree, and every string is checked to be UTF-8.
  *
  * sesame_json_get_string () and sesame_json_to_string () help the readers
- * and writers of those files.
+ * and writers of those files; sesame_json_read_string (), _boolean (),
+ * _uint () and sesame_json_is_id () are the member readers Sesame's own
+ * data files (the catalogs, the transition rule table) share, each module
+ * reporting in its own words through a #SesameJsonInvalidFunc.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -683,6 +686,175 @@ sesame_json_get_string (JsonObject  *object,
     return FALSE;
 
   *value = json_node_get_string (node);
+  return TRUE;
+}
+
+/**
+ * sesame_json_read_string:
+ * @object: an object of a data file
+ * @member: the member name
+ * @path: where @object is in the file, as "services[2]"
+ * @required: whether the member must be there and not empty
+ * @max_length: 0 for any text; otherwise the most bytes of a short
+ *   one-line text, which also may hold no control character
+ * @out: (out) (transfer full) (nullable): the text, or %NULL when an
+ *   optional member is missing, null or empty
+ * @invalid: how to report "@path.@member: reason"
+ * @error: return location for a #GError
+ *
+ * Returns: %FALSE with @error set through @invalid
+ */
+gboolean
+sesame_json_read_string (JsonObject             *object,
+                         const char             *member,
+                         const char             *path,
+                         gboolean                required,
+                         gsize                   max_length,
+                         char                  **out,
+                         SesameJsonInvalidFunc   invalid,
+                         GError                **error)
+{
+  g_autofree char *member_path = NULL;
+  const char *value = NULL;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (invalid != NULL, FALSE);
+
+  *out = NULL;
+  member_path = g_strdup_printf ("%s.%s", path, member);
+
+  if (!sesame_json_get_string (object, member, &value))
+    return invalid (error, member_path, "must be a string");
+
+  if (value == NULL || *value == '\0')
+    return required ? invalid (error, member_path, "is required") : TRUE;
+
+  if (max_length == 0)
+    {
+      if (!g_utf8_validate (value, -1, NULL))
+        return invalid (error, member_path, "is not valid UTF-8");
+    }
+  else
+    {
+      if (strlen (value) > max_length || !g_utf8_validate (value, -1, NULL))
+        return invalid (error, member_path, "is not short UTF-8 text");
+
+      for (const char *p = value; *p; p = g_utf8_next_char (p))
+        if (g_unichar_iscntrl (g_utf8_get_char (p)))
+          return invalid (error, member_path, "contains a control character");
+    }
+
+  *out = g_strdup (value);
+  return TRUE;
+}
+
+/**
+ * sesame_json_read_boolean:
+ * @object: an object of a data file
+ * @member: the member name
+ * @path: where @object is in the file
+ * @out: (inout): the value; keeps its default when the member is absent
+ * @invalid: how to report "@path.@member: reason"
+ * @error: return location for a #GError
+ *
+ * Reads an optional true or false.
+ *
+ * Returns: %FALSE with @error set through @invalid
+ */
+gboolean
+sesame_json_read_boolean (JsonObject             *object,
+                          const char             *member,
+                          const char             *path,
+                          gboolean               *out,
+                          SesameJsonInvalidFunc   invalid,
+                          GError                **error)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (invalid != NULL, FALSE);
+
+  node = json_object_get_member (object, member);
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+      return invalid (error, member_path, "must be true or false");
+    }
+
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/**
+ * sesame_json_read_uint:
+ * @object: an object of a data file
+ * @member: the member name
+ * @path: where @object is in the file
+ * @max: the largest value allowed
+ * @out: (inout): the value; keeps its default when the member is absent
+ * @invalid: how to report "@path.@member: reason"
+ * @error: return location for a #GError
+ *
+ * Reads an optional whole number from 0 to @max.
+ *
+ * Returns: %FALSE with @error set through @invalid
+ */
+gboolean
+sesame_json_read_uint (JsonObject             *object,
+                       const char             *member,
+                       const char             *path,
+                       guint                   max,
+                       guint                  *out,
+                       SesameJsonInvalidFunc   invalid,
+                       GError                **error)
+{
+  JsonNode *node;
+  gint64 value;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (invalid != NULL, FALSE);
+
+  node = json_object_get_member (object, member);
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      (value = json_node_get_int (node)) < 0 || value > max)
+    {
+      g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
+      g_autofree char *reason = g_strdup_printf ("must be a whole number from 0 to %u", max);
+      return invalid (error, member_path, reason);
+    }
+
+  *out = (guint)value;
+  return TRUE;
+}
+
+/**
+ * sesame_json_is_id:
+ * @text: a data file's id
+ *
+ * Returns: whether @text is an id: a-z, 0-9 and -, not empty and not
+ *   starting with -
+ */
+gboolean
+sesame_json_is_id (const char *text)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (*text == '\0' || *text == '-')
+    return FALSE;
+
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-')
+      return FALSE;
+
   return TRUE;
 }
 

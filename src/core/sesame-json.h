@@ -36,4 +36,42 @@ gboolean   sesame_json_get_string   (JsonObject  *object,
                                      const char **value);
 char      *sesame_json_to_string    (JsonNode    *node);
 
+/**
+ * SesameJsonInvalidFunc:
+ * @error: return location for a #GError
+ * @path: where in the file, as "routers[3].admin_url"
+ * @reason: what is wrong there, as "must be a string"
+ *
+ * How a module says that its data file breaks a rule: in its own error
+ * domain and words. The member readers below call it on failure.
+ *
+ * Returns: %FALSE, always
+ */
+typedef gboolean (*SesameJsonInvalidFunc) (GError     **error,
+                                           const char  *path,
+                                           const char  *reason);
+
+gboolean   sesame_json_read_string  (JsonObject             *object,
+                                     const char             *member,
+                                     const char             *path,
+                                     gboolean                required,
+                                     gsize                   max_length,
+                                     char                  **out,
+                                     SesameJsonInvalidFunc   invalid,
+                                     GError                **error);
+gboolean   sesame_json_read_boolean (JsonObject             *object,
+                                     const char             *member,
+                                     const char             *path,
+                                     gboolean               *out,
+                                     SesameJsonInvalidFunc   invalid,
+                                     GError                **error);
+gboolean   sesame_json_read_uint    (JsonObject             *object,
+                                     const char             *member,
+                                     const char             *path,
+                                     guint                   max,
+                                     guint                  *out,
+                                     SesameJsonInvalidFunc   invalid,
+                                     GError                **error);
+gboolean   sesame_json_is_id        (const char             *text);
+
 G_END_DECLS

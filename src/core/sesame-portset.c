@@ -371,86 +371,6 @@ invalid (GError     **error,
   return FALSE;
 }
 
-static gboolean
-read_text (JsonObject  *object,
-           const char  *member,
-           const char  *path,
-           gboolean     required,
-           char       **out,
-           GError     **error)
-{
-  g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
-  const char *value = NULL;
-
-  *out = NULL;
-
-  if (!sesame_json_get_string (object, member, &value))
-    return invalid (error, member_path, "must be a string");
-
-  if (value == NULL || *value == '\0')
-    return required ? invalid (error, member_path, "is required") : TRUE;
-
-  if (strlen (value) > MAX_SOURCE_LENGTH || !g_utf8_validate (value, -1, NULL))
-    return invalid (error, member_path, "is not short UTF-8 text");
-
-  for (const char *p = value; *p; p = g_utf8_next_char (p))
-    if (g_unichar_iscntrl (g_utf8_get_char (p)))
-      return invalid (error, member_path, "contains a control character");
-
-  *out = g_strdup (value);
-  return TRUE;
-}
-
-/* An optional boolean: *out keeps its default when the member is absent */
-static gboolean
-read_boolean (JsonObject  *object,
-              const char  *member,
-              const char  *path,
-              gboolean    *out,
-              GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL)
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
-      return invalid (error, member_path, "must be true or false");
-    }
-
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
-/* An optional integer from 0 to @max: *out keeps its default when absent */
-static gboolean
-read_uint (JsonObject  *object,
-           const char  *member,
-           const char  *path,
-           guint        max,
-           guint       *out,
-           GError     **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-  gint64 value;
-
-  if (node == NULL)
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
-      (value = json_node_get_int (node)) < 0 || value > max)
-    {
-      g_autofree char *member_path = g_strdup_printf ("%s.%s", path, member);
-      g_autofree char *reason = g_strdup_printf ("must be a whole number from 0 to %u", max);
-      return invalid (error, member_path, reason);
-    }
-
-  *out = (guint)value;
-  return TRUE;
-}
-
 /* A rule's or a provider's IPv6 prefix: exactly as a prefix is written,
  * nothing past its length */
 static gboolean
@@ -499,9 +419,9 @@ load_rule (Provider    *provider,
   rule.rule.psid_length = psid_length;
   rule.rule.psid_offset = psid_offset;
   rule.uncertain = provider->uncertain;
-  if (!read_uint (object, "psid_length", path, 16, &rule.rule.psid_length, error) ||
-      !read_uint (object, "psid_offset", path, 16, &rule.rule.psid_offset, error) ||
-      !read_boolean (object, "uncertain", path, &rule.uncertain, error))
+  if (!sesame_json_read_uint (object, "psid_length", path, 16, &rule.rule.psid_length, invalid, error) ||
+      !sesame_json_read_uint (object, "psid_offset", path, 16, &rule.rule.psid_offset, invalid, error) ||
+      !sesame_json_read_boolean (object, "uncertain", path, &rule.uncertain, invalid, error))
     return FALSE;
 
   if (rule.rule.psid_length + rule.rule.psid_offset > 16)
@@ -528,23 +448,11 @@ load_rule (Provider    *provider,
         return invalid (error, ipv6_path, "overlaps another rule");
     }
 
-  if (!read_text (object, "source", path, FALSE, &rule.source, error))
+  if (!sesame_json_read_string (object, "source", path, FALSE, MAX_SOURCE_LENGTH,
+                                &rule.source, invalid, error))
     return FALSE;
 
   g_array_append_val (provider->rules, rule);
-  return TRUE;
-}
-
-static gboolean
-valid_id (const char *id)
-{
-  if (*id == '\0' || *id == '-')
-    return FALSE;
-
-  for (const char *p = id; *p; p++)
-    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-')
-      return FALSE;
-
   return TRUE;
 }
 
@@ -566,14 +474,18 @@ load_provider (SesameTransitionTable *table,
   provider->prefixes = g_array_new (FALSE, FALSE, sizeof (SesameIpv6Prefix));
   provider->rules = g_array_new (FALSE, FALSE, sizeof (TableRule));
 
-  if (!read_text (object, "id", path, TRUE, &provider->id, error) ||
-      !read_text (object, "name", path, TRUE, &provider->name, error) ||
-      !read_text (object, "method", path, TRUE, &method, error) ||
-      !read_text (object, "source", path, TRUE, &provider->source, error) ||
-      !read_boolean (object, "uncertain", path, &provider->uncertain, error))
+  if (!sesame_json_read_string (object, "id", path, TRUE, MAX_SOURCE_LENGTH,
+                                &provider->id, invalid, error) ||
+      !sesame_json_read_string (object, "name", path, TRUE, MAX_SOURCE_LENGTH,
+                                &provider->name, invalid, error) ||
+      !sesame_json_read_string (object, "method", path, TRUE, MAX_SOURCE_LENGTH,
+                                &method, invalid, error) ||
+      !sesame_json_read_string (object, "source", path, TRUE, MAX_SOURCE_LENGTH,
+                                &provider->source, invalid, error) ||
+      !sesame_json_read_boolean (object, "uncertain", path, &provider->uncertain, invalid, error))
     return FALSE;
 
-  if (!valid_id (provider->id))
+  if (!sesame_json_is_id (provider->id))
     return invalid (error, path, "the id must be lowercase letters, digits and dashes");
 
   for (guint i = 0; i < table->providers->len; i++)
@@ -627,8 +539,8 @@ load_provider (SesameTransitionTable *table,
     {
       JsonArray *rules;
 
-      if (!read_uint (object, "psid_length", path, 16, &psid_length, error) ||
-          !read_uint (object, "psid_offset", path, 16, &psid_offset, error))
+      if (!sesame_json_read_uint (object, "psid_length", path, 16, &psid_length, invalid, error) ||
+          !sesame_json_read_uint (object, "psid_offset", path, 16, &psid_offset, invalid, error))
         return FALSE;
 
       if (!JSON_NODE_HOLDS_ARRAY (node))
