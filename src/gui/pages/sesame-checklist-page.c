@@ -14,11 +14,14 @@
  * router's rows, what to delete from the old router), drawn from
  * sesame_migration_build_outline () as Print prints it and Save saves it.
  *
- * Over 1,000 lines, for now: the page still holds the router-mapping group
- * (consent, one request at a time over UPnP, NAT-PMP or PCP, what Sesame
- * added and removing it), which is to move to a GTK-free port mapper in
- * src/probes; rendering from the outline, saving and the file chooser stay
- * here, printing is SesamePrintOperation.
+ * The router-mapping group keeps only its widgets (the rows, the consent
+ * dialog, progress); SesamePortMapper (src/probes) plans the mappings and
+ * asks the router, one request at a time, over UPnP, NAT-PMP or PCP.
+ *
+ * Over 1,000 lines, for now: rendering every kind of section from the
+ * outline (about 650 lines), saving with its file chooser (about 530) and
+ * the mapping group's widgets are here; printing is SesamePrintOperation.
+ * Rendering and saving are what would move out next.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -39,25 +42,12 @@
 #include "sesame-gui.h"
 #include "sesame-migration.h"
 #include "sesame-migration-writer.h"
-#include "sesame-pmp-client.h"
+#include "sesame-port-mapper.h"
 #include "sesame-print-operation.h"
 #include "sesame-settings-report.h"
 #include "sesame-text-document.h"
 #include "sesame-translation.h"
-#include "sesame-upnp-client.h"
 #include "sesame-window.h"
-
-/* Ranges wider than this are left to the person: one request per port */
-#define MAX_PORTS_PER_ROW  32
-/* How long a mapping Sesame adds lasts: a week, the longest UPnP IGD 2 allows */
-#define MAPPING_LEASE      604800
-
-typedef enum
-{
-  ROUTER_NONE,
-  ROUTER_UPNP,
-  ROUTER_PMP,
-} RouterKind;
 
 typedef enum
 {
@@ -70,15 +60,10 @@ typedef enum
   MAP_REMOVED,
 } MapState;
 
-/* One port mapping: one port of a forwarding row */
+/* One port mapping's row: one port of a forwarding row */
 typedef struct
 {
-  SesameProtocol  protocol;
-  guint16         external_port;
-  guint16         internal_port;
-  char           *internal_address;
-  char           *description;
-  guint16         granted_port;   /* what the router gave, once added */
+  SesamePortMapping *port;        /* what the mapper asks for and what became of it */
   MapState        state;
   AdwActionRow   *row;            /* unowned: in mapping_list */
   GtkSpinner     *spinner;        /* unowned */
@@ -111,10 +96,9 @@ struct _SesameChecklistPage
 
   /* Port mappings on the router */
   GPtrArray            *mappings;         /* nullable, element-type Mapping: the last agreed set */
+  GPtrArray            *ports;            /* nullable, element-type SesamePortMapping: the same */
   GCancellable         *map_cancellable;  /* nullable: while adding or removing */
-  SesameUpnpClient     *upnp;             /* nullable: the router that took them, over UPnP */
-  SesamePmpClient      *pmp;              /* nullable: or over NAT-PMP / PCP */
-  guint                 map_next;
+  SesamePortMapper     *mapper;           /* nullable: the router that took them */
   gboolean              removing;
   gboolean              remap_render;     /* Sesame changed the mappings: the next checks
                                            * to end make the page again */
@@ -180,8 +164,7 @@ mapping_free (gpointer data)
 {
   Mapping *mapping = data;
 
-  g_free (mapping->internal_address);
-  g_free (mapping->description);
+  sesame_port_mapping_unref (mapping->port);
   g_free (mapping);
 }
 
@@ -225,57 +208,6 @@ get_report (SesameChecklistPage *self)
   return session != NULL ? sesame_probe_session_get_report (session) : NULL;
 }
 
-/* A router found speaking NAT-PMP or PCP that refused (an answer with an
- * error, no external address: not authorized, no resources, behind another
- * NAT…) speaks the protocol but will not map with it */
-static gboolean
-pmp_can_map (gboolean    found,
-             const char *external_address,
-             const char *error)
-{
-  return found && (external_address != NULL || error == NULL);
-}
-
-static gboolean
-pcp_can_map (const SesameProbeReport *report)
-{
-  return pmp_can_map (report->pcp_found, report->pcp_external_address, report->pcp_error);
-}
-
-static gboolean
-natpmp_can_map (const SesameProbeReport *report)
-{
-  return pmp_can_map (report->natpmp_found, report->natpmp_external_address, report->natpmp_error);
-}
-
-static RouterKind
-router_kind (const SesameProbeReport *report)
-{
-  if (report == NULL)
-    return ROUTER_NONE;
-  if (report->upnp_found)
-    return ROUTER_UPNP;
-  if (pcp_can_map (report) || natpmp_can_map (report))
-    return ROUTER_PMP;
-
-  return ROUTER_NONE;
-}
-
-static const char *
-router_protocol_name (const SesameProbeReport *report)
-{
-  switch (router_kind (report))
-    {
-    case ROUTER_UPNP:
-      return "UPnP IGD";
-    case ROUTER_PMP:
-      return pcp_can_map (report) ? "PCP" : "NAT-PMP";
-    case ROUTER_NONE:
-    default:
-      return NULL;
-    }
-}
-
 /* NAT-PMP and PCP map ports only for the computer that asks */
 static gboolean
 router_can_map_for_server (SesameChecklistPage     *self,
@@ -283,14 +215,14 @@ router_can_map_for_server (SesameChecklistPage     *self,
 {
   SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
 
-  switch (router_kind (report))
+  switch (sesame_port_mapper_kind_for_report (report))
     {
-    case ROUTER_UPNP:
+    case SESAME_PORT_MAPPER_UPNP:
       return TRUE;
-    case ROUTER_PMP:
+    case SESAME_PORT_MAPPER_PMP:
       return report->gateway != NULL && report->local_address != NULL &&
              g_strcmp0 (report->local_address, sesame_plan_get_host_address (plan)) == 0;
-    case ROUTER_NONE:
+    case SESAME_PORT_MAPPER_NONE:
     default:
       return FALSE;
     }
@@ -338,7 +270,7 @@ has_mappable_rows (SesameChecklistPage *self)
     {
       const SesameForward *forward = g_ptr_array_index (forwards, i);
 
-      if (sesame_port_range_count (&forward->external) <= MAX_PORTS_PER_ROW)
+      if (sesame_port_range_count (&forward->external) <= SESAME_PORT_MAPPER_MAX_PORTS_PER_ROW)
         return TRUE;
     }
 
@@ -375,7 +307,7 @@ update_mapping_group (SesameChecklistPage *self)
 {
   const SesameProbeReport *report = get_report (self);
   SesamePlan *plan = sesame_page_get_plan (SESAME_PAGE (self));
-  const char *protocol = router_protocol_name (report);
+  const char *protocol = sesame_port_mapper_protocol_name (report);
   g_autoptr(GPtrArray) findings = current_findings (self);
   const SesameFinding *automatic = sesame_findings_lookup (findings, "router-automatic");
   g_autofree char *description = NULL;
@@ -1665,75 +1597,13 @@ print_activated (GtkWidget  *widget,
   sesame_checklist_page_print (SESAME_CHECKLIST_PAGE (widget), NULL, NULL);
 }
 
-/* Port mappings on the router */
+/* Port mappings on the router: the rows; SesamePortMapper asks the router */
 
 static char *
-mapping_title (const Mapping *mapping)
+mapping_title (const SesamePortMapping *port)
 {
-  return g_strdup_printf ("%s %u → %s:%u", sesame_protocol_label (mapping->protocol), mapping->external_port,
-                          mapping->internal_address, mapping->internal_port);
-}
-
-/* What the router lists the mapping as: "Sesame: http, ssh" */
-static char *
-mapping_description (const SesameForward *forward)
-{
-  g_autoptr(GString) text = g_string_new ("Sesame");
-
-  for (guint i = 0; i < forward->services->len; i++)
-    {
-      const char *id = g_ptr_array_index (forward->services, i);
-
-      if (g_str_has_prefix (id, "custom:"))
-        id += strlen ("custom:");
-      g_string_append (text, i == 0 ? ": " : ", ");
-      g_string_append (text, id);
-    }
-
-  /* Routers keep short descriptions */
-  return g_utf8_substring (text->str, 0, MIN (g_utf8_strlen (text->str, -1), 60));
-}
-
-static GPtrArray *
-plan_mappings (SesameChecklistPage     *self,
-               const SesameProbeReport *report,
-               guint                   *n_skipped)
-{
-  GPtrArray *forwards = sesame_checklist_get_forwards (self->checklist);
-  GPtrArray *mappings = g_ptr_array_new_with_free_func (mapping_free);
-
-  *n_skipped = 0;
-
-  for (guint i = 0; i < forwards->len; i++)
-    {
-      const SesameForward *forward = g_ptr_array_index (forwards, i);
-      guint count = sesame_port_range_count (&forward->external);
-      g_autofree char *description = NULL;
-
-      if (count > MAX_PORTS_PER_ROW)
-        {
-          (*n_skipped)++;
-          continue;
-        }
-
-      description = mapping_description (forward);
-      for (guint p = 0; p < count; p++)
-        {
-          Mapping *mapping = g_new0 (Mapping, 1);
-
-          mapping->protocol = forward->protocol;
-          mapping->external_port = (guint16) (forward->external.first + p);
-          mapping->internal_port = (guint16) (forward->internal.first + p);
-          /* NAT-PMP and PCP map for the asking computer, which is the server */
-          mapping->internal_address = g_strdup (router_kind (report) == ROUTER_PMP ? report->local_address
-                                                                                  : forward->internal_address);
-          mapping->description = g_strdup (description);
-          mapping->state = MAP_WAITING;
-          g_ptr_array_add (mappings, mapping);
-        }
-    }
-
-  return mappings;
+  return g_strdup_printf ("%s %u → %s:%u", sesame_protocol_label (port->protocol), port->external_port,
+                          port->internal_address, port->internal_port);
 }
 
 static void
@@ -1803,7 +1673,7 @@ show_mapping_rows (SesameChecklistPage *self)
   for (guint i = 0; i < self->mappings->len; i++)
     {
       Mapping *mapping = g_ptr_array_index (self->mappings, i);
-      g_autofree char *title = mapping_title (mapping);
+      g_autofree char *title = mapping_title (mapping->port);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *spinner = gtk_spinner_new ();
       /* The state is in words in the subtitle */
@@ -1882,34 +1752,31 @@ mapping_work_done (SesameChecklistPage *self)
     }
 }
 
-/* Tells the session of a mapping Sesame added (@via "upnp", "natpmp" or
- * "pcp"; @lease in seconds) or, with @via %NULL, removed */
+/* Tells the session of a mapping Sesame added or, when it is removed, forgets it */
 static void
-note_mapping (SesameChecklistPage *self,
-              const Mapping       *mapping,
-              const char          *via,
-              guint32              lease)
+note_mapping (SesameChecklistPage     *self,
+              const SesamePortMapping *port)
 {
   SesameProbeSession *session = sesame_page_get_session (SESAME_PAGE (self));
-  const char *protocol = sesame_protocol_to_string (mapping->protocol);
+  const char *protocol = sesame_protocol_to_string (port->protocol);
   SesameAddedMapping added = {
-    (char *) protocol, mapping->granted_port, mapping->internal_address,
-    mapping->internal_port, (char *) via, lease, 0,
+    (char *) protocol, port->granted_port, port->internal_address,
+    port->internal_port, (char *) port->via, port->lifetime, 0,
   };
 
   if (session == NULL)
     return;
 
-  if (via != NULL)
+  if (port->state == SESAME_PORT_MAPPING_ADDED)
     sesame_probe_session_note_mapping (session, &added);
   else
-    sesame_probe_session_forget_mapping (session, protocol, mapping->granted_port);
+    sesame_probe_session_forget_mapping (session, protocol, port->granted_port);
 }
 
 static void
 stop_mapping_work (SesameChecklistPage *self)
 {
-  for (guint i = self->map_next; i < self->mappings->len; i++)
+  for (guint i = 0; i < self->mappings->len; i++)
     {
       Mapping *mapping = g_ptr_array_index (self->mappings, i);
 
@@ -1923,279 +1790,135 @@ stop_mapping_work (SesameChecklistPage *self)
   update_mapping_group (self);
 }
 
-static void map_step (SesameChecklistPage *self);
-
-/* Whether a mapping callback still has a page to report to */
-static gboolean
-mapping_callback_wanted (SesameChecklistPage *self,
-                         const GError        *error)
+static void
+on_mapping_started (SesameChecklistPage *self,
+                    guint                index)
 {
   /* Disposed: the rows are gone */
   if (self->mappings == NULL)
-    return FALSE;
+    return;
 
-  /* The page was left: quietly */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      stop_mapping_work (self);
-      return FALSE;
-    }
-
-  return TRUE;
+  set_mapping_state (g_ptr_array_index (self->mappings, index),
+                     self->removing ? MAP_REMOVING : MAP_ADDING, NULL);
 }
 
 static void
-on_upnp_added (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+on_mapping_done (SesameChecklistPage *self,
+                 guint                index)
 {
-  g_autoptr(SesameChecklistPage) self = user_data;
-  g_autoptr(GError) error = NULL;
   Mapping *mapping;
+  const SesamePortMapping *port;
+  g_autofree char *detail = NULL;
 
-  sesame_upnp_client_add_mapping_finish (SESAME_UPNP_CLIENT (object), result, &error);
-  if (!mapping_callback_wanted (self, error))
+  if (self->mappings == NULL)
     return;
 
-  mapping = g_ptr_array_index (self->mappings, self->map_next);
-  if (error != NULL)
-    set_mapping_state (mapping, MAP_FAILED, error->message);
-  else
+  mapping = g_ptr_array_index (self->mappings, index);
+  port = mapping->port;
+
+  switch (port->state)
     {
-      mapping->granted_port = mapping->external_port;
-      set_mapping_state (mapping, MAP_ADDED, NULL);
-      note_mapping (self, mapping, "upnp", MAPPING_LEASE);
-    }
-
-  self->map_next++;
-  map_step (self);
-}
-
-static void
-on_pmp_added (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(SesameChecklistPage) self = user_data;
-  g_autoptr(SesamePmpMapping) granted = NULL;
-  g_autoptr(GError) error = NULL;
-  Mapping *mapping;
-
-  granted = sesame_pmp_client_add_mapping_finish (SESAME_PMP_CLIENT (object), result, &error);
-  if (!mapping_callback_wanted (self, error))
-    return;
-
-  mapping = g_ptr_array_index (self->mappings, self->map_next);
-  if (granted == NULL)
-    set_mapping_state (mapping, MAP_FAILED, error->message);
-  else
-    {
-      g_autofree char *detail = NULL;
-
-      mapping->granted_port = granted->external_port;
-      if (granted->external_port != mapping->external_port)
+    case SESAME_PORT_MAPPING_REFUSED:
+      set_mapping_state (mapping, MAP_FAILED, port->reason);
+      break;
+    case SESAME_PORT_MAPPING_ADDED:
+      if (self->removing)
+        /* Translators: a mapping the router did not remove; %s is its reason */
+        detail = g_strdup_printf (_("Still on the router: %s"), port->reason);
+      else if (port->granted_port != port->external_port)
         /* Translators: the router took the mapping, on another port than asked; %u is that port */
         detail = g_strdup_printf (_("Added, but the router chose external port %u: use that one from outside"),
-                                  granted->external_port);
-      else if (granted->lifetime < MAPPING_LEASE)
+                                  port->granted_port);
+      else if (port->lifetime < SESAME_PORT_MAPPER_LEASE)
         /* Translators: the router took the mapping for less time than asked */
         detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                "Added, but the router ends it after %u minute",
                                                "Added, but the router ends it after %u minutes",
-                                               MAX (granted->lifetime / 60, 1)),
-                                  MAX (granted->lifetime / 60, 1));
+                                               MAX (port->lifetime / 60, 1)),
+                                  MAX (port->lifetime / 60, 1));
       set_mapping_state (mapping, MAP_ADDED, detail);
-      note_mapping (self, mapping, granted->protocol == SESAME_PMP_PROTOCOL_PCP ? "pcp" : "natpmp",
-                    granted->lifetime);
-    }
-
-  self->map_next++;
-  map_step (self);
-}
-
-static void
-on_upnp_removed (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(SesameChecklistPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  Mapping *mapping;
-
-  sesame_upnp_client_delete_mapping_finish (SESAME_UPNP_CLIENT (object), result, &error);
-  if (!mapping_callback_wanted (self, error))
-    return;
-
-  mapping = g_ptr_array_index (self->mappings, self->map_next);
-  /* Gone already (the router restarted, or the lease ended) is what was wanted */
-  if (error == NULL || g_error_matches (error, SESAME_UPNP_ACTION_ERROR, SESAME_UPNP_ACTION_ERROR_NO_SUCH_ENTRY))
-    {
+      if (!self->removing)
+        note_mapping (self, port);
+      break;
+    case SESAME_PORT_MAPPING_REMOVED:
       set_mapping_state (mapping, MAP_REMOVED, NULL);
-      note_mapping (self, mapping, NULL, 0);
+      note_mapping (self, port);
+      break;
+    case SESAME_PORT_MAPPING_WAITING:
+    default:
+      break;
     }
-  else
-    {
-      /* Translators: a mapping the router did not remove; %s is its reason */
-      g_autofree char *detail = g_strdup_printf (_("Still on the router: %s"), error->message);
-
-      set_mapping_state (mapping, MAP_ADDED, detail);
-    }
-
-  self->map_next++;
-  map_step (self);
 }
 
 static void
-on_pmp_removed (GObject      *object,
+on_mapper_done (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(SesameChecklistPage) self = user_data;
+  SesamePortMapper *mapper = SESAME_PORT_MAPPER (object);
   g_autoptr(GError) error = NULL;
-  SesamePmpProtocol used;
-  Mapping *mapping;
 
-  sesame_pmp_client_remove_mapping_finish (SESAME_PMP_CLIENT (object), result, &used, &error);
-  if (!mapping_callback_wanted (self, error))
+  if (self->removing)
+    sesame_port_mapper_remove_finish (mapper, result, &error);
+  else
+    sesame_port_mapper_add_finish (mapper, result, &error);
+
+  /* Disposed: the rows are gone */
+  if (self->mappings == NULL)
     return;
 
-  mapping = g_ptr_array_index (self->mappings, self->map_next);
-  if (error == NULL)
+  /* The page was left: quietly */
+  if (error != NULL)
     {
-      set_mapping_state (mapping, MAP_REMOVED, NULL);
-      note_mapping (self, mapping, NULL, 0);
-    }
-  else
-    {
-      g_autofree char *detail = g_strdup_printf (_("Still on the router: %s"), error->message);
-
-      set_mapping_state (mapping, MAP_ADDED, detail);
-    }
-
-  self->map_next++;
-  map_step (self);
-}
-
-/* One request at a time, in the order shown */
-static void
-map_step (SesameChecklistPage *self)
-{
-  Mapping *mapping = NULL;
-
-  for (; self->map_next < self->mappings->len; self->map_next++)
-    {
-      mapping = g_ptr_array_index (self->mappings, self->map_next);
-      if (self->removing ? mapping->state == MAP_ADDED : mapping->state == MAP_WAITING)
-        break;
-      mapping = NULL;
-    }
-
-  if (mapping == NULL)
-    {
-      mapping_work_done (self);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Port mappings: %s", error->message);
+      stop_mapping_work (self);
       return;
     }
 
-  set_mapping_state (mapping, self->removing ? MAP_REMOVING : MAP_ADDING, NULL);
-
-  if (self->upnp != NULL && self->removing)
-    sesame_upnp_client_delete_mapping_async (self->upnp,
-                                             mapping->protocol == SESAME_PROTOCOL_UDP ? SESAME_UPNP_PROTOCOL_UDP
-                                                                                      : SESAME_UPNP_PROTOCOL_TCP,
-                                             mapping->granted_port, SESAME_UPNP_DEFAULT_TIMEOUT_MS,
-                                             self->map_cancellable, on_upnp_removed, g_object_ref (self));
-  else if (self->upnp != NULL)
-    sesame_upnp_client_add_mapping_async (self->upnp,
-                                          mapping->protocol == SESAME_PROTOCOL_UDP ? SESAME_UPNP_PROTOCOL_UDP
-                                                                                   : SESAME_UPNP_PROTOCOL_TCP,
-                                          mapping->external_port, mapping->internal_address,
-                                          mapping->internal_port, mapping->description, MAPPING_LEASE,
-                                          SESAME_UPNP_DEFAULT_TIMEOUT_MS, self->map_cancellable,
-                                          on_upnp_added, g_object_ref (self));
-  else if (self->removing)
-    /* NAT-PMP and PCP remove by internal port */
-    sesame_pmp_client_remove_mapping_async (self->pmp,
-                                            mapping->protocol == SESAME_PROTOCOL_UDP ? SESAME_PMP_TRANSPORT_UDP
-                                                                                     : SESAME_PMP_TRANSPORT_TCP,
-                                            mapping->internal_port, SESAME_PMP_DEFAULT_TIMEOUT_MS,
-                                            self->map_cancellable, on_pmp_removed, g_object_ref (self));
-  else
-    sesame_pmp_client_add_mapping_async (self->pmp,
-                                         mapping->protocol == SESAME_PROTOCOL_UDP ? SESAME_PMP_TRANSPORT_UDP
-                                                                                  : SESAME_PMP_TRANSPORT_TCP,
-                                         mapping->internal_port, mapping->external_port, MAPPING_LEASE,
-                                         SESAME_PMP_DEFAULT_TIMEOUT_MS, self->map_cancellable,
-                                         on_pmp_added, g_object_ref (self));
+  mapping_work_done (self);
 }
 
 static void
-on_upnp_discovered (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+clear_mapper (SesameChecklistPage *self)
 {
-  g_autoptr(SesameChecklistPage) self = user_data;
-  g_autoptr(SesameUpnpDevice) device = NULL;
-  g_autoptr(GError) error = NULL;
-
-  device = sesame_upnp_client_discover_finish (SESAME_UPNP_CLIENT (object), result, &error);
-  if (!mapping_callback_wanted (self, error))
-    return;
-
-  if (device == NULL)
-    {
-      for (guint i = 0; i < self->mappings->len; i++)
-        set_mapping_state (g_ptr_array_index (self->mappings, i), MAP_FAILED, error->message);
-      self->map_next = self->mappings->len;
-    }
-
-  map_step (self);
+  if (self->mapper != NULL)
+    g_signal_handlers_disconnect_by_data (self->mapper, self);
+  g_clear_object (&self->mapper);
 }
 
 static void
 start_adding (SesameChecklistPage     *self,
-              GPtrArray               *mappings,
+              GPtrArray               *ports,
               const SesameProbeReport *report)
 {
-  g_autoptr(GInetAddress) local = NULL;
-
   g_assert (self->map_cancellable == NULL);
 
+  clear_mapper (self);
   g_clear_pointer (&self->mappings, g_ptr_array_unref);
-  g_clear_object (&self->upnp);
-  g_clear_object (&self->pmp);
-  self->mappings = g_ptr_array_ref (mappings);
+  g_clear_pointer (&self->ports, g_ptr_array_unref);
+  self->ports = g_ptr_array_ref (ports);
+  self->mappings = g_ptr_array_new_with_free_func (mapping_free);
+  for (guint i = 0; i < ports->len; i++)
+    {
+      Mapping *mapping = g_new0 (Mapping, 1);
+
+      mapping->port = sesame_port_mapping_ref (g_ptr_array_index (ports, i));
+      mapping->state = MAP_WAITING;
+      g_ptr_array_add (self->mappings, mapping);
+    }
   self->map_cancellable = g_cancellable_new ();
-  self->map_next = 0;
   self->removing = FALSE;
   show_mapping_rows (self);
   update_mapping_group (self);
 
-  if (report->local_address != NULL)
-    local = g_inet_address_new_from_string (report->local_address);
-
-  if (router_kind (report) == ROUTER_UPNP)
-    {
-      self->upnp = sesame_upnp_client_new (NULL, local);
-      /* Only the device the person agreed to */
-      sesame_upnp_client_set_gateway (self->upnp, report->gateway);
-      sesame_upnp_client_set_igd_host (self->upnp, report->upnp_host);
-      sesame_upnp_client_discover_async (self->upnp, SESAME_UPNP_DEFAULT_TIMEOUT_MS,
-                                         self->map_cancellable, on_upnp_discovered,
-                                         g_object_ref (self));
-      return;
-    }
-
-  {
-    g_autoptr(GInetAddress) gateway = g_inet_address_new_from_string (report->gateway);
-
-    self->pmp = sesame_pmp_client_new (gateway, local);
-    if (!pcp_can_map (report))
-      sesame_pmp_client_set_protocols (self->pmp, SESAME_PMP_PROTOCOLS_NATPMP);
-    else if (!natpmp_can_map (report))
-      sesame_pmp_client_set_protocols (self->pmp, SESAME_PMP_PROTOCOLS_PCP);
-  }
-
-  map_step (self);
+  /* Only the router the person agreed to */
+  self->mapper = sesame_port_mapper_new (report, NULL);
+  g_signal_connect_swapped (self->mapper, "mapping-started", G_CALLBACK (on_mapping_started), self);
+  g_signal_connect_swapped (self->mapper, "mapping-done", G_CALLBACK (on_mapping_done), self);
+  sesame_port_mapper_add_async (self->mapper, self->ports, self->map_cancellable,
+                                on_mapper_done, g_object_ref (self));
 }
 
 static void
@@ -2238,10 +1961,10 @@ consent_list (GPtrArray *mappings)
 
   for (guint i = 0; i < mappings->len; i++)
     {
-      const Mapping *mapping = g_ptr_array_index (mappings, i);
-      g_autofree char *title = mapping_title (mapping);
+      const SesamePortMapping *port = g_ptr_array_index (mappings, i);
+      g_autofree char *title = mapping_title (port);
       /* Translators: the description the router will show for a mapping, in quotes */
-      g_autofree char *subtitle = g_strdup_printf (_("Description “%s”"), mapping->description);
+      g_autofree char *subtitle = g_strdup_printf (_("Description “%s”"), port->description);
       GtkWidget *row = adw_action_row_new ();
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -2272,7 +1995,7 @@ add_mappings_activated (GtkWidget  *widget,
   if (self->checklist == NULL || !router_can_map_for_server (self, report))
     return;
 
-  mappings = plan_mappings (self, report, &n_skipped);
+  mappings = sesame_port_mapper_plan (sesame_checklist_get_forwards (self->checklist), report, &n_skipped);
   if (mappings->len == 0)
     return;
 
@@ -2282,16 +2005,16 @@ add_mappings_activated (GtkWidget  *widget,
                               "The mappings end after a week or when the router restarts; you can remove them "
                               "here at any time. Nothing else on the router changes. "
                               "Ranges of more than %u ports are left for you to enter by hand."),
-                            router_protocol_name (report), MAX_PORTS_PER_ROW);
+                            sesame_port_mapper_protocol_name (report), SESAME_PORT_MAPPER_MAX_PORTS_PER_ROW);
   else
     /* Translators: %s is "UPnP IGD", "NAT-PMP" or "PCP" */
     body = g_strdup_printf (_("Sesame will ask your router, over %s, to forward these ports from the internet. "
                               "The mappings end after a week or when the router restarts; you can remove them "
                               "here at any time. Nothing else on the router changes."),
-                            router_protocol_name (report));
+                            sesame_port_mapper_protocol_name (report));
 
   /* Any computer on the network can answer UPnP: one that is not the gateway is named */
-  if (router_kind (report) == ROUTER_UPNP && !report->upnp_is_gateway)
+  if (sesame_port_mapper_kind_for_report (report) == SESAME_PORT_MAPPER_UPNP && !report->upnp_is_gateway)
     {
       /* Translators: the first %s is the address of the device that answered UPnP,
        * the second the address of the gateway; a paragraph before the rest */
@@ -2328,14 +2051,14 @@ remove_mappings_activated (GtkWidget  *widget,
 {
   SesameChecklistPage *self = SESAME_CHECKLIST_PAGE (widget);
 
-  if (self->map_cancellable != NULL || !has_mappings_in_state (self, MAP_ADDED))
+  if (self->map_cancellable != NULL || self->mapper == NULL || !has_mappings_in_state (self, MAP_ADDED))
     return;
 
   self->map_cancellable = g_cancellable_new ();
-  self->map_next = 0;
   self->removing = TRUE;
   update_actions (self);
-  map_step (self);
+  sesame_port_mapper_remove_async (self->mapper, self->ports, self->map_cancellable,
+                                   on_mapper_done, g_object_ref (self));
 }
 
 /* The page */
@@ -2491,10 +2214,10 @@ sesame_checklist_page_dispose (GObject *object)
 
   /* Callbacks still on their way find no rows and return */
   g_clear_pointer (&self->mappings, g_ptr_array_unref);
+  g_clear_pointer (&self->ports, g_ptr_array_unref);
   g_cancellable_cancel (self->map_cancellable);
   g_clear_object (&self->map_cancellable);
-  g_clear_object (&self->upnp);
-  g_clear_object (&self->pmp);
+  clear_mapper (self);
 
   if (self->chooser != NULL)
     {
