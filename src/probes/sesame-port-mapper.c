@@ -76,29 +76,6 @@ set_reason (SesamePortMapping *mapping,
 
 /* What the checks found */
 
-/* A router found speaking NAT-PMP or PCP that refused (an answer with an
- * error, no external address: not authorized, no resources, behind another
- * NAT…) speaks the protocol but will not map with it */
-static gboolean
-pmp_can_map (gboolean    found,
-             const char *external_address,
-             const char *error)
-{
-  return found && (external_address != NULL || error == NULL);
-}
-
-static gboolean
-pcp_can_map (const SesameProbeReport *report)
-{
-  return pmp_can_map (report->pcp_found, report->pcp_external_address, report->pcp_error);
-}
-
-static gboolean
-natpmp_can_map (const SesameProbeReport *report)
-{
-  return pmp_can_map (report->natpmp_found, report->natpmp_external_address, report->natpmp_error);
-}
-
 /**
  * sesame_port_mapper_kind_for_report:
  * @report: (nullable): what the checks found
@@ -112,7 +89,7 @@ sesame_port_mapper_kind_for_report (const SesameProbeReport *report)
     return SESAME_PORT_MAPPER_NONE;
   if (report->upnp_found)
     return SESAME_PORT_MAPPER_UPNP;
-  if (pcp_can_map (report) || natpmp_can_map (report))
+  if (sesame_probe_report_pcp_can_map (report) || sesame_probe_report_natpmp_can_map (report))
     return SESAME_PORT_MAPPER_PMP;
 
   return SESAME_PORT_MAPPER_NONE;
@@ -133,7 +110,7 @@ sesame_port_mapper_protocol_name (const SesameProbeReport *report)
     case SESAME_PORT_MAPPER_UPNP:
       return "UPnP IGD";
     case SESAME_PORT_MAPPER_PMP:
-      return pcp_can_map (report) ? "PCP" : "NAT-PMP";
+      return sesame_probe_report_pcp_can_map (report) ? "PCP" : "NAT-PMP";
     case SESAME_PORT_MAPPER_NONE:
     default:
       return NULL;
@@ -331,9 +308,9 @@ sesame_port_mapper_new (const SesameProbeReport *report,
         }
 
       self->pmp = sesame_pmp_client_new (gateway, local);
-      if (!pcp_can_map (report))
+      if (!sesame_probe_report_pcp_can_map (report))
         sesame_pmp_client_set_protocols (self->pmp, SESAME_PMP_PROTOCOLS_NATPMP);
-      else if (!natpmp_can_map (report))
+      else if (!sesame_probe_report_natpmp_can_map (report))
         sesame_pmp_client_set_protocols (self->pmp, SESAME_PMP_PROTOCOLS_PCP);
     }
   else
