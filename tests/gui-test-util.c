@@ -182,6 +182,16 @@ gui_test_open_window (const char         *plan_file,
   while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
     g_main_context_iteration (NULL, TRUE);
 
+  /* Under the default renderer a machine without a GPU draws with GL on
+   * llvmpipe; a silent fall back to cairo would test nothing of it */
+  if (g_strcmp0 (g_getenv ("SESAME_TEST_RENDERER"), "default") == 0)
+    {
+      GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+
+      g_test_message ("renderer: %s", G_OBJECT_TYPE_NAME (renderer));
+      g_assert_false (GSK_IS_CAIRO_RENDERER (renderer));
+    }
+
   return window;
 }
 
