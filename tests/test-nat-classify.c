@@ -90,6 +90,37 @@ test_reasons (void)
   g_assert_nonnull (strstr (verdict.reason, "did not send anything there"));
 }
 
+/* Silence from every STUN server means UDP is blocked: after 2.5 s when
+ * nothing has measured the way to the internet; after 8 round trips, and
+ * at least 1 s, when an answer over it has (an HTTP "what is my IP"
+ * service); never before enough requests went unanswered */
+static void
+test_silence (void)
+{
+  /* No round trip known: 2.5 s, as always */
+  g_assert_false (sesame_nat_silence_is_udp_blocked (1000, 0, 40));
+  g_assert_false (sesame_nat_silence_is_udp_blocked (2499, 0, 40));
+  g_assert_true (sesame_nat_silence_is_udp_blocked (2500, 0, 24));
+
+  /* 50 ms to the internet: 1 s of silence is enough, not less */
+  g_assert_false (sesame_nat_silence_is_udp_blocked (999, 50, 60));
+  g_assert_true (sesame_nat_silence_is_udp_blocked (1000, 50, 60));
+
+  /* 200 ms: 8 round trips, 1.6 s */
+  g_assert_false (sesame_nat_silence_is_udp_blocked (1599, 200, 30));
+  g_assert_true (sesame_nat_silence_is_udp_blocked (1600, 200, 30));
+
+  /* 1.5 s, the slowest link Sesame copes with: not blocked at 2.5 s, nor
+   * at any deadline short of 12 s */
+  g_assert_false (sesame_nat_silence_is_udp_blocked (2500, 1500, 40));
+  g_assert_false (sesame_nat_silence_is_udp_blocked (11999, 1500, 40));
+  g_assert_true (sesame_nat_silence_is_udp_blocked (12000, 1500, 40));
+
+  /* Too few requests had time for an answer: however long, not yet */
+  g_assert_false (sesame_nat_silence_is_udp_blocked (1000, 50, 16));
+  g_assert_false (sesame_nat_silence_is_udp_blocked (3000, 0, 3));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -98,6 +129,7 @@ main (int   argc,
 
   g_test_add_func ("/nat-classify/table", test_table);
   g_test_add_func ("/nat-classify/reasons", test_reasons);
+  g_test_add_func ("/nat-classify/silence", test_silence);
 
   return g_test_run ();
 }

@@ -394,9 +394,10 @@ test_no_other_address (void)
   g_assert_nonnull (result->verdict.reason);
 }
 
-/* No answer at all: UDP blocked, said at the deadline, after
- * retransmissions; never before silence longer than the slowest round
- * trip Sesame copes with (1.5 s): an answer that takes 1 s is no block */
+/* No answer at all: UDP blocked, after retransmissions; with no round
+ * trip to the internet measured, never before silence longer than the
+ * slowest round trip Sesame copes with (1.5 s): an answer that takes 1 s is
+ * no block. Said then, not at the deadline. */
 static void
 test_silent (void)
 {
@@ -404,7 +405,7 @@ test_silent (void)
   g_autoptr(SesameNatResult) result = NULL;
 
   fake_server_start (&server, SERVER_SILENT);
-  result = run_probe (&server, 3000);
+  result = run_probe (&server, 4000);
   fake_server_stop (&server);
 
   g_assert_cmpstr (sesame_nat_classic_to_string (result->verdict.classic), ==, "udp-blocked");
@@ -412,8 +413,90 @@ test_silent (void)
   g_assert_nonnull (result->verdict.reason);
   g_assert_null (result->external_address);
   g_assert_cmpint (result->elapsed_ms, >=, 2500);
-  g_assert_cmpint (result->elapsed_ms, <, 3300);
+  g_assert_cmpint (result->elapsed_ms, <, 3000);
   g_assert_cmpuint (server.requests, >=, 8);
+}
+
+/* Another probe of the run had an answer over the internet (an HTTP "what
+ * is my IP" service) and measured the round trip: a silent server means
+ * UDP blocked after 8 round trips, at least 1 s, not 2.5 s. With a 1.5 s
+ * round trip that would be 12 s: by a 3 s deadline, unknown. */
+typedef struct
+{
+  SesameRtt  *rtt;
+  const char *source;
+  gint64      rtt_ms;
+} Sample;
+
+static gboolean
+add_sample (gpointer user_data)
+{
+  const Sample *sample = user_data;
+
+  sesame_rtt_add_sample (sample->rtt, sample->source, sample->rtt_ms);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The sample comes @after_ms into the probe, as an answer would */
+static SesameNatResult *
+run_silent_with_sample (FakeServer *server,
+                        const char *source,
+                        gint64      rtt_ms,
+                        guint       after_ms,
+                        guint       timeout_ms)
+{
+  g_autoptr(SesameRtt) rtt = sesame_rtt_new ();
+  Sample sample = { rtt, source, rtt_ms };
+
+  fake_server_start (server, SERVER_SILENT);
+  g_timeout_add (after_ms, add_sample, &sample);
+  return run_probe_with_rtt (server, timeout_ms, rtt);
+}
+
+static void
+test_silent_fast_internet (void)
+{
+  FakeServer server;
+  g_autoptr(SesameNatResult) result = NULL;
+
+  result = run_silent_with_sample (&server, "http", 50, 100, 4000);
+  fake_server_stop (&server);
+
+  g_assert_cmpstr (sesame_nat_classic_to_string (result->verdict.classic), ==, "udp-blocked");
+  g_assert_cmpint (result->elapsed_ms, >=, 1000);
+  g_assert_cmpint (result->elapsed_ms, <, 1400);
+  g_assert_cmpuint (server.requests, >=, 17);
+}
+
+static void
+test_silent_slow_internet (void)
+{
+  FakeServer server;
+  g_autoptr(SesameNatResult) result = NULL;
+
+  result = run_silent_with_sample (&server, "http", 1500, 10, 3000);
+  fake_server_stop (&server);
+
+  g_assert_cmpstr (sesame_nat_classic_to_string (result->verdict.classic), ==, "unknown");
+  g_assert_nonnull (result->verdict.reason);
+  g_assert_cmpint (result->elapsed_ms, >=, 2900);
+}
+
+/* The router's answer (PCP, NAT-PMP) says nothing of the way beyond it:
+ * silence is judged as if nothing had been measured */
+static void
+test_silent_router_only (void)
+{
+  FakeServer server;
+  g_autoptr(SesameNatResult) result = NULL;
+
+  result = run_silent_with_sample (&server, "pcp", 2, 10, 4000);
+  fake_server_stop (&server);
+
+  g_assert_cmpstr (sesame_nat_classic_to_string (result->verdict.classic), ==, "udp-blocked");
+  g_assert_cmpint (result->elapsed_ms, >=, 2500);
+  g_assert_cmpint (result->elapsed_ms, <, 3000);
 }
 
 /* Anything that came back, even what is no valid answer, proves that UDP
@@ -532,6 +615,9 @@ main (int   argc,
   g_test_add_func ("/nat-probe/wrong-source", test_wrong_source);
   g_test_add_func ("/nat-probe/no-other-address", test_no_other_address);
   g_test_add_func ("/nat-probe/silent", test_silent);
+  g_test_add_func ("/nat-probe/silent/fast-internet", test_silent_fast_internet);
+  g_test_add_func ("/nat-probe/silent/slow-internet", test_silent_slow_internet);
+  g_test_add_func ("/nat-probe/silent/router-only", test_silent_router_only);
   g_test_add_func ("/nat-probe/deadline", test_deadline);
   g_test_add_data_func ("/nat-probe/liar/garbage", GINT_TO_POINTER (LIE_GARBAGE), test_liar);
   g_test_add_data_func ("/nat-probe/liar/wrong-id", GINT_TO_POINTER (LIE_WRONG_ID), test_liar);

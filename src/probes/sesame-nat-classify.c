@@ -14,6 +14,20 @@
 
 #include "sesame-nat-classify.h"
 
+/* Nothing at all from any server for this long, with no round trip to the
+ * internet measured: UDP is blocked. Longer than the slowest round trip
+ * Sesame promises to cope with (1.5 s) plus the first hop's address
+ * resolution over it */
+#define SILENCE_MS           2500
+/* With a round trip to the internet measured, silence for this many of
+ * them, and never less than MIN_SILENCE_MS */
+#define SILENT_ROUND_TRIPS   8
+#define MIN_SILENCE_MS       1000
+/* Unanswered requests, each given its window, that make silence mean a
+ * block even if the path lost half of what crossed it: 0.5^17 < 1e-5, the
+ * risk a "no reply" is allowed (sesame-nat-probe.c) */
+#define SILENT_REQUESTS      17
+
 static const char *
 no_other_reason (void)
 {
@@ -196,4 +210,34 @@ sesame_nat_classify (const SesameNatEvidence *evidence,
     }
 
   verdict->reason = mapping_reason ? mapping_reason : filtering_reason;
+}
+
+/**
+ * sesame_nat_silence_is_udp_blocked:
+ * @silent_ms: how long the STUN servers have been asked without a single
+ *   datagram back
+ * @internet_rtt_ms: the longest round trip measured on the run when an
+ *   answer from a server on the internet (a "what is my IP" service over
+ *   HTTP) proves that the way there works; 0 when none has
+ * @unanswered: the requests to the servers, all tests together, that have
+ *   had time for their answer and none
+ *
+ * Whether that silence means UDP is blocked. A working way to the internet
+ * with a known round trip makes silence telling sooner: after 8 round trips
+ * (at least 1 s); without one, only after 2.5 s, longer than the slowest
+ * round trip Sesame copes with. Either way only after enough requests that
+ * losing them all is not believable. On a slow link the wait is long, and
+ * at the deadline before it the NAT type is unknown, never "UDP blocked".
+ */
+gboolean
+sesame_nat_silence_is_udp_blocked (gint64 silent_ms,
+                                   gint64 internet_rtt_ms,
+                                   guint  unanswered)
+{
+  gint64 needed_ms = SILENCE_MS;
+
+  if (internet_rtt_ms > 0)
+    needed_ms = MAX (MIN_SILENCE_MS, SILENT_ROUND_TRIPS * internet_rtt_ms);
+
+  return silent_ms >= needed_ms && unanswered >= SILENT_REQUESTS;
 }

@@ -41,7 +41,10 @@ typedef struct
   const char         *reason;         /* nullable, translated: why something is unknown */
 } SesameNatVerdict;
 
-void sesame_nat_classify (const SesameNatEvidence *evidence,
-                          SesameNatVerdict        *verdict);
+void     sesame_nat_classify               (const SesameNatEvidence *evidence,
+                                            SesameNatVerdict        *verdict);
+gboolean sesame_nat_silence_is_udp_blocked (gint64                   silent_ms,
+                                            gint64                   internet_rtt_ms,
+                                            guint                    unanswered);
 
 G_END_DECLS

@@ -39,10 +39,6 @@
 #define MIN_RESEND_MS        20
 #define MAX_RESEND_MS        250
 #define MIN_NO_REPLY_MS      200
-/* Nothing at all from any server by the deadline, and for at least this
- * long: UDP is blocked. Longer than the slowest round trip Sesame promises
- * to cope with (1.5 s) plus the first hop's address resolution over it */
-#define SILENCE_MS           2500
 /* Silence is read as "no reply" only when the chance that every one of the
  * test's requests or their answers was lost, at the loss rate measured on
  * the tests that were answered, is below this */
@@ -431,6 +427,47 @@ unanswered_requests (Probe     *probe,
   return count;
 }
 
+/* Nothing at all from any server, for long enough and after enough
+ * requests (sesame_nat_silence_is_udp_blocked()): sooner when another probe
+ * of the run has had an answer from the internet and so measured the way
+ * there, never before 2.5 s without */
+static gboolean
+silence_is_udp_blocked (Probe *probe,
+                        gint64 now)
+{
+  gint64 internet_rtt = 0;
+  guint unanswered = 0;
+
+  if (probe->any_datagram || requests_for_silence (probe, now) != G_MAXUINT)
+    return FALSE;
+
+  if (probe->shared != NULL && sesame_rtt_get_internet (probe->shared) > 0)
+    internet_rtt = path_rtt (probe);
+
+  for (guint i = 0; i < probe->txns->len; i++)
+    {
+      const Txn *txn = g_ptr_array_index (probe->txns, i);
+
+      if (txn->kind == TXN_MAPPED || txn->kind == TXN_CONTROL)
+        unanswered += unanswered_requests (probe, txn, now);
+    }
+
+  return sesame_nat_silence_is_udp_blocked (now - probe->start, internet_rtt, unanswered);
+}
+
+/* The tests that judge UDP itself have their answer: none */
+static void
+conclude_silence (Probe *probe)
+{
+  for (guint i = 0; i < probe->txns->len; i++)
+    {
+      Txn *txn = g_ptr_array_index (probe->txns, i);
+
+      if ((txn->kind == TXN_MAPPED || txn->kind == TXN_CONTROL) && txn->state == TXN_SENDING)
+        txn->state = TXN_NO_REPLY;
+    }
+}
+
 static SesameStunAddress
 expected_source (Probe     *probe,
                  const Txn *txn)
@@ -623,6 +660,9 @@ advance (Probe *probe)
   drain (probe);
   needed = requests_for_silence (probe, now);
 
+  if (silence_is_udp_blocked (probe, now))
+    conclude_silence (probe);
+
   /* OTHER-ADDRESS from whichever first reply carried it, if Sesame may go there */
   if (!sesame_stun_address_is_set (&probe->other) && !probe->other_refused)
     {
@@ -700,7 +740,7 @@ advance (Probe *probe)
       else if (needed == G_MAXUINT)
         {
           /* Nothing valid has come back yet. Complete silence is judged
-           * at the deadline (on_deadline()); datagrams that were no valid
+           * above (silence_is_udp_blocked ()); datagrams that were no valid
            * answer mean UDP passes, and then the servers' answers are given
            * as long again as the first one took */
           if (txn->kind == TXN_MAPPED || txn->kind == TXN_CONTROL)
@@ -1026,16 +1066,10 @@ on_deadline (gpointer user_data)
   /* Answers already here when the deadline fires still count */
   drain (probe);
 
-  /* Silence from every server all the time, long enough: UDP is blocked */
-  if (!probe->any_datagram && requests_for_silence (probe, now_ms ()) == G_MAXUINT &&
-      now_ms () - probe->start >= SILENCE_MS)
-    for (guint i = 0; i < probe->txns->len; i++)
-      {
-        Txn *txn = g_ptr_array_index (probe->txns, i);
-
-        if ((txn->kind == TXN_MAPPED || txn->kind == TXN_CONTROL) && txn->state == TXN_SENDING)
-          txn->state = TXN_NO_REPLY;
-      }
+  /* Silence from every server all the time, long enough: UDP is blocked;
+   * silence not yet long enough stays unknown */
+  if (silence_is_udp_blocked (probe, now_ms ()))
+    conclude_silence (probe);
 
   complete (probe, NULL);
 

@@ -25,6 +25,7 @@
 struct _SesameRtt
 {
   gint64 longest;
+  gint64 internet;   /* the longest from a server on the internet */
   guint  samples;
 };
 
@@ -60,7 +61,10 @@ sesame_rtt_unref (SesameRtt *self)
  *
  * A sample is at least one round trip of the path it was measured on; a
  * probe may give the whole time of an exchange that took several, as long
- * as it is not less than one.
+ * as it is not less than one. An answer from a server on the internet
+ * ("http", "stun") also proves that the way there works
+ * (sesame_rtt_get_internet()); the router's and a hop's do not: the hops
+ * answering are only part of the way.
  */
 void
 sesame_rtt_add_sample (SesameRtt  *self,
@@ -77,6 +81,8 @@ sesame_rtt_add_sample (SesameRtt  *self,
              self->samples == 0 ? ", the first" : ", the longest yet");
 
   self->longest = MAX (self->longest, rtt_ms);
+  if (g_str_equal (source, "http") || g_str_equal (source, "stun"))
+    self->internet = MAX (self->internet, rtt_ms);
   self->samples++;
 }
 
@@ -91,6 +97,20 @@ sesame_rtt_get_longest (SesameRtt *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return self->longest;
+}
+
+/**
+ * sesame_rtt_get_internet:
+ *
+ * Returns: the longest round trip measured by an answer from a server on
+ *   the internet (an HTTP service, a STUN server), in ms; 0 while none is
+ */
+gint64
+sesame_rtt_get_internet (SesameRtt *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->internet;
 }
 
 guint
