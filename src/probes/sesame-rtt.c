@@ -61,10 +61,10 @@ sesame_rtt_unref (SesameRtt *self)
  *
  * A sample is at least one round trip of the path it was measured on; a
  * probe may give the whole time of an exchange that took several, as long
- * as it is not less than one. An answer from a server on the internet
- * ("http", "stun") also proves that the way there works
- * (sesame_rtt_get_internet()); the router's and a hop's do not: the hops
- * answering are only part of the way.
+ * as it is not less than one; 0 is an answer within the millisecond. An
+ * answer from a server on the internet ("http", "stun") also proves that
+ * the way there works (sesame_rtt_get_internet ()); the router's and a
+ * hop's do not: the hops answering are only part of the way.
  */
 void
 sesame_rtt_add_sample (SesameRtt  *self,
@@ -73,8 +73,9 @@ sesame_rtt_add_sample (SesameRtt  *self,
 {
   g_return_if_fail (self != NULL);
 
-  if (rtt_ms <= 0 || rtt_ms > MAX_SAMPLE_MS)
+  if (rtt_ms < 0 || rtt_ms > MAX_SAMPLE_MS)
     return;
+  rtt_ms = MAX (1, rtt_ms);
 
   if (self->samples == 0 || rtt_ms > self->longest)
     g_debug ("%s: %" G_GINT64_FORMAT " ms round trip%s", source, rtt_ms,
