@@ -520,3 +520,37 @@ gui_test_tab_to (SesameWindow *window,
 
   g_error ("Tab never reaches “%s” on the %s page", text, sesame_window_get_page_name (window));
 }
+
+GtkWindow *
+gui_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+gboolean
+gui_test_file_chooser_shown (gpointer data)
+{
+  return gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER) != NULL;
+}
+
+gboolean
+gui_test_file_chooser_gone (gpointer data)
+{
+  return gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER) == NULL;
+}
+
+gboolean
+gui_test_message_dialog_shown (gpointer data)
+{
+  return gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}

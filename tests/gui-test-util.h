@@ -71,6 +71,14 @@ const char   *gui_test_widget_text     (GtkWidget           *widget);
 GtkWidget    *gui_test_tab_to          (SesameWindow        *window,
                                         const char          *text);
 
+/* The first visible toplevel window of @type (a file chooser, a message
+ * dialog, the shortcuts window), or %NULL */
+GtkWindow    *gui_test_find_toplevel   (GType                type);
+/* Conditions for gui_test_wait_until (); @data is unused */
+gboolean      gui_test_file_chooser_shown   (gpointer        data);
+gboolean      gui_test_file_chooser_gone    (gpointer        data);
+gboolean      gui_test_message_dialog_shown (gpointer        data);
+
 /* Whether @widget is visible all the way up to its window */
 gboolean      gui_test_is_shown        (GtkWidget           *widget);
 

@@ -421,34 +421,6 @@ test_save (gconstpointer data)
   fixture_close (&fixture);
 }
 
-static GtkFileChooser *
-find_file_chooser (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return GTK_FILE_CHOOSER (window);
-    }
-
-  return NULL;
-}
-
-static gboolean
-file_chooser_shown (gpointer data)
-{
-  return find_file_chooser () != NULL;
-}
-
-static gboolean
-file_chooser_gone (gpointer data)
-{
-  return find_file_chooser () == NULL;
-}
-
 /* Save As asks where, offering the checklist's title as the name and the
  * format asked for */
 static void
@@ -465,8 +437,8 @@ test_save_as (void)
   checklist = expected_checklist (&fixture, "en");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "checklist.save-as", "s", "markdown"));
-  gui_test_wait_until (file_chooser_shown, NULL, 5000);
-  chooser = find_file_chooser ();
+  gui_test_wait_until (gui_test_file_chooser_shown, NULL, 5000);
+  chooser = GTK_FILE_CHOOSER (gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER));
 
   expected_name = g_strconcat (sesame_checklist_get_title (checklist), ".md", NULL);
   name = gtk_file_chooser_get_current_name (chooser);
@@ -476,7 +448,7 @@ test_save_as (void)
   g_assert_cmpstr (gtk_file_filter_get_name (filter), ==, _("Markdown"));
 
   click (gui_test_find (GTK_WIDGET (chooser), GTK_TYPE_BUTTON, _("_Cancel")));
-  gui_test_wait_until (file_chooser_gone, NULL, 5000);
+  gui_test_wait_until (gui_test_file_chooser_gone, NULL, 5000);
 
   fixture_close (&fixture);
 }
@@ -532,8 +504,8 @@ save_in_chooser (Fixture    *fixture,
   GtkFileChooser *chooser;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), action, NULL));
-  gui_test_wait_until (file_chooser_shown, NULL, 5000);
-  chooser = find_file_chooser ();
+  gui_test_wait_until (gui_test_file_chooser_shown, NULL, 5000);
+  chooser = GTK_FILE_CHOOSER (gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER));
   gui_test_wait_until (chooser_has_folder, chooser, 5000);
   current = gtk_file_chooser_get_current_folder (chooser);
   g_assert_true (g_file_equal (current, folder));
@@ -541,7 +513,7 @@ save_in_chooser (Fixture    *fixture,
   if (typed != NULL)
     gtk_file_chooser_set_current_name (chooser, typed);
   click (gui_test_find (GTK_WIDGET (chooser), GTK_TYPE_BUTTON, _("_Save")));
-  gui_test_wait_until (file_chooser_gone, NULL, 5000);
+  gui_test_wait_until (gui_test_file_chooser_gone, NULL, 5000);
   gui_test_wait_until (file_exists, path, 10000);
 }
 
@@ -640,13 +612,13 @@ test_export_format (void)
   second = gui_test_open_window ("seed-plan.json", "en", "checklist", NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sesame_window_get_page (second, "checklist")),
                                              "checklist.save-as", "s", "html"));
-  gui_test_wait_until (file_chooser_shown, NULL, 5000);
-  chooser = find_file_chooser ();
+  gui_test_wait_until (gui_test_file_chooser_shown, NULL, 5000);
+  chooser = GTK_FILE_CHOOSER (gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER));
   gui_test_wait_until (chooser_has_folder, chooser, 5000);
   current = gtk_file_chooser_get_current_folder (chooser);
   g_assert_true (g_file_equal (current, other));
   click (gui_test_find (GTK_WIDGET (chooser), GTK_TYPE_BUTTON, _("_Cancel")));
-  gui_test_wait_until (file_chooser_gone, NULL, 5000);
+  gui_test_wait_until (gui_test_file_chooser_gone, NULL, 5000);
   gui_test_close_window (second);
   g_assert_cmpint (g_unlink (other_path), ==, 0);
   g_assert_cmpint (g_rmdir (other_dir), ==, 0);
@@ -654,32 +626,10 @@ test_export_format (void)
   fixture_close (&fixture);
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-
-  return NULL;
-}
-
-static gboolean
-message_dialog_shown (gpointer data)
-{
-  return find_message_dialog () != NULL;
-}
-
 static gboolean
 message_dialog_gone (gpointer data)
 {
-  return find_message_dialog () == NULL;
+  return ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) == NULL;
 }
 
 static void
@@ -702,8 +652,8 @@ test_save_error (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
   /* Told, not silent */
-  gui_test_wait_until (message_dialog_shown, NULL, 5000);
-  dialog = find_message_dialog ();
+  gui_test_wait_until (gui_test_message_dialog_shown, NULL, 5000);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   heading = g_strdup_printf (_("Could Not Save “%s”"), "checklist.html");
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
   g_assert_cmpuint (strlen (adw_message_dialog_get_body (dialog)), >, 0);
@@ -749,8 +699,8 @@ test_save_special_files (void)
       g_assert_false (result.saved);
       g_assert_nonnull (result.error);
       g_clear_error (&result.error);
-      gui_test_wait_until (message_dialog_shown, NULL, 5000);
-      dialog = find_message_dialog ();
+      gui_test_wait_until (gui_test_message_dialog_shown, NULL, 5000);
+      dialog = ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
       gtk_window_destroy (GTK_WINDOW (dialog));
     }
 
@@ -999,8 +949,8 @@ test_mappings (void)
 
   /* The consent dialog lists every port it would add, and nothing else */
   click (add_button);
-  gui_test_wait_until (message_dialog_shown, NULL, 5000);
-  dialog = find_message_dialog ();
+  gui_test_wait_until (gui_test_message_dialog_shown, NULL, 5000);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "UPnP IGD"));
 
   forwards = sesame_checklist_get_forwards (checklist);
@@ -1364,8 +1314,8 @@ test_mappings_added (void)
 
   /* Nothing reaches the router before the person agrees */
   click (add_button);
-  gui_test_wait_until (message_dialog_shown, NULL, 5000);
-  dialog = find_message_dialog ();
+  gui_test_wait_until (gui_test_message_dialog_shown, NULL, 5000);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "NAT-PMP"));
   gui_test_iterate (100);
   g_assert_cmpuint (fake->log->len, ==, 0);
@@ -1489,8 +1439,8 @@ test_mappings_pcp_refused (void)
   g_assert_true (gtk_widget_get_sensitive (add_button));
 
   click (add_button);
-  gui_test_wait_until (message_dialog_shown, NULL, 5000);
-  dialog = find_message_dialog ();
+  gui_test_wait_until (gui_test_message_dialog_shown, NULL, 5000);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   body = adw_message_dialog_get_body (dialog);
   g_assert_nonnull (strstr (body, "NAT-PMP"));
   g_assert_null (strstr (body, "PCP"));
@@ -2033,8 +1983,8 @@ test_router_change_save_as (void)
   g_assert_true (save_menu_has (&fixture, _("Save Router _Change Checklist…")));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "checklist.save-migration", NULL));
-  gui_test_wait_until (file_chooser_shown, NULL, 5000);
-  chooser = find_file_chooser ();
+  gui_test_wait_until (gui_test_file_chooser_shown, NULL, 5000);
+  chooser = GTK_FILE_CHOOSER (gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER));
 
   expected_name = g_strconcat (sesame_migration_get_title (migration), ".html", NULL);
   name = gtk_file_chooser_get_current_name (chooser);
@@ -2044,7 +1994,7 @@ test_router_change_save_as (void)
   g_assert_cmpstr (gtk_file_filter_get_name (filter), ==, _("Web page (HTML)"));
 
   click (gui_test_find (GTK_WIDGET (chooser), GTK_TYPE_BUTTON, _("_Cancel")));
-  gui_test_wait_until (file_chooser_gone, NULL, 5000);
+  gui_test_wait_until (gui_test_file_chooser_gone, NULL, 5000);
 
   fixture_close (&fixture);
 }
@@ -2075,8 +2025,8 @@ test_no_router_change (void)
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_clear_error (&result.error);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  gui_test_wait_until (message_dialog_shown, NULL, 5000);
-  dialog = find_message_dialog ();
+  gui_test_wait_until (gui_test_message_dialog_shown, NULL, 5000);
+  dialog = ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
                    _("There is no router change to save. After you replace your router, "
                      "choose “I Replaced My Router” on the first page."));

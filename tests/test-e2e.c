@@ -415,28 +415,6 @@ pdf_says (const char *text,
 }
 
 /* The file chooser that Save opened */
-static GtkFileChooser *
-find_file_chooser (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return GTK_FILE_CHOOSER (window);
-    }
-
-  return NULL;
-}
-
-static gboolean
-file_chooser_shown (gpointer data)
-{
-  return find_file_chooser () != NULL;
-}
-
 static gboolean
 file_exists (gpointer data)
 {
@@ -472,8 +450,8 @@ save_checklist_pdf (Walk *walk)
   char *path;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "checklist.save-as", "s", "pdf"));
-  gui_test_wait_until (file_chooser_shown, NULL, 10000);
-  chooser = find_file_chooser ();
+  gui_test_wait_until (gui_test_file_chooser_shown, NULL, 10000);
+  chooser = GTK_FILE_CHOOSER (gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER));
   name = gtk_file_chooser_get_current_name (chooser);
   g_assert_true (g_str_has_suffix (name, ".pdf"));
 
@@ -557,29 +535,6 @@ offers_mappings (SesameWindow *window)
   return add != NULL && gui_test_is_shown (add) && gtk_widget_is_sensitive (add);
 }
 
-/* The dialog that asks before Sesame changes the router */
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-
-  return NULL;
-}
-
-static gboolean
-message_dialog_shown (gpointer data)
-{
-  return find_message_dialog () != NULL;
-}
-
 /* The mappings are on the router: Sesame offers to remove them */
 static gboolean
 mappings_added (gpointer data)
@@ -630,8 +585,8 @@ walk_full_cone (Walk *walk)
 
   /* Agreed to, the router adds them… */
   gui_test_press (gui_test_tab_to (window, _("_Add Mappings…")));
-  gui_test_wait_until (message_dialog_shown, NULL, 10000);
-  gui_test_press (gui_test_find (GTK_WIDGET (find_message_dialog ()), GTK_TYPE_BUTTON, _("_Add Mappings")));
+  gui_test_wait_until (gui_test_message_dialog_shown, NULL, 10000);
+  gui_test_press (gui_test_find (GTK_WIDGET (ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG))), GTK_TYPE_BUTTON, _("_Add Mappings")));
   gui_test_wait_until (mappings_added, window, 30000);
 
   /* …and checked again, the router forwards both ports here: no port is

@@ -120,19 +120,12 @@ check_shortcuts_window (GtkApplication *app)
   static const char * const listed[] = {
     "win.next", "win.back", "app.preferences", "app.shortcuts", "app.quit", NULL
   };
-  GtkWidget *shortcuts_window = NULL;
+  GtkWidget *shortcuts_window;
   g_autoptr(GPtrArray) shortcuts = NULL;
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "shortcuts", NULL);
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_SHORTCUTS_WINDOW (toplevel))
-        shortcuts_window = toplevel;
-    }
+  shortcuts_window = GTK_WIDGET (gui_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW));
   g_assert_nonnull (shortcuts_window);
 
   shortcuts = gui_test_find_all (shortcuts_window, GTK_TYPE_SHORTCUTS_SHORTCUT, NULL);
