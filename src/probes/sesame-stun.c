@@ -1,5 +1,10 @@
 /* sesame-stun.c
  *
+ * The STUN codec, one file: the message header, every attribute Sesame
+ * reads or writes, requests and the reflector's responses share the same
+ * bounds-checked readers and writers, and are fuzzed as one (see the
+ * section documentation below).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -23,6 +23,11 @@
  * plain words for each finding it shows, or for what it checks while it
  * has none (sesame-glossary.h), in the UI language.
  *
+ * Why one file of this size: every part (the rows, their details, the
+ * popovers, the once-a-frame refresh) reads and writes the same row table
+ * and the same refresh state; what the results mean is not decided here
+ * (sesame-findings.c), only how each finding is shown.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
