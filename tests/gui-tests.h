@@ -11,3 +11,4 @@ void gui_test_add_host_page_tests      (void);
 void gui_test_add_services_page_tests  (void);
 void gui_test_add_checks_page_tests    (void);
 void gui_test_add_checklist_page_tests (void);
+void gui_test_add_row_layout_tests     (void);

@@ -480,7 +480,7 @@ row_checking (AdwExpanderRow *row)
 
   g_assert_nonnull (icon);
   return gtk_widget_get_visible (icon) &&
-         g_strcmp0 (gtk_widget_get_tooltip_text (icon), C_("check", "Checking")) == 0;
+         g_strcmp0 (sesame_gui_get_tooltip (icon), C_("check", "Checking")) == 0;
 }
 
 /* Whether @row is a port's row: "TCP 80 — Website (HTTP)" */
@@ -533,7 +533,7 @@ row_icon (AdwExpanderRow *row)
   g_assert_nonnull (icon);
   g_assert_true (gtk_widget_get_visible (icon));
   name = gtk_image_get_icon_name (GTK_IMAGE (icon));
-  g_assert_nonnull (gtk_widget_get_tooltip_text (icon));
+  g_assert_nonnull (sesame_gui_get_tooltip (icon));
 
   return name;
 }

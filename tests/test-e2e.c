@@ -259,7 +259,7 @@ checks_done (gpointer data)
       GtkWidget *icon = gui_test_find (g_ptr_array_index (rows, i), GTK_TYPE_IMAGE, NULL);
 
       if (icon != NULL && gtk_widget_get_visible (icon) &&
-          g_strcmp0 (gtk_widget_get_tooltip_text (icon), C_("check", "Checking")) == 0)
+          g_strcmp0 (sesame_gui_get_tooltip (icon), C_("check", "Checking")) == 0)
         return FALSE;
     }
 

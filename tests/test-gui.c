@@ -711,6 +711,7 @@ main (int   argc,
   gui_test_add_host_page_tests ();
   gui_test_add_services_page_tests ();
   gui_test_add_checks_page_tests ();
+  gui_test_add_row_layout_tests ();
   gui_test_add_checklist_page_tests ();
 
   return g_test_run ();

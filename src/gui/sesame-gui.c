@@ -78,3 +78,76 @@ sesame_gui_dup_router_name (const SesameRouter *router)
   /* Translators: a router's maker and model, such as "Buffalo BBR-4MG" */
   return g_strdup_printf (C_("router name", "%s %s"), vendor, model);
 }
+
+static gboolean
+on_query_quiet_tooltip (GtkWidget  *widget,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard_mode,
+                        GtkTooltip *tooltip,
+                        gpointer    user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (widget), "sesame-tooltip");
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/**
+ * sesame_gui_set_tooltip:
+ * @widget: a widget
+ * @text: (nullable): its tooltip, or %NULL for none
+ *
+ * Gives @widget a tooltip that is read when the pointer rests on it, and
+ * the same words as its accessible description, as
+ * gtk_widget_set_tooltip_text () does. That function also asks the
+ * display where the pointer is, at once, to show the new text if it is
+ * there: under X11 a round trip to the server each time, which on a
+ * widget that changes as results come in (a check's icon) is one per
+ * change, dozens a frame. This one asks nothing: the text is there the
+ * next time a tooltip is asked for.
+ */
+void
+sesame_gui_set_tooltip (GtkWidget  *widget,
+                        const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (text != NULL && *text == '\0')
+    text = NULL;
+  if (g_strcmp0 (g_object_get_data (G_OBJECT (widget), "sesame-tooltip"), text) == 0 &&
+      gtk_widget_get_has_tooltip (widget) == (text != NULL))
+    return;
+
+  if (g_object_get_data (G_OBJECT (widget), "sesame-tooltip-handler") == NULL)
+    {
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_quiet_tooltip), NULL);
+      g_object_set_data (G_OBJECT (widget), "sesame-tooltip-handler", GINT_TO_POINTER (TRUE));
+    }
+
+  g_object_set_data_full (G_OBJECT (widget), "sesame-tooltip", g_strdup (text), g_free);
+  gtk_widget_set_has_tooltip (widget, text != NULL);
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                    -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+/**
+ * sesame_gui_get_tooltip:
+ * @widget: a widget
+ *
+ * Returns: (nullable): the tooltip sesame_gui_set_tooltip () gave @widget
+ */
+const char *
+sesame_gui_get_tooltip (GtkWidget *widget)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+
+  return g_object_get_data (G_OBJECT (widget), "sesame-tooltip");
+}

@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 #include "sesame-catalog.h"
 
@@ -14,5 +14,8 @@ G_BEGIN_DECLS
 void        sesame_gui_ensure_resources  (void);
 const char *sesame_gui_get_ui_language   (void);
 char       *sesame_gui_dup_router_name   (const SesameRouter *router);
+void        sesame_gui_set_tooltip       (GtkWidget          *widget,
+                                          const char         *text);
+const char *sesame_gui_get_tooltip       (GtkWidget          *widget);
 
 G_END_DECLS

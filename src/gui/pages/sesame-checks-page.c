@@ -45,6 +45,7 @@
 #include "sesame-findings.h"
 #include "sesame-glossary.h"
 #include "sesame-gui.h"
+#include "sesame-row-layout.h"
 
 typedef enum
 {
@@ -289,7 +290,7 @@ set_status_icon (GtkImage *icon,
 
   /* The same icon saying the same: nothing to do (nor to tell screen readers) */
   if (g_strcmp0 (gtk_image_get_icon_name (icon), status_icon_name (status)) == 0 &&
-      g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (icon)), status_description (status)) == 0)
+      g_strcmp0 (sesame_gui_get_tooltip (GTK_WIDGET (icon)), status_description (status)) == 0)
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
@@ -297,7 +298,9 @@ set_status_icon (GtkImage *icon,
   gtk_widget_add_css_class (GTK_WIDGET (icon), status_style (status));
 
   gtk_image_set_from_icon_name (icon, status_icon_name (status));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (icon), status_description (status));
+  /* Not gtk_widget_set_tooltip_text (): it asks the display where the
+   * pointer is on every change (see sesame_gui_set_tooltip ()) */
+  sesame_gui_set_tooltip (GTK_WIDGET (icon), status_description (status));
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, status_description (status),
                                   -1);
@@ -325,6 +328,7 @@ check_row_sync_detail_rows (CheckRow *check)
           adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
           gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
           gtk_widget_add_css_class (GTK_WIDGET (row), "property");
+          sesame_row_layout_install (ADW_PREFERENCES_ROW (row));
           adw_expander_row_add_row (check->row, GTK_WIDGET (row));
           g_ptr_array_add (check->detail_rows, row);
         }
@@ -389,7 +393,7 @@ explain_button_new (CheckRow *check)
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   /* Translators: the button beside each check that explains its words */
-  gtk_widget_set_tooltip_text (button, _("What does this mean?"));
+  sesame_gui_set_tooltip (button, _("What does this mean?"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("What does this mean?"),
                                   -1);
@@ -410,6 +414,8 @@ check_row_new (const char *title,
   CheckRow *check = g_new0 (CheckRow, 1);
 
   check->row = g_object_ref_sink (ADW_EXPANDER_ROW (adw_expander_row_new ()));
+  /* Its text changes as the checks come in: measured in one pass */
+  sesame_row_layout_install (ADW_PREFERENCES_ROW (check->row));
   /* Service and server names are not markup */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (check->row), FALSE);
   if (title != NULL)
