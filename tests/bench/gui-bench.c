@@ -46,9 +46,13 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define _GNU_SOURCE  /* sched_getcpu (), pthread_setaffinity_np () */
+
 #include "config.h"
 
 #include <locale.h>
+#include <pthread.h>
+#include <sched.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,6 +88,9 @@ typedef struct
 {
   gint64      gap_us;
   gint64      cpu_us;      /* the main thread's CPU time in the gap: its own work, not waiting for a CPU */
+  gint64      machine_us;  /* of which the CPU under it stood still (see the sentinels), filled when printed */
+  int         start_cpu;   /* the CPU the main thread was on at either end */
+  int         end_cpu;
   gint64      end_us;      /* g_get_monotonic_time (), as perf -k CLOCK_MONOTONIC has it */
   const char *section;     /* nullable: the last ::updated before the gap ended */
 } Gap;
@@ -94,6 +101,7 @@ typedef struct
   GArray *gaps;         /* element-type Gap */
   gint64  last_us;      /* 0 before the first sample */
   gint64  last_cpu_us;
+  int     last_cpu;
 } GapClock;
 
 typedef struct
@@ -150,6 +158,168 @@ typedef struct
   gint64              layout_cpu_max_us;
   gint64              draw_cpu_max_us;
 } Bench;
+
+/* Machine stalls ----------------------------------------------------------
+ *
+ * On a virtual machine the host may take a CPU away for tens of
+ * milliseconds: the thread on it stops, and the guest's kernel charges the
+ * time to it, so a gap in the main loop then looks like the main thread's
+ * own work (the busy loop of a separate program shows the same gaps, "CPU"
+ * included, at the same moments). A sentinel per CPU, a real-time
+ * (SCHED_FIFO) thread pinned to it that wakes every millisecond, runs as
+ * soon as its timer fires, whatever else runs there: when it wakes more
+ * than SENTINEL_LATE_US late, its CPU was not running. A gap is printed
+ * with how much of it the CPU the main thread was on stood still (the CPU
+ * at both ends of the gap; when they differ, the lesser of the two), and
+ * the longest gap without that ("own"). Without real-time scheduling (not
+ * root) a sentinel also wakes late for other programs: nothing is then
+ * taken out ("sentinel":"not real-time"). */
+
+#define SENTINEL_PERIOD_US 1000
+#define SENTINEL_LATE_US 2000
+#define MAX_SENTINELS 64
+
+typedef struct
+{
+  gint64 start_us;
+  gint64 end_us;
+} Stall;
+
+typedef struct
+{
+  guint    cpu;
+  GThread *thread;
+  GArray  *stalls;      /* element-type Stall, monotonic us; under sentinel_lock */
+  gboolean realtime;
+} Sentinel;
+
+static GMutex    sentinel_lock;
+static Sentinel  sentinels[MAX_SENTINELS];
+static guint     n_sentinels;
+static gint      sentinel_stop;
+
+static gpointer
+sentinel_run (gpointer data)
+{
+  Sentinel *sentinel = data;
+  struct sched_param param = { .sched_priority = 1 };
+  cpu_set_t set;
+  gint64 last;
+
+  CPU_ZERO (&set);
+  CPU_SET (sentinel->cpu, &set);
+  sentinel->realtime = pthread_setaffinity_np (pthread_self (), sizeof set, &set) == 0 &&
+                       pthread_setschedparam (pthread_self (), SCHED_FIFO, &param) == 0;
+  last = g_get_monotonic_time ();
+  while (!g_atomic_int_get (&sentinel_stop))
+    {
+      struct timespec period = { 0, SENTINEL_PERIOD_US * 1000 };
+      gint64 now;
+
+      clock_nanosleep (CLOCK_MONOTONIC, 0, &period, NULL);
+      now = g_get_monotonic_time ();
+      if (now - last > SENTINEL_PERIOD_US + SENTINEL_LATE_US)
+        {
+          Stall stall = { last + SENTINEL_PERIOD_US, now };
+
+          g_mutex_lock (&sentinel_lock);
+          g_array_append_val (sentinel->stalls, stall);
+          g_mutex_unlock (&sentinel_lock);
+        }
+      last = now;
+    }
+
+  return NULL;
+}
+
+static void
+sentinels_start (void)
+{
+  n_sentinels = CLAMP (g_get_num_processors (), 1, MAX_SENTINELS);
+  for (guint i = 0; i < n_sentinels; i++)
+    {
+      sentinels[i].cpu = i;
+      sentinels[i].stalls = g_array_new (FALSE, FALSE, sizeof (Stall));
+      sentinels[i].thread = g_thread_new ("sentinel", sentinel_run, &sentinels[i]);
+    }
+}
+
+static void
+sentinels_finish (void)
+{
+  g_atomic_int_set (&sentinel_stop, TRUE);
+  for (guint i = 0; i < n_sentinels; i++)
+    {
+      g_clear_pointer (&sentinels[i].thread, g_thread_join);
+      g_clear_pointer (&sentinels[i].stalls, g_array_unref);
+    }
+  n_sentinels = 0;
+}
+
+static gboolean
+sentinels_realtime (void)
+{
+  for (guint i = 0; i < n_sentinels; i++)
+    if (!sentinels[i].realtime)
+      return FALSE;
+
+  return n_sentinels > 0;
+}
+
+/* How long @cpu stood still between @start_us and @end_us */
+static gint64
+cpu_stalled_us (int    cpu,
+                gint64 start_us,
+                gint64 end_us)
+{
+  gint64 total = 0;
+
+  if (cpu < 0 || (guint) cpu >= n_sentinels || !sentinels_realtime ())
+    return 0;
+
+  g_mutex_lock (&sentinel_lock);
+  for (guint i = 0; i < sentinels[cpu].stalls->len; i++)
+    {
+      const Stall *stall = &g_array_index (sentinels[cpu].stalls, Stall, i);
+      gint64 from = MAX (stall->start_us, start_us);
+      gint64 to = MIN (stall->end_us, end_us);
+
+      if (to > from)
+        total += to - from;
+    }
+  g_mutex_unlock (&sentinel_lock);
+
+  return total;
+}
+
+/* How long the CPU under the main thread stood still in a gap from
+ * @start_us on @start_cpu to @end_us on @end_cpu */
+static gint64
+machine_stalled_us (gint64 start_us,
+                    int    start_cpu,
+                    gint64 end_us,
+                    int    end_cpu)
+{
+  gint64 at_start = cpu_stalled_us (start_cpu, start_us, end_us);
+
+  if (start_cpu == end_cpu)
+    return at_start;
+
+  return MIN (at_start, cpu_stalled_us (end_cpu, start_us, end_us));
+}
+
+/* How long any CPU stood still between @start_us and @end_us, in all */
+static gint64
+machine_stalled_any_us (gint64 start_us,
+                        gint64 end_us)
+{
+  gint64 total = 0;
+
+  for (guint i = 0; i < n_sentinels; i++)
+    total += cpu_stalled_us ((int) i, start_us, end_us);
+
+  return total;
+}
 
 static Bench bench = {
   .timeout_s = 60,
@@ -295,12 +465,21 @@ gap_clock_sample (GapClock *clock,
                   gint64    now_us)
 {
   gint64 cpu_us = thread_cpu_us ();
-  Gap gap = { now_us - clock->last_us, cpu_us - clock->last_cpu_us, now_us, bench.last_section };
+  int cpu = sched_getcpu ();
+  Gap gap = {
+    .gap_us = now_us - clock->last_us,
+    .cpu_us = cpu_us - clock->last_cpu_us,
+    .end_us = now_us,
+    .start_cpu = clock->last_cpu,
+    .end_cpu = cpu,
+    .section = bench.last_section,
+  };
 
   if (clock->last_us != 0)
     g_array_append_val (clock->gaps, gap);
   clock->last_us = now_us;
   clock->last_cpu_us = cpu_us;
+  clock->last_cpu = cpu;
 }
 
 /* Longest first */
@@ -336,11 +515,12 @@ append_gaps (GString    *line,
     {
       const Gap *gap = &g_array_index (gaps, Gap, i);
 
-      g_string_append_printf (line, "%s{\"gap_ms\":%.2f,\"cpu_ms\":%.2f,\"end_ms\":%.1f,\"end_mono_us\":%" G_GINT64_FORMAT
-                              ",\"after_updated\":%s%s%s}",
+      g_string_append_printf (line, "%s{\"gap_ms\":%.2f,\"cpu_ms\":%.2f,\"machine_ms\":%.2f,\"end_ms\":%.1f,"
+                              "\"end_mono_us\":%" G_GINT64_FORMAT ",\"after_updated\":%s%s%s}",
                               i > 0 ? "," : "",
                               gap->gap_us / 1e3,
                               gap->cpu_us / 1e3,
+                              gap->machine_us / 1e3,
                               (gap->end_us - bench.phase_start_us) / 1e3,
                               gap->end_us,
                               gap->section != NULL ? "\"" : "",
@@ -361,14 +541,21 @@ gap_clock_print (GapClock   *clock,
 {
   g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (Gap));
   guint over = 0;
+  gint64 own_max_us = 0;
+  gint64 own_cpu_max_us = 0;
   guint n;
 
   for (guint i = 0; i < clock->gaps->len; i++)
     {
-      const Gap *gap = &g_array_index (clock->gaps, Gap, i);
+      Gap gap = g_array_index (clock->gaps, Gap, i);
 
-      if (gap->end_us - gap->gap_us >= since_us)
-        g_array_append_val (gaps, *gap);
+      if (gap.end_us - gap.gap_us < since_us)
+        continue;
+
+      gap.machine_us = machine_stalled_us (gap.end_us - gap.gap_us, gap.start_cpu, gap.end_us, gap.end_cpu);
+      own_max_us = MAX (own_max_us, gap.gap_us - gap.machine_us);
+      own_cpu_max_us = MAX (own_cpu_max_us, gap.cpu_us - MIN (gap.machine_us, gap.cpu_us));
+      g_array_append_val (gaps, gap);
     }
   g_array_sort (gaps, compare_gaps);
   n = gaps->len;
@@ -382,6 +569,9 @@ gap_clock_print (GapClock   *clock,
   g_string_append_printf (line, ",\"%s_p99_gap_ms\":%.2f", name,
                           n > 0 ? g_array_index (gaps, Gap, n - ((n * 99 + 99) / 100)).gap_us / 1e3 : 0.0);
   g_string_append_printf (line, ",\"%s_gaps_over_%dms\":%u", name, (int) (over_us / 1000), over);
+  /* The longest with the time the machine stood still taken out */
+  g_string_append_printf (line, ",\"%s_max_own_gap_ms\":%.2f,\"%s_max_own_cpu_ms\":%.2f",
+                          name, own_max_us / 1e3, name, own_cpu_max_us / 1e3);
   if (n_longest == 0)
     return;
 
@@ -523,6 +713,9 @@ print_phase (const char *phase_name)
   g_string_append_printf (line, "{\"mode\":\"stall\",\"page\":\"%s\",\"phase\":\"%s\",\"duration_ms\":%.1f",
                           sesame_window_get_page_name (SESAME_WINDOW (bench.window)),
                           phase_name, (now - bench.phase_start_us) / 1e3);
+  g_string_append_printf (line, ",\"sentinel\":\"%s\",\"machine_stalled_ms\":%.1f",
+                          sentinels_realtime () ? "real-time" : "not real-time",
+                          machine_stalled_any_us (bench.phase_start_us, now) / 1e3);
   gap_clock_print (&bench.loop, "loop", 0, 20000, LONGEST_GAPS, line);
   /* A 60 Hz clock that misses a frame: more than two frame intervals */
   gap_clock_print (&bench.frames, "frame", 0, 33400, 0, line);
@@ -878,6 +1071,9 @@ main (int   argc,
   if (bench.mode != MODE_MINIMAL)
     sesame_gui_ensure_resources ();
 
+  if (bench.mode == MODE_STALL)
+    sentinels_start ();
+
   bench.app = GTK_APPLICATION (adw_application_new (APP_ID, G_APPLICATION_NON_UNIQUE));
   g_signal_connect (bench.app, "activate", G_CALLBACK (on_activate), NULL);
   g_application_run (G_APPLICATION (bench.app), 1, app_argv);
@@ -888,6 +1084,8 @@ main (int   argc,
   g_clear_object (&bench.app);
   g_clear_pointer (&bench.loop.gaps, g_array_unref);
   g_clear_pointer (&bench.frames.gaps, g_array_unref);
+  if (bench.mode == MODE_STALL)
+    sentinels_finish ();
   g_free (bench.plan_file);
   g_free (bench.page);
   g_strfreev (bench.stun);

@@ -523,15 +523,18 @@ worse (Status a,
   return STATUS_GOOD;
 }
 
-/* What a changed row costs to show, in characters: GTK measures its
- * wrapped text again, dozens of times over (a search for the width that
- * fits), so the cost grows with the text */
+/* What a changed row costs to show, in characters: a row that changes is
+ * styled, measured and laid out again (its labels once each, see
+ * sesame-row-layout.c) whatever it says, then its text is shaped, so the
+ * cost is a row's worth of text plus its own */
+#define ROW_COST 40
+
 static guint
 check_row_cost (CheckRow   *check,
                 const char *verdict,
                 GPtrArray  *details)
 {
-  glong cost = g_utf8_strlen (verdict, -1);
+  glong cost = ROW_COST + g_utf8_strlen (verdict, -1);
 
   if (adw_expander_row_get_expanded (check->row))
     {
@@ -539,7 +542,7 @@ check_row_cost (CheckRow   *check,
         {
           const Detail *detail = g_ptr_array_index (details, i);
 
-          cost += g_utf8_strlen (detail->title, -1) + g_utf8_strlen (detail->value, -1);
+          cost += ROW_COST + g_utf8_strlen (detail->title, -1) + g_utf8_strlen (detail->value, -1);
         }
     }
 
