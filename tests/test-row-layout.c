@@ -218,7 +218,7 @@ test_other_rows (void)
 void
 gui_test_add_row_layout_tests (void)
 {
-  g_test_add_func ("/gui/checks/row-layout/action-row", test_action_row);
-  g_test_add_func ("/gui/checks/row-layout/expander-row", test_expander_row);
-  g_test_add_func ("/gui/checks/row-layout/other-rows", test_other_rows);
+  g_test_add_func ("/gui/checks/row-layout-action-row", test_action_row);
+  g_test_add_func ("/gui/checks/row-layout-expander-row", test_expander_row);
+  g_test_add_func ("/gui/checks/row-layout-other-rows", test_other_rows);
 }
