@@ -122,11 +122,8 @@ sesame_gui_set_tooltip (GtkWidget  *widget,
       gtk_widget_get_has_tooltip (widget) == (text != NULL))
     return;
 
-  if (g_object_get_data (G_OBJECT (widget), "sesame-tooltip-handler") == NULL)
-    {
-      g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_quiet_tooltip), NULL);
-      g_object_set_data (G_OBJECT (widget), "sesame-tooltip-handler", GINT_TO_POINTER (TRUE));
-    }
+  if (g_signal_handler_find (widget, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_query_quiet_tooltip, NULL) == 0)
+    g_signal_connect (widget, "query-tooltip", G_CALLBACK (on_query_quiet_tooltip), NULL);
 
   g_object_set_data_full (G_OBJECT (widget), "sesame-tooltip", g_strdup (text), g_free);
   gtk_widget_set_has_tooltip (widget, text != NULL);

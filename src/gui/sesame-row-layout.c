@@ -283,7 +283,6 @@ sesame_row_layout_set_property (GObject      *object,
     {
     case PROP_SPACING:
       self->spacing = g_value_get_int (value);
-      gtk_layout_manager_layout_changed (GTK_LAYOUT_MANAGER (self));
       break;
     case PROP_ORIENTATION:
       if (self->orientation != (GtkOrientation) g_value_get_enum (value))
@@ -314,7 +313,7 @@ sesame_row_layout_class_init (SesameRowLayoutClass *klass)
   properties[PROP_SPACING] =
     g_param_spec_int ("spacing", NULL, NULL,
                       0, G_MAXINT, 0,
-                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
   g_object_class_override_property (object_class, PROP_ORIENTATION, "orientation");
 }

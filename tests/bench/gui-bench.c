@@ -190,7 +190,7 @@ typedef struct
   guint    cpu;
   GThread *thread;
   GArray  *stalls;      /* element-type Stall, monotonic us; under sentinel_lock */
-  gboolean realtime;
+  gboolean realtime;    /* under sentinel_lock */
 } Sentinel;
 
 static GMutex    sentinel_lock;
@@ -204,12 +204,17 @@ sentinel_run (gpointer data)
   Sentinel *sentinel = data;
   struct sched_param param = { .sched_priority = 1 };
   cpu_set_t set;
+  gboolean realtime;
   gint64 last;
 
   CPU_ZERO (&set);
   CPU_SET (sentinel->cpu, &set);
-  sentinel->realtime = pthread_setaffinity_np (pthread_self (), sizeof set, &set) == 0 &&
-                       pthread_setschedparam (pthread_self (), SCHED_FIFO, &param) == 0;
+  realtime = pthread_setaffinity_np (pthread_self (), sizeof set, &set) == 0 &&
+             pthread_setschedparam (pthread_self (), SCHED_FIFO, &param) == 0;
+  g_mutex_lock (&sentinel_lock);
+  sentinel->realtime = realtime;
+  g_mutex_unlock (&sentinel_lock);
+
   last = g_get_monotonic_time ();
   while (!g_atomic_int_get (&sentinel_stop))
     {
@@ -256,14 +261,27 @@ sentinels_finish (void)
   n_sentinels = 0;
 }
 
+/* Called with sentinel_lock held */
 static gboolean
-sentinels_realtime (void)
+sentinels_realtime_locked (void)
 {
   for (guint i = 0; i < n_sentinels; i++)
     if (!sentinels[i].realtime)
       return FALSE;
 
   return n_sentinels > 0;
+}
+
+static gboolean
+sentinels_realtime (void)
+{
+  gboolean realtime;
+
+  g_mutex_lock (&sentinel_lock);
+  realtime = sentinels_realtime_locked ();
+  g_mutex_unlock (&sentinel_lock);
+
+  return realtime;
 }
 
 /* How long @cpu stood still between @start_us and @end_us */
@@ -274,10 +292,11 @@ cpu_stalled_us (int    cpu,
 {
   gint64 total = 0;
 
-  if (cpu < 0 || (guint) cpu >= n_sentinels || !sentinels_realtime ())
+  if (cpu < 0 || (guint) cpu >= n_sentinels)
     return 0;
 
   g_mutex_lock (&sentinel_lock);
+  /* A sentinel that is not real-time also wakes late for other programs */
   for (guint i = 0; i < sentinels[cpu].stalls->len; i++)
     {
       const Stall *stall = &g_array_index (sentinels[cpu].stalls, Stall, i);
@@ -287,6 +306,8 @@ cpu_stalled_us (int    cpu,
       if (to > from)
         total += to - from;
     }
+  if (!sentinels_realtime_locked ())
+    total = 0;
   g_mutex_unlock (&sentinel_lock);
 
   return total;
