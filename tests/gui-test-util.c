@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "gui-test-util.h"
+#include "sesame-gui.h"
 
 static char *home_dir;
 
@@ -99,11 +100,15 @@ gui_test_init (int    *argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* Same pixels on every machine, and no slide animations mid-screenshot;
-   * SESAME_TEST_RENDERER=default leaves GTK its own choice (the GL
-   * renderer: llvmpipe on a machine without a GPU), as a person gets it */
+  /* Same pixels on every machine, and no slide animations mid-screenshot.
+   * SESAME_TEST_RENDERER=default leaves the choice to Sesame, as src/gui/main.c
+   * does (sesame_gui_init () below: cairo where the GL is rasterized on the
+   * CPU, as under Xvfb); =gl forces GTK's GL renderer (llvmpipe under Xvfb),
+   * as a person who sets GSK_RENDERER=gl gets it */
   if (g_strcmp0 (g_getenv ("SESAME_TEST_RENDERER"), "default") == 0)
     g_unsetenv ("GSK_RENDERER");
+  else if (g_strcmp0 (g_getenv ("SESAME_TEST_RENDERER"), "gl") == 0)
+    g_setenv ("GSK_RENDERER", "gl", TRUE);
   else
     g_setenv ("GSK_RENDERER", "cairo", FALSE);
   /* The test accessibility backend: tests can read what screen readers get */
@@ -113,7 +118,8 @@ gui_test_init (int    *argc,
   schema_dirs = g_strconcat (built, ":", SYSTEM_DATADIR "/glib-2.0/schemas", NULL);
   g_setenv ("GSETTINGS_SCHEMA_DIR", schema_dirs, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_init ();
+  if (!sesame_gui_init ())
+    g_error ("cannot open the display");
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 }
@@ -141,6 +147,28 @@ gui_test_session_new (void)
   sesame_probe_session_set_deadline (session, 1500);
 
   return session;
+}
+
+/**
+ * gui_test_assert_renderer:
+ * @window: a realized window
+ *
+ * The renderer @window draws with is the one SESAME_TEST_RENDERER asks
+ * for. Under Xvfb GL is always Mesa rasterizing on the CPU (Xvfb offers
+ * no direct rendering), where Sesame's own choice is cairo; a silent fall
+ * back to cairo under "gl" would test nothing of GL.
+ */
+void
+gui_test_assert_renderer (GtkWindow *window)
+{
+  const char *asked = g_getenv ("SESAME_TEST_RENDERER");
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+
+  g_test_message ("renderer: %s", G_OBJECT_TYPE_NAME (renderer));
+  if (g_strcmp0 (asked, "gl") == 0)
+    g_assert_false (GSK_IS_CAIRO_RENDERER (renderer));
+  else
+    g_assert_true (GSK_IS_CAIRO_RENDERER (renderer));
 }
 
 SesameWindow *
@@ -182,15 +210,7 @@ gui_test_open_window (const char         *plan_file,
   while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
     g_main_context_iteration (NULL, TRUE);
 
-  /* Under the default renderer a machine without a GPU draws with GL on
-   * llvmpipe; a silent fall back to cairo would test nothing of it */
-  if (g_strcmp0 (g_getenv ("SESAME_TEST_RENDERER"), "default") == 0)
-    {
-      GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-
-      g_test_message ("renderer: %s", G_OBJECT_TYPE_NAME (renderer));
-      g_assert_false (GSK_IS_CAIRO_RENDERER (renderer));
-    }
+  gui_test_assert_renderer (GTK_WINDOW (window));
 
   return window;
 }

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 void          gui_test_init            (int           *argc,
                                         char        ***argv);
 const char   *gui_test_ui_language     (void);
+void          gui_test_assert_renderer (GtkWindow           *window);
 gboolean      gui_test_ui_is_japanese  (void);
 
 /* A window without an application, on @page (nullable: the first), with

@@ -6,7 +6,7 @@
  * router's miniupnpd) and runs this program in the lab's LAN namespace
  * under Xvfb, once per lab, with `-p /e2e/<profile>` and SESAME_E2E_LAB
  * naming the profile; LANGUAGE says the UI language, and
- * SESAME_TEST_RENDERER=default leaves GTK its own renderer.
+ * SESAME_TEST_RENDERER=default leaves the renderer to Sesame, as main.c does.
  *
  * How the wizard is run: the application object exactly as src/gui/main.c
  * runs it — sesame_application_new () and g_application_run () with a
@@ -94,6 +94,10 @@ walk_cb (gpointer data)
   Walk *walk = data;
   GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (walk->window)));
 
+  while (!gtk_widget_get_realized (GTK_WIDGET (walk->window)))
+    g_main_context_iteration (NULL, TRUE);
+  /* What a person's machine without a GPU draws with */
+  gui_test_assert_renderer (GTK_WINDOW (walk->window));
   walk->func (walk);
   walk->walked = TRUE;
 

@@ -20,6 +20,7 @@
 #include "gui-tests.h"
 #include "sesame-application.h"
 #include "sesame-checklist-page.h"
+#include "sesame-gui.h"
 #include "sesame-preferences-window.h"
 #include "sesame-reflector-servers.h"
 #include "sesame-window.h"
@@ -692,12 +693,42 @@ test_reflector (void)
   gtk_window_destroy (GTK_WINDOW (fixture.preferences));
 }
 
+/* Which GL drivers rasterize on the CPU, where the wizard draws with cairo
+ * (what it then draws with is asserted for every window the tests open:
+ * gui_test_assert_renderer ()) */
+static void
+test_software_gl (void)
+{
+  const struct {
+    const char *path;
+    gboolean    software;
+  } drivers[] = {
+    { "/usr/lib/x86_64-linux-gnu/dri/swrast_dri.so", TRUE },      /* llvmpipe, X11 without DRI */
+    { "/usr/lib/x86_64-linux-gnu/dri/kms_swrast_dri.so", TRUE },  /* llvmpipe on a KMS device */
+    { "/usr/lib/aarch64-linux-gnu/dri/swrast_dri.so", TRUE },
+    { "/usr/lib/x86_64-linux-gnu/dri/iris_dri.so", FALSE },       /* Intel */
+    { "/usr/lib/x86_64-linux-gnu/dri/radeonsi_dri.so", FALSE },   /* AMD */
+    { "/usr/lib/x86_64-linux-gnu/dri/virtio_gpu_dri.so", FALSE }, /* a virtual machine's host GPU */
+    { "/usr/lib/x86_64-linux-gnu/libnvidia-eglcore.so.525.147.05", FALSE },
+    { "/usr/lib/x86_64-linux-gnu/libswrast_dri.so.1", FALSE },
+    { "swrast_dri.so.bak", FALSE },
+    { "", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (drivers); i++)
+    {
+      g_test_message ("%s", drivers[i].path);
+      g_assert_cmpint (sesame_gui_gl_driver_is_software (drivers[i].path), ==, drivers[i].software);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   gui_test_init (&argc, &argv);
 
+  g_test_add_func ("/gui/app/software-gl", test_software_gl);
   g_test_add_func ("/gui/app/walk-report-en", test_walk_en);
   g_test_add_func ("/gui/app/walk-report-ja", test_walk_ja);
   g_test_add_func ("/gui/app/start-page", test_start_page);

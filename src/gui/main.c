@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sesame-application.h"
+#include "sesame-gui.h"
 
 int
 main (int   argc,
@@ -25,6 +26,8 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* The renderer is chosen before the application's threads start */
+  sesame_gui_init ();
   app = sesame_application_new ();
 
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -7,7 +7,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#define _GNU_SOURCE /* dl_iterate_phdr () */
 #include "config.h"
+
+#include <link.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -24,6 +27,98 @@ sesame_gui_ensure_resources (void)
       sesame_gui_register_resource ();
       g_once_init_leave (&registered, 1);
     }
+}
+
+/* Mesa's software rasterizers (llvmpipe, softpipe) load as these drivers,
+ * on X11 and Wayland, through EGL or GLX */
+static const char * const software_gl_drivers[] = { "swrast_dri.so", "kms_swrast_dri.so" };
+
+/**
+ * sesame_gui_gl_driver_is_software:
+ * @path: the file name of a loaded library
+ *
+ * Whether @path is the driver of a GL rasterized on the CPU.
+ *
+ * Returns: %TRUE for Mesa's software drivers
+ */
+gboolean
+sesame_gui_gl_driver_is_software (const char *path)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  name = g_path_get_basename (path);
+  for (guint i = 0; i < G_N_ELEMENTS (software_gl_drivers); i++)
+    if (g_str_equal (name, software_gl_drivers[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
+static int
+find_software_gl (struct dl_phdr_info *info,
+                  size_t               size,
+                  gpointer             data)
+{
+  gboolean *software = data;
+
+  if (info->dlpi_name != NULL && *info->dlpi_name != '\0' &&
+      sesame_gui_gl_driver_is_software (info->dlpi_name))
+    *software = TRUE;
+
+  return *software ? 1 : 0;
+}
+
+/**
+ * sesame_gui_init:
+ *
+ * Initializes GTK for the wizard's windows, with the renderer they draw
+ * with. GTK 4.8 draws with GL wherever GL works, also where the GL is Mesa
+ * rasterizing on the CPU: a computer or a virtual machine without a GPU,
+ * Xvfb, a VNC or remote desktop. There it cannot tell what changed (no
+ * buffer age), so every frame is the whole window rasterized on the CPU,
+ * 30 to 60 ms on two cores, and a page whose checks report their progress
+ * holds the main loop that long at every step. The cairo renderer draws
+ * only what changed: on a software GL the wizard asks for it. A
+ * GSK_RENDERER the person set is theirs and stays.
+ *
+ * Call it from main(), before any other thread starts: it may set the
+ * environment, which GTK reads when it realizes the first window.
+ *
+ * Returns: %TRUE when GTK could open the display
+ */
+gboolean
+sesame_gui_init (void)
+{
+  gboolean own_choice = g_getenv ("GSK_RENDERER") == NULL;
+  gboolean software = FALSE;
+  GdkDisplay *display;
+
+  /* Set before GTK starts threads of its own (the GL driver's); only
+   * taken back below when the GL is a GPU's */
+  if (own_choice)
+    g_setenv ("GSK_RENDERER", "cairo", TRUE);
+
+  if (!gtk_init_check ())
+    {
+      if (own_choice)
+        g_unsetenv ("GSK_RENDERER");
+      return FALSE;
+    }
+  if (!own_choice)
+    return TRUE;
+
+  display = gdk_display_get_default ();
+  if (gdk_display_prepare_gl (display, NULL))
+    dl_iterate_phdr (find_software_gl, &software);
+
+  if (software)
+    g_debug ("GL is rasterized on the CPU here: drawing with cairo");
+  else
+    g_unsetenv ("GSK_RENDERER");
+
+  return TRUE;
 }
 
 /**

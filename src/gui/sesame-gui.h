@@ -11,11 +11,13 @@
 
 G_BEGIN_DECLS
 
-void        sesame_gui_ensure_resources  (void);
-const char *sesame_gui_get_ui_language   (void);
-char       *sesame_gui_dup_router_name   (const SesameRouter *router);
-void        sesame_gui_set_tooltip       (GtkWidget          *widget,
-                                          const char         *text);
-const char *sesame_gui_get_tooltip       (GtkWidget          *widget);
+gboolean    sesame_gui_init                  (void);
+gboolean    sesame_gui_gl_driver_is_software (const char         *path);
+void        sesame_gui_ensure_resources      (void);
+const char *sesame_gui_get_ui_language       (void);
+char       *sesame_gui_dup_router_name       (const SesameRouter *router);
+void        sesame_gui_set_tooltip           (GtkWidget          *widget,
+                                              const char         *text);
+const char *sesame_gui_get_tooltip           (GtkWidget          *widget);
 
 G_END_DECLS

@@ -447,6 +447,8 @@ on_after_paint (GdkFrameClock *clock,
 
   g_string_append_printf (line, "{\"mode\":\"%s\",\"first_frame_ms\":%.1f,\"t0\":\"%s\"",
                           mode_name (bench.mode), (now - t0) / 1e6, launcher >= 0 ? "launcher" : "proc");
+  g_string_append_printf (line, ",\"renderer\":\"%s\"",
+                          G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (bench.window))));
   if (proc >= 0)
     g_string_append_printf (line, ",\"first_frame_ms_proc\":%.1f", (now - proc) / 1e6);
   /* Where the time went: when main() ran, ::activate came, the window was
@@ -1087,10 +1089,14 @@ main (int   argc,
       return 2;
     }
 
-  /* Sesame's application registers its resources before it starts, so that
-   * AdwApplication loads the wizard's style sheet; the same here */
+  /* Sesame's main() chooses the renderer and registers the resources before
+   * the application starts (AdwApplication loads the wizard's style sheet
+   * from them); the same here. The minimal window gets GTK's own choice */
   if (bench.mode != MODE_MINIMAL)
-    sesame_gui_ensure_resources ();
+    {
+      sesame_gui_init ();
+      sesame_gui_ensure_resources ();
+    }
 
   if (bench.mode == MODE_STALL)
     sentinels_start ();

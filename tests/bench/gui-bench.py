@@ -257,9 +257,10 @@ def one_renderer(b, a, renderer, cases):
           "the first paint; then the medians of its steps:" % a.runs)
     for mode in ("minimal", "sesame"):
         rs = runs[mode]
-        print("  %-8s median %6.1f  min %6.1f  max %6.1f  runs: %s" % (
+        print("  %-8s median %6.1f  min %6.1f  max %6.1f  runs: %s  (drawn by %s)" % (
             mode, med(times[mode]), min(times[mode]), max(times[mode]),
-            " ".join("%.0f" % t for t in times[mode])))
+            " ".join("%.0f" % t for t in times[mode]),
+            ", ".join(sorted(set(r.get("renderer", "?") for r in rs)))))
         print("  %-8s   to main() %5.1f, to ::activate %5.1f, window built %5.1f, mapped %5.1f, painted %5.1f" % (
             "", med([r["main_ms"] for r in rs]), med([r["activate_ms"] for r in rs]),
             med([r["window_ms"] - r["activate_ms"] for r in rs]), med([r["map_ms"] - r["window_ms"] for r in rs]),
