@@ -669,6 +669,57 @@ sesame_catalog_load_default (GError **error)
 }
 
 /**
+ * sesame_catalog_get_default:
+ * @error: return location for a #GError
+ *
+ * The catalogs built into Sesame, loaded once for the process: they never
+ * change, so the wizard and its probes share one. Thread-safe; a call
+ * while sesame_catalog_preload_default () is loading waits for it.
+ *
+ * Returns: (transfer full): the catalogs built into Sesame
+ */
+SesameCatalog *
+sesame_catalog_get_default (GError **error)
+{
+  static GMutex lock;
+  static SesameCatalog *catalog;
+  static GError *load_error;
+  SesameCatalog *ret = NULL;
+
+  g_mutex_lock (&lock);
+  if (catalog == NULL && load_error == NULL)
+    catalog = sesame_catalog_load_default (&load_error);
+  if (catalog != NULL)
+    ret = g_object_ref (catalog);
+  else if (error != NULL)
+    *error = g_error_copy (load_error);
+  g_mutex_unlock (&lock);
+
+  return ret;
+}
+
+static gpointer
+preload_thread (gpointer data)
+{
+  g_autoptr(SesameCatalog) catalog = sesame_catalog_get_default (NULL);
+
+  return NULL;
+}
+
+/**
+ * sesame_catalog_preload_default:
+ *
+ * Starts loading the default catalogs in a thread of their own, so that
+ * they are ready by the time sesame_catalog_get_default () is called: the
+ * wizard starts it while GTK and the application start.
+ */
+void
+sesame_catalog_preload_default (void)
+{
+  g_thread_unref (g_thread_new ("sesame-catalog", preload_thread, NULL));
+}
+
+/**
  * sesame_catalog_get_services:
  *
  * Returns: (transfer none) (element-type SesameService): the services, in catalog order

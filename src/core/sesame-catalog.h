@@ -119,6 +119,8 @@ SesameCatalog        *sesame_catalog_new_from_bytes   (GBytes         *services_
                                                        GBytes         *routers_json,
                                                        GError        **error);
 SesameCatalog        *sesame_catalog_load_default     (GError        **error);
+SesameCatalog        *sesame_catalog_get_default      (GError        **error);
+void                  sesame_catalog_preload_default  (void);
 
 GPtrArray            *sesame_catalog_get_services     (SesameCatalog  *self);
 GPtrArray            *sesame_catalog_get_routers      (SesameCatalog  *self);

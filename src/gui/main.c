@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sesame-application.h"
+#include "sesame-catalog.h"
 #include "sesame-gui.h"
 
 int
@@ -26,8 +27,10 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* The renderer is chosen before the application's threads start */
+  /* The renderer is chosen before the application's threads start; the
+   * catalogs load meanwhile the application registers and loads its style */
   sesame_gui_init ();
+  sesame_catalog_preload_default ();
   app = sesame_application_new ();
 
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -133,7 +133,7 @@ get_catalog (SesameApplication  *self,
              GError            **error)
 {
   if (self->catalog == NULL)
-    self->catalog = sesame_catalog_load_default (error);
+    self->catalog = sesame_catalog_get_default (error);
 
   return self->catalog;
 }

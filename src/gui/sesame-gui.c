@@ -243,3 +243,36 @@ sesame_gui_get_tooltip (GtkWidget *widget)
 
   return g_object_get_data (G_OBJECT (widget), "sesame-tooltip");
 }
+
+static void
+on_reveal_child (GtkRevealer *revealer)
+{
+  GtkWidget *child = gtk_revealer_get_child (revealer);
+
+  if (child == NULL)
+    return;
+  if (gtk_revealer_get_reveal_child (revealer))
+    gtk_widget_set_visible (child, TRUE);
+  else if (!gtk_revealer_get_child_revealed (revealer))
+    gtk_widget_set_visible (child, FALSE);
+}
+
+/**
+ * sesame_gui_measure_when_revealed:
+ * @revealer: a revealer of a template
+ *
+ * A GtkRevealer of GTK 4.8 measures its child also while it is hidden,
+ * at every relayout of the window: a hidden banner with a wrapping label
+ * costs as much as a shown one. Here the child is hidden while the
+ * revealer is, and shown when it starts to reveal it; the transitions
+ * are those of the revealer.
+ */
+void
+sesame_gui_measure_when_revealed (GtkRevealer *revealer)
+{
+  g_return_if_fail (GTK_IS_REVEALER (revealer));
+
+  g_signal_connect (revealer, "notify::reveal-child", G_CALLBACK (on_reveal_child), NULL);
+  g_signal_connect (revealer, "notify::child-revealed", G_CALLBACK (on_reveal_child), NULL);
+  on_reveal_child (revealer);
+}

@@ -19,5 +19,6 @@ char       *sesame_gui_dup_router_name       (const SesameRouter *router);
 void        sesame_gui_set_tooltip           (GtkWidget          *widget,
                                               const char         *text);
 const char *sesame_gui_get_tooltip           (GtkWidget          *widget);
+void        sesame_gui_measure_when_revealed (GtkRevealer        *revealer);
 
 G_END_DECLS

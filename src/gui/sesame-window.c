@@ -750,6 +750,7 @@ static void
 sesame_window_init (SesameWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  sesame_gui_measure_when_revealed (self->stale_revealer);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self),
                                    win_entries, G_N_ELEMENTS (win_entries),

@@ -1528,13 +1528,15 @@ start_port_checks (Run *run)
 
 /* Router: UPnP IGD, then PCP with NAT-PMP fallback */
 
+/* The wizard's own catalogs, loaded with it (not again here, on the main
+ * thread while the checks run); kept for the process, like them */
 static SesameCatalog *
 catalog_get (void)
 {
   static SesameCatalog *catalog;
 
   if (g_once_init_enter (&catalog))
-    g_once_init_leave (&catalog, sesame_catalog_load_default (NULL));
+    g_once_init_leave (&catalog, sesame_catalog_get_default (NULL));
 
   return catalog;
 }

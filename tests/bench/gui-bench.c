@@ -976,7 +976,7 @@ new_sesame_window (GtkApplication *app)
   g_autoptr(GError) error = NULL;
   SesameWindow *window;
 
-  if (!(catalog = sesame_catalog_load_default (&error)))
+  if (!(catalog = sesame_catalog_get_default (&error)))
     {
       g_printerr ("gui-bench: cannot load the catalog: %s\n", error->message);
       return NULL;
@@ -1089,12 +1089,14 @@ main (int   argc,
       return 2;
     }
 
-  /* Sesame's main() chooses the renderer and registers the resources before
-   * the application starts (AdwApplication loads the wizard's style sheet
-   * from them); the same here. The minimal window gets GTK's own choice */
+  /* Sesame's main() chooses the renderer, starts loading the catalogs and
+   * registers the resources before the application starts (AdwApplication
+   * loads the wizard's style sheet from them); the same here. The minimal
+   * window gets GTK's own choice */
   if (bench.mode != MODE_MINIMAL)
     {
       sesame_gui_init ();
+      sesame_catalog_preload_default ();
       sesame_gui_ensure_resources ();
     }
 

@@ -226,6 +226,8 @@ sesame_welcome_page_init (SesameWelcomePage *self)
   self->server_rows = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  sesame_gui_measure_when_revealed (self->moved_aside_revealer);
+  sesame_gui_measure_when_revealed (self->router_changed_revealer);
 }
 
 /**
