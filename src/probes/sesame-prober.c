@@ -1798,8 +1798,11 @@ on_parent_cancelled (GCancellable *parent,
 /* GIO loads its proxy, TLS and other network modules with dlopen() on the
  * first HTTP request, and GnuTLS reads the system's certificates: about
  * 25 ms that tests/bench/gui-bench.py saw stall the main loop. Loaded here
- * in a worker thread first; the getters are thread-safe, and the HTTP
- * probes start when they are done. */
+ * in a worker thread first; the getters are thread-safe. GIO holds one
+ * lock while it loads any of its default modules, so a main thread that
+ * asks for another meanwhile (the router's HTTP session asks for the
+ * proxy resolver) waits for all of it: the probes that use HTTP, the
+ * router's and the address and port services', start when it is done. */
 static void
 load_network_modules_thread (GTask        *task,
                              gpointer      source_object,
@@ -1826,8 +1829,18 @@ network_modules_cb (GObject      *object,
 {
   Run *run = user_data;
   SesameProber *self = run->self;
-  g_autoptr(GUri) check = self->check_url != NULL ? check_uri (run) : NULL;
+  g_autoptr(GUri) check = NULL;
 
+  if (self->router)
+    start_router (run);
+
+  if (!self->internet)
+    {
+      end (run);
+      return;
+    }
+
+  check = self->check_url != NULL ? check_uri (run) : NULL;
   for (guint i = 0; self->ip_urls[i] != NULL; i++)
     {
       g_autofree char *server = server_of (self->ip_urls[i]);
@@ -1875,20 +1888,17 @@ start_probes (Run *run)
       return;
     }
 
-  if (self->router)
-    start_router (run);
-
   if (self->internet)
-    {
-      resolve_stun_servers (run);
-
-      start_http_probes (run);
-    }
+    resolve_stun_servers (run);
   else
     {
       run->report->nat_reason = g_strdup (_("The internet was not contacted, as asked."));
       start_port_checks (run);
     }
+
+  /* The router's and the HTTP probes, once the network modules are loaded */
+  if (self->router || self->internet)
+    start_http_probes (run);
 
   end (run);
 }
