@@ -50,7 +50,9 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <locale.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
@@ -88,6 +90,7 @@ typedef struct
 {
   gint64      gap_us;
   gint64      cpu_us;      /* the main thread's CPU time in the gap: its own work, not waiting for a CPU */
+  gint64      runq_us;     /* its time runnable but waiting for a CPU (schedstat); the rest it was blocked */
   gint64      machine_us;  /* of which the CPU under it stood still (see the sentinels), filled when printed */
   int         start_cpu;   /* the CPU the main thread was on at either end */
   int         end_cpu;
@@ -101,6 +104,7 @@ typedef struct
   GArray *gaps;         /* element-type Gap */
   gint64  last_us;      /* 0 before the first sample */
   gint64  last_cpu_us;
+  gint64  last_runq_us;
   int     last_cpu;
 } GapClock;
 
@@ -357,6 +361,31 @@ thread_cpu_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
+/* How long the main thread has waited on a run queue, us: the second field
+ * of /proc/thread-self/schedstat, opened by the main thread (the clocks
+ * sample there); -1 where the kernel does not keep it */
+static gint64
+thread_runq_us (void)
+{
+  static int fd = -2;
+  char buf[96];
+  ssize_t n;
+  guint64 run_ns, wait_ns;
+
+  if (fd == -2)
+    fd = open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  n = pread (fd, buf, sizeof buf - 1, 0);
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  if (sscanf (buf, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &run_ns, &wait_ns) != 2)
+    return -1;
+
+  return (gint64) (wait_ns / 1000);
+}
+
 static gint64
 boottime_ns (void)
 {
@@ -488,10 +517,12 @@ gap_clock_sample (GapClock *clock,
                   gint64    now_us)
 {
   gint64 cpu_us = thread_cpu_us ();
+  gint64 runq_us = thread_runq_us ();
   int cpu = sched_getcpu ();
   Gap gap = {
     .gap_us = now_us - clock->last_us,
     .cpu_us = cpu_us - clock->last_cpu_us,
+    .runq_us = runq_us >= 0 && clock->last_runq_us >= 0 ? runq_us - clock->last_runq_us : -1,
     .end_us = now_us,
     .start_cpu = clock->last_cpu,
     .end_cpu = cpu,
@@ -502,6 +533,7 @@ gap_clock_sample (GapClock *clock,
     g_array_append_val (clock->gaps, gap);
   clock->last_us = now_us;
   clock->last_cpu_us = cpu_us;
+  clock->last_runq_us = runq_us;
   clock->last_cpu = cpu;
 }
 
@@ -538,11 +570,12 @@ append_gaps (GString    *line,
     {
       const Gap *gap = &g_array_index (gaps, Gap, i);
 
-      g_string_append_printf (line, "%s{\"gap_ms\":%.2f,\"cpu_ms\":%.2f,\"machine_ms\":%.2f,\"end_ms\":%.1f,"
-                              "\"end_mono_us\":%" G_GINT64_FORMAT ",\"after_updated\":%s%s%s}",
+      g_string_append_printf (line, "%s{\"gap_ms\":%.2f,\"cpu_ms\":%.2f,\"runq_ms\":%.2f,\"machine_ms\":%.2f,"
+                              "\"end_ms\":%.1f,\"end_mono_us\":%" G_GINT64_FORMAT ",\"after_updated\":%s%s%s}",
                               i > 0 ? "," : "",
                               gap->gap_us / 1e3,
                               gap->cpu_us / 1e3,
+                              gap->runq_us / 1e3,
                               gap->machine_us / 1e3,
                               (gap->end_us - bench.phase_start_us) / 1e3,
                               gap->end_us,

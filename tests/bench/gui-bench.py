@@ -270,8 +270,10 @@ class Bench:
 
 
 def longest_str(gaps):
-    return ", ".join("%.1f ms (cpu %.1f ms, machine stopped %.1f ms) at %.0f ms (after '%s')" % (
-        g["gap_ms"], g.get("cpu_ms", 0.0), g.get("machine_ms", 0.0), g["end_ms"], g["after_updated"] or "-")
+    return ", ".join("%.1f ms (cpu %.1f ms, waiting for a CPU %.1f ms, machine stopped %.1f ms) at %.0f ms "
+                     "(after '%s')" % (
+        g["gap_ms"], g.get("cpu_ms", 0.0), g.get("runq_ms", 0.0), g.get("machine_ms", 0.0), g["end_ms"],
+        g["after_updated"] or "-")
         for g in gaps)
 
 
