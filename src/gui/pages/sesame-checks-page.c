@@ -1492,7 +1492,7 @@ update_summary (SesameChecksPage        *self,
   Status status;
 
   gtk_widget_set_visible (GTK_WIDGET (self->summary_spinner), busy);
-  gtk_spinner_set_spinning (self->summary_spinner, busy && !g_getenv ("XX_NOSPIN"));
+  gtk_spinner_set_spinning (self->summary_spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->summary_icon), !busy);
 
   if (busy)
