@@ -17,6 +17,7 @@
 #include "gui-test-util.h"
 #include "gui-tests.h"
 #include "sesame-application.h"
+#include "sesame-gui.h"
 #include "sesame-welcome-page.h"
 
 static SesameWelcomePage *
@@ -62,6 +63,10 @@ test_new (void)
   start = gui_test_find (page, GTK_TYPE_BUTTON, gui_test_ui_is_japanese () ? "開始(_S)" : "_Start");
   g_assert_nonnull (start);
   g_assert_true (gui_test_is_shown (start));
+  /* What it does, said when the pointer rests on it, in the UI language */
+  g_assert_cmpstr (sesame_gui_get_tooltip (start), ==, _("Begin with your router"));
+  if (gui_test_ui_is_japanese ())
+    g_assert_cmpstr (sesame_gui_get_tooltip (start), !=, "Begin with your router");
   gui_test_press (start);
   g_assert_cmpstr (sesame_window_get_page_name (window), ==, "router");
 

@@ -202,8 +202,9 @@ on_query_quiet_tooltip (GtkWidget  *widget,
  * display where the pointer is, at once, to show the new text if it is
  * there: under X11 a round trip to the server each time, which on a
  * widget that changes as results come in (a check's icon) is one per
- * change, dozens a frame. This one asks nothing: the text is there the
- * next time a tooltip is asked for.
+ * change, dozens a frame, and one per button of a template (tooltip-text)
+ * while the first window is built. This one asks nothing: the text is
+ * there the next time a tooltip is asked for.
  */
 void
 sesame_gui_set_tooltip (GtkWidget  *widget,

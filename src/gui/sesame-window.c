@@ -59,6 +59,7 @@ struct _SesameWindow
   AdwWindowTitle       *window_title;
   GtkButton            *back_button;
   GtkButton            *next_button;
+  GtkMenuButton        *menu_button;
   GtkStack             *stack;
   AdwToastOverlay      *toast_overlay;
   GtkRevealer          *stale_revealer;
@@ -740,6 +741,7 @@ sesame_window_class_init (SesameWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, next_button);
+  gtk_widget_class_bind_template_child (widget_class, SesameWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SesameWindow, stale_revealer);
@@ -751,6 +753,10 @@ sesame_window_init (SesameWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   sesame_gui_measure_when_revealed (self->stale_revealer);
+  /* Not in the template: see sesame_gui_set_tooltip () */
+  sesame_gui_set_tooltip (GTK_WIDGET (self->back_button), _("Previous page (Alt+Left)"));
+  sesame_gui_set_tooltip (GTK_WIDGET (self->menu_button), _("Main Menu"));
+  sesame_gui_set_tooltip (GTK_WIDGET (self->next_button), _("Next page (Alt+Right)"));
 
   g_action_map_add_action_entries (G_ACTION_MAP (self),
                                    win_entries, G_N_ELEMENTS (win_entries),

@@ -35,6 +35,10 @@ struct _SesameWelcomePage
   AdwActionRow         *host_row;
   AdwActionRow         *services_row;
   AdwPreferencesGroup  *servers_group;
+  GtkButton            *start_button;
+  GtkButton            *check_again_button;
+  GtkButton            *replace_router_button;
+  GtkButton            *change_services_button;
 
   GPtrArray            *server_rows;   /* element-type GtkWidget: unowned, in servers_group */
   gboolean              returning;
@@ -209,6 +213,10 @@ sesame_welcome_page_class_init (SesameWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, moved_aside_revealer);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, moved_aside_label);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, router_changed_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, check_again_button);
+  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, replace_router_button);
+  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, change_services_button);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, router_changed_label);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, router_changed_expander);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, router_changed_details);
@@ -228,6 +236,12 @@ sesame_welcome_page_init (SesameWelcomePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   sesame_gui_measure_when_revealed (self->moved_aside_revealer);
   sesame_gui_measure_when_revealed (self->router_changed_revealer);
+  /* Not in the template: see sesame_gui_set_tooltip () */
+  sesame_gui_set_tooltip (GTK_WIDGET (self->start_button), _("Begin with your router"));
+  sesame_gui_set_tooltip (GTK_WIDGET (self->check_again_button), _("Run the network checks for the same setup"));
+  sesame_gui_set_tooltip (GTK_WIDGET (self->replace_router_button),
+                          _("Keep your services and set them up on the new router"));
+  sesame_gui_set_tooltip (GTK_WIDGET (self->change_services_button), _("Add or remove what the server offers"));
 }
 
 /**
