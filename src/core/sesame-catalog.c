@@ -701,7 +701,9 @@ sesame_catalog_get_default (GError **error)
 static gpointer
 preload_thread (gpointer data)
 {
-  g_autoptr(SesameCatalog) catalog = sesame_catalog_get_default (NULL);
+  SesameCatalog *catalog = sesame_catalog_get_default (NULL);
+
+  g_clear_object (&catalog);
 
   return NULL;
 }
