@@ -277,3 +277,39 @@ sesame_gui_measure_when_revealed (GtkRevealer *revealer)
   g_signal_connect (revealer, "notify::child-revealed", G_CALLBACK (on_reveal_child), NULL);
   on_reveal_child (revealer);
 }
+
+static void
+load_icon_theme_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  /* Looks up one icon: reads the themes' indexes, under the theme's lock */
+  gtk_icon_theme_has_icon (GTK_ICON_THEME (task_data), "network-server-symbolic");
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sesame_gui_preload_icon_theme:
+ * @display: the display of the windows to come
+ *
+ * Reads the icon theme in a worker thread. GTK 4.8 reads it in one when
+ * the display's theme is made, but an application's icon path, added as
+ * it starts, throws that away, and the first icon of the first window
+ * then reads it all again on the main thread. Called before a window is
+ * built, the reading goes on while the window is built; a lookup that
+ * comes first waits for it, as it would have read it itself. Lookups are
+ * thread-safe once the theme is set up (gtk/gtkicontheme.c).
+ */
+void
+sesame_gui_preload_icon_theme (GdkDisplay *display)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GDK_IS_DISPLAY (display));
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, sesame_gui_preload_icon_theme);
+  g_task_set_task_data (task, g_object_ref (gtk_icon_theme_get_for_display (display)), g_object_unref);
+  g_task_run_in_thread (task, load_icon_theme_thread);
+}

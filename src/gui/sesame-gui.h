@@ -20,5 +20,6 @@ void        sesame_gui_set_tooltip           (GtkWidget          *widget,
                                               const char         *text);
 const char *sesame_gui_get_tooltip           (GtkWidget          *widget);
 void        sesame_gui_measure_when_revealed (GtkRevealer        *revealer);
+void        sesame_gui_preload_icon_theme    (GdkDisplay         *display);
 
 G_END_DECLS

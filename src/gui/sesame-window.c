@@ -751,6 +751,8 @@ sesame_window_class_init (SesameWindowClass *klass)
 static void
 sesame_window_init (SesameWindow *self)
 {
+  /* Read while the window is built, not when its first icon is drawn */
+  sesame_gui_preload_icon_theme (gdk_display_get_default ());
   gtk_widget_init_template (GTK_WIDGET (self));
   sesame_gui_measure_when_revealed (self->stale_revealer);
   /* Not in the template: see sesame_gui_set_tooltip () */
