@@ -165,11 +165,14 @@ typedef struct
 
 /* Machine stalls ----------------------------------------------------------
  *
- * On a virtual machine the host may take a CPU away for tens of
- * milliseconds: the thread on it stops, and the guest's kernel charges the
- * time to it, so a gap in the main loop then looks like the main thread's
- * own work (the busy loop of a separate program shows the same gaps, "CPU"
- * included, at the same moments). A sentinel per CPU, a real-time
+ * A CPU can stop running threads for tens of milliseconds: a virtual
+ * machine's host takes it away, or the kernel holds it with interrupts off
+ * (a program writing to a virtual machine's serial console: the lab's
+ * miniupnpd did, see tests/integration/netlab). The thread on it stops and
+ * the kernel charges the time to it, so a gap in the main loop then looks
+ * like the main thread's own work (the busy loop of a separate program
+ * shows the same gaps, "CPU" included, at the same moments). A sentinel
+ * per CPU, a real-time
  * (SCHED_FIFO) thread pinned to it that wakes every millisecond, runs as
  * soon as its timer fires, whatever else runs there: when it wakes more
  * than SENTINEL_LATE_US late, its CPU was not running. A gap is printed

@@ -361,7 +361,8 @@ def one_renderer(b, a, renderer, cases):
     own = max(all_runs, key=lambda r: r[1]["loop_settled_max_own_gap_ms"])
     own_max = own[1]["loop_settled_max_own_gap_ms"]
     sentinel = all(r[1].get("sentinel") == "real-time" for r in all_runs)
-    print("  the CPUs stood still (a real-time thread woke late: the host of a virtual machine took them away) "
+    print("  the CPUs stood still (a real-time thread woke late: a virtual machine's host took them, or the "
+          "kernel held them with interrupts off) "
           "for %.1f ms of CPU time in all over the runs' checks, %s" % (
               sum(r[1].get("machine_stalled_ms", 0.0) for r in all_runs),
               "real-time sentinel" if sentinel else "sentinel NOT real-time: not taken out"))
