@@ -1553,8 +1553,11 @@ update_summary (SesameChecksPage        *self,
 }
 
 /* Enough text for one frame (see check_row_cost ()): a few ms of measuring
- * on a slow computer, two long verdicts or a score of short ones */
-#define TEXT_PER_FRAME 200
+ * on a slow computer, three rows with their verdicts. At 200 the busiest
+ * frame of a restart took 16.5 ms of the main thread on two slow cores
+ * (tests/bench/gui-bench.py, checks+restart), at 150 10.4 ms; the checks
+ * took as long */
+#define TEXT_PER_FRAME 150
 
 /* Shows the report, changing rows that show something already for at most
  * @allowance (see check_row_cost ()). Returns whether every row shows the
