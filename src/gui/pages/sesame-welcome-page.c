@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sesame-gui.h"
+#include "sesame-row-layout.h"
 #include "sesame-welcome-page.h"
 
 struct _SesameWelcomePage
@@ -61,6 +62,8 @@ add_server_row (SesameWelcomePage *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), purpose);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  /* Measured in one pass, as the checks page's rows (sesame-row-layout.c) */
+  sesame_row_layout_install (ADW_PREFERENCES_ROW (row));
   adw_preferences_group_add (self->servers_group, row);
   g_ptr_array_add (self->server_rows, row);
 }
@@ -236,6 +239,9 @@ sesame_welcome_page_init (SesameWelcomePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   sesame_gui_measure_when_revealed (self->moved_aside_revealer);
   sesame_gui_measure_when_revealed (self->router_changed_revealer);
+  sesame_row_layout_install (ADW_PREFERENCES_ROW (self->router_row));
+  sesame_row_layout_install (ADW_PREFERENCES_ROW (self->host_row));
+  sesame_row_layout_install (ADW_PREFERENCES_ROW (self->services_row));
   /* Not in the template: see sesame_gui_set_tooltip () */
   sesame_gui_set_tooltip (GTK_WIDGET (self->start_button), _("Begin with your router"));
   sesame_gui_set_tooltip (GTK_WIDGET (self->check_again_button), _("Run the network checks for the same setup"));
