@@ -557,20 +557,30 @@ gui_test_find_toplevel (GType type)
   return NULL;
 }
 
-gboolean
-gui_test_file_chooser_shown (gpointer data)
+static gboolean
+toplevel_shown (gpointer data)
 {
-  return gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER) != NULL;
+  return gui_test_find_toplevel ((GType) GPOINTER_TO_SIZE (data)) != NULL;
 }
 
-gboolean
-gui_test_file_chooser_gone (gpointer data)
+static gboolean
+toplevel_gone (gpointer data)
 {
-  return gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER) == NULL;
+  return gui_test_find_toplevel ((GType) GPOINTER_TO_SIZE (data)) == NULL;
 }
 
-gboolean
-gui_test_message_dialog_shown (gpointer data)
+GtkWindow *
+gui_test_wait_for_toplevel (GType type,
+                            guint timeout_ms)
 {
-  return gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+  gui_test_wait_until (toplevel_shown, GSIZE_TO_POINTER (type), timeout_ms);
+
+  return gui_test_find_toplevel (type);
+}
+
+void
+gui_test_wait_toplevel_gone (GType type,
+                             guint timeout_ms)
+{
+  gui_test_wait_until (toplevel_gone, GSIZE_TO_POINTER (type), timeout_ms);
 }

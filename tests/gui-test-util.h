@@ -19,8 +19,8 @@ G_BEGIN_DECLS
 void          gui_test_init            (int           *argc,
                                         char        ***argv);
 const char   *gui_test_ui_language     (void);
-void          gui_test_assert_renderer (GtkWindow           *window);
 gboolean      gui_test_ui_is_japanese  (void);
+void          gui_test_assert_renderer (GtkWindow           *window);
 
 /* A window without an application, on @page (nullable: the first), with
  * the plan from tests/data/@plan_file (nullable: a new plan), the report
@@ -75,10 +75,11 @@ GtkWidget    *gui_test_tab_to          (SesameWindow        *window,
 /* The first visible toplevel window of @type (a file chooser, a message
  * dialog, the shortcuts window), or %NULL */
 GtkWindow    *gui_test_find_toplevel   (GType                type);
-/* Conditions for gui_test_wait_until (); @data is unused */
-gboolean      gui_test_file_chooser_shown   (gpointer        data);
-gboolean      gui_test_file_chooser_gone    (gpointer        data);
-gboolean      gui_test_message_dialog_shown (gpointer        data);
+/* Waits until a toplevel of @type is shown (and returns it), or gone */
+GtkWindow    *gui_test_wait_for_toplevel  (GType                type,
+                                           guint                timeout_ms);
+void          gui_test_wait_toplevel_gone (GType                type,
+                                           guint                timeout_ms);
 
 /* Whether @widget is visible all the way up to its window */
 gboolean      gui_test_is_shown        (GtkWidget           *widget);

@@ -437,8 +437,7 @@ test_save_as (void)
   checklist = expected_checklist (&fixture, "en");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "checklist.save-as", "s", "markdown"));
-  gui_test_wait_until (gui_test_file_chooser_shown, NULL, 5000);
-  chooser = GTK_FILE_CHOOSER (gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER));
+  chooser = GTK_FILE_CHOOSER (gui_test_wait_for_toplevel (GTK_TYPE_FILE_CHOOSER, 5000));
 
   expected_name = g_strconcat (sesame_checklist_get_title (checklist), ".md", NULL);
   name = gtk_file_chooser_get_current_name (chooser);
@@ -448,7 +447,7 @@ test_save_as (void)
   g_assert_cmpstr (gtk_file_filter_get_name (filter), ==, _("Markdown"));
 
   click (gui_test_find (GTK_WIDGET (chooser), GTK_TYPE_BUTTON, _("_Cancel")));
-  gui_test_wait_until (gui_test_file_chooser_gone, NULL, 5000);
+  gui_test_wait_toplevel_gone (GTK_TYPE_FILE_CHOOSER, 5000);
 
   fixture_close (&fixture);
 }
@@ -504,8 +503,7 @@ save_in_chooser (Fixture    *fixture,
   GtkFileChooser *chooser;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), action, NULL));
-  gui_test_wait_until (gui_test_file_chooser_shown, NULL, 5000);
-  chooser = GTK_FILE_CHOOSER (gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER));
+  chooser = GTK_FILE_CHOOSER (gui_test_wait_for_toplevel (GTK_TYPE_FILE_CHOOSER, 5000));
   gui_test_wait_until (chooser_has_folder, chooser, 5000);
   current = gtk_file_chooser_get_current_folder (chooser);
   g_assert_true (g_file_equal (current, folder));
@@ -513,7 +511,7 @@ save_in_chooser (Fixture    *fixture,
   if (typed != NULL)
     gtk_file_chooser_set_current_name (chooser, typed);
   click (gui_test_find (GTK_WIDGET (chooser), GTK_TYPE_BUTTON, _("_Save")));
-  gui_test_wait_until (gui_test_file_chooser_gone, NULL, 5000);
+  gui_test_wait_toplevel_gone (GTK_TYPE_FILE_CHOOSER, 5000);
   gui_test_wait_until (file_exists, path, 10000);
 }
 
@@ -612,24 +610,17 @@ test_export_format (void)
   second = gui_test_open_window ("seed-plan.json", "en", "checklist", NULL);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sesame_window_get_page (second, "checklist")),
                                              "checklist.save-as", "s", "html"));
-  gui_test_wait_until (gui_test_file_chooser_shown, NULL, 5000);
-  chooser = GTK_FILE_CHOOSER (gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER));
+  chooser = GTK_FILE_CHOOSER (gui_test_wait_for_toplevel (GTK_TYPE_FILE_CHOOSER, 5000));
   gui_test_wait_until (chooser_has_folder, chooser, 5000);
   current = gtk_file_chooser_get_current_folder (chooser);
   g_assert_true (g_file_equal (current, other));
   click (gui_test_find (GTK_WIDGET (chooser), GTK_TYPE_BUTTON, _("_Cancel")));
-  gui_test_wait_until (gui_test_file_chooser_gone, NULL, 5000);
+  gui_test_wait_toplevel_gone (GTK_TYPE_FILE_CHOOSER, 5000);
   gui_test_close_window (second);
   g_assert_cmpint (g_unlink (other_path), ==, 0);
   g_assert_cmpint (g_rmdir (other_dir), ==, 0);
 
   fixture_close (&fixture);
-}
-
-static gboolean
-message_dialog_gone (gpointer data)
-{
-  return ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) == NULL;
 }
 
 static void
@@ -652,8 +643,7 @@ test_save_error (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
   /* Told, not silent */
-  gui_test_wait_until (gui_test_message_dialog_shown, NULL, 5000);
-  dialog = ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, 5000));
   heading = g_strdup_printf (_("Could Not Save “%s”"), "checklist.html");
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
   g_assert_cmpuint (strlen (adw_message_dialog_get_body (dialog)), >, 0);
@@ -699,8 +689,7 @@ test_save_special_files (void)
       g_assert_false (result.saved);
       g_assert_nonnull (result.error);
       g_clear_error (&result.error);
-      gui_test_wait_until (gui_test_message_dialog_shown, NULL, 5000);
-      dialog = ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+      dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, 5000));
       gtk_window_destroy (GTK_WINDOW (dialog));
     }
 
@@ -949,8 +938,7 @@ test_mappings (void)
 
   /* The consent dialog lists every port it would add, and nothing else */
   click (add_button);
-  gui_test_wait_until (gui_test_message_dialog_shown, NULL, 5000);
-  dialog = ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, 5000));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "UPnP IGD"));
 
   forwards = sesame_checklist_get_forwards (checklist);
@@ -974,7 +962,7 @@ test_mappings (void)
 
   /* Declined: the router is left alone */
   click (gui_test_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, _("_Cancel")));
-  gui_test_wait_until (message_dialog_gone, NULL, 5000);
+  gui_test_wait_toplevel_gone (ADW_TYPE_MESSAGE_DIALOG, 5000);
   gui_test_iterate (50);
   spinners = gui_test_find_all (GTK_WIDGET (fixture.page), GTK_TYPE_SPINNER, NULL);
   g_assert_cmpuint (spinners->len, ==, 0);
@@ -1314,14 +1302,13 @@ test_mappings_added (void)
 
   /* Nothing reaches the router before the person agrees */
   click (add_button);
-  gui_test_wait_until (gui_test_message_dialog_shown, NULL, 5000);
-  dialog = ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, 5000));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "NAT-PMP"));
   gui_test_iterate (100);
   g_assert_cmpuint (fake->log->len, ==, 0);
 
   click (gui_test_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, _("_Add Mappings")));
-  gui_test_wait_until (message_dialog_gone, NULL, 5000);
+  gui_test_wait_toplevel_gone (ADW_TYPE_MESSAGE_DIALOG, 5000);
 
   /* Every row, one request each, each with its result */
   gui_test_wait_until (button_sensitive, remove_button, 20000);
@@ -1439,14 +1426,13 @@ test_mappings_pcp_refused (void)
   g_assert_true (gtk_widget_get_sensitive (add_button));
 
   click (add_button);
-  gui_test_wait_until (gui_test_message_dialog_shown, NULL, 5000);
-  dialog = ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, 5000));
   body = adw_message_dialog_get_body (dialog);
   g_assert_nonnull (strstr (body, "NAT-PMP"));
   g_assert_null (strstr (body, "PCP"));
 
   click (gui_test_find (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, _("_Add Mappings")));
-  gui_test_wait_until (message_dialog_gone, NULL, 5000);
+  gui_test_wait_toplevel_gone (ADW_TYPE_MESSAGE_DIALOG, 5000);
   gui_test_wait_until (button_sensitive, remove_button, 20000);
   /* The NAT-PMP router was asked, and granted them */
   g_assert_cmpuint (fake->log->len, >, 0);
@@ -1983,8 +1969,7 @@ test_router_change_save_as (void)
   g_assert_true (save_menu_has (&fixture, _("Save Router _Change Checklist…")));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.page), "checklist.save-migration", NULL));
-  gui_test_wait_until (gui_test_file_chooser_shown, NULL, 5000);
-  chooser = GTK_FILE_CHOOSER (gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER));
+  chooser = GTK_FILE_CHOOSER (gui_test_wait_for_toplevel (GTK_TYPE_FILE_CHOOSER, 5000));
 
   expected_name = g_strconcat (sesame_migration_get_title (migration), ".html", NULL);
   name = gtk_file_chooser_get_current_name (chooser);
@@ -1994,7 +1979,7 @@ test_router_change_save_as (void)
   g_assert_cmpstr (gtk_file_filter_get_name (filter), ==, _("Web page (HTML)"));
 
   click (gui_test_find (GTK_WIDGET (chooser), GTK_TYPE_BUTTON, _("_Cancel")));
-  gui_test_wait_until (gui_test_file_chooser_gone, NULL, 5000);
+  gui_test_wait_toplevel_gone (GTK_TYPE_FILE_CHOOSER, 5000);
 
   fixture_close (&fixture);
 }
@@ -2025,8 +2010,7 @@ test_no_router_change (void)
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_clear_error (&result.error);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  gui_test_wait_until (gui_test_message_dialog_shown, NULL, 5000);
-  dialog = ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  dialog = ADW_MESSAGE_DIALOG (gui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, 5000));
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
                    _("There is no router change to save. After you replace your router, "
                      "choose “I Replaced My Router” on the first page."));

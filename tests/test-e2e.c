@@ -418,7 +418,7 @@ pdf_says (const char *text,
   return strstr (flat->str, wanted->str) != NULL;
 }
 
-/* The file chooser that Save opened */
+/* The file at @data is there */
 static gboolean
 file_exists (gpointer data)
 {
@@ -454,8 +454,7 @@ save_checklist_pdf (Walk *walk)
   char *path;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "checklist.save-as", "s", "pdf"));
-  gui_test_wait_until (gui_test_file_chooser_shown, NULL, 10000);
-  chooser = GTK_FILE_CHOOSER (gui_test_find_toplevel (GTK_TYPE_FILE_CHOOSER));
+  chooser = GTK_FILE_CHOOSER (gui_test_wait_for_toplevel (GTK_TYPE_FILE_CHOOSER, 10000));
   name = gtk_file_chooser_get_current_name (chooser);
   g_assert_true (g_str_has_suffix (name, ".pdf"));
 
@@ -589,8 +588,8 @@ walk_full_cone (Walk *walk)
 
   /* Agreed to, the router adds them… */
   gui_test_press (gui_test_tab_to (window, _("_Add Mappings…")));
-  gui_test_wait_until (gui_test_message_dialog_shown, NULL, 10000);
-  gui_test_press (gui_test_find (GTK_WIDGET (ADW_MESSAGE_DIALOG (gui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG))), GTK_TYPE_BUTTON, _("_Add Mappings")));
+  gui_test_press (gui_test_find (GTK_WIDGET (gui_test_wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG, 10000)),
+                                 GTK_TYPE_BUTTON, _("_Add Mappings")));
   gui_test_wait_until (mappings_added, window, 30000);
 
   /* …and checked again, the router forwards both ports here: no port is

@@ -128,22 +128,24 @@ assert_pair_alike (Pair       *pair,
 {
   GtkWidget *want = pair->rows[0];
   GtkWidget *got = pair->rows[1];
+  const struct {
+    const char *what;
+    GType       type;
+    const char *text;
+  } parts[] = {
+    { "the title", GTK_TYPE_LABEL, TITLE },
+    { "the subtitle", GTK_TYPE_LABEL, subtitle },
+    { "the icon", GTK_TYPE_IMAGE, NULL },
+    { "the button", GTK_TYPE_BUTTON, NULL },
+  };
 
   assert_same_place ("the row",
                      GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (want), gtk_widget_get_height (want)),
                      GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (got), gtk_widget_get_height (got)));
-  assert_same_place ("the title",
-                     place (want, gui_test_find (want, GTK_TYPE_LABEL, TITLE)),
-                     place (got, gui_test_find (got, GTK_TYPE_LABEL, TITLE)));
-  assert_same_place ("the subtitle",
-                     place (want, gui_test_find (want, GTK_TYPE_LABEL, subtitle)),
-                     place (got, gui_test_find (got, GTK_TYPE_LABEL, subtitle)));
-  assert_same_place ("the icon",
-                     place (want, gui_test_find (want, GTK_TYPE_IMAGE, NULL)),
-                     place (got, gui_test_find (got, GTK_TYPE_IMAGE, NULL)));
-  assert_same_place ("the button",
-                     place (want, gui_test_find (want, GTK_TYPE_BUTTON, NULL)),
-                     place (got, gui_test_find (got, GTK_TYPE_BUTTON, NULL)));
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    assert_same_place (parts[i].what,
+                       place (want, gui_test_find (want, parts[i].type, parts[i].text)),
+                       place (got, gui_test_find (got, parts[i].type, parts[i].text)));
 }
 
 static void
