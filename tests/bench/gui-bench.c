@@ -52,9 +52,9 @@
 
 #include <fcntl.h>
 #include <locale.h>
-#include <stdio.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -172,10 +172,9 @@ typedef struct
  * the kernel charges the time to it, so a gap in the main loop then looks
  * like the main thread's own work (the busy loop of a separate program
  * shows the same gaps, "CPU" included, at the same moments). A sentinel
- * per CPU, a real-time
- * (SCHED_FIFO) thread pinned to it that wakes every millisecond, runs as
- * soon as its timer fires, whatever else runs there: when it wakes more
- * than SENTINEL_LATE_US late, its CPU was not running. A gap is printed
+ * per CPU, a real-time (SCHED_FIFO) thread pinned to it that wakes every
+ * millisecond, runs as soon as its timer fires, whatever else runs there:
+ * when it wakes more than SENTINEL_LATE_US late, its CPU was not running. A gap is printed
  * with how much of it the CPU the main thread was on stood still (the CPU
  * at both ends of the gap; when they differ, the lesser of the two), and
  * the longest gap without that ("own"). Without real-time scheduling (not

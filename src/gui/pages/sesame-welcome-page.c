@@ -216,10 +216,6 @@ sesame_welcome_page_class_init (SesameWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, moved_aside_revealer);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, moved_aside_label);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, router_changed_revealer);
-  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, start_button);
-  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, check_again_button);
-  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, replace_router_button);
-  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, change_services_button);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, router_changed_label);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, router_changed_expander);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, router_changed_details);
@@ -229,6 +225,10 @@ sesame_welcome_page_class_init (SesameWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, host_row);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, services_row);
   gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, servers_group);
+  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, start_button);
+  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, check_again_button);
+  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, replace_router_button);
+  gtk_widget_class_bind_template_child (widget_class, SesameWelcomePage, change_services_button);
 }
 
 static void
