@@ -120,7 +120,6 @@ gui_test_init (int    *argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   if (!sesame_gui_init ())
     g_error ("cannot open the display");
-  adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 }
 

@@ -722,12 +722,91 @@ test_software_gl (void)
     }
 }
 
+/* A widget that counts how often it is styled again */
+G_DECLARE_FINAL_TYPE (StyleProbe, style_probe, STYLE, PROBE, GtkWidget)
+
+struct _StyleProbe
+{
+  GtkWidget parent_instance;
+  guint     restyles;
+};
+
+G_DEFINE_FINAL_TYPE (StyleProbe, style_probe, GTK_TYPE_WIDGET)
+
+static void
+style_probe_css_changed (GtkWidget         *widget,
+                         GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (style_probe_parent_class)->css_changed (widget, change);
+  ((StyleProbe *) widget)->restyles++;
+}
+
+static void
+style_probe_class_init (StyleProbeClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  widget_class->css_changed = style_probe_css_changed;
+  gtk_widget_class_set_css_name (widget_class, "sesamestyleprobe");
+}
+
+static void
+style_probe_init (StyleProbe *self)
+{
+}
+
+static void
+on_first_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* A window opened as the wizard starts is styled before its first frame
+ * and not again while nothing in it changes: libadwaita 1.2 restyles every
+ * window 250 ms after it starts unless Sesame settles its style first
+ * (sesame_gui_init ()). The first test of its program: nothing may run the
+ * main loop between the start and this window. */
+static void
+test_style_settled (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  StyleProbe *probe = g_object_new (style_probe_get_type (), NULL);
+  gboolean painted = FALSE;
+  guint restyles;
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (probe));
+  gtk_window_set_default_size (GTK_WINDOW (window), 200, 100);
+  gtk_widget_realize (window);
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (on_first_paint), &painted);
+  gtk_window_present (GTK_WINDOW (window));
+  gui_test_wait_until (is_true, &painted, 5000);
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (window), on_first_paint, &painted);
+
+  restyles = probe->restyles;
+  g_assert_cmpuint (restyles, >, 0);
+  /* Past libadwaita's 250 ms, with time to spare */
+  gui_test_iterate (600);
+  g_assert_cmpuint (probe->restyles, ==, restyles);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   gui_test_init (&argc, &argv);
 
+  /* First: see test_style_settled () */
+  g_test_add_func ("/gui/app/style-settled", test_style_settled);
   g_test_add_func ("/gui/app/software-gl", test_software_gl);
   g_test_add_func ("/gui/app/walk-report-en", test_walk_en);
   g_test_add_func ("/gui/app/walk-report-ja", test_walk_ja);

@@ -12,6 +12,7 @@
 
 #include <link.h>
 
+#include <adwaita.h>
 #include <glib/gi18n-lib.h>
 
 #include "sesame-gui.h"
@@ -70,6 +71,38 @@ find_software_gl (struct dl_phdr_info *info,
   return *software ? 1 : 0;
 }
 
+/* libadwaita 1.2 holds CSS transitions back for 250 ms whenever it sets
+ * up a display's style sheets, as it does in adw_init () (AdwStyleManager's
+ * update_stylesheet (): a style provider that says "* { transition: none; }",
+ * taken back by a 250 ms timeout). Taking it back restyles every widget of
+ * every window, 10 to 13 ms on two slow cores for the checks page with its
+ * rows: by then the window is on screen, showing its first results. At
+ * start there is no window to restyle, nor any transition to hold back:
+ * the timeout is made due and run now. Only for libadwaita 1.2, whose code
+ * this follows; where the timeout is not found, nothing changes. */
+static void
+settle_style (GdkDisplay *display)
+{
+  AdwStyleManager *manager;
+  GSource *source;
+
+  if (adw_get_major_version () != 1 || adw_get_minor_version () != 2)
+    return;
+
+  /* The one timeout libadwaita adds with the display's manager as its data */
+  manager = adw_style_manager_get_for_display (display);
+  source = g_main_context_find_source_by_funcs_user_data (NULL, &g_timeout_funcs, manager);
+  if (source == NULL)
+    return;
+
+  g_source_ref (source);
+  g_source_set_ready_time (source, 0);
+  /* Due now: the next turn of the main loop runs it (bounded all the same) */
+  for (guint i = 0; i < 8 && !g_source_is_destroyed (source); i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_source_unref (source);
+}
+
 /**
  * sesame_gui_init:
  *
@@ -81,10 +114,13 @@ find_software_gl (struct dl_phdr_info *info,
  * 30 to 60 ms on two cores, and a page whose checks report their progress
  * holds the main loop that long at every step. The cairo renderer draws
  * only what changed: on a software GL the wizard asks for it. A
- * GSK_RENDERER the person set is theirs and stays.
+ * GSK_RENDERER the person set is theirs and stays. Then it initializes
+ * libadwaita, its style settled before any window is styled (see
+ * settle_style ()).
  *
- * Call it from main(), before any other thread starts: it may set the
- * environment, which GTK reads when it realizes the first window.
+ * Call it from main(), before any other thread starts and before the
+ * application runs: it may set the environment, which GTK reads when it
+ * realizes the first window, and it runs the main loop for a turn.
  *
  * Returns: %TRUE when GTK could open the display
  */
@@ -106,17 +142,21 @@ sesame_gui_init (void)
         g_unsetenv ("GSK_RENDERER");
       return FALSE;
     }
-  if (!own_choice)
-    return TRUE;
 
   display = gdk_display_get_default ();
-  if (gdk_display_prepare_gl (display, NULL))
-    dl_iterate_phdr (find_software_gl, &software);
+  if (own_choice)
+    {
+      if (gdk_display_prepare_gl (display, NULL))
+        dl_iterate_phdr (find_software_gl, &software);
 
-  if (software)
-    g_debug ("GL is rasterized on the CPU here: drawing with cairo");
-  else
-    g_unsetenv ("GSK_RENDERER");
+      if (software)
+        g_debug ("GL is rasterized on the CPU here: drawing with cairo");
+      else
+        g_unsetenv ("GSK_RENDERER");
+    }
+
+  adw_init ();
+  settle_style (display);
 
   return TRUE;
 }
@@ -313,3 +353,4 @@ sesame_gui_preload_icon_theme (GdkDisplay *display)
   g_task_set_task_data (task, g_object_ref (gtk_icon_theme_get_for_display (display)), g_object_unref);
   g_task_run_in_thread (task, load_icon_theme_thread);
 }
+
