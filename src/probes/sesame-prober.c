@@ -1530,19 +1530,6 @@ start_port_checks (Run *run)
 
 /* Router: UPnP IGD, then PCP with NAT-PMP fallback */
 
-/* The wizard's own catalogs, loaded with it (not again here, on the main
- * thread while the checks run); kept for the process, like them */
-static SesameCatalog *
-catalog_get (void)
-{
-  static SesameCatalog *catalog;
-
-  if (g_once_init_enter (&catalog))
-    g_once_init_leave (&catalog, sesame_catalog_get_default (NULL));
-
-  return catalog;
-}
-
 static gboolean
 contains_casefold (const char *haystack,
                    const char *needle)
@@ -1563,7 +1550,9 @@ contains_casefold (const char *haystack,
 static const char *
 match_catalog (const SesameUpnpDevice *device)
 {
-  SesameCatalog *catalog = catalog_get ();
+  /* The wizard's own catalogs, loaded with it and kept for the process:
+   * the id returned stays valid */
+  g_autoptr(SesameCatalog) catalog = sesame_catalog_get_default (NULL);
   const SesameRouter *vendor_only = NULL;
   guint vendor_matches = 0;
   GPtrArray *routers;
