@@ -231,10 +231,9 @@ on_frame (GdkFrameClock *clock,
   (*frames)++;
 }
 
-/* Let the window lay out and paint a couple of frames */
-static void
-wait_for_frames (GtkWidget *widget,
-                 guint      n)
+void
+gui_test_wait_for_frames (GtkWidget *widget,
+                          guint      n)
 {
   GdkFrameClock *clock;
   guint frames = 0;
@@ -266,7 +265,7 @@ gui_test_screenshot (SesameWindow *window,
   GtkSnapshot *snapshot;
   int width, height;
 
-  wait_for_frames (widget, 3);
+  gui_test_wait_for_frames (widget, 3);
 
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);

@@ -36,6 +36,9 @@ void          gui_test_close_window    (SesameWindow        *window);
 /* A session for tests: no internet, 1.5 s deadline */
 SesameProbeSession *gui_test_session_new (void);
 
+/* Waits until @widget is mapped, then until it has painted @n frames */
+void          gui_test_wait_for_frames (GtkWidget           *widget,
+                                        guint                n);
 /* Saves gui-<page>-ui_<lang>-<tag>.png in the build directory */
 void          gui_test_screenshot      (SesameWindow        *window,
                                         const char          *tag);

@@ -755,19 +755,6 @@ style_probe_init (StyleProbe *self)
 {
 }
 
-static void
-on_first_paint (GdkFrameClock *clock,
-                gboolean      *painted)
-{
-  *painted = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 /* A window opened as the wizard starts is styled before its first frame
  * and not again while nothing in it changes: libadwaita 1.2 restyles every
  * window 250 ms after it starts unless Sesame settles its style first
@@ -778,17 +765,12 @@ test_style_settled (void)
 {
   GtkWidget *window = gtk_window_new ();
   StyleProbe *probe = g_object_new (style_probe_get_type (), NULL);
-  gboolean painted = FALSE;
   guint restyles;
 
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (probe));
   gtk_window_set_default_size (GTK_WINDOW (window), 200, 100);
-  gtk_widget_realize (window);
-  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
-                    G_CALLBACK (on_first_paint), &painted);
   gtk_window_present (GTK_WINDOW (window));
-  gui_test_wait_until (is_true, &painted, 5000);
-  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (window), on_first_paint, &painted);
+  gui_test_wait_for_frames (window, 1);
 
   restyles = probe->restyles;
   g_assert_cmpuint (restyles, >, 0);

@@ -353,4 +353,3 @@ sesame_gui_preload_icon_theme (GdkDisplay *display)
   g_task_set_task_data (task, g_object_ref (gtk_icon_theme_get_for_display (display)), g_object_unref);
   g_task_run_in_thread (task, load_icon_theme_thread);
 }
-
